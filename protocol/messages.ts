@@ -1,0 +1,196 @@
+// The Socket.IO protocol between a viewer (payer) and a host (payee). Isomorphic: no Node-only imports.
+// Every inbound message is parsed with these schemas before anything else looks at it.
+import { z } from 'zod'
+
+/** Largest transaction we accept in a message: an update is ~300 bytes, a funding tx with many inputs a few KB. */
+export const MAX_TX_HEX_CHARS = 200_000
+/** Socket.IO's maxHttpBufferSize on the host: the refund or funding tx is the largest legitimate message. */
+export const MAX_MESSAGE_BYTES = 256 * 1024
+
+const hex = (maxChars: number) =>
+  z.string().max(maxChars, `at most ${maxChars} hex characters`).regex(/^(?:[0-9a-fA-F]{2})+$/, 'must be even-length hex')
+export const TxHex = hex(MAX_TX_HEX_CHARS)
+export const Txid = z.string().regex(/^[0-9a-f]{64}$/, 'must be a 64-character lowercase hex txid')
+export const PublicKeyHex = z.string().regex(/^0[23][0-9a-f]{64}$/, 'must be a 33-byte compressed public key in hex')
+export const ChannelId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex channel id')
+export const AccessToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 43-character base64url token')
+const Satoshis = z.number().int().nonnegative().max(21e14)
+/** A media segment's path on the host, as the player requested it (e.g. /media/sample/360p/seg_003.ts). */
+export const SegmentPath = z.string().min(1).max(1024).startsWith('/media/')
+
+export const FeeRate = z.object({ satoshis: Satoshis, bytes: z.number().int().positive() })
+export type FeeRate = z.infer<typeof FeeRate>
+
+export const Network = z.enum(['devnet', 'testnet', 'mainnet'])
+export type Network = z.infer<typeof Network>
+
+/** What the host offers, sent on every connection. */
+export const Terms = z.object({
+  network: Network,
+  payeePublicKey: PublicKeyHex,
+  pricePerSecond: Satoshis,
+  /** Price multiplier per rendition name (the folder of the media playlist, e.g. "720p"); missing means 1. */
+  renditionMultipliers: z.record(z.string(), z.number().positive()),
+  lifetimeBlocks: z.number().int().positive(),
+  /** Chain height now; the refund's nLockTime is height + lifetimeBlocks. */
+  height: z.number().int().nonnegative(),
+  feeRate: FeeRate,
+  minCapacity: Satoshis,
+  maxCapacity: Satoshis,
+  /** False while the host is stopped: new channels are refused. */
+  accepting: z.boolean(),
+})
+export type Terms = z.infer<typeof Terms>
+
+export const OpenRequest = z.object({
+  payerPublicKey: PublicKeyHex,
+  fundingTxid: Txid,
+  fundingVout: z.number().int().nonnegative().max(10_000),
+  capacity: Satoshis,
+  /** The refund, signed by the payer only; the host answers with its co-signature. */
+  refundTx: TxHex,
+})
+export type OpenRequest = z.infer<typeof OpenRequest>
+
+export const FundRequest = z.object({ channelId: ChannelId, fundingTx: TxHex })
+export type FundRequest = z.infer<typeof FundRequest>
+
+export const ResumeRequest = z.object({ channelId: ChannelId, token: AccessToken })
+export type ResumeRequest = z.infer<typeof ResumeRequest>
+
+export const UpdateRequest = z.object({ channelId: ChannelId, tx: TxHex, segment: SegmentPath })
+export type UpdateRequest = z.infer<typeof UpdateRequest>
+
+export const TipRequest = z.object({
+  channelId: ChannelId,
+  tx: TxHex,
+  amount: z.number().int().positive().max(21e14),
+  note: z.string().max(140).optional(),
+})
+export type TipRequest = z.infer<typeof TipRequest>
+
+export const CloseRequest = z.object({ channelId: ChannelId })
+export type CloseRequest = z.infer<typeof CloseRequest>
+
+/** Why the host refused something. Stable strings: clients and metrics key on them. */
+export const RejectCode = z.enum([
+  'malformed',
+  'too_large',
+  'rate_limited',
+  'unknown_channel',
+  'channel_not_open',
+  'host_stopped',
+  'replay',
+  'stale',
+  'wrong_version',
+  'wrong_input_count',
+  'wrong_outpoint',
+  'wrong_sequence',
+  'wrong_locktime',
+  'wrong_payee_script',
+  'wrong_payer_script',
+  'payer_output_dust',
+  'extra_output',
+  'underpaid',
+  'over_capacity',
+  'fee_too_low',
+  'fee_too_high',
+  'bad_signature_encoding',
+  'high_s',
+  'wrong_sighash',
+  'bad_signature',
+  'past_deadline',
+  'unknown_segment',
+  'bad_funding',
+  'bad_refund',
+  'capacity_out_of_range',
+  'ledger_rejected',
+  'internal',
+])
+export type RejectCode = z.infer<typeof RejectCode>
+
+export interface Rejection {
+  ok: false
+  code: RejectCode
+  message: string
+}
+export type Reply<T> = ({ ok: true } & T) | Rejection
+
+export interface LastUpdate {
+  sequence: number
+  paid: number
+  tx: string
+}
+
+export interface OpenAccepted {
+  channelId: string
+  /** The host's signature on the refund, DER + sighash byte, hex. */
+  refundPayeeSignature: string
+}
+export interface FundAccepted {
+  channelId: string
+  token: string
+  fundingTxid: string
+  ledgerStatus: string
+}
+export interface ChannelSnapshot {
+  channelId: string
+  state: ChannelState
+  capacity: number
+  paid: number
+  tips: number
+  segments: number
+  lastUpdate: LastUpdate | null
+}
+export interface UpdateAccepted {
+  sequence: number
+  paid: number
+}
+
+export type ChannelState = 'opening' | 'open' | 'closing' | 'closed'
+
+export type CloseReason = 'viewer' | 'idle' | 'deadline' | 'host_stopped' | 'recovery'
+
+/** What the viewer sees when a channel settles. */
+export interface SettlementSummary {
+  channelId: string
+  reason: CloseReason
+  seconds: number
+  segments: number
+  /** Total paid to the host, tips included. */
+  paid: number
+  tips: number
+  fee: number
+  /** What goes back to the viewer in the close tx. */
+  change: number
+  capacity: number
+  closeTxid: string | null
+  /** Set when nothing was paid: the viewer's own refund returns the funds from this height. */
+  refundAfterHeight?: number
+}
+
+/** Typed event maps shared by server and client, after socket.io's own convention. */
+export interface ClientToServerEvents {
+  open: (req: OpenRequest, ack: (reply: Reply<OpenAccepted>) => void) => void
+  fund: (req: FundRequest, ack: (reply: Reply<FundAccepted>) => void) => void
+  resume: (req: ResumeRequest, ack: (reply: Reply<ChannelSnapshot>) => void) => void
+  update: (req: UpdateRequest, ack: (reply: Reply<UpdateAccepted>) => void) => void
+  tip: (req: TipRequest, ack: (reply: Reply<UpdateAccepted>) => void) => void
+  close: (req: CloseRequest, ack: (reply: Reply<SettlementSummary>) => void) => void
+}
+
+export interface ServerToClientEvents {
+  terms: (terms: Terms) => void
+  /** The host settled this channel on its own (idle, deadline, stop): the viewer gets its summary. */
+  settled: (summary: SettlementSummary) => void
+  hostStatus: (status: { accepting: boolean; reason?: string }) => void
+  protocolError: (error: { code: RejectCode; message: string; event?: string }) => void
+}
+
+/** Explains a zod failure in one line, naming the field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`)
+    .join('; ')
+}
