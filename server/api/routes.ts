@@ -1,0 +1,75 @@
+// The host's JSON API: a public health check and stream list, and the admin's view of every channel.
+import { Router } from 'express'
+import { readdirSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Network } from '../../protocol/messages.ts'
+import type { ChannelService } from '../channels/channel-service.ts'
+import type { ChainView } from '../channels/chain-view.ts'
+import type { ChannelRecord } from '../store/channel-store.ts'
+import { requireAdmin } from './require-admin.ts'
+
+export interface ApiContext {
+  service: ChannelService
+  chainView: ChainView
+  adminToken: string
+  network: Network
+  mediaDir: string
+}
+
+/** Streams are the media folders that hold a master playlist; the sample comes first. */
+function listStreams(mediaDir: string): Array<{ name: string; url: string }> {
+  if (!existsSync(mediaDir)) return []
+  return readdirSync(mediaDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && existsSync(join(mediaDir, entry.name, 'master.m3u8')))
+    .map((entry) => ({ name: entry.name, url: `/media/${encodeURIComponent(entry.name)}/master.m3u8` }))
+    .sort((a, b) => (a.name === 'sample' ? -1 : b.name === 'sample' ? 1 : a.name.localeCompare(b.name)))
+}
+
+export function channelRow(record: ChannelRecord) {
+  return {
+    id: record.id,
+    state: record.state,
+    viewer: record.payerPublicKey,
+    capacity: record.capacity,
+    paid: record.paid,
+    tips: record.tips,
+    segments: record.segments,
+    seconds: record.seconds,
+    fee: record.fee,
+    lockTime: record.lockTime,
+    fundingTxid: record.fundingTxid,
+    closeTxid: record.closeTxid,
+    closeReason: record.closeReason,
+    createdAt: record.createdAt,
+    lastActivityAt: record.lastActivityAt,
+    closedAt: record.closedAt,
+  }
+}
+
+export function apiRouter(context: ApiContext): Router {
+  const router = Router()
+  const { service, chainView } = context
+
+  router.get('/health', (_req, res) => {
+    res.json({ ok: true, network: context.network, height: chainView.height, accepting: service.isAccepting, openChannels: service.openChannels().length })
+  })
+
+  router.get('/api/info', (_req, res) => {
+    const devnet = context.network === 'devnet'
+    res.json({
+      network: context.network,
+      devnet: devnet ? '/devnet' : null,
+      woc: devnet ? '/devnet/woc/v1/bsv/devnet' : `https://api.whatsonchain.com/v1/bsv/${context.network === 'mainnet' ? 'main' : 'test'}`,
+      pricePerSecond: service.terms().pricePerSecond,
+      accepting: service.isAccepting,
+      streams: listStreams(context.mediaDir),
+    })
+  })
+
+  router.get('/api/channels', requireAdmin(context.adminToken), (req, res) => {
+    const limit = Math.min(Math.max(Number(req.query.limit) || 500, 1), 5000)
+    res.json({ channels: service.listChannels(limit).map(channelRow) })
+  })
+
+  return router
+}

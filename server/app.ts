@@ -1,0 +1,150 @@
+// Wires the host: express + the paywall + Socket.IO + the devnet (when on devnet) + the player, in one process.
+import express, { type NextFunction, type Request, type Response } from 'express'
+import { createServer, type Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Server as SocketServer } from 'socket.io'
+import { HttpChain } from '../protocol/chain/http-chain.ts'
+import { MAX_MESSAGE_BYTES } from '../protocol/messages.ts'
+import { ChannelService } from './channels/channel-service.ts'
+import { ChainView } from './channels/chain-view.ts'
+import { startSettlementScheduler } from './channels/settlement-scheduler.ts'
+import { nativeVerifier } from './channels/verify.ts'
+import { DevnetLedger } from './chain/devnet/ledger.ts'
+import { startMiner } from './chain/devnet/miner.ts'
+import { devnetRouter } from './chain/devnet/routes.ts'
+import type { HostConfig } from './config.ts'
+import { loadIdentity } from './identity.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { paywall, type PaywallObserver } from './paywall/gate.ts'
+import { proxyOrigin, staticOrigin } from './paywall/origin.ts'
+import { SegmentBook } from './paywall/segment-book.ts'
+import { attachChannelSockets, type ChannelServer } from './socket/channel-socket.ts'
+import { ChannelStore } from './store/channel-store.ts'
+import { apiRouter } from './api/routes.ts'
+import { playerRouter } from './player-pages.ts'
+import { ensureSampleStream } from './media/sample.ts'
+
+export interface RunningHost {
+  url: string
+  port: number
+  adminToken: string
+  service: ChannelService
+  ledger: DevnetLedger | null
+  chainView: ChainView
+  logger: Logger
+  close(): Promise<void>
+}
+
+export interface HostHooks {
+  /** Lets the dashboard and metrics hang off the same service without app.ts knowing them. */
+  extend?: (parts: { app: express.Express; io: ChannelServer; service: ChannelService; adminToken: string; logger: Logger; observer: PaywallObserver[] }) => void
+  logger?: Logger
+}
+
+export async function startHost(config: HostConfig, hooks: HostHooks = {}): Promise<RunningHost> {
+  const logger = hooks.logger ?? createLogger(config.logLevel)
+  if (!config.origin && config.generateSample) {
+    await ensureSampleStream(config.mediaDir, { log: (line) => logger.info(line) })
+  }
+  const store = ChannelStore.open(config.dataDir, { durability: config.durability })
+  const identity = loadIdentity(store, config.adminToken)
+  const ledger = config.network === 'devnet' ? DevnetLedger.open({ dataDir: config.dataDir, logger }) : null
+
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', false)
+  const httpServer: HttpServer = createServer(app)
+  httpServer.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    else socket.destroy()
+  })
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject)
+    httpServer.listen(config.port, config.host, () => resolve())
+  })
+  const { port } = httpServer.address() as AddressInfo
+  const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  const url = `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`
+
+  const chain = HttpChain.forNetwork(config.network, {
+    devnetBaseUrl: `${url}/devnet`,
+    arcUrl: config.arcUrl,
+    arcApiKey: config.arcApiKey,
+    wocUrl: config.wocUrl,
+    wocApiKey: config.wocApiKey,
+  })
+  const chainView = new ChainView(chain, (error) => logger.warn({ err: error }, 'could not refresh chain height and fee rate'))
+  const segments = new SegmentBook(store.durations(), (path, duration) => store.rememberDuration(path, duration))
+  const service = new ChannelService(
+    {
+      network: config.network,
+      pricePerSecond: config.price,
+      renditionMultipliers: config.renditionMultipliers,
+      lifetimeBlocks: config.lifetimeBlocks,
+      deadlineMarginBlocks: config.deadlineMarginBlocks,
+      idleTimeoutSeconds: config.idleTimeoutSeconds,
+      minCapacity: config.minCapacity,
+      maxCapacity: config.maxCapacity,
+    },
+    identity.payeeKey,
+    store,
+    chain,
+    chainView,
+    segments,
+    nativeVerifier(),
+  )
+  const origin = config.origin ? proxyOrigin(config.origin, config.originTimeoutMs) : staticOrigin(config.mediaDir)
+  const observers: PaywallObserver[] = []
+  const observer: PaywallObserver = {
+    served: (channelId, bytes) => observers.forEach((o) => o.served(channelId, bytes)),
+    paymentRequired: (segment) => observers.forEach((o) => o.paymentRequired(segment)),
+  }
+
+  const io: ChannelServer = new SocketServer(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false })
+  attachChannelSockets(io, service, { messagesPerSecond: config.messagesPerSecond }, logger)
+
+  if (ledger) app.use('/devnet', devnetRouter(ledger))
+  app.use('/media', paywall(service, segments, origin, observer))
+  app.use(apiRouter({ service, chainView, adminToken: identity.adminToken, network: config.network, mediaDir: config.mediaDir }))
+  hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, observer: observers })
+  app.use(playerRouter())
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: 'not_found', message: `Nothing at ${req.method} ${req.path}.` })
+  })
+  app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500
+    if (status === 500) logger.error({ err: error, path: req.path }, 'request failed')
+    if (res.headersSent) return void res.destroy()
+    res.status(status).json({ error: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'The host hit an internal error.' : error.message })
+  })
+
+  const stopMiner = ledger && config.blockIntervalSeconds > 0 ? startMiner(ledger, { intervalMs: config.blockIntervalSeconds * 1000 }) : () => {}
+  await chainView.refresh()
+  chainView.start(ledger ? 1_000 : 30_000)
+  await service.recover()
+  const stopScheduler = startSettlementScheduler(service, 1_000, (error, channelId) =>
+    logger.warn({ err: error, channelId }, 'settlement failed; will retry'),
+  )
+
+  return {
+    url,
+    port,
+    adminToken: identity.adminToken,
+    service,
+    ledger,
+    chainView,
+    logger,
+    async close() {
+      stopScheduler()
+      stopMiner()
+      chainView.stop()
+      io.disconnectSockets(true)
+      await new Promise<void>((resolve) => io.close(() => resolve()))
+      httpServer.closeAllConnections()
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()))
+      origin.close()
+      ledger?.close()
+      store.close()
+    },
+  }
+}

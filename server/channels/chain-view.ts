@@ -1,0 +1,27 @@
+// The chain facts every payment check needs, kept fresh in the background so the per-segment path never waits on I/O.
+import type { Chain } from '../../protocol/chain/chain.ts'
+import type { FeeRate } from '../../protocol/messages.ts'
+import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
+
+export class ChainView {
+  height = 0
+  feeRate: FeeRate = DEFAULT_FEE_RATE
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(private readonly chain: Chain, private readonly onError: (error: unknown) => void) {}
+
+  async refresh(): Promise<void> {
+    const [height, feeRate] = await Promise.all([this.chain.height(), this.chain.feeRate()])
+    this.height = height
+    this.feeRate = feeRate
+  }
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => this.refresh().catch(this.onError), intervalMs)
+    this.timer.unref()
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+  }
+}

@@ -1,0 +1,77 @@
+// One validated configuration object. Flags, environment variables and defaults all meet here.
+import { z } from 'zod'
+import { describeIssues, Network } from '../protocol/messages.ts'
+
+const port = z.coerce.number().int().min(0).max(65535)
+const positiveInt = z.coerce.number().int().positive()
+
+export const HostConfig = z.object({
+  port: port.default(8080),
+  /** Loopback unless the host opts in to exposing the service. */
+  host: z.string().min(1).default('127.0.0.1'),
+  mediaDir: z.string().min(1).default('media'),
+  /** An external HTTP origin (nginx, a CDN, another machine); the built-in static origin serves mediaDir otherwise. */
+  origin: z.url({ protocol: /^https?$/ }).optional(),
+  /** Satoshis per second of media (the seed's "1 packet/sec 10 SAT"). */
+  price: z.coerce.number().int().nonnegative().default(10),
+  /** Per-rendition price multipliers, e.g. { "720p": 1.5 }. */
+  renditionMultipliers: z.record(z.string(), z.number().positive()).default({}),
+  network: Network.default('devnet'),
+  dataDir: z.string().min(1).default('data'),
+  adminToken: z.string().min(16, 'the admin token must be at least 16 characters').optional(),
+  /** Channel lifetime in blocks: the refund's nLockTime is the open height plus this. */
+  lifetimeBlocks: positiveInt.default(144),
+  /** Settle this many blocks before the refund unlocks. */
+  deadlineMarginBlocks: z.coerce.number().int().nonnegative().default(6),
+  /** Settle a channel that has seen no payment for this long. */
+  idleTimeoutSeconds: positiveInt.default(300),
+  minCapacity: positiveInt.default(1_000),
+  maxCapacity: positiveInt.default(10_000_000),
+  /** Devnet only: mine a block this often (0 = only on demand). */
+  blockIntervalSeconds: z.coerce.number().nonnegative().default(30),
+  arcUrl: z.url().optional(),
+  arcApiKey: z.string().optional(),
+  wocUrl: z.url().optional(),
+  wocApiKey: z.string().optional(),
+  /** 'full' survives power loss; 'normal' survives a killed process (SQLite WAL). */
+  durability: z.enum(['full', 'normal']).default('full'),
+  /** Socket.IO messages a socket may send per second (burst allowed up to twice that). */
+  messagesPerSecond: positiveInt.default(40),
+  originTimeoutMs: positiveInt.default(10_000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Generate the sample stream on first start when the media folder has none. */
+  generateSample: z.boolean().default(true),
+})
+export type HostConfig = z.infer<typeof HostConfig>
+export type HostConfigInput = z.input<typeof HostConfig>
+
+export class ConfigError extends Error {}
+
+export function parseConfig(input: HostConfigInput): HostConfig {
+  const result = HostConfig.safeParse(input)
+  if (!result.success) throw new ConfigError(`Invalid configuration: ${describeIssues(result.error)}`)
+  if (result.data.minCapacity > result.data.maxCapacity) {
+    throw new ConfigError('Invalid configuration: --min-capacity is larger than --max-capacity')
+  }
+  if (result.data.deadlineMarginBlocks >= result.data.lifetimeBlocks) {
+    throw new ConfigError('Invalid configuration: the deadline margin must be smaller than the channel lifetime')
+  }
+  return result.data
+}
+
+/** "720p=1.5,1080p=2" -> { "720p": 1.5, "1080p": 2 } */
+export function parseMultipliers(text: string): Record<string, number> {
+  const entries = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [name, value] = part.split('=')
+      const multiplier = Number(value)
+      if (!name || !Number.isFinite(multiplier) || multiplier <= 0) {
+        throw new ConfigError(`Invalid rendition price "${part}": use NAME=MULTIPLIER, e.g. 720p=1.5`)
+      }
+      return [name, multiplier] as const
+    })
+  return Object.fromEntries(entries)
+}

@@ -1,0 +1,85 @@
+// `npm start`: the host, the devnet, the sample stream and the player in one process, with no configuration needed.
+import { Command, Option } from 'commander'
+import { ConfigError, parseConfig, parseMultipliers, type HostConfigInput } from './config.ts'
+import { startHost } from './app.ts'
+import { attachDashboard } from './dashboard/attach.ts'
+import { createLogger } from './logger.ts'
+
+const program = new Command()
+  .name('p2p-channels')
+  .description('Pay-per-second HLS over BSV payment channels: paywall proxy, devnet, player and dashboard.')
+  .addOption(new Option('--port <n>', 'port to listen on').env('P2P_PORT').default('8080'))
+  .addOption(new Option('--host <addr>', 'address to bind; 0.0.0.0 exposes the host to the network').env('P2P_HOST').default('127.0.0.1'))
+  .addOption(new Option('--media <dir>', 'media folder served by the built-in origin').env('P2P_MEDIA').default('media'))
+  .addOption(new Option('--origin <url>', 'proxy an external HTTP origin instead of the media folder').env('P2P_ORIGIN'))
+  .addOption(new Option('--price <sats>', 'satoshis per second of media').env('P2P_PRICE').default('10'))
+  .addOption(new Option('--rendition-price <list>', 'price multipliers per rendition, e.g. 720p=1.5').env('P2P_RENDITION_PRICE'))
+  .addOption(new Option('--network <name>', 'ledger to use').choices(['devnet', 'testnet', 'mainnet']).env('P2P_NETWORK').default('devnet'))
+  .addOption(new Option('--data <dir>', 'folder for durable state (channels, devnet chain)').env('P2P_DATA').default('data'))
+  .addOption(new Option('--admin-token <token>', 'token for the dashboard and admin API (generated when absent)').env('P2P_ADMIN_TOKEN'))
+  .addOption(new Option('--lifetime <blocks>', 'channel lifetime in blocks (refund nLockTime = open height + this)').env('P2P_LIFETIME').default('144'))
+  .addOption(new Option('--idle-timeout <seconds>', 'settle a channel after this long without payments').env('P2P_IDLE_TIMEOUT').default('300'))
+  .addOption(new Option('--block-interval <seconds>', 'devnet: mine a block this often (0: on demand only)').env('P2P_BLOCK_INTERVAL').default('30'))
+  .addOption(new Option('--arc-url <url>', 'ARC endpoint for testnet/mainnet').env('P2P_ARC_URL'))
+  .addOption(new Option('--arc-api-key <key>', 'ARC API key').env('P2P_ARC_API_KEY'))
+  .addOption(new Option('--woc-url <url>', 'WhatsOnChain base URL, e.g. https://api.whatsonchain.com/v1/bsv/test').env('P2P_WOC_URL'))
+  .addOption(new Option('--woc-api-key <key>', 'WhatsOnChain API key').env('P2P_WOC_API_KEY'))
+  .addOption(new Option('--durability <mode>', 'full: fsync every payment; normal: survive a killed process').choices(['full', 'normal']).env('P2P_DURABILITY').default('full'))
+  .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('P2P_LOG_LEVEL').default('info'))
+  .addOption(new Option('--no-sample', 'do not generate the sample stream on first start'))
+
+async function main() {
+  const options = program.parse().opts()
+  const input: HostConfigInput = {
+    port: options.port,
+    host: options.host,
+    mediaDir: options.media,
+    origin: options.origin,
+    price: options.price,
+    renditionMultipliers: options.renditionPrice ? parseMultipliers(options.renditionPrice) : {},
+    network: options.network,
+    dataDir: options.data,
+    adminToken: options.adminToken,
+    lifetimeBlocks: options.lifetime,
+    idleTimeoutSeconds: options.idleTimeout,
+    blockIntervalSeconds: options.blockInterval,
+    arcUrl: options.arcUrl,
+    arcApiKey: options.arcApiKey,
+    wocUrl: options.wocUrl,
+    wocApiKey: options.wocApiKey,
+    durability: options.durability,
+    logLevel: options.logLevel,
+    generateSample: options.sample,
+  }
+  const config = parseConfig(input)
+  const logger = createLogger(config.logLevel)
+  const host = await startHost(config, { logger, extend: attachDashboard })
+  const adminHint = config.adminToken ? '(the one you configured)' : host.adminToken
+  console.log(
+    [
+      '',
+      `  P2P Channels is running on ${config.network}.`,
+      `  Player:     ${host.url}/`,
+      `  Dashboard:  ${host.url}/host   admin token: ${adminHint}`,
+      ...(host.ledger ? [`  Devnet API: ${host.url}/devnet/arc/v1/policy  and  ${host.url}/devnet/woc/v1/bsv/devnet/chain/info`] : []),
+      '  Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  )
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down')
+    host.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGINT', () => shutdown('SIGINT'))
+  process.once('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) console.error(error.message)
+  else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Port already in use: ${(error as Error).message}. Pick another with --port.`)
+  else console.error(error)
+  process.exit(1)
+})
