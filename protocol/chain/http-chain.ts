@@ -1,0 +1,84 @@
+// The one Chain implementation: ARC for writes and tx status, WhatsOnChain for reads. The devnet serves both
+// shapes, so devnet, testnet and mainnet differ only in URLs and API keys.
+import type { FeeRate, Network } from '../messages.ts'
+import type { BroadcastResult, Chain, TxInfo, Utxo } from './chain.ts'
+import { ArcClient, trimSlash } from './arc.ts'
+import { WhatsOnChainClient } from './whatsonchain.ts'
+
+/** What @bsv/sdk and 2026 tooling assume when a ledger does not say (see docs/bsv-channel.md). */
+export const FALLBACK_FEE_RATE: FeeRate = { satoshis: 100, bytes: 1000 }
+
+/** ARC and WhatsOnChain base URLs for a network. Devnet lives inside the host, mounted at devnetBaseUrl (…/devnet). */
+export function chainEndpoints(network: Network, devnetBaseUrl?: string): { arc: string; woc: string } {
+  switch (network) {
+    case 'devnet': {
+      if (!devnetBaseUrl) throw new Error('devnet needs the URL where the host mounts it, e.g. http://127.0.0.1:8080/devnet')
+      const base = trimSlash(devnetBaseUrl)
+      return { arc: `${base}/arc`, woc: `${base}/woc/v1/bsv/devnet` }
+    }
+    case 'testnet':
+      return { arc: 'https://arc-test.taal.com', woc: 'https://api.whatsonchain.com/v1/bsv/test' }
+    case 'mainnet':
+      return { arc: 'https://arc.taal.com', woc: 'https://api.whatsonchain.com/v1/bsv/main' }
+  }
+}
+
+export interface HttpChainOptions {
+  arcUrl: string
+  wocUrl: string
+  arcApiKey?: string
+  wocApiKey?: string
+  fetch?: typeof fetch
+  timeoutMs?: number
+}
+
+export class HttpChain implements Chain {
+  readonly arc: ArcClient
+  readonly woc: WhatsOnChainClient
+
+  constructor(opts: HttpChainOptions) {
+    const common = { fetch: opts.fetch, timeoutMs: opts.timeoutMs }
+    this.arc = new ArcClient({ baseUrl: opts.arcUrl, apiKey: opts.arcApiKey, ...common })
+    this.woc = new WhatsOnChainClient({ baseUrl: opts.wocUrl, apiKey: opts.wocApiKey, ...common })
+  }
+
+  /** The default endpoints for a network; explicit URLs in `overrides` win. */
+  static forNetwork(
+    network: Network,
+    overrides: Partial<HttpChainOptions> & { devnetBaseUrl?: string } = {},
+  ): HttpChain {
+    const defaults = overrides.arcUrl && overrides.wocUrl
+      ? { arc: overrides.arcUrl, woc: overrides.wocUrl }
+      : chainEndpoints(network, overrides.devnetBaseUrl)
+    return new HttpChain({ ...overrides, arcUrl: overrides.arcUrl ?? defaults.arc, wocUrl: overrides.wocUrl ?? defaults.woc })
+  }
+
+  broadcast(rawTxHex: string): Promise<BroadcastResult> {
+    return this.arc.broadcast(rawTxHex)
+  }
+
+  txStatus(txid: string): Promise<TxInfo | null> {
+    return this.arc.txStatus(txid)
+  }
+
+  rawTx(txid: string): Promise<string | null> {
+    return this.woc.rawTx(txid)
+  }
+
+  height(): Promise<number> {
+    return this.woc.height()
+  }
+
+  unspent(address: string): Promise<Utxo[]> {
+    return this.woc.unspent(address)
+  }
+
+  /** ARC's policy when it answers; otherwise the common 100 sat/kB, because a fee estimate must never block a payment. */
+  async feeRate(): Promise<FeeRate> {
+    try {
+      return await this.arc.policy()
+    } catch {
+      return { ...FALLBACK_FEE_RATE }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+// WhatsOnChain's read API over HTTP: chain height, raw transactions, an address's unspent outputs.
+// Isomorphic: only fetch. The devnet ledger serves the same shapes under /devnet/woc/v1/bsv/devnet.
+import { ChainError, type Utxo } from './chain.ts'
+import { fetchLedger, readBody, trimSlash, type HttpClientOptions } from './arc.ts'
+
+const DEFAULT_TIMEOUT_MS = 30_000
+
+export class WhatsOnChainClient {
+  private readonly baseUrl: string
+  private readonly apiKey?: string
+  private readonly fetchImpl: typeof fetch
+  private readonly timeoutMs: number
+
+  /** baseUrl includes the network, e.g. https://api.whatsonchain.com/v1/bsv/main */
+  constructor(opts: HttpClientOptions) {
+    this.baseUrl = trimSlash(opts.baseUrl)
+    this.apiKey = opts.apiKey
+    this.fetchImpl = opts.fetch ?? globalThis.fetch.bind(globalThis)
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  }
+
+  /** Height of the best block (chain/info "blocks"). */
+  async height(): Promise<number> {
+    const body = await this.getJson(`${this.baseUrl}/chain/info`)
+    const blocks = (body as { blocks?: unknown } | null)?.blocks
+    if (typeof blocks !== 'number' || !Number.isInteger(blocks) || blocks < 0) {
+      throw new ChainError(`WhatsOnChain at ${this.baseUrl}/chain/info answered without a block height`, 502)
+    }
+    return blocks
+  }
+
+  /** The tx as hex, or null when the ledger does not know it. */
+  async rawTx(txid: string): Promise<string | null> {
+    const url = `${this.baseUrl}/tx/${encodeURIComponent(txid)}/hex`
+    const res = await fetchLedger(this.fetchImpl, url, { headers: this.headers('text/plain') }, this.timeoutMs, 'WhatsOnChain')
+    if (res.status === 404) return null
+    const text = (await res.text()).trim()
+    if (!res.ok) throw this.httpError(res.status, text, url)
+    if (!/^(?:[0-9a-fA-F]{2})+$/.test(text)) {
+      throw new ChainError(`WhatsOnChain at ${url} answered something that is not transaction hex`, 502)
+    }
+    return text.toLowerCase()
+  }
+
+  /** Unspent outputs locked to the address, confirmed and unconfirmed (height 0 = in the mempool). */
+  async unspent(address: string): Promise<Utxo[]> {
+    const body = await this.getJson(`${this.baseUrl}/address/${encodeURIComponent(address)}/unspent/all`)
+    const result = (body as { result?: unknown } | null)?.result
+    if (!Array.isArray(result)) {
+      throw new ChainError(`WhatsOnChain unspent/all for ${address} answered without a result list`, 502)
+    }
+    const utxos: Utxo[] = []
+    for (const item of result) {
+      const u = item as Record<string, unknown>
+      // An output already spent by a mempool tx is not spendable; WhatsOnChain still lists it, flagged.
+      if (u.isSpentInMempoolTx === true) continue
+      if (typeof u.tx_hash !== 'string' || typeof u.tx_pos !== 'number' || typeof u.value !== 'number') continue
+      utxos.push({ txid: u.tx_hash, vout: u.tx_pos, satoshis: u.value, height: typeof u.height === 'number' ? u.height : 0 })
+    }
+    return utxos
+  }
+
+  private async getJson(url: string): Promise<unknown> {
+    const res = await fetchLedger(this.fetchImpl, url, { headers: this.headers('application/json') }, this.timeoutMs, 'WhatsOnChain')
+    const { json, text } = await readBody(res)
+    if (!res.ok) throw this.httpError(res.status, text, url)
+    if (json === undefined) throw new ChainError(`WhatsOnChain at ${url} answered non-JSON: ${text.slice(0, 200)}`, 502)
+    return json
+  }
+
+  private headers(accept: string): Record<string, string> {
+    const h: Record<string, string> = { Accept: accept }
+    // WhatsOnChain takes its API key as the bare Authorization header value.
+    if (this.apiKey) h.Authorization = this.apiKey
+    return h
+  }
+
+  private httpError(status: number, text: string, url: string): ChainError {
+    const hint = status === 401 || status === 403 ? ' Check the WhatsOnChain API key.' : status === 429 ? ' Rate limited: slow down or use an API key.' : ''
+    return new ChainError(`WhatsOnChain at ${url} answered HTTP ${status}: ${text.slice(0, 200)}${hint}`, status)
+  }
+}
