@@ -1,0 +1,92 @@
+// Locking and unlocking scripts of the channel, after @bsv/sdk's ScriptTemplate style. Isomorphic.
+import { Hash, LockingScript, OP, UnlockingScript, Utils } from '@bsv/sdk'
+
+const COMPRESSED_KEY = /^0[23][0-9a-fA-F]{64}$/
+
+function compressedKeyBytes(publicKeyHex: string): number[] {
+  if (!COMPRESSED_KEY.test(publicKeyHex)) throw new Error(`expected a 33-byte compressed public key in hex, got "${publicKeyHex.slice(0, 70)}"`)
+  return Utils.toArray(publicKeyHex.toLowerCase(), 'hex')
+}
+
+function signatureBytes(signatureHex: string, who: string): number[] {
+  if (!/^(?:[0-9a-fA-F]{2}){9,73}$/.test(signatureHex)) throw new Error(`${who} signature must be 9..73 bytes of hex (DER + sighash byte)`)
+  return Utils.toArray(signatureHex, 'hex')
+}
+
+/**
+ * The funding output: a bare 2-of-2 multisig `OP_2 <payerPub> <payeePub> OP_2 OP_CHECKMULTISIG`.
+ * Bare (not P2SH) because P2SH is disabled after Genesis; payer key first, so signatures go in that order.
+ */
+export class ChannelMultisig {
+  lock(payerPublicKey: string, payeePublicKey: string): LockingScript {
+    const payer = compressedKeyBytes(payerPublicKey)
+    const payee = compressedKeyBytes(payeePublicKey)
+    return new LockingScript([
+      { op: OP.OP_2 },
+      { op: payer.length, data: payer },
+      { op: payee.length, data: payee },
+      { op: OP.OP_2 },
+      { op: OP.OP_CHECKMULTISIG },
+    ])
+  }
+
+  /** `OP_0 <payerSig> <payeeSig>`: the empty dummy (NULLDUMMY), then signatures in key order. */
+  unlock(payerSignatureHex: string, payeeSignatureHex: string): UnlockingScript {
+    const payer = signatureBytes(payerSignatureHex, 'payer')
+    const payee = signatureBytes(payeeSignatureHex, 'payee')
+    return new UnlockingScript([
+      { op: OP.OP_0 },
+      { op: payer.length, data: payer },
+      { op: payee.length, data: payee },
+    ])
+  }
+
+  /**
+   * What the payer puts on an update or refund it hands over: `OP_0 <payerSig>`, the close minus the payee's part.
+   * The payee reads the payer's signature from here and appends its own only when it settles.
+   */
+  unlockPayerOnly(payerSignatureHex: string): UnlockingScript {
+    const payer = signatureBytes(payerSignatureHex, 'payer')
+    return new UnlockingScript([{ op: OP.OP_0 }, { op: payer.length, data: payer }])
+  }
+}
+
+/** Pay-to-public-key-hash to a compressed key. */
+export function p2pkhLockingScript(publicKeyHex: string): LockingScript {
+  const hash = Hash.hash160(compressedKeyBytes(publicKeyHex))
+  return new LockingScript([
+    { op: OP.OP_DUP },
+    { op: OP.OP_HASH160 },
+    { op: hash.length, data: hash },
+    { op: OP.OP_EQUALVERIFY },
+    { op: OP.OP_CHECKSIG },
+  ])
+}
+
+// The payee compares thousands of outputs a second against the same few scripts: keep their bytes.
+const MAX_CACHED_SCRIPTS = 10_000
+const scriptBytesCache = new Map<string, Uint8Array>()
+
+function cachedScriptBytes(cacheKey: string, build: () => LockingScript): Uint8Array {
+  const hit = scriptBytesCache.get(cacheKey)
+  if (hit !== undefined) return hit
+  const bytes = Uint8Array.from(build().toBinary())
+  if (scriptBytesCache.size >= MAX_CACHED_SCRIPTS) scriptBytesCache.clear()
+  scriptBytesCache.set(cacheKey, bytes)
+  return bytes
+}
+
+/** Serialized P2PKH script of a key, memoized. Do not mutate the returned bytes. */
+export function p2pkhScriptBytes(publicKeyHex: string): Uint8Array {
+  return cachedScriptBytes(`p2pkh:${publicKeyHex}`, () => p2pkhLockingScript(publicKeyHex))
+}
+
+/** Serialized 2-of-2 funding script, memoized. Do not mutate the returned bytes. */
+export function channelScriptBytes(payerPublicKey: string, payeePublicKey: string): Uint8Array {
+  return cachedScriptBytes(`2of2:${payerPublicKey}:${payeePublicKey}`, () => new ChannelMultisig().lock(payerPublicKey, payeePublicKey))
+}
+
+/** A 0-satoshi data carrier is the only extra output the payee tolerates: `OP_RETURN ...` or `OP_FALSE OP_RETURN ...`. */
+export function isDataCarrier(script: Uint8Array): boolean {
+  return (script.length >= 1 && script[0] === OP.OP_RETURN) || (script.length >= 2 && script[0] === OP.OP_FALSE && script[1] === OP.OP_RETURN)
+}
