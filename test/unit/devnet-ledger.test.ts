@@ -4,11 +4,32 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PrivateKey, Transaction } from '@bsv/sdk'
+import { LockingScript, PrivateKey, Script, Transaction, TransactionSignature, UnlockingScript, Hash } from '@bsv/sdk'
 import { ChainError } from '../../protocol/chain/chain.ts'
 import { DevnetLedger } from '../../server/chain/devnet/ledger.ts'
 import { buildSignedP2pkhTx, feeFor } from '../../server/chain/devnet/p2pkh.ts'
 import { checkTransaction, isFinalAtHeight, parseRawTx } from '../../server/chain/devnet/validate.ts'
+import { startMiner } from '../../server/chain/devnet/miner.ts'
+
+/** Signs input 0 of `tx` (SIGHASH_ALL|FORKID) against `lockingScript` worth `satoshis`: checksig format bytes. */
+function signInput(tx: Transaction, key: PrivateKey, lockingScript: Script, satoshis: number): number[] {
+  const scope = TransactionSignature.SIGHASH_ALL | TransactionSignature.SIGHASH_FORKID
+  const preimage = TransactionSignature.format({
+    sourceTXID: tx.inputs[0].sourceTXID!,
+    sourceOutputIndex: tx.inputs[0].sourceOutputIndex,
+    sourceSatoshis: satoshis,
+    transactionVersion: tx.version,
+    otherInputs: [],
+    inputIndex: 0,
+    outputs: tx.outputs,
+    inputSequence: tx.inputs[0].sequence!,
+    subscript: lockingScript,
+    lockTime: tx.lockTime,
+    scope,
+  })
+  const sig = key.sign(Hash.sha256(preimage))
+  return new TransactionSignature(sig.r, sig.s, scope).toChecksigFormat()
+}
 
 function rejectsWith(fn: () => unknown, code: number, pattern: RegExp): void {
   assert.throws(fn, (err: unknown) => {
@@ -166,6 +187,54 @@ describe('DevnetLedger', () => {
     const [coin] = ledger.unspent(ledger.faucetAddress)
     const raw = ledger.rawTx(coin.txid)!
     rejectsWith(() => ledger.submit(raw + '00'), 400, /left over/)
+  })
+
+  test('accepts the channel construction: 2-of-2 funding, then a timelocked co-signed spend of it', async () => {
+    const payer = alice
+    const payee = bob
+    const coin = await ledger.faucet(payer.toAddress(), 100_000)
+    const multisig = `5221${payer.toPublicKey().toString()}21${payee.toPublicKey().toString()}52ae`
+    const funding = await buildSignedP2pkhTx({
+      key: payer,
+      inputs: [coin],
+      outputs: [{ lockingScriptHex: multisig, satoshis: 60_000 }],
+      changeAddress: payer.toAddress(),
+    })
+    ledger.submit(funding.toHex())
+    const lockTime = ledger.height + 1
+    const refund = new Transaction(
+      1,
+      [{ sourceTXID: funding.id('hex'), sourceOutputIndex: 0, sequence: 0 }],
+      [{ lockingScript: funding.outputs[1].lockingScript, satoshis: 59_000 }],
+      lockTime,
+    )
+    const lock = new LockingScript(Script.fromHex(multisig).chunks)
+    const payerSig = signInput(refund, payer, lock, 60_000)
+    const payeeSig = signInput(refund, payee, lock, 60_000)
+    // Signatures in the wrong order fail CHECKMULTISIG.
+    refund.inputs[0].unlockingScript = new UnlockingScript([{ op: 0 }, { op: payeeSig.length, data: payeeSig }, { op: payerSig.length, data: payerSig }])
+    const swapped = new Transaction(1, refund.inputs, refund.outputs, lockTime)
+    rejectsWith(() => ledger.submit(swapped.toHex()), 463, /non-final/)
+    ledger.mine()
+    rejectsWith(() => ledger.submit(swapped.toHex()), 461, /input 0/)
+    refund.inputs[0].unlockingScript = new UnlockingScript([{ op: 0 }, { op: payerSig.length, data: payerSig }, { op: payeeSig.length, data: payeeSig }])
+    const good = new Transaction(1, refund.inputs, refund.outputs, lockTime)
+    assert.equal(ledger.submit(good.toHex()).status, 'SEEN_ON_NETWORK')
+  })
+
+  test('the miner advances the height on its own and stops when told', async () => {
+    assert.throws(() => startMiner(ledger, { intervalMs: 0 }), /positive interval/)
+    const start = ledger.height
+    const stop = startMiner(ledger, { intervalMs: 10 })
+    try {
+      for (let i = 0; i < 500 && ledger.height < start + 2; i++) await new Promise((r) => setTimeout(r, 10))
+      assert.ok(ledger.height >= start + 2, 'the miner mined two blocks')
+    } finally {
+      stop()
+    }
+    const stopped = ledger.height
+    await new Promise((r) => setTimeout(r, 50))
+    assert.equal(ledger.height, stopped)
   })
 
   test('a restart keeps height, utxos, txs and the faucet key', async () => {
