@@ -1,0 +1,85 @@
+// A viewer built from the pure payer pieces and a bare socket, so tests can also send what a real player never would.
+import { PrivateKey } from '@bsv/sdk'
+import { io, type Socket } from 'socket.io-client'
+import { requestFaucet } from '../../protocol/chain/faucet.ts'
+import type { ClientToServerEvents, Reply, ServerToClientEvents, Terms } from '../../protocol/messages.ts'
+import { acceptRefund, markDelivered, openPayerChannel, signSegment, signTip, type PayerChannel } from '../../client/payer/payer.ts'
+
+export type ViewerSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+
+export interface RawViewer {
+  socket: ViewerSocket
+  key: PrivateKey
+  terms: Terms
+  channel: PayerChannel
+  channelId: string
+  token: string
+  refundHex: string
+  /** Signs and sends the update for a segment; the channel advances only when the host accepts. */
+  pay(segment: string, price: number): Promise<Reply<{ sequence: number; paid: number }>>
+  tip(amount: number): Promise<Reply<{ sequence: number; paid: number }>>
+  delivered(segment: string): void
+  send<E extends keyof ClientToServerEvents>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]>
+  disconnect(): void
+}
+
+export function connect(url: string): Promise<{ socket: ViewerSocket; terms: Terms }> {
+  const socket: ViewerSocket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true })
+  return new Promise((resolve, reject) => {
+    socket.once('terms', (terms) => resolve({ socket, terms }))
+    socket.once('connect_error', reject)
+  })
+}
+
+export function send<E extends keyof ClientToServerEvents>(socket: ViewerSocket, event: E, payload: Parameters<ClientToServerEvents[E]>[0]) {
+  return new Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]>((resolve) => {
+    ;(socket.emit as (event: string, payload: unknown, ack: (reply: never) => void) => void)(event, payload, resolve)
+  })
+}
+
+export async function openRawViewer(url: string, cap: number, key = PrivateKey.fromRandom()): Promise<RawViewer> {
+  const { socket, terms } = await connect(url)
+  const funds = await requestFaucet(`${url}/devnet`, key.toAddress(), cap * 2 + 10_000)
+  const opened = openPayerChannel({ payerKey: key, terms, cap, utxos: [funds] })
+  const open = await send(socket, 'open', {
+    payerPublicKey: key.toPublicKey().toString(),
+    fundingTxid: opened.channel.funding.txid,
+    fundingVout: opened.channel.funding.vout,
+    capacity: opened.channel.funding.satoshis,
+    refundTx: opened.refund.toHex(),
+  })
+  if (!open.ok) throw new Error(`open refused: ${open.code} ${open.message}`)
+  const refund = acceptRefund(opened.channel, opened.refund, opened.refundPayerSignature, open.refundPayeeSignature)
+  if (!refund.ok) throw new Error(refund.message)
+  const fund = await send(socket, 'fund', { channelId: open.channelId, fundingTx: opened.fundingHex })
+  if (!fund.ok) throw new Error(`fund refused: ${fund.code} ${fund.message}`)
+  const viewer: RawViewer = {
+    socket,
+    key,
+    terms,
+    channel: { ...opened.channel, channelId: open.channelId },
+    channelId: open.channelId,
+    token: fund.token,
+    refundHex: refund.refundHex,
+    async pay(segment, price) {
+      const signed = signSegment(viewer.channel, key, segment, price, terms.feeRate)
+      if (!signed.ok) throw new Error(`payer refused to sign: ${signed.reason}`)
+      const reply = await send(socket, 'update', { channelId: viewer.channelId, tx: signed.tx, segment })
+      if (reply.ok) viewer.channel = signed.channel
+      return reply
+    },
+    async tip(amount) {
+      const signed = signTip(viewer.channel, key, amount, terms.feeRate)
+      if (!signed.ok) throw new Error(`payer refused to sign: ${signed.reason}`)
+      const reply = await send(socket, 'tip', { channelId: viewer.channelId, tx: signed.tx, amount })
+      if (reply.ok) viewer.channel = signed.channel
+      return reply
+    },
+    delivered(segment) {
+      viewer.channel = markDelivered(viewer.channel, segment)
+    },
+    send: (event, payload) => send(socket, event, payload),
+    disconnect: () => socket.disconnect(),
+  }
+  return viewer
+}
