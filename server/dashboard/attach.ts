@@ -1,0 +1,65 @@
+// Hangs the host dashboard off a running host: statistics, the live feed, the admin routes and /metrics.
+// This is the imperative shell: it turns the channel service's and the paywall's events into HostEvents, folds them
+// into the pure statistics (stats.ts), counts them in Prometheus, and nudges the live feed.
+import type express from 'express'
+import type { ChannelService } from '../channels/channel-service.ts'
+import type { Logger } from '../logger.ts'
+import type { PaywallObserver } from '../paywall/gate.ts'
+import type { ChannelServer } from '../socket/channel-socket.ts'
+import { channelRow } from '../api/routes.ts'
+import { attachLiveFeed } from './live.ts'
+import { createHostMetrics } from './metrics.ts'
+import { dashboardRouter } from './routes.ts'
+import { dashboardSnapshot, TABLE_ROWS } from './snapshot.ts'
+import { reduceStats, seedStats, type HostEvent, type HostStats } from './stats.ts'
+
+export interface DashboardParts {
+  app: express.Express
+  io: ChannelServer
+  service: ChannelService
+  adminToken: string
+  logger: Logger
+  observer: PaywallObserver[]
+}
+
+/** Read once at start-up so totals survive a restart; bounded so a very old host does not load its whole history. */
+const SEED_CHANNELS = 100_000
+
+export function attachDashboard({ app, io, service, adminToken, logger, observer }: DashboardParts): void {
+  let stats: HostStats = seedStats(service.listChannels(SEED_CHANNELS), service.isAccepting)
+  const network = service.terms().network
+  const now = () => Date.now()
+  const snapshot = () => dashboardSnapshot(stats, now(), network, service.listChannels(TABLE_ROWS).map(channelRow))
+
+  const live = attachLiveFeed(io, {
+    adminToken,
+    snapshot,
+    onError: (error) => logger.warn({ err: error }, 'could not push a dashboard snapshot'),
+  })
+  const metrics = createHostMetrics({
+    stats: () => stats,
+    socketConnections: () => ({ viewer: io.of('/').sockets.size, dashboard: live.connections() }),
+  })
+
+  const dispatch = (event: HostEvent) => {
+    stats = reduceStats(stats, event)
+    metrics.record(event)
+    // Verification timings change nothing on the page; everything else does.
+    if (event.type !== 'verified') live.changed()
+  }
+
+  service.on('opened', (record) => dispatch({ type: 'opened', channelId: record.id, at: now() }))
+  service.on('accepted', (event) => dispatch({ type: 'accepted', channelId: event.channelId, kind: event.kind, amount: event.amount, at: now() }))
+  service.on('rejected', (event) => dispatch({ type: 'rejected', code: event.code, at: now() }))
+  service.on('verified', (seconds) => dispatch({ type: 'verified', seconds, at: now() }))
+  service.on('settled', (summary) =>
+    dispatch({ type: 'settled', channelId: summary.channelId, paid: summary.paid, onChain: summary.closeTxid !== null, reason: summary.reason, at: now() }),
+  )
+  service.on('accepting', (accepting) => dispatch({ type: 'accepting', accepting, at: now() }))
+  observer.push({
+    served: (channelId, bytes) => dispatch({ type: 'served', channelId, bytes, at: now() }),
+    paymentRequired: () => dispatch({ type: 'paymentRequired', at: now() }),
+  })
+
+  app.use(dashboardRouter({ adminToken, service, registry: metrics.registry, snapshot }))
+}

@@ -1,0 +1,75 @@
+// The dashboard's live feed: a Socket.IO namespace of its own, admitted only with the admin token, to which the host
+// pushes a fresh snapshot whenever something happens (coalesced), and every few seconds for the clock-driven
+// figures (viewers watching now, the rate, the chart's moving hour). Browsers never poll.
+import type { Namespace, Server } from 'socket.io'
+import { isAdminToken } from '../api/require-admin.ts'
+import type { DashboardSnapshot } from './snapshot.ts'
+
+export const DASHBOARD_NAMESPACE = '/host'
+
+export interface DashboardServerEvents {
+  snapshot: (snapshot: DashboardSnapshot) => void
+}
+
+export interface LiveFeed {
+  /** Something changed: push a snapshot soon. Many calls within the coalescing window send one snapshot. */
+  changed(): void
+  connections(): number
+}
+
+export interface LiveFeedOptions {
+  adminToken: string
+  snapshot: () => DashboardSnapshot
+  onError: (error: unknown) => void
+  coalesceMs?: number
+  tickMs?: number
+}
+
+export function attachLiveFeed(io: Server<any, any, any, any>, options: LiveFeedOptions): LiveFeed {
+  const namespace = io.of(DASHBOARD_NAMESPACE) as Namespace<Record<string, never>, DashboardServerEvents>
+  const coalesceMs = options.coalesceMs ?? 200
+  const tickMs = options.tickMs ?? 5_000
+  let pending: NodeJS.Timeout | null = null
+  let ticker: NodeJS.Timeout | null = null
+
+  namespace.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token
+    if (isAdminToken(typeof token === 'string' ? token : undefined, options.adminToken)) return next()
+    next(new Error(typeof token === 'string' ? 'forbidden: that admin token is wrong' : 'unauthorized: send the admin token'))
+  })
+
+  const push = (target: { emit: Namespace<Record<string, never>, DashboardServerEvents>['emit'] }) => {
+    try {
+      target.emit('snapshot', options.snapshot())
+    } catch (error) {
+      options.onError(error)
+    }
+  }
+
+  // Timers run only while a dashboard is connected: an idle host, or one being closed, has nothing scheduled.
+  const stopTimers = () => {
+    if (pending) clearTimeout(pending)
+    if (ticker) clearInterval(ticker)
+    pending = null
+    ticker = null
+  }
+
+  namespace.on('connection', (socket) => {
+    push(socket)
+    if (!ticker) ticker = setInterval(() => push(namespace), tickMs).unref()
+    socket.on('disconnect', () => {
+      if (namespace.sockets.size === 0) stopTimers()
+    })
+  })
+
+  return {
+    changed() {
+      if (pending || namespace.sockets.size === 0) return
+      pending = setTimeout(() => {
+        pending = null
+        if (namespace.sockets.size > 0) push(namespace)
+      }, coalesceMs).unref()
+    },
+    connections: () => namespace.sockets.size,
+  }
+}

@@ -1,0 +1,201 @@
+// A host's running statistics as a pure reduction over its events. The dashboard, GET /api/host/stats and the
+// channel gauges of /metrics all read this one state. Pure and isomorphic: time arrives inside the events (and as
+// `now` for a snapshot), never from a clock, so the same events always give the same numbers.
+import type { CloseReason, RejectCode } from '../../protocol/messages.ts'
+
+export type HostEvent =
+  | { type: 'opened'; channelId: string; at: number }
+  | { type: 'accepted'; channelId: string; kind: 'segment' | 'tip'; amount: number; at: number }
+  | { type: 'rejected'; code: RejectCode; at: number }
+  | { type: 'verified'; seconds: number; at: number }
+  | { type: 'settled'; channelId: string; paid: number; onChain: boolean; reason: CloseReason; at: number }
+  | { type: 'served'; channelId: string; bytes: number; at: number }
+  | { type: 'paymentRequired'; at: number }
+  | { type: 'accepting'; accepting: boolean; at: number }
+
+/** Satoshis accepted in one slot of time; the slots cover the last hour. */
+export interface EarningSlot {
+  start: number
+  sats: number
+}
+
+export interface HostStats {
+  accepting: boolean
+  /** Open (or settling) channels -> when they last opened or paid: a viewer who pays is a viewer who watches. */
+  open: Readonly<Record<string, number>>
+  channelsSettled: number
+  /** Accepted off chain on channels not settled yet: the host holds signed updates for these. */
+  satsAccepted: number
+  /** Paid to the host by close transactions it broadcast. */
+  satsSettled: number
+  tips: number
+  updatesAccepted: number
+  rejectedByCode: Readonly<Record<string, number>>
+  /** The paywall's counters start with the process: served bytes are not stored anywhere. */
+  segmentsServed: number
+  bytesServed: number
+  paymentRequired: number
+  earnings: readonly EarningSlot[]
+}
+
+/** What the store already knows when the host starts, so a restart does not zero the earnings. */
+export interface KnownChannel {
+  id: string
+  state: 'opening' | 'open' | 'closing' | 'closed'
+  paid: number
+  tips: number
+  closeTxid: string | null
+  lastActivityAt: number
+}
+
+export const SLOT_MS = 10_000
+export const HOUR_MS = 3_600_000
+const MINUTE_MS = 60_000
+/** A channel that paid (or opened) within this window counts as a viewer watching now. */
+export const WATCHING_WINDOW_MS = 30_000
+
+export function seedStats(channels: readonly KnownChannel[], accepting: boolean): HostStats {
+  const open: Record<string, number> = {}
+  let channelsSettled = 0
+  let satsAccepted = 0
+  let satsSettled = 0
+  let tips = 0
+  for (const channel of channels) {
+    tips += channel.tips
+    if (channel.state === 'open' || channel.state === 'closing') {
+      open[channel.id] = channel.lastActivityAt
+      satsAccepted += channel.paid
+    } else if (channel.state === 'closed') {
+      channelsSettled += 1
+      if (channel.closeTxid) satsSettled += channel.paid
+    }
+  }
+  return {
+    accepting,
+    open,
+    channelsSettled,
+    satsAccepted,
+    satsSettled,
+    tips,
+    updatesAccepted: 0,
+    rejectedByCode: {},
+    segmentsServed: 0,
+    bytesServed: 0,
+    paymentRequired: 0,
+    earnings: [],
+  }
+}
+
+export function reduceStats(stats: HostStats, event: HostEvent): HostStats {
+  switch (event.type) {
+    case 'opened':
+      return { ...stats, open: { ...stats.open, [event.channelId]: event.at } }
+    case 'accepted':
+      return {
+        ...stats,
+        open: event.channelId in stats.open ? { ...stats.open, [event.channelId]: event.at } : stats.open,
+        satsAccepted: stats.satsAccepted + event.amount,
+        tips: stats.tips + (event.kind === 'tip' ? event.amount : 0),
+        updatesAccepted: stats.updatesAccepted + 1,
+        earnings: addEarning(stats.earnings, event.at, event.amount),
+      }
+    case 'rejected':
+      return { ...stats, rejectedByCode: { ...stats.rejectedByCode, [event.code]: (stats.rejectedByCode[event.code] ?? 0) + 1 } }
+    case 'settled': {
+      const { [event.channelId]: _gone, ...open } = stats.open
+      return {
+        ...stats,
+        open,
+        channelsSettled: stats.channelsSettled + 1,
+        // Whatever the channel had accepted leaves "off chain"; it is "on chain" only if a close tx carried it.
+        satsAccepted: Math.max(0, stats.satsAccepted - event.paid),
+        satsSettled: stats.satsSettled + (event.onChain ? event.paid : 0),
+      }
+    }
+    case 'served':
+      return { ...stats, segmentsServed: stats.segmentsServed + 1, bytesServed: stats.bytesServed + event.bytes }
+    case 'paymentRequired':
+      return { ...stats, paymentRequired: stats.paymentRequired + 1 }
+    case 'accepting':
+      return { ...stats, accepting: event.accepting }
+    case 'verified':
+      return stats
+  }
+}
+
+/** Adds sats to the 10-second slot holding `at`, and forgets slots older than an hour before it. */
+export function addEarning(slots: readonly EarningSlot[], at: number, sats: number): EarningSlot[] {
+  const start = Math.floor(at / SLOT_MS) * SLOT_MS
+  const kept = slots.filter((slot) => slot.start > at - HOUR_MS)
+  const index = kept.findIndex((slot) => slot.start === start)
+  if (index >= 0) {
+    kept[index] = { start, sats: kept[index].sats + sats }
+    return kept
+  }
+  kept.push({ start, sats })
+  return kept.sort((a, b) => a.start - b.start)
+}
+
+/**
+ * Sat/min over the last minute: the current (partial) slot plus the five before it, divided by the time they
+ * actually span, so the rate neither jumps when a slot begins nor counts time that has not happened yet.
+ */
+export function earningRate(slots: readonly EarningSlot[], now: number): number {
+  const windowStart = Math.floor(now / SLOT_MS) * SLOT_MS - (MINUTE_MS - SLOT_MS)
+  const sats = slots.filter((slot) => slot.start >= windowStart && slot.start <= now).reduce((sum, slot) => sum + slot.sats, 0)
+  const minutes = (now - windowStart) / MINUTE_MS
+  return Math.round((sats / minutes) * 10) / 10
+}
+
+/** Sats earned in each of the last 60 minutes, oldest first, the current minute last (for the chart). */
+export function earningsPerMinute(slots: readonly EarningSlot[], now: number): { minutes: number[]; sats: number[] } {
+  const current = Math.floor(now / MINUTE_MS) * MINUTE_MS
+  const first = current - 59 * MINUTE_MS
+  const minutes = Array.from({ length: 60 }, (_, i) => first + i * MINUTE_MS)
+  const sats = new Array<number>(60).fill(0)
+  for (const slot of slots) {
+    const index = Math.floor((slot.start - first) / MINUTE_MS)
+    if (index >= 0 && index < 60 && slot.start <= now) sats[index] += slot.sats
+  }
+  return { minutes, sats }
+}
+
+export function watchingNow(stats: HostStats, now: number): number {
+  return Object.values(stats.open).filter((at) => now - at <= WATCHING_WINDOW_MS).length
+}
+
+export interface StatsSnapshot {
+  at: number
+  accepting: boolean
+  watchingNow: number
+  channels: { open: number; settled: number }
+  earned: {
+    /** accepted + settled. */
+    total: number
+    /** Off chain: signed updates held for channels not settled yet. */
+    accepted: number
+    /** On chain: carried by close transactions. */
+    settled: number
+    /** Included in the totals above. */
+    tips: number
+  }
+  ratePerMinute: number
+  served: { segments: number; bytes: number; paymentRequired: number }
+  updates: { accepted: number; rejected: number; rejectedByCode: Record<string, number> }
+  earningsPerMinute: { minutes: number[]; sats: number[] }
+}
+
+export function snapshotOf(stats: HostStats, now: number): StatsSnapshot {
+  const rejectedByCode = { ...stats.rejectedByCode }
+  return {
+    at: now,
+    accepting: stats.accepting,
+    watchingNow: watchingNow(stats, now),
+    channels: { open: Object.keys(stats.open).length, settled: stats.channelsSettled },
+    earned: { total: stats.satsAccepted + stats.satsSettled, accepted: stats.satsAccepted, settled: stats.satsSettled, tips: stats.tips },
+    ratePerMinute: earningRate(stats.earnings, now),
+    served: { segments: stats.segmentsServed, bytes: stats.bytesServed, paymentRequired: stats.paymentRequired },
+    updates: { accepted: stats.updatesAccepted, rejected: Object.values(rejectedByCode).reduce((a, b) => a + b, 0), rejectedByCode },
+    earningsPerMinute: earningsPerMinute(stats.earnings, now),
+  }
+}
