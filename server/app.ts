@@ -22,7 +22,6 @@ import { attachChannelSockets, type ChannelServer } from './socket/channel-socke
 import { ChannelStore } from './store/channel-store.ts'
 import { apiRouter } from './api/routes.ts'
 import { playerRouter } from './player-pages.ts'
-import { ensureSampleStream } from './media/sample.ts'
 
 export interface RunningHost {
   url: string
@@ -44,7 +43,9 @@ export interface HostHooks {
 export async function startHost(config: HostConfig, hooks: HostHooks = {}): Promise<RunningHost> {
   const logger = hooks.logger ?? createLogger(config.logLevel)
   if (!config.origin && config.generateSample) {
-    await ensureSampleStream(config.mediaDir, { log: (line) => logger.info(line) })
+    // Loaded only here: a host proxying an external origin never needs the ffmpeg tooling.
+    const { ensureSampleStream } = await import('./media/sample.ts')
+    await ensureSampleStream(config.mediaDir, { log: (line: string) => logger.info(line) })
   }
   const store = ChannelStore.open(config.dataDir, { durability: config.durability })
   const identity = loadIdentity(store, config.adminToken)
