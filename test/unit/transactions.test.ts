@@ -23,7 +23,7 @@ import {
   withPayerSignature,
   bytesToHex,
 } from '../../protocol/transactions.ts'
-import { acceptRefund, markDelivered, openPayerChannel, signSegment, signTip } from '../../client/payer/payer.ts'
+import { acceptRefund, markDelivered, openPayerChannel, signSegment, signTip, type PayerChannel } from '../../client/payer/payer.ts'
 import { buildClose, checkFunding, checkRefundAndCosign, checkUpdate, type PayeeChannel } from '../../server/channels/payee.ts'
 import { nativeHash256, nativeVerifier } from '../../server/channels/verify.ts'
 import type { Terms } from '../../protocol/messages.ts'
@@ -128,7 +128,7 @@ test('round trip: funding -> refund -> updates -> close, every spend valid in th
   assert.deepEqual(verifyWithInterpreter(refundTx, funding, lock), { ok: true })
 
   // Updates: segments of 20 sat and a tip, each accepted by the host's checks with the native verifier.
-  let payer = { ...opened.channel, channelId: 'aaaaaaaaaaaaaaaaaaaaaaaa' }
+  let payer: PayerChannel = { ...opened.channel, channelId: 'aaaaaaaaaaaaaaaaaaaaaaaa' }
   let host: PayeeChannel = {
     id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
     payerPublicKey,
