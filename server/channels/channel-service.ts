@@ -34,6 +34,7 @@ import {
   type SignatureVerifier,
 } from './payee.ts'
 import type { ChainView } from './chain-view.ts'
+import { nativeHash256 } from './verify.ts'
 
 export interface ChannelPolicy {
   network: Terms['network']
@@ -284,6 +285,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       feeRate: this.view.feeRate,
       deadlineMargin: this.policy.deadlineMarginBlocks,
       verify: this.verify,
+      hash256: nativeHash256,
     })
     this.emit('verified', (performance.now() - started) / 1000)
     if (!verdict.ok) return this.reject(record.id, verdict.code, verdict.message)
