@@ -1,12 +1,11 @@
 // The one Chain implementation: ARC for writes and tx status, WhatsOnChain for reads. The devnet serves both
 // shapes, so devnet, testnet and mainnet differ only in URLs and API keys.
+import { DEFAULT_FEE_RATE } from '../fees.ts'
 import type { FeeRate, Network } from '../messages.ts'
 import type { BroadcastResult, Chain, TxInfo, Utxo } from './chain.ts'
 import { ArcClient, trimSlash } from './arc.ts'
 import { WhatsOnChainClient } from './whatsonchain.ts'
 
-/** What @bsv/sdk and 2026 tooling assume when a ledger does not say (see docs/bsv-channel.md). */
-export const FALLBACK_FEE_RATE: FeeRate = { satoshis: 100, bytes: 1000 }
 
 /** ARC and WhatsOnChain base URLs for a network. Devnet lives inside the host, mounted at devnetBaseUrl (…/devnet). */
 export function chainEndpoints(network: Network, devnetBaseUrl?: string): { arc: string; woc: string } {
@@ -78,7 +77,7 @@ export class HttpChain implements Chain {
     try {
       return await this.arc.policy()
     } catch {
-      return { ...FALLBACK_FEE_RATE }
+      return { ...DEFAULT_FEE_RATE }
     }
   }
 }

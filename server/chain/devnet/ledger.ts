@@ -1,6 +1,7 @@
 // The devnet: a one-node ledger inside the host process. It validates transactions with the real script
 // interpreter and the same fee, dust and finality rules a BSV node applies, keeps a UTXO set and a mempool,
 // mines blocks on demand, and persists everything in SQLite so a restart keeps the chain.
+import { DEFAULT_FEE_RATE } from '../../../protocol/fees.ts'
 import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -48,7 +49,6 @@ export interface BlockInfo {
   txCount: number
 }
 
-export const DEFAULT_DEVNET_FEE_RATE: FeeRate = { satoshis: 100, bytes: 1000 }
 export const DEFAULT_FAUCET_CAP = 10_000_000
 /** The genesis coin the faucet pays from: 10 million BSV, more than any test run can spend. */
 const GENESIS_SATOSHIS = 1_000_000_000_000_000
@@ -85,7 +85,7 @@ export class DevnetLedger {
   private constructor(db: Database.Database, opts: DevnetLedgerOptions) {
     this.db = db
     this.logger = opts.logger
-    this.feeRate = opts.feeRate ?? DEFAULT_DEVNET_FEE_RATE
+    this.feeRate = opts.feeRate ?? DEFAULT_FEE_RATE
     this.faucetCap = opts.faucetCap ?? DEFAULT_FAUCET_CAP
     db.exec(SCHEMA)
     const keyHex = this.meta('faucet_key')

@@ -1,5 +1,6 @@
 // Plain pay-to-public-key-hash helpers for the devnet: what the faucet pays with, and what tests use to spend
 // faucet coins. Addresses of both prefixes (0x00 mainnet, 0x6f testnet) name the same 20-byte key hash.
+import { DEFAULT_FEE_RATE, feeFor } from '../../../protocol/fees.ts'
 import { LockingScript, P2PKH, PrivateKey, Script, Transaction, Utils } from '@bsv/sdk'
 import type { FeeRate } from '../../../protocol/messages.ts'
 
@@ -60,11 +61,6 @@ function lockingScriptOf(out: PaymentOutput): LockingScript {
   throw new Error('a payment output needs an address or a locking script')
 }
 
-/** Fee for a tx of `size` bytes at `rate`, rounded up as the ledger does. */
-export function feeFor(size: number, rate: FeeRate): number {
-  return Math.ceil((size * rate.satoshis) / rate.bytes)
-}
-
 /** Builds and signs (SIGHASH_ALL|FORKID) a tx spending P2PKH outputs of `key`. */
 export async function buildSignedP2pkhTx(opts: P2pkhSpendOptions): Promise<Transaction> {
   const ownScript = new P2PKH().lock(opts.key.toAddress())
@@ -89,7 +85,7 @@ export async function buildSignedP2pkhTx(opts: P2pkhSpendOptions): Promise<Trans
   await tx.sign()
   // A DER signature is 70-73 bytes: allow 2 spare bytes per input so the re-signed tx never falls short of the rate.
   const size = tx.toBinary().length + 2 * opts.inputs.length
-  const left = inTotal - outTotal - feeFor(size, opts.feeRate ?? { satoshis: 100, bytes: 1000 })
+  const left = inTotal - outTotal - feeFor(size, opts.feeRate ?? DEFAULT_FEE_RATE)
   if (left < 0) throw new Error(`inputs (${inTotal} sat) do not cover outputs (${outTotal} sat) and the fee`)
   if (left < 1) tx.outputs.pop()
   else change.satoshis = left

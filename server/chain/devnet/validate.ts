@@ -3,7 +3,7 @@
 // 465 fee, 466 conflict) so clients handle devnet rejections exactly like real ones.
 import { LockingScript, Script, Spend, Transaction, Utils } from '@bsv/sdk'
 import type { FeeRate } from '../../../protocol/messages.ts'
-import { feeFor } from './p2pkh.ts'
+import { feeFor } from '../../../protocol/fees.ts'
 
 export interface PrevOut {
   satoshis: number
