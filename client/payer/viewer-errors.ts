@@ -1,0 +1,102 @@
+// Every failure the viewer can meet, as one sentence of what happened and one of what to do next.
+// Pure: the session and the player both use it; the player only renders it.
+import type { RejectCode } from '../../protocol/messages.ts'
+
+export type ViewerErrorKind =
+  | 'host_unreachable'
+  | 'update_rejected'
+  | 'insufficient_funds'
+  | 'host_stopped'
+  | 'channel_closed'
+  | 'open_rejected'
+  | 'refund_invalid'
+  | 'delivery_timeout'
+  | 'over_cap'
+
+export interface ViewerError {
+  kind: ViewerErrorKind
+  message: string
+  nextStep: string
+  code?: RejectCode
+}
+
+/** An Error carrying a ViewerError, so async code can throw it and the UI can still show the next step. */
+export class ViewerFailure extends Error {
+  readonly viewerError: ViewerError
+  constructor(viewerError: ViewerError) {
+    super(`${viewerError.message} ${viewerError.nextStep}`)
+    this.name = 'ViewerFailure'
+    this.viewerError = viewerError
+  }
+}
+
+export function hostUnreachable(detail?: string): ViewerError {
+  return {
+    kind: 'host_unreachable',
+    message: `The host did not answer${detail ? ` (${detail})` : ''}.`,
+    nextStep: 'Check your connection; the player retries on its own and resumes the same channel when the host is back.',
+  }
+}
+
+export function insufficientFunds(needed: number, available: number, network: string): ViewerError {
+  return {
+    kind: 'insufficient_funds',
+    message: `This device's wallet has ${available} sat; opening the channel needs ${needed} sat (your cap plus fees).`,
+    nextStep:
+      network === 'devnet'
+        ? 'Press "Get more devnet coins", or lower your cap in the preferences.'
+        : 'Send coins to the wallet address shown below, or lower your cap in the preferences.',
+  }
+}
+
+export function hostStopped(reason?: string): ViewerError {
+  return {
+    kind: 'host_stopped',
+    message: reason ?? 'The host stopped the stream; your channel was settled.',
+    nextStep: 'Your change went back to this wallet. Come back later to keep watching.',
+  }
+}
+
+export function channelClosed(): ViewerError {
+  return {
+    kind: 'channel_closed',
+    message: 'The host has closed this channel.',
+    nextStep: 'Press play to open a new channel; what you paid so far is in the summary.',
+  }
+}
+
+export function deliveryTimeout(segment: string): ViewerError {
+  return {
+    kind: 'delivery_timeout',
+    message: `The segment paid last (${segment}) never arrived, so the player will not pay further ahead.`,
+    nextStep: 'Reload the page: the channel resumes and that segment is free to fetch again.',
+  }
+}
+
+/** A refusal from the host, by its stable reject code. */
+export function explainRejection(code: RejectCode, hostMessage: string, during: 'open' | 'fund' | 'update' | 'tip' | 'resume' | 'close'): ViewerError {
+  if (code === 'host_stopped') return hostStopped(`The host is not accepting viewers right now: ${hostMessage}`)
+  if (code === 'channel_not_open' || code === 'unknown_channel') return { ...channelClosed(), code }
+  if (code === 'rate_limited') {
+    return { kind: 'update_rejected', code, message: `The host is throttling this viewer: ${hostMessage}`, nextStep: 'Wait a moment; the player retries.' }
+  }
+  if (during === 'open' || during === 'fund') {
+    return {
+      kind: 'open_rejected',
+      code,
+      message: `The host refused to open the channel (${code}): ${hostMessage}`,
+      nextStep:
+        code === 'capacity_out_of_range'
+          ? 'Change your cap in the preferences to fit the host\'s limits, then press play.'
+          : code === 'ledger_rejected'
+            ? 'Nothing was spent. Wait for the wallet balance to confirm, then press play again.'
+            : 'Nothing was spent. Reload the page to try again.',
+    }
+  }
+  return {
+    kind: 'update_rejected',
+    code,
+    message: `The host refused a payment (${code}): ${hostMessage}`,
+    nextStep: 'Nothing beyond your last accepted payment was charged. Reload to resynchronise with the host, or stop and settle.',
+  }
+}
