@@ -1,0 +1,68 @@
+// What a viewing cost, shown when it ends: watch time, segments, paid, tips, fee, change, and the close tx.
+import type { Network, SettlementSummary } from '../../protocol/messages.ts'
+import type { HistoryEntry } from '../payer/session.ts'
+import { formatDuration, formatSats } from './cap-format.ts'
+import { byTestId, el } from './dom.ts'
+
+/** Where a txid links to: the host's devnet tx page, or WhatsOnChain on real networks. */
+export function txLink(txid: string, network: Network | null, devnetBase: string | null): string {
+  if (network === 'devnet' && devnetBase) return `${devnetBase.replace(/\/$/, '')}/tx/${txid}`
+  return `https://${network === 'testnet' ? 'test.' : ''}whatsonchain.com/tx/${txid}`
+}
+
+function row(label: string, value: Node | string, testId: string): HTMLElement {
+  return el('div', { class: 'summary-row' }, el('dt', {}, label), el('dd', { 'data-testid': testId }, value))
+}
+
+export class SettleSummaryView {
+  private readonly panel = byTestId('summary')
+  private readonly body = byTestId('summary-body')
+  private readonly history = byTestId('history-list')
+
+  constructor(private readonly network: () => Network | null, private readonly devnetBase: string | null) {}
+
+  show(summary: SettlementSummary): void {
+    this.panel.hidden = false
+    this.body.replaceChildren(this.details(summary, 'summary'))
+    this.panel.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
+  }
+
+  renderHistory(entries: readonly HistoryEntry[]): void {
+    if (entries.length === 0) {
+      this.history.replaceChildren(el('li', { class: 'muted' }, 'No past sessions yet.'))
+      return
+    }
+    this.history.replaceChildren(
+      ...entries.map((entry) =>
+        el(
+          'li',
+          { 'data-testid': 'history-entry' },
+          el('span', {}, new Date(entry.settledAt).toLocaleString()),
+          el('span', {}, ` · ${formatDuration(entry.summary.seconds)} · ${formatSats(entry.summary.paid)}`),
+          entry.summary.closeTxid ? el('span', {}, ' · ', this.txAnchor(entry.summary.closeTxid)) : el('span', { class: 'muted' }, ' · not settled on chain'),
+        ),
+      ),
+    )
+  }
+
+  private details(s: SettlementSummary, prefix: string): HTMLElement {
+    const close = s.closeTxid
+      ? this.txAnchor(s.closeTxid, `${prefix}-close-txid`)
+      : el('span', {}, s.refundAfterHeight !== undefined ? `nothing paid; your refund unlocks at block ${s.refundAfterHeight}` : 'none')
+    return el(
+      'dl',
+      { class: 'summary-list' },
+      row('Time watched', formatDuration(s.seconds), `${prefix}-seconds`),
+      row('Segments', String(s.segments), `${prefix}-segments`),
+      row('Paid to host', formatSats(s.paid), `${prefix}-paid`),
+      row('Tips (included)', formatSats(s.tips), `${prefix}-tips`),
+      row('Network fee', formatSats(s.fee), `${prefix}-fee`),
+      row('Change returned', formatSats(s.change), `${prefix}-change`),
+      row('Close transaction', close, `${prefix}-close`),
+    )
+  }
+
+  private txAnchor(txid: string, testId?: string): HTMLAnchorElement {
+    return el('a', { href: txLink(txid, this.network(), this.devnetBase), target: '_blank', rel: 'noopener', class: 'txid', 'data-testid': testId, 'data-txid': txid }, `${txid.slice(0, 12)}…${txid.slice(-6)}`)
+  }
+}
