@@ -1,17 +1,13 @@
 // Earnings over the last hour: sats earned per minute (bars) and their running total over the hour (line).
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
+import { chartColumns } from './earnings-chart-data.ts'
 import { formatSats } from './format.ts'
 
 export interface EarningsSeries {
   /** Start of each minute, epoch ms, oldest first. */
   minutes: number[]
   sats: number[]
-}
-
-export function runningTotal(values: number[]): number[] {
-  let sum = 0
-  return values.map((value) => (sum += value))
 }
 
 export class EarningsChart {
@@ -46,7 +42,7 @@ export class EarningsChart {
   }
 
   update(series: EarningsSeries): void {
-    this.plot.setData([series.minutes.map((ms) => ms / 1000), series.sats, runningTotal(series.sats)])
+    this.plot.setData(chartColumns(series))
   }
 
   destroy(): void {
