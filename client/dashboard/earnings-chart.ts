@@ -1,6 +1,5 @@
 // Earnings over the last hour: sats earned per minute (bars) and their running total over the hour (line).
 import uPlot from 'uplot'
-import 'uplot/dist/uPlot.min.css'
 import { chartColumns } from './earnings-chart-data.ts'
 import { formatSats } from './format.ts'
 

@@ -2,7 +2,6 @@
 // start or stop it. Rendering is plain DOM: one snapshot in, every figure out.
 import { io, type Socket } from 'socket.io-client'
 import type { DashboardSnapshot } from '../../server/dashboard/snapshot.ts'
-import './styles.css'
 import { AdminApiError, adminFetch, forgetToken, savedToken, saveToken } from './admin-token.ts'
 import { renderChannelRows } from './channel-table.ts'
 import { EarningsChart } from './earnings-chart.ts'

@@ -5,7 +5,7 @@ import request from 'supertest'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import type { SettlementSummary } from '../../protocol/messages.ts'
 import { attachDashboard } from '../../server/dashboard/attach.ts'
-import { bundleDashboard } from '../../server/dashboard/bundle.ts'
+import { buildClient } from '../../scripts/build-client.ts'
 import type { DashboardSnapshot } from '../../server/dashboard/snapshot.ts'
 import { startTestHost, tempDir, type TestHost } from '../support/host.ts'
 import { writeTinyStream, type TinyStream } from '../support/media.ts'
@@ -43,7 +43,7 @@ describe('host dashboard', () => {
   const dataDir = tempDir('dashboard')
 
   before(async () => {
-    await bundleDashboard()
+    await buildClient()
     stream = writeTinyStream([2, 2, 2, 1.5])
     host = await startTestHost({ mediaDir: stream.mediaDir, price: PRICE, dataDir }, { extend: attachDashboard })
     assert.equal((await request(host.url).get(stream.playlist)).status, 200)
