@@ -32,8 +32,8 @@ export function isExecutableFile(path: string): boolean {
   }
 }
 
-function checkFile(path: string, what: string): CandidateResult {
-  return isExecutableFile(path) ? { path } : { unavailable: `${what} ${path} does not exist or is not an executable file` }
+function checkFile(path: string): CandidateResult {
+  return isExecutableFile(path) ? { path } : { unavailable: `${path} does not exist or is not an executable file` }
 }
 
 /** Looks `name` up in a PATH string the way a shell would. */
@@ -60,14 +60,14 @@ export function defaultFfmpegCandidates(env: NodeJS.ProcessEnv = process.env): F
   const all: FfmpegCandidate[] = [
     {
       source: 'FFMPEG_PATH',
-      locate: async () => (env.FFMPEG_PATH ? checkFile(env.FFMPEG_PATH, 'FFMPEG_PATH points at') : { unavailable: 'not set' }),
+      locate: async () => (env.FFMPEG_PATH ? checkFile(env.FFMPEG_PATH) : { unavailable: 'not set' }),
     },
     {
       source: 'ffmpeg-static',
       locate: async () => {
         try {
           const path = await importOptional('ffmpeg-static')
-          return typeof path === 'string' ? checkFile(path, 'its binary') : { unavailable: 'package has no binary for this platform' }
+          return typeof path === 'string' ? checkFile(path) : { unavailable: 'package has no binary for this platform' }
         } catch {
           return { unavailable: 'package not installed (optional dependency)' }
         }
@@ -78,7 +78,7 @@ export function defaultFfmpegCandidates(env: NodeJS.ProcessEnv = process.env): F
       locate: async () => {
         try {
           const installer = (await importOptional('@ffmpeg-installer/ffmpeg')) as { path?: unknown }
-          return typeof installer.path === 'string' ? checkFile(installer.path, 'its binary') : { unavailable: 'package reports no binary' }
+          return typeof installer.path === 'string' ? checkFile(installer.path) : { unavailable: 'package reports no binary' }
         } catch (error) {
           return { unavailable: `package not usable (${(error as Error).message.split('\n')[0]})` }
         }

@@ -47,7 +47,11 @@ export function createTempFolder(finalDir: string, subfolders: string[]): string
     rmSync(temp, { recursive: true, force: true })
     for (const sub of subfolders) mkdirSync(join(temp, sub), { recursive: true })
   } catch (error) {
-    rmSync(temp, { recursive: true, force: true })
+    try {
+      rmSync(temp, { recursive: true, force: true })
+    } catch {
+      // The parent is unusable, so there is nothing of ours in it to remove.
+    }
     const code = (error as NodeJS.ErrnoException).code
     throw new MediaError(`Cannot write to the output folder ${parent} (${code ?? (error as Error).message}). Choose another one with --out DIR.`)
   }
