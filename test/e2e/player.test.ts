@@ -1,0 +1,196 @@
+// The player in a real Chromium against a real host (express, Socket.IO, devnet ledger, SQLite on disk, ffmpeg-made
+// sample stream): it plays through the paywall, pays what the host's books say, warns, stops at the cap, continues
+// after raising it, resumes after a reload, and settles on the devnet.
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { fileURLToPath } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import { buildClient } from '../../scripts/build-client.ts'
+import { ensureSampleStream } from '../../server/media/sample.ts'
+import { launchBrowser } from '../support/browser.ts'
+import { startTestHost, type TestHost } from '../support/host.ts'
+
+const MEDIA_DIR = fileURLToPath(new URL('../../media/', import.meta.url))
+const PRICE = 10
+/** One rendition only where the test counts segments: ABR switching would pay for other renditions' segments. */
+const SINGLE_RENDITION = '/media/sample/360p/index.m3u8'
+
+interface ChannelRow {
+  id: string
+  state: string
+  capacity: number
+  paid: number
+  tips: number
+  segments: number
+  seconds: number
+  closeTxid: string | null
+}
+
+interface PlayerState {
+  phase: string
+  channelId: string | null
+  cap: number
+  spent: number
+  paid: number
+  segments: number
+  currentTime: number
+  paused: boolean
+  capDialogOpen: boolean
+  firedAlerts: number[]
+  errors: Array<{ kind: string; message: string }>
+  lastSummary: { closeTxid: string | null; paid: number; segments: number } | null
+}
+
+let host: TestHost
+let browser: Browser
+
+before(async () => {
+  await ensureSampleStream(MEDIA_DIR)
+  await buildClient()
+  host = await startTestHost({ mediaDir: MEDIA_DIR, price: PRICE })
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+  await host?.dispose()
+})
+
+async function channels(): Promise<ChannelRow[]> {
+  const res = await fetch(`${host.url}/api/channels`, { headers: { Authorization: `Bearer ${host.adminToken}` } })
+  assert.equal(res.status, 200)
+  return ((await res.json()) as { channels: ChannelRow[] }).channels
+}
+
+async function channel(id: string): Promise<ChannelRow> {
+  const row = (await channels()).find((c) => c.id === id)
+  assert.ok(row, `the host lists channel ${id}`)
+  return row
+}
+
+async function state(page: Page): Promise<PlayerState> {
+  return page.evaluate(() => window.p2p!.state()) as Promise<PlayerState>
+}
+
+/** A fresh browser profile (own wallet, own localStorage) on the player page, at 4x speed. */
+async function openPlayer(options: { cap?: number; stream?: string } = {}): Promise<Page> {
+  const context = await browser.newContext()
+  if (options.cap !== undefined) {
+    await context.addInitScript((cap) => {
+      if (!localStorage.getItem('p2p.preferences')) {
+        localStorage.setItem('p2p.preferences', JSON.stringify({ cap, thresholds: [{ fraction: 0.5, level: 'info' }, { fraction: 0.8, level: 'warning' }, { fraction: 0.95, level: 'critical' }], settleOnLeave: true }))
+      }
+    }, options.cap)
+  }
+  const page = await context.newPage()
+  page.on('pageerror', (error) => console.error('page error:', error.message))
+  await page.goto(`${host.url}/${options.stream ? `?stream=${encodeURIComponent(options.stream)}` : ''}`)
+  await fastForward(page)
+  return page
+}
+
+async function fastForward(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.p2p !== undefined)
+  await page.evaluate(() => {
+    const video = document.querySelector('video')!
+    video.defaultPlaybackRate = 4
+    video.playbackRate = 4
+    video.addEventListener('loadedmetadata', () => (video.playbackRate = 4))
+  })
+}
+
+async function playedAtLeast(page: Page, seconds: number, timeout = 90_000): Promise<void> {
+  await page.waitForFunction((s) => (document.querySelector('video')?.currentTime ?? 0) >= s, seconds, { timeout, polling: 100 })
+}
+
+describe('the player', { timeout: 240_000 }, () => {
+  test('plays 10 s through the paywall, pays exactly what the host counted, and settles on the devnet', async () => {
+    const page = await openPlayer()
+    await playedAtLeast(page, 10)
+    const playing = await state(page)
+    assert.ok(playing.channelId, 'a channel was opened')
+    assert.equal(playing.phase, 'open')
+    assert.deepEqual(playing.errors, [])
+
+    // Stop and settle: the host's books then hold still, and the summary shows the close tx.
+    await page.getByTestId('stop-button').click()
+    await page.getByTestId('summary-close-txid').waitFor({ timeout: 30_000 })
+    const closeTxid = await page.getByTestId('summary-close-txid').getAttribute('data-txid')
+    assert.match(closeTxid ?? '', /^[0-9a-f]{64}$/)
+
+    const row = await channel(playing.channelId)
+    assert.equal(row.state, 'closed')
+    assert.equal(row.closeTxid, closeTxid)
+    assert.ok(row.seconds >= 10, `the host served at least the 10 s watched (served ${row.seconds} s)`)
+    // Every sample segment is exactly 2.000 s, so each costs exactly 20 sat: paid is price x seconds to the satoshi.
+    assert.equal(row.paid - row.tips, PRICE * row.seconds)
+    const final = await state(page)
+    assert.equal(final.lastSummary?.paid, row.paid)
+    assert.equal(final.lastSummary?.segments, row.segments)
+
+    // The close transaction is on the devnet ledger.
+    const tx = await fetch(`${host.url}/devnet/woc/v1/bsv/devnet/tx/${closeTxid}/hex`)
+    assert.equal(tx.status, 200)
+    assert.match(await tx.text(), /^(?:[0-9a-f]{2})+$/)
+    await page.context().close()
+  })
+
+  test('warns at 80%, stops at the cap without paying past it, and plays on after the cap is raised', async () => {
+    const cap = 200 // 20 s of the sample at 10 sat/s
+    const page = await openPlayer({ cap, stream: SINGLE_RENDITION })
+    await page.getByTestId('alert-80').waitFor({ timeout: 90_000 })
+    assert.equal(await page.getByTestId('alert-80').getAttribute('data-level'), 'warning')
+
+    await page.getByTestId('cap-dialog').waitFor({ state: 'visible', timeout: 90_000 })
+    const atCap = await state(page)
+    assert.ok(atCap.paused, 'playback paused at the cap')
+    const first = await channel(atCap.channelId!)
+    assert.equal(first.paid, cap, 'the host got exactly the cap')
+    // Still nothing past the cap once hls.js has asked for the next segment and been held back.
+    await page.waitForFunction(() => (document.querySelector('video')?.buffered.length ?? 0) > 0)
+    assert.equal((await channel(atCap.channelId!)).paid, cap)
+
+    // Raise beyond what this channel can carry: it is settled and a new one continues the same viewing.
+    const timeAtCap = atCap.currentTime
+    await page.getByTestId('cap-dialog-input').fill('1500')
+    await page.getByTestId('cap-dialog-raise').click()
+    await page.getByTestId('cap-dialog').waitFor({ state: 'hidden', timeout: 30_000 })
+    await playedAtLeast(page, timeAtCap + 6)
+    const raised = await state(page)
+    assert.notEqual(raised.channelId, atCap.channelId, 'a new channel carries the raised cap')
+    assert.equal(raised.cap, 1500)
+    const old = await channel(atCap.channelId!)
+    assert.equal(old.state, 'closed')
+    assert.equal(old.paid, cap)
+    assert.match(old.closeTxid ?? '', /^[0-9a-f]{64}$/)
+    const next = await channel(raised.channelId!)
+    assert.ok(next.paid > 0, 'the new channel is paying')
+    assert.ok(old.paid + next.paid <= 1500)
+    assert.equal(raised.spent, old.paid + next.paid)
+    await page.context().close()
+  })
+
+  test('a reload resumes the same channel and does not pay again for segments already paid', async () => {
+    const page = await openPlayer({ stream: SINGLE_RENDITION })
+    await playedAtLeast(page, 6)
+    await page.evaluate(() => document.querySelector('video')!.pause())
+    const before = await state(page)
+    const booked = await channel(before.channelId!)
+    // hls.js keeps an 8 s buffer, so segments through at least 12 s are paid for already.
+    assert.ok(booked.seconds >= 12, `paid ahead through ${booked.seconds} s`)
+
+    await page.evaluate(() => location.reload())
+    await fastForward(page)
+    await page.waitForFunction(() => window.p2p?.state().phase === 'open')
+    await playedAtLeast(page, 3)
+    const resumed = await state(page)
+    assert.equal(resumed.channelId, before.channelId, 'the same channel after the reload')
+    const after = await channel(before.channelId!)
+    assert.equal(after.state, 'open')
+    // Watching 0..3 s again (buffer to ~11 s) costs nothing: those segments were paid before the reload.
+    assert.equal(after.paid, booked.paid)
+    assert.equal(after.segments, booked.segments)
+    assert.deepEqual(resumed.errors.filter((e) => e.kind === 'update_rejected'), [])
+    await page.context().close()
+  })
+})
