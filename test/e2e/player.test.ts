@@ -69,7 +69,7 @@ async function channel(id: string): Promise<ChannelRow> {
 }
 
 async function state(page: Page): Promise<PlayerState> {
-  return page.evaluate(() => window.p2p!.state()) as Promise<PlayerState>
+  return (await page.evaluate(() => window.p2p!.state())) as unknown as PlayerState
 }
 
 /** A fresh browser profile (own wallet, own localStorage) on the player page, at 4x speed. */
