@@ -29,6 +29,15 @@ function parseClock(text: string): number | null {
   return match ? Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]) : null
 }
 
+/**
+ * Cover art in audio files and plain pictures show up as "video" streams. ffmpeg 4.1 does not always mark cover art
+ * "(attached pic)", but a still image never has an "fps" figure, only a nominal tbr.
+ */
+function isStillImage(header: string): boolean {
+  if (/\(attached pic\)/.test(header)) return true
+  return /: Video: (mjpeg|png|bmp|webp|tiff)\b/.test(header) && !/\sfps\b/.test(header)
+}
+
 /** Parses what `ffmpeg -hide_banner -i FILE` prints on stderr. Returns null when ffmpeg could not read the file. */
 export function parseFfmpegInputInfo(stderr: string): MediaInfo | null {
   if (!/^Input #\d+/m.test(stderr)) return null
@@ -41,7 +50,7 @@ export function parseFfmpegInputInfo(stderr: string): MediaInfo | null {
   for (const block of blocks) {
     const header = block.split('\n')[0]
     if (/: Audio:/.test(header)) hasAudio = true
-    if (video || !/: Video:/.test(header) || /\(attached pic\)/.test(header)) continue
+    if (video || !/: Video:/.test(header) || isStillImage(header)) continue
     // ", 320x240" — the leading comma keeps codec tags like "0x31637661" from matching.
     const size = /,\s(\d{1,5})x(\d{1,5})(?=[\s,\[]|$)/.exec(header)
     if (!size) continue
@@ -117,6 +126,6 @@ export async function probeMedia(file: string, ffmpegPath: string, ffprobePath: 
     detail = stderr.split('\n').filter((line) => line.includes(file) || /Invalid|error/i.test(line)).join(' ').trim()
   }
   if (!info) throw new MediaError(`${file} is not a video file ffmpeg can read${detail ? ` (${detail})` : ''}.`)
-  if (!info.video) throw new MediaError(`${file} has no video stream${info.hasAudio ? ' (it is audio only)' : ''}; nothing to package.`)
+  if (!info.video) throw new MediaError(`${file} has no video stream${info.hasAudio ? ' (audio only)' : ''}; nothing to package.`)
   return { ...info, video: info.video }
 }
