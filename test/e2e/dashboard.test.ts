@@ -1,0 +1,136 @@
+// The host dashboard in Chromium, next to real viewers in the real player: payments arrive live, Stop settles the
+// viewer's channel on chain and the viewer sees its summary, Start lets a new viewer in.
+import assert from 'node:assert/strict'
+import { rmSync } from 'node:fs'
+import { after, before, describe, test } from 'node:test'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { buildClient } from '../../scripts/build-client.ts'
+import { attachDashboard } from '../../server/dashboard/attach.ts'
+import { generateSampleStream } from '../../server/media/sample.ts'
+import { launchBrowser } from '../support/browser.ts'
+import { startTestHost, tempDir, type TestHost } from '../support/host.ts'
+
+const TIMEOUT = 60_000
+
+interface PlayerState {
+  channelId: string | null
+  paid: number
+  phase: string
+  lastSummary: { closeTxid: string | null; reason: string; paid: number } | null
+}
+
+const playerState = (page: Page) => page.evaluate(() => (window as unknown as { p2p?: { state(): unknown } }).p2p?.state() ?? null) as Promise<PlayerState | null>
+
+async function waitForPlayer(page: Page, until: (state: PlayerState) => boolean): Promise<PlayerState> {
+  const deadline = Date.now() + TIMEOUT
+  for (;;) {
+    const state = await playerState(page)
+    if (state && until(state)) return state
+    if (Date.now() > deadline) throw new Error(`the player never got there; last state: ${JSON.stringify(state)}`)
+    await page.waitForTimeout(200)
+  }
+}
+
+const sats = (text: string | null) => Number((text ?? '').replace(/[^0-9]/g, ''))
+
+describe('host dashboard in the browser', () => {
+  let host: TestHost
+  let browser: Browser
+  let mediaDir: string
+  const contexts: BrowserContext[] = []
+
+  const newPage = async () => {
+    const context = await browser.newContext()
+    contexts.push(context)
+    return context.newPage()
+  }
+
+  before(async () => {
+    mediaDir = tempDir('dashboard-media')
+    await Promise.all([buildClient(), generateSampleStream({ outRoot: mediaDir, seconds: 24 })])
+    host = await startTestHost({ mediaDir, price: 10 }, { extend: attachDashboard })
+    browser = await launchBrowser()
+  })
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined)
+    await browser?.close()
+    await host?.dispose()
+    rmSync(mediaDir, { recursive: true, force: true })
+  })
+
+  test('the sign-in refuses a wrong token and keeps the right one for the tab', async () => {
+    const page = await newPage()
+    await page.goto(`${host.url}/host`)
+    await page.getByTestId('login-token').fill('not-the-admin-token')
+    await page.getByTestId('login-submit').click()
+    await page.getByTestId('login-error').waitFor({ state: 'visible' })
+    assert.match((await page.getByTestId('login-error').textContent()) ?? '', /wrong/)
+    assert.equal(await page.getByTestId('dashboard').isHidden(), true)
+
+    await page.getByTestId('login-token').fill(host.adminToken)
+    await page.getByTestId('login-submit').click()
+    await page.locator('[data-testid="connection"][data-state="live"]').waitFor()
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('p2p.host.adminToken')), host.adminToken)
+    await page.reload()
+    await page.locator('[data-testid="connection"][data-state="live"]').waitFor()
+    assert.equal(await page.getByTestId('login').isHidden(), true)
+  })
+
+  test('payments arrive live; Stop settles the viewer, who sees its summary; Start lets a new viewer in', async () => {
+    const dashboard = await newPage()
+    await dashboard.goto(`${host.url}/host`)
+    await dashboard.getByTestId('login-token').fill(host.adminToken)
+    await dashboard.getByTestId('login-submit').click()
+    await dashboard.locator('[data-testid="connection"][data-state="live"]').waitFor()
+
+    const viewer = await newPage()
+    await viewer.goto(`${host.url}/`)
+    const paying = await waitForPlayer(viewer, (s) => s.channelId !== null && s.paid >= 40)
+    const row = dashboard.locator(`[data-testid="channel-row"][data-channel-id="${paying.channelId}"]`)
+    await row.and(dashboard.locator('[data-state="open"]')).waitFor({ timeout: TIMEOUT })
+
+    // The figures move without any reload: the page only listens to its socket.
+    await dashboard.waitForFunction(
+      (minimum) => Number(document.querySelector('[data-testid="earned-accepted"]')!.textContent!.replace(/[^0-9]/g, '')) >= minimum,
+      paying.paid,
+      { timeout: TIMEOUT },
+    )
+    assert.equal(await dashboard.getByTestId('watching-now').textContent(), '1')
+    assert.equal(await dashboard.getByTestId('channels-open').textContent(), '1')
+    assert.ok(sats(await dashboard.getByTestId('segments-served').textContent()) >= 1)
+    assert.ok(sats(await row.getByTestId('channel-paid').textContent()) >= 40)
+    const funding = row.getByTestId('funding-link')
+    assert.match((await funding.getAttribute('href')) ?? '', /^\/devnet\/tx\/[0-9a-f]{64}$/)
+
+    await dashboard.getByTestId('toggle-accepting').click()
+    await dashboard.locator('[data-testid="host-status"][data-accepting="false"]').waitFor({ timeout: TIMEOUT })
+    await row.and(dashboard.locator('[data-state="closed"]')).waitFor({ timeout: TIMEOUT })
+    assert.equal(await dashboard.getByTestId('toggle-accepting').textContent(), 'Start')
+    const closeHref = (await row.getByTestId('close-link').getAttribute('href')) ?? ''
+    const closeTxid = closeHref.replace('/devnet/tx/', '')
+    assert.match(closeTxid, /^[0-9a-f]{64}$/)
+
+    // The viewer is told why, and gets its summary with the same close transaction.
+    const stopped = await waitForPlayer(viewer, (s) => s.lastSummary !== null)
+    assert.equal(stopped.lastSummary!.reason, 'host_stopped')
+    assert.equal(stopped.lastSummary!.closeTxid, closeTxid)
+    await viewer.getByTestId('summary').waitFor({ state: 'visible' })
+    assert.equal(await viewer.getByTestId('summary-close-txid').getAttribute('data-txid'), closeTxid)
+    await viewer.getByTestId('error-banner').waitFor({ state: 'visible' })
+    assert.match((await viewer.getByTestId('error-message').textContent()) ?? '', /stop/i)
+
+    // The money moved on chain, and the devnet page behind the link knows the close tx.
+    assert.equal(sats(await dashboard.getByTestId('earned-accepted').textContent()), 0)
+    assert.equal(sats(await dashboard.getByTestId('earned-settled').textContent()), stopped.lastSummary!.paid)
+    assert.equal((await fetch(`${host.url}${closeHref}`)).status, 200)
+
+    await dashboard.getByTestId('toggle-accepting').click()
+    await dashboard.locator('[data-testid="host-status"][data-accepting="true"]').waitFor({ timeout: TIMEOUT })
+    const next = await newPage()
+    await next.goto(`${host.url}/`)
+    const newcomer = await waitForPlayer(next, (s) => s.channelId !== null && s.paid > 0)
+    assert.notEqual(newcomer.channelId, paying.channelId)
+    await dashboard.locator(`[data-testid="channel-row"][data-channel-id="${newcomer.channelId}"][data-state="open"]`).waitFor({ timeout: TIMEOUT })
+    assert.equal(await dashboard.getByTestId('channels-settled').textContent(), '1')
+  })
+})
