@@ -1,0 +1,67 @@
+// What one fleet viewer did, as plain data: the viewer loop fills it in, the summary and the ledger check read it.
+
+/** Why a viewer's request or step failed. `http_<status>` for unexpected HTTP answers. */
+export type ErrorKind = 'connect' | 'open' | 'pay' | 'network' | 'close' | 'playlist' | `http_${number}` | 'ledger'
+
+export interface ViewerResult {
+  index: number
+  payerPublicKey: string
+  payeePublicKey: string
+  channelId: string | null
+  fundingTxid: string | null
+  fundingVout: number
+  capacity: number
+  /** Close fee fixed at opening. */
+  fee: number
+  segmentsOk: number
+  /** 402 answers met (each is resynchronised and retried once). */
+  paymentRequired: number
+  errors: Partial<Record<ErrorKind, number>>
+  /** Time from sending the segment request to its last byte, per served segment. */
+  segmentLatencyMs: number[]
+  /** Time from sending an update to the host's acknowledgement, per accepted payment. */
+  payLatencyMs: number[]
+  /** The cumulative total of the last update this viewer signed and the host acknowledged. */
+  paid: number
+  /** Sum of the prices of the segments the viewer actually received. */
+  served: number
+  /** What the host's close summary says was paid; null when the channel never settled. */
+  settled: number | null
+  /** What the host's close summary says goes back to the viewer. */
+  change: number | null
+  closeTxid: string | null
+  /** Why the viewer stopped before its time was up, if it did. */
+  stoppedEarly: 'cap' | 'end_of_stream' | 'error' | null
+  firstError: string | null
+}
+
+export function emptyResult(index: number): ViewerResult {
+  return {
+    index,
+    payerPublicKey: '',
+    payeePublicKey: '',
+    channelId: null,
+    fundingTxid: null,
+    fundingVout: 0,
+    capacity: 0,
+    fee: 0,
+    segmentsOk: 0,
+    paymentRequired: 0,
+    errors: {},
+    segmentLatencyMs: [],
+    payLatencyMs: [],
+    paid: 0,
+    served: 0,
+    settled: null,
+    change: null,
+    closeTxid: null,
+    stoppedEarly: null,
+    firstError: null,
+  }
+}
+
+/** Counts an error of `kind` on the result, keeping the first message for the report. */
+export function recordError(result: ViewerResult, kind: ErrorKind, message: string): void {
+  result.errors[kind] = (result.errors[kind] ?? 0) + 1
+  result.firstError ??= `${kind}: ${message}`
+}

@@ -1,0 +1,73 @@
+// `npm run viewers -- --url URL --count N --seconds S --cap SATS --speed X [--json]`: a QA fleet of headless viewers
+// that pay a host through real channels, then checks that what was paid, served, settled and mined all agree.
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { startProgress } from './fleet/progress.ts'
+import { runFleet } from './fleet/run-fleet.ts'
+import { formatSummary } from './fleet/summary.ts'
+import type { FleetProgress } from './fleet/viewer.ts'
+
+function positive(kind: 'integer' | 'number') {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!Number.isFinite(n) || n <= 0 || (kind === 'integer' && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(`expected a positive ${kind}, got "${value}"`)
+    }
+    return n
+  }
+}
+
+const program = new Command()
+  .name('viewers')
+  .description('Headless viewers that open channels, pay per segment at playback pace, close, and check the ledger.')
+  .addOption(new Option('--url <url>', "the host's base URL, or a playlist URL on it").default('http://127.0.0.1:8080'))
+  .addOption(new Option('--stream <path>', 'the playlist to play, when --url is the base URL').default('/media/sample/master.m3u8'))
+  .addOption(new Option('--count <n>', 'number of viewers').argParser(positive('integer')).default(10))
+  .addOption(new Option('--seconds <s>', 'wall-clock seconds each viewer watches').argParser(positive('number')).default(30))
+  .addOption(new Option('--cap <sats>', "each viewer's spending cap in satoshis").argParser(positive('integer')).default(2_000))
+  .addOption(new Option('--speed <x>', 'playback pace multiplier (2 = fetch segments twice as fast as real time)').argParser(positive('number')).default(1))
+  .addOption(new Option('--ramp <ms>', 'spread the viewers\' starts over this many milliseconds').argParser(Number))
+  .addOption(new Option('--json', 'print the summary and per-viewer results as one JSON object'))
+
+async function main(): Promise<number> {
+  const options = program.parse().opts<{ url: string; stream: string; count: number; seconds: number; cap: number; speed: number; ramp?: number; json?: boolean }>()
+  const given = new URL(options.url)
+  const playlistPath = given.pathname.endsWith('.m3u8') ? given.pathname : options.stream
+  const url = given.origin
+  const progress: FleetProgress = { active: 0, finished: 0, segments: 0, satoshis: 0, errors: 0 }
+  let stopProgress = () => {}
+  const run = await runFleet({
+    url,
+    playlistPath,
+    count: options.count,
+    seconds: options.seconds,
+    cap: options.cap,
+    speed: options.speed,
+    rampMs: options.ramp,
+    progress,
+    onFunded: ({ viewers, satoshisEach }) => {
+      process.stderr.write(`funded ${viewers} viewers with ${satoshisEach} sat each; playing ${url}${playlistPath}\n`)
+      stopProgress = startProgress(progress, options.count)
+    },
+  }).finally(() => stopProgress())
+  if (options.json) {
+    const results = run.results.map(({ segmentLatencyMs, payLatencyMs, ...rest }) => ({
+      ...rest,
+      segmentLatencyMs: segmentLatencyMs.map((ms) => Math.round(ms * 100) / 100),
+      payLatencyMs: payLatencyMs.map((ms) => Math.round(ms * 100) / 100),
+    }))
+    process.stdout.write(JSON.stringify({ ...run.summary, exitStatus: run.exitStatus, results }) + '\n')
+  } else {
+    process.stdout.write(formatSummary(run.summary) + '\n')
+  }
+  return run.exitStatus
+}
+
+main().then(
+  (status) => {
+    process.exitCode = status
+  },
+  (error) => {
+    console.error(`viewers: ${error instanceof Error ? error.message : String(error)}`)
+    process.exitCode = 2
+  },
+)

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { PrivateKey } from '@bsv/sdk'
+import { DEFAULT_FEE_RATE, closeFee } from '../../protocol/fees.ts'
+import { buildUpdate, completeChannelSpend, signChannelInput, type FundingOutpoint } from '../../protocol/transactions.ts'
+import { checkCloseTx } from '../../scripts/fleet/ledger-check.ts'
+import type { LedgerCheck } from '../../scripts/fleet/ledger-check.ts'
+import { exitStatusOf, formatSummary, summarizeFleet } from '../../scripts/fleet/summary.ts'
+import { emptyResult, recordError, type ViewerResult } from '../../scripts/fleet/viewer-result.ts'
+
+function settledViewer(index: number, paid: number): ViewerResult {
+  return {
+    ...emptyResult(index),
+    channelId: `c${index}`.padEnd(24, '0'),
+    capacity: 2_000,
+    fee: 27,
+    segmentsOk: paid / 20,
+    segmentLatencyMs: [index + 1, index + 2],
+    payLatencyMs: [10],
+    paid,
+    served: paid,
+    settled: paid,
+    change: 2_000 - paid - 27,
+    closeTxid: 'ab'.repeat(32),
+  }
+}
+const verified = (index: number): LedgerCheck => ({ index, closeTxid: 'ab'.repeat(32), verdict: { ok: true } })
+
+test('a clean fleet adds up and exits 0', () => {
+  const results = [settledViewer(0, 80), settledViewer(1, 40)]
+  const summary = summarizeFleet(results, [verified(0), verified(1)])
+  assert.deepEqual(summary.mismatches, [])
+  assert.equal(exitStatusOf(summary), 0)
+  assert.equal(summary.segmentsOk, 6)
+  assert.equal(summary.satoshisPaid, 120)
+  assert.equal(summary.satoshisServed, 120)
+  assert.equal(summary.satoshisSettled, 120)
+  assert.equal(summary.channelsSettled, 2)
+  assert.equal(summary.closesVerified, 2)
+  assert.equal(summary.segmentLatencyMs.count, 4)
+  assert.equal(summary.segmentLatencyMs.p50, 2)
+  assert.equal(summary.segmentLatencyMs.p99, 3)
+  assert.match(formatSummary(summary), /OK: paid = served = settled/)
+})
+
+test('errors are counted by kind but are not mismatches on their own', () => {
+  const failed = emptyResult(2)
+  recordError(failed, 'open', 'refused')
+  recordError(failed, 'open', 'refused again')
+  const withRetry = settledViewer(0, 20)
+  recordError(withRetry, 'http_502', 'bad gateway')
+  const summary = summarizeFleet([withRetry, failed], [verified(0)])
+  assert.deepEqual(summary.errors, { http_502: 1, open: 2 })
+  assert.equal(summary.errorCount, 3)
+  assert.equal(failed.firstError, 'open: refused')
+  assert.equal(exitStatusOf(summary), 0)
+})
+
+test('paid but not served, settled short, never settled or failing the ledger check are mismatches', () => {
+  const unserved = { ...settledViewer(0, 60), served: 40 }
+  const short = { ...settledViewer(1, 60), settled: 40 }
+  const unsettled = { ...settledViewer(2, 60), settled: null, closeTxid: null }
+  const badLedger = settledViewer(3, 60)
+  const unchecked = settledViewer(4, 60)
+  const checks: LedgerCheck[] = [verified(0), verified(1), { index: 3, closeTxid: 'ab'.repeat(32), verdict: { ok: false, reason: 'pays the host 50 sat' } }]
+  const summary = summarizeFleet([unserved, short, unsettled, badLedger, unchecked], checks)
+  assert.equal(exitStatusOf(summary), 1)
+  const text = summary.mismatches.join('\n')
+  assert.match(text, /viewer 0 .*paid 60 sat but was served segments worth 40 sat/)
+  assert.match(text, /viewer 1 .*host settled 40 sat/)
+  assert.match(text, /viewer 2 .*never settled/)
+  assert.match(text, /viewer 2 .*no close transaction/)
+  assert.match(text, /viewer 3 .*pays the host 50 sat/)
+  assert.match(text, /viewer 4 .*not checked on the ledger/)
+  assert.equal(summary.closesFailed, 1)
+  assert.match(formatSummary(summary), /MISMATCHES/)
+})
+
+test('the close check accepts the co-signed update as signed and refuses any other split', () => {
+  const payer = PrivateKey.fromRandom()
+  const payee = PrivateKey.fromRandom()
+  const parties = { payerPublicKey: payer.toPublicKey().toString(), payeePublicKey: payee.toPublicKey().toString() }
+  const funding: FundingOutpoint = { txid: 'cd'.repeat(32), vout: 1, satoshis: 2_000 }
+  const fee = closeFee(DEFAULT_FEE_RATE)
+  const closeOf = (paid: number) => {
+    const unsigned = buildUpdate({ ...parties, funding, paid, feeRate: DEFAULT_FEE_RATE })
+    const tx = completeChannelSpend(unsigned, parties, signChannelInput(unsigned, funding, parties, payer), signChannelInput(unsigned, funding, parties, payee))
+    return { hex: tx.toHex(), txid: tx.id('hex') as string }
+  }
+  const close = closeOf(80)
+  const expected = { closeTxid: close.txid, fundingTxid: funding.txid, fundingVout: 1, ...parties, paid: 80, change: 2_000 - 80 - fee }
+  assert.deepEqual(checkCloseTx(close.hex, expected), { ok: true })
+
+  const other = closeOf(60)
+  const underpaid = checkCloseTx(other.hex, { ...expected, closeTxid: other.txid })
+  assert.ok(!underpaid.ok && /pays the host 60 sat; the viewer signed 80/.test(underpaid.reason))
+  const swapped = checkCloseTx(other.hex, expected)
+  assert.ok(!swapped.ok && /another txid/.test(swapped.reason))
+  const wrongFunding = checkCloseTx(close.hex, { ...expected, fundingVout: 0 })
+  assert.ok(!wrongFunding.ok && /does not spend the channel funding/.test(wrongFunding.reason))
+  const wrongChange = checkCloseTx(close.hex, { ...expected, change: 1 })
+  assert.ok(!wrongChange.ok && /returns .* to the viewer/.test(wrongChange.reason))
+  const missing = checkCloseTx(null, expected)
+  assert.ok(!missing.ok && /not on the ledger/.test(missing.reason))
+})
