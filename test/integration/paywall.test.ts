@@ -178,6 +178,14 @@ describe('paywall with the built-in static origin', () => {
     assert.equal((await request(host.url).get('/health')).status, 200)
   })
 
+  test('an oversized message is cut off at the transport and changes nothing', async () => {
+    const { socket } = await connect(host.url)
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve))
+    socket.emit('update', { channelId: 'a'.repeat(24), tx: 'ab'.repeat(200_000), segment: '/media/tiny/360p/seg_000.ts' }, () => {})
+    assert.match(await closed, /transport (close|error)/)
+    assert.equal((await request(host.url).get('/health')).status, 200)
+  })
+
   test('a flood of messages is rate limited', async () => {
     const { socket } = await connect(host.url)
     const limited = new Promise<{ code: string }>((resolve) => socket.once('protocolError', resolve))
