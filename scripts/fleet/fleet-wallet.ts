@@ -47,6 +47,9 @@ export async function fundFleet(opts: FundFleetOptions): Promise<FleetCoin[]> {
   const fleetKey = PrivateKey.fromRandom()
   const fleetAddress = fleetKey.toAddress()
   const coins: FleetCoin[] = []
+  // Deriving an address costs a pure-JS point multiplication: once per key, even when keys fund many coins.
+  const addresses = new Map<PrivateKey, string>()
+  const addressOf = (key: PrivateKey) => addresses.get(key) ?? addresses.set(key, key.toAddress()).get(key)!
   for (let start = 0; start < opts.count; start += OUTPUTS_PER_SPLIT) {
     const size = Math.min(OUTPUTS_PER_SPLIT, opts.count - start)
     const keys = Array.from({ length: size }, (_, i) => opts.keyFor?.(start + i) ?? PrivateKey.fromRandom())
@@ -60,7 +63,7 @@ export async function fundFleet(opts: FundFleetOptions): Promise<FleetCoin[]> {
     const split = await buildSignedP2pkhTx({
       key: fleetKey,
       inputs,
-      outputs: keys.map((key) => ({ address: key.toAddress(), satoshis: opts.satoshisEach })),
+      outputs: keys.map((key) => ({ address: addressOf(key), satoshis: opts.satoshisEach })),
       changeAddress: fleetAddress,
       feeRate: opts.feeRate,
     })

@@ -1,0 +1,61 @@
+// Runs each server of the bench in its own Node process (so the load generator never shares its event loop) and
+// talks to it over IPC: a `ready` message with its URL, then request/answer pairs.
+import { fork, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export interface BenchChild {
+  url: string
+  pid: number
+  ask<T>(message: Record<string, unknown>): Promise<T>
+  stop(): Promise<void>
+}
+
+/** The message a child sends once it listens. */
+export interface ReadyMessage {
+  type: 'ready'
+  url: string
+}
+
+export async function startChild(entry: string, args: string[], opts: { nodeOptions?: string[]; readyTimeoutMs?: number } = {}): Promise<BenchChild> {
+  const child: ChildProcess = fork(fileURLToPath(new URL(entry, import.meta.url)), args, {
+    execArgv: ['--import', 'tsx', ...(opts.nodeOptions ?? [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const pending = new Map<number, (answer: unknown) => void>()
+  let nextId = 1
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start within ${opts.readyTimeoutMs ?? 30_000} ms`)), opts.readyTimeoutMs ?? 30_000)
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before it was ready`)))
+    child.on('message', (message: { type?: string; id?: number; url?: string }) => {
+      if (message.type === 'ready') {
+        clearTimeout(timer)
+        resolve(message.url!)
+      } else if (message.id !== undefined) {
+        pending.get(message.id)?.(message)
+        pending.delete(message.id)
+      }
+    })
+  })
+  return {
+    url,
+    pid: child.pid!,
+    ask<T>(message: Record<string, unknown>) {
+      const id = nextId++
+      return new Promise<T>((resolve) => {
+        pending.set(id, resolve as (answer: unknown) => void)
+        child.send({ ...message, id })
+      })
+    },
+    stop() {
+      if (child.exitCode !== null) return Promise.resolve()
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+        child.once('exit', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+        child.kill('SIGTERM')
+      })
+    },
+  }
+}
