@@ -91,6 +91,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly settling = new Map<string, Promise<SettlementSummary>>()
   private readonly funding = new Set<string>()
   private accepting: boolean
+  /** Derived once: deriving a public key is an elliptic-curve multiplication, far too slow for every payment. */
+  readonly payeePublicKey: string
 
   constructor(
     private readonly policy: ChannelPolicy,
@@ -103,12 +105,9 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     private readonly now: () => number = Date.now,
   ) {
     super()
+    this.payeePublicKey = payeeKey.toPublicKey().toString()
     this.accepting = store.setting(ACCEPTING_SETTING) !== 'false'
     for (const record of store.channelsIn(['open'])) this.load(record)
-  }
-
-  get payeePublicKey(): string {
-    return this.payeeKey.toPublicKey().toString()
   }
 
   get isAccepting(): boolean {

@@ -1,6 +1,8 @@
 // Where the media bytes come from: the host's own folder, or any HTTP origin proxied with http-proxy.
 import type { Request, Response } from 'express'
 import httpProxy from 'http-proxy'
+import { Agent as HttpAgent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
 import { readFile, realpath } from 'node:fs/promises'
 import { resolve, sep } from 'node:path'
 
@@ -62,7 +64,9 @@ export function staticOrigin(root: string): Origin {
 /** Proxies to an HTTP origin; bytes stream through unbuffered, Range passes through, failures become 502/504. */
 export function proxyOrigin(originUrl: string, timeoutMs: number): Origin {
   const base = new URL(originUrl.endsWith('/') ? originUrl : originUrl + '/')
-  const proxy = httpProxy.createProxyServer({ target: base.href, changeOrigin: true, proxyTimeout: timeoutMs, timeout: timeoutMs, xfwd: true })
+  // Reused connections: a new TCP (or TLS) handshake per segment would add its round trips to every request.
+  const agent = base.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
+  const proxy = httpProxy.createProxyServer({ target: base.href, agent, changeOrigin: true, proxyTimeout: timeoutMs, timeout: timeoutMs, xfwd: true })
   proxy.on('error', (error, _req, res) => {
     const code = (error as NodeJS.ErrnoException).code
     const timedOut = code === 'ECONNRESET' || code === 'ETIMEDOUT' || /timeout/i.test(error.message)
@@ -96,6 +100,7 @@ export function proxyOrigin(originUrl: string, timeoutMs: number): Origin {
     },
     close() {
       proxy.close()
+      agent.destroy()
     },
   }
 }
