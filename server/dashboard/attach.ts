@@ -29,7 +29,8 @@ export function attachDashboard({ app, io, service, adminToken, logger, observer
   let stats: HostStats = seedStats(service.listChannels(SEED_CHANNELS), service.isAccepting)
   const network = service.terms().network
   const now = () => Date.now()
-  const snapshot = () => dashboardSnapshot(stats, now(), network, service.listChannels(TABLE_ROWS).map(channelRow))
+  const lastActivity = () => service.openChannels().map((record) => record.lastActivityAt)
+  const snapshot = () => dashboardSnapshot(stats, now(), lastActivity(), network, service.listChannels(TABLE_ROWS).map(channelRow))
 
   const live = attachLiveFeed(io, {
     adminToken,

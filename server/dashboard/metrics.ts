@@ -49,7 +49,7 @@ export function createHostMetrics(sources: MetricSources): HostMetrics {
     registers: [registry],
     collect() {
       const stats = sources.stats()
-      this.set({ state: 'open' }, Object.keys(stats.open).length)
+      this.set({ state: 'open' }, stats.channelsOpen)
       this.set({ state: 'closed' }, stats.channelsSettled)
     },
   })

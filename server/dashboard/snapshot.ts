@@ -14,6 +14,6 @@ export interface DashboardSnapshot extends StatsSnapshot {
 /** How many channels the table shows; the full list is at GET /api/channels. */
 export const TABLE_ROWS = 100
 
-export function dashboardSnapshot(stats: HostStats, now: number, network: Network, rows: ChannelRow[]): DashboardSnapshot {
-  return { ...snapshotOf(stats, now), network, channelRows: rows.slice(0, TABLE_ROWS) }
+export function dashboardSnapshot(stats: HostStats, now: number, lastActivity: readonly number[], network: Network, rows: ChannelRow[]): DashboardSnapshot {
+  return { ...snapshotOf(stats, now, lastActivity), network, channelRows: rows.slice(0, TABLE_ROWS) }
 }

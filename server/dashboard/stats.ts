@@ -21,8 +21,8 @@ export interface EarningSlot {
 
 export interface HostStats {
   accepting: boolean
-  /** Open (or settling) channels -> when they last opened or paid: a viewer who pays is a viewer who watches. */
-  open: Readonly<Record<string, number>>
+  /** Open (or settling) channels. Who is watching now comes from the live channels' last activity, not from here. */
+  channelsOpen: number
   channelsSettled: number
   /** Accepted off chain on channels not settled yet: the host holds signed updates for these. */
   satsAccepted: number
@@ -55,7 +55,7 @@ const MINUTE_MS = 60_000
 export const WATCHING_WINDOW_MS = 30_000
 
 export function seedStats(channels: readonly KnownChannel[], accepting: boolean): HostStats {
-  const open: Record<string, number> = {}
+  let channelsOpen = 0
   let channelsSettled = 0
   let satsAccepted = 0
   let satsSettled = 0
@@ -63,7 +63,7 @@ export function seedStats(channels: readonly KnownChannel[], accepting: boolean)
   for (const channel of channels) {
     tips += channel.tips
     if (channel.state === 'open' || channel.state === 'closing') {
-      open[channel.id] = channel.lastActivityAt
+      channelsOpen += 1
       satsAccepted += channel.paid
     } else if (channel.state === 'closed') {
       channelsSettled += 1
@@ -72,7 +72,7 @@ export function seedStats(channels: readonly KnownChannel[], accepting: boolean)
   }
   return {
     accepting,
-    open,
+    channelsOpen,
     channelsSettled,
     satsAccepted,
     satsSettled,
@@ -89,11 +89,10 @@ export function seedStats(channels: readonly KnownChannel[], accepting: boolean)
 export function reduceStats(stats: HostStats, event: HostEvent): HostStats {
   switch (event.type) {
     case 'opened':
-      return { ...stats, open: { ...stats.open, [event.channelId]: event.at } }
+      return { ...stats, channelsOpen: stats.channelsOpen + 1 }
     case 'accepted':
       return {
         ...stats,
-        open: event.channelId in stats.open ? { ...stats.open, [event.channelId]: event.at } : stats.open,
         satsAccepted: stats.satsAccepted + event.amount,
         tips: stats.tips + (event.kind === 'tip' ? event.amount : 0),
         updatesAccepted: stats.updatesAccepted + 1,
@@ -102,10 +101,9 @@ export function reduceStats(stats: HostStats, event: HostEvent): HostStats {
     case 'rejected':
       return { ...stats, rejectedByCode: { ...stats.rejectedByCode, [event.code]: (stats.rejectedByCode[event.code] ?? 0) + 1 } }
     case 'settled': {
-      const { [event.channelId]: _gone, ...open } = stats.open
       return {
         ...stats,
-        open,
+        channelsOpen: Math.max(0, stats.channelsOpen - 1),
         channelsSettled: stats.channelsSettled + 1,
         // Whatever the channel had accepted leaves "off chain"; it is "on chain" only if a close tx carried it.
         satsAccepted: Math.max(0, stats.satsAccepted - event.paid),
@@ -126,6 +124,9 @@ export function reduceStats(stats: HostStats, event: HostEvent): HostStats {
 /** Adds sats to the 10-second slot holding `at`, and forgets slots older than an hour before it. */
 export function addEarning(slots: readonly EarningSlot[], at: number, sats: number): EarningSlot[] {
   const start = Math.floor(at / SLOT_MS) * SLOT_MS
+  // The common case, many payments within the newest slot, copies the list without searching it.
+  const last = slots[slots.length - 1]
+  if (last !== undefined && last.start === start) return [...slots.slice(0, -1), { start, sats: last.sats + sats }]
   const kept = slots.filter((slot) => slot.start > at - HOUR_MS)
   const index = kept.findIndex((slot) => slot.start === start)
   if (index >= 0) {
@@ -160,8 +161,9 @@ export function earningsPerMinute(slots: readonly EarningSlot[], now: number): {
   return { minutes, sats }
 }
 
-export function watchingNow(stats: HostStats, now: number): number {
-  return Object.values(stats.open).filter((at) => now - at <= WATCHING_WINDOW_MS).length
+/** Viewers watching now: open channels that opened or paid within the window (a viewer who pays is watching). */
+export function watchingNow(lastActivity: readonly number[], now: number): number {
+  return lastActivity.filter((at) => now - at <= WATCHING_WINDOW_MS).length
 }
 
 export interface StatsSnapshot {
@@ -185,13 +187,13 @@ export interface StatsSnapshot {
   earningsPerMinute: { minutes: number[]; sats: number[] }
 }
 
-export function snapshotOf(stats: HostStats, now: number): StatsSnapshot {
+export function snapshotOf(stats: HostStats, now: number, lastActivity: readonly number[]): StatsSnapshot {
   const rejectedByCode = { ...stats.rejectedByCode }
   return {
     at: now,
     accepting: stats.accepting,
-    watchingNow: watchingNow(stats, now),
-    channels: { open: Object.keys(stats.open).length, settled: stats.channelsSettled },
+    watchingNow: watchingNow(lastActivity, now),
+    channels: { open: stats.channelsOpen, settled: stats.channelsSettled },
     earned: { total: stats.satsAccepted + stats.satsSettled, accepted: stats.satsAccepted, settled: stats.satsSettled, tips: stats.tips },
     ratePerMinute: earningRate(stats.earnings, now),
     served: { segments: stats.segmentsServed, bytes: stats.bytesServed, paymentRequired: stats.paymentRequired },

@@ -26,7 +26,7 @@ test('seeding from stored channels counts open money as accepted and closed mone
     ],
     false,
   )
-  const snapshot = snapshotOf(stats, T0)
+  const snapshot = snapshotOf(stats, T0, [])
   assert.deepEqual(snapshot.channels, { open: 2, settled: 2 })
   assert.deepEqual(snapshot.earned, { total: 470, accepted: 170, settled: 300, tips: 25 })
   assert.equal(snapshot.accepting, false)
@@ -39,12 +39,12 @@ test('a channel lifecycle moves its money from accepted (off chain) to settled (
     { type: 'accepted', channelId: 'x', kind: 'segment', amount: 20, at: T0 + 3_000 },
     { type: 'accepted', channelId: 'x', kind: 'tip', amount: 7, at: T0 + 4_000 },
   ])
-  const before = snapshotOf(stats, T0 + 5_000)
+  const before = snapshotOf(stats, T0 + 5_000, [T0 + 4_000])
   assert.deepEqual(before.earned, { total: 47, accepted: 47, settled: 0, tips: 7 })
   assert.deepEqual(before.channels, { open: 1, settled: 0 })
   assert.equal(before.updates.accepted, 3)
 
-  const after = snapshotOf(reduceStats(stats, { type: 'settled', channelId: 'x', paid: 47, onChain: true, reason: 'viewer', at: T0 + 6_000 }), T0 + 6_000)
+  const after = snapshotOf(reduceStats(stats, { type: 'settled', channelId: 'x', paid: 47, onChain: true, reason: 'viewer', at: T0 + 6_000 }), T0 + 6_000, [])
   assert.deepEqual(after.earned, { total: 47, accepted: 0, settled: 47, tips: 7 })
   assert.deepEqual(after.channels, { open: 0, settled: 1 })
   assert.equal(after.watchingNow, 0)
@@ -55,18 +55,18 @@ test('a channel settled without a close tx (nothing paid) adds nothing on chain'
     { type: 'opened', channelId: 'y', at: T0 },
     { type: 'settled', channelId: 'y', paid: 0, onChain: false, reason: 'idle', at: T0 + 1 },
   ])
-  assert.deepEqual(snapshotOf(stats, T0 + 1).earned, { total: 0, accepted: 0, settled: 0, tips: 0 })
+  assert.deepEqual(snapshotOf(stats, T0 + 1, []).earned, { total: 0, accepted: 0, settled: 0, tips: 0 })
 })
 
-test('watching now counts channels that opened or paid within the window', () => {
+test('watching now counts open channels that opened or paid within the window', () => {
   const stats = run([
     { type: 'opened', channelId: 'p', at: T0 },
     { type: 'opened', channelId: 'q', at: T0 },
-    { type: 'accepted', channelId: 'q', kind: 'segment', amount: 10, at: T0 + 25_000 },
   ])
-  assert.equal(snapshotOf(stats, T0 + 1_000).watchingNow, 2)
-  assert.equal(snapshotOf(stats, T0 + WATCHING_WINDOW_MS + 1).watchingNow, 1)
-  assert.equal(snapshotOf(stats, T0 + 25_000 + WATCHING_WINDOW_MS + 1).watchingNow, 0)
+  const lastActivity = [T0, T0 + 25_000]
+  assert.equal(snapshotOf(stats, T0 + 1_000, lastActivity).watchingNow, 2)
+  assert.equal(snapshotOf(stats, T0 + WATCHING_WINDOW_MS + 1, lastActivity).watchingNow, 1)
+  assert.equal(snapshotOf(stats, T0 + 25_000 + WATCHING_WINDOW_MS + 1, lastActivity).watchingNow, 0)
 })
 
 test('paywall events count segments, bytes and 402s; rejections are counted by code', () => {
@@ -80,7 +80,7 @@ test('paywall events count segments, bytes and 402s; rejections are counted by c
     { type: 'verified', seconds: 0.0004, at: T0 },
     { type: 'accepting', accepting: false, at: T0 },
   ])
-  const snapshot = snapshotOf(stats, T0)
+  const snapshot = snapshotOf(stats, T0, [])
   assert.deepEqual(snapshot.served, { segments: 2, bytes: 3500, paymentRequired: 1 })
   assert.deepEqual(snapshot.updates, { accepted: 0, rejected: 3, rejectedByCode: { underpaid: 2, host_stopped: 1 } })
   assert.equal(snapshot.accepting, false)
