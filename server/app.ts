@@ -8,7 +8,7 @@ import { MAX_MESSAGE_BYTES } from '../protocol/messages.ts'
 import { ChannelService } from './channels/channel-service.ts'
 import { ChainView } from './channels/chain-view.ts'
 import { startSettlementScheduler } from './channels/settlement-scheduler.ts'
-import { nativeVerifier } from './channels/verify.ts'
+import { nativeAsyncVerifier } from './channels/verify.ts'
 import { DevnetLedger } from './chain/devnet/ledger.ts'
 import { startMiner } from './chain/devnet/miner.ts'
 import { devnetRouter } from './chain/devnet/routes.ts'
@@ -92,7 +92,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     chain,
     chainView,
     segments,
-    nativeVerifier(),
+    nativeAsyncVerifier(),
   )
   const origin = config.origin ? proxyOrigin(config.origin, config.originTimeoutMs) : staticOrigin(config.mediaDir)
   const observers: PaywallObserver[] = []

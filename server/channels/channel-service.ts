@@ -1,5 +1,5 @@
 // The host's side of every channel: the pure payee checks in the middle, the store, the ledger and the sockets around.
-// Payments are handled synchronously from check to commit, so Node's event loop serialises them per channel.
+// A channel's payments are handled one at a time, in arrival order; only the signature check leaves the event loop.
 import { EventEmitter } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import type { PrivateKey } from '@bsv/sdk'
@@ -26,12 +26,13 @@ import { renditionOf, segmentPrice } from '../../protocol/pricing.ts'
 import type { ChannelRecord, ChannelStore, PaymentKind } from '../store/channel-store.ts'
 import type { SegmentBook } from '../paywall/segment-book.ts'
 import {
+  BAD_SIGNATURE,
   buildClose,
   checkFunding,
   checkRefundAndCosign,
-  checkUpdate,
+  inspectUpdate,
   type PayeeChannel,
-  type SignatureVerifier,
+  type PendingSignature,
 } from './payee.ts'
 import type { ChainView } from './chain-view.ts'
 import { nativeHash256 } from './verify.ts'
@@ -90,6 +91,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly byToken = new Map<string, string>()
   private readonly settling = new Map<string, Promise<SettlementSummary>>()
   private readonly funding = new Set<string>()
+  /** The tail of each channel's payment queue. */
+  private readonly paymentQueues = new Map<string, Promise<unknown>>()
   private accepting: boolean
   /** Derived once: deriving a public key is an elliptic-curve multiplication, far too slow for every payment. */
   readonly payeePublicKey: string
@@ -101,7 +104,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     private readonly chain: Chain,
     private readonly view: ChainView,
     private readonly segments: SegmentBook,
-    private readonly verify: SignatureVerifier,
+    private readonly verifySignature: (signature: PendingSignature) => Promise<boolean>,
     private readonly now: () => number = Date.now,
   ) {
     super()
@@ -240,7 +243,31 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     }
   }
 
-  pay(request: UpdateRequest): Reply<UpdateAccepted> {
+  pay(request: UpdateRequest): Promise<Reply<UpdateAccepted>> {
+    return this.inOrder(request.channelId, () => this.payNow(request))
+  }
+
+  tip(request: TipRequest): Promise<Reply<UpdateAccepted>> {
+    return this.inOrder(request.channelId, async () => {
+      const channel = this.openChannel(request.channelId)
+      if (!channel.ok) return channel
+      return this.acceptPayment(channel.live, request.tx, request.amount, 'tip', request.note ?? null, request.amount, 0)
+    })
+  }
+
+  /** Each update is checked against the state its predecessor left, however fast a client sends them. */
+  private inOrder<T>(channelId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.paymentQueues.get(channelId) ?? Promise.resolve()
+    const result = previous.then(work)
+    const tail = result.catch(() => undefined)
+    this.paymentQueues.set(channelId, tail)
+    void tail.then(() => {
+      if (this.paymentQueues.get(channelId) === tail) this.paymentQueues.delete(channelId)
+    })
+    return result
+  }
+
+  private async payNow(request: UpdateRequest): Promise<Reply<UpdateAccepted>> {
     const channel = this.openChannel(request.channelId)
     if (!channel.ok) return channel
     const duration = this.segments.duration(request.segment)
@@ -254,12 +281,6 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return this.acceptPayment(channel.live, request.tx, price, 'segment', request.segment, price, duration)
   }
 
-  tip(request: TipRequest): Reply<UpdateAccepted> {
-    const channel = this.openChannel(request.channelId)
-    if (!channel.ok) return channel
-    return this.acceptPayment(channel.live, request.tx, request.amount, 'tip', request.note ?? null, request.amount, 0)
-  }
-
   private openChannel(id: string): { ok: true; live: LiveChannel } | Rejection {
     const live = this.live.get(id)
     if (live) return { ok: true, live }
@@ -268,7 +289,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return this.reject(id, 'unknown_channel', 'No such channel on this host.')
   }
 
-  private acceptPayment(
+  private async acceptPayment(
     live: LiveChannel,
     tx: string,
     minimumIncrement: number,
@@ -276,31 +297,39 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     subject: string | null,
     amount: number,
     seconds: number,
-  ): Reply<UpdateAccepted> {
+  ): Promise<Reply<UpdateAccepted>> {
     const record = live.record
     const started = performance.now()
-    const verdict = checkUpdate(payeeView(record, this.payeePublicKey), tx, minimumIncrement, {
+    const verdict = inspectUpdate(payeeView(record, this.payeePublicKey), tx, minimumIncrement, {
       height: this.view.height,
       feeRate: this.view.feeRate,
       deadlineMargin: this.policy.deadlineMarginBlocks,
-      verify: this.verify,
       hash256: nativeHash256,
     })
+    if (!verdict.ok) {
+      this.emit('verified', (performance.now() - started) / 1000)
+      return this.reject(record.id, verdict.code, verdict.message)
+    }
+    const valid = await this.verifySignature(verdict.signature)
     this.emit('verified', (performance.now() - started) / 1000)
-    if (!verdict.ok) return this.reject(record.id, verdict.code, verdict.message)
+    if (!valid) return this.reject(record.id, BAD_SIGNATURE.code, BAD_SIGNATURE.message)
+    // The channel may have been settled while OpenSSL was busy: a settled channel takes no more payments.
+    if (this.live.get(record.id) !== live || live.record.sequence !== record.sequence) {
+      return this.reject(record.id, 'channel_not_open', 'The channel was settled while this update was being checked; open a new one.')
+    }
     const at = this.now()
     const { sequence, paid } = verdict.channel
     // Durable before anything is served: an accepted payment survives a killed process.
     this.store.recordPayment({ channelId: record.id, sequence, paid, txid: verdict.txid, tx, kind, subject, amount: kind === 'tip' ? verdict.increment : amount, seconds, at })
     live.record = {
-      ...record,
+      ...live.record,
       sequence,
       paid,
       lastTx: tx,
       lastTxid: verdict.txid,
-      tips: record.tips + (kind === 'tip' ? verdict.increment : 0),
-      segments: record.segments + (kind === 'segment' ? 1 : 0),
-      seconds: record.seconds + seconds,
+      tips: live.record.tips + (kind === 'tip' ? verdict.increment : 0),
+      segments: live.record.segments + (kind === 'segment' ? 1 : 0),
+      seconds: live.record.seconds + seconds,
       lastActivityAt: at,
     }
     if (kind === 'segment' && subject) live.entitlements.set(subject, amount)

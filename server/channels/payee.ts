@@ -50,15 +50,27 @@ export interface PayeeChannel {
   lastTxid: string | null
 }
 
-export interface UpdateContext {
+export interface InspectionContext {
   height: number
   feeRate: FeeRate
   /** Blocks before the refund's nLockTime from which updates are refused and the channel must settle. */
   deadlineMargin: number
-  verify: SignatureVerifier
   /** Optional faster double SHA-256 (server/channels/verify.ts nativeHash256); defaults to the SDK's. */
   hash256?: Hash256
 }
+
+export interface UpdateContext extends InspectionContext {
+  verify: SignatureVerifier
+}
+
+/** What is left to check once every other rule passed: the payer's ECDSA signature over the BIP143 digest. */
+export interface PendingSignature {
+  preimage: Uint8Array
+  der: Uint8Array
+  publicKey: string
+}
+
+export type Inspection = Verdict<{ channel: PayeeChannel; txid: string; increment: number; signature: PendingSignature }>
 
 export type Verdict<T> = ({ ok: true } & T) | { ok: false; code: RejectCode; message: string }
 
@@ -89,6 +101,27 @@ export function checkUpdate(
   minimumIncrement: number,
   ctx: UpdateContext,
 ): Verdict<{ channel: PayeeChannel; txid: string; increment: number }> {
+  const inspection = inspectUpdate(ch, txHex, minimumIncrement, ctx)
+  if (!inspection.ok) return inspection
+  const { preimage, der, publicKey } = inspection.signature
+  let valid: boolean
+  try {
+    valid = ctx.verify(preimage, der, publicKey)
+  } catch {
+    valid = false
+  }
+  if (!valid) return reject(BAD_SIGNATURE.code, BAD_SIGNATURE.message)
+  return { ok: true, channel: inspection.channel, txid: inspection.txid, increment: inspection.increment }
+}
+
+/** The verdict for an update whose signature does not verify, shared by the synchronous and the deferred check. */
+export const BAD_SIGNATURE = { code: 'bad_signature', message: "the signature does not verify for the viewer's key" } as const
+
+/**
+ * Every check of checkUpdate except the elliptic-curve verification itself, which is returned for the caller to run
+ * (the host runs it off the event loop). The deadline is checked before the signature here: both must pass anyway.
+ */
+export function inspectUpdate(ch: PayeeChannel, txHex: string, minimumIncrement: number, ctx: InspectionContext): Inspection {
   // 1. It parses, and is not the update we already accepted.
   let bytes: Uint8Array
   let raw: RawTx
@@ -147,27 +180,19 @@ export function checkUpdate(
   const maximumFee = ABSURD_FEE_FACTOR * Math.max(ch.fee, closeFee(ctx.feeRate))
   if (fee > maximumFee) return reject('fee_too_high', `implied fee ${fee} is above ${maximumFee}`)
 
-  // 6. The payer's signature: shape first (the chain's rules), then the curve.
+  // 7 (of the facts doc). Time: past the margin the host stops serving and settles with what it has.
+  if (ctx.height >= ch.lockTime - ctx.deadlineMargin) {
+    return reject('past_deadline', `height ${ctx.height} is within ${ctx.deadlineMargin} blocks of the refund's nLockTime ${ch.lockTime}`)
+  }
+
+  // 6. The payer's signature: shape here (the chain's rules); the curve is the caller's last step.
   const signature = rawPayerSignature(input.script)
   if (signature === null) return reject('bad_signature_encoding', 'input 0 must be unlocked by exactly OP_0 <payerSignature>')
   const shape = checkPayerSignature(signature)
   if (!shape.ok) return reject(shape.code, shape.message)
   const preimage = rawSighashPreimage(bytes, raw, 0, channelScriptBytes(ch.payerPublicKey, ch.payeePublicKey), ch.capacity, ctx.hash256)
-  let valid: boolean
-  try {
-    valid = ctx.verify(preimage, shape.der, ch.payerPublicKey)
-  } catch {
-    valid = false
-  }
-  if (!valid) return reject('bad_signature', "the signature does not verify for the viewer's key")
-
-  // 7. Time: past the margin the host stops serving and settles with what it has.
-  if (ctx.height >= ch.lockTime - ctx.deadlineMargin) {
-    return reject('past_deadline', `height ${ctx.height} is within ${ctx.deadlineMargin} blocks of the refund's nLockTime ${ch.lockTime}`)
-  }
-
   const channel: PayeeChannel = { ...ch, sequence: ch.sequence + 1, paid, lastTx: txHex.toLowerCase(), lastTxid: txid }
-  return { ok: true, channel, txid, increment: paid - ch.paid }
+  return { ok: true, channel, txid, increment: paid - ch.paid, signature: { preimage, der: shape.der, publicKey: ch.payerPublicKey } }
 }
 
 /**

@@ -3,7 +3,7 @@
 // with thousands of viewers. Shape checks (strict DER, low S, sighash byte) happen before, in protocol/signature.ts,
 // because OpenSSL accepts forms the chain refuses.
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto'
-import type { SignatureVerifier } from './payee.ts'
+import type { PendingSignature, SignatureVerifier } from './payee.ts'
 
 /** SPKI DER header for a 33-byte compressed secp256k1 key (id-ecPublicKey, secp256k1, BIT STRING of 34). */
 const SPKI_SECP256K1_COMPRESSED_PREFIX = Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex')
@@ -15,15 +15,7 @@ const MAX_CACHED_KEYS = 100_000
  * Imported keys are cached per public key: importing costs about as much as verifying.
  */
 export function nativeVerifier(): SignatureVerifier {
-  const keys = new Map<string, KeyObject>()
-  const keyFor = (publicKeyHex: string): KeyObject => {
-    const cached = keys.get(publicKeyHex)
-    if (cached !== undefined) return cached
-    const key = createPublicKey({ key: Buffer.concat([SPKI_SECP256K1_COMPRESSED_PREFIX, Buffer.from(publicKeyHex, 'hex')]), format: 'der', type: 'spki' })
-    if (keys.size >= MAX_CACHED_KEYS) keys.clear()
-    keys.set(publicKeyHex, key)
-    return key
-  }
+  const keyFor = keyCache()
   return (preimage, derSignature, publicKeyHex) => {
     try {
       const digest = createHash('sha256').update(preimage).digest()
@@ -32,6 +24,36 @@ export function nativeVerifier(): SignatureVerifier {
       // An unparsable key or signature is simply not a valid signature.
       return false
     }
+  }
+}
+
+/**
+ * The same check on libuv's thread pool: the host's event loop keeps serving segments while OpenSSL works.
+ * Resolves false for anything that is not a valid signature, like the synchronous verifier.
+ */
+export function nativeAsyncVerifier(): (signature: PendingSignature) => Promise<boolean> {
+  const keyFor = keyCache()
+  return ({ preimage, der, publicKey }) =>
+    new Promise((resolve) => {
+      try {
+        const digest = createHash('sha256').update(preimage).digest()
+        verify('sha256', digest, keyFor(publicKey), der, (error, valid) => resolve(!error && valid))
+      } catch {
+        resolve(false)
+      }
+    })
+}
+
+/** Imported keys, cached per public key: importing costs about as much as verifying. */
+function keyCache(): (publicKeyHex: string) => KeyObject {
+  const keys = new Map<string, KeyObject>()
+  return (publicKeyHex) => {
+    const cached = keys.get(publicKeyHex)
+    if (cached !== undefined) return cached
+    const key = createPublicKey({ key: Buffer.concat([SPKI_SECP256K1_COMPRESSED_PREFIX, Buffer.from(publicKeyHex, 'hex')]), format: 'der', type: 'spki' })
+    if (keys.size >= MAX_CACHED_KEYS) keys.clear()
+    keys.set(publicKeyHex, key)
+    return key
   }
 }
 

@@ -107,6 +107,26 @@ describe('paywall with the built-in static origin', () => {
     viewer.disconnect()
   })
 
+  test('updates sent back to back on one channel are checked in order, each against the state the last one left', async () => {
+    const viewer = await openRawViewer(host.url, 5_000)
+    const [a, b, c] = stream.segments
+    const first = signSegment(viewer.channel, viewer.key, a.path, 20, viewer.terms.feeRate)
+    assert.ok(first.ok)
+    const second = signSegment({ ...first.channel, awaitingDelivery: null }, viewer.key, b.path, 20, viewer.terms.feeRate)
+    assert.ok(second.ok)
+    const replayOfFirst = signSegment(viewer.channel, viewer.key, c.path, 20, viewer.terms.feeRate)
+    assert.ok(replayOfFirst.ok)
+    const replies = await Promise.all([
+      viewer.send('update', { channelId: viewer.channelId, tx: first.tx, segment: a.path }),
+      viewer.send('update', { channelId: viewer.channelId, tx: second.tx, segment: b.path }),
+      viewer.send('update', { channelId: viewer.channelId, tx: replayOfFirst.tx, segment: c.path }),
+    ])
+    assert.deepEqual(replies[0], { ok: true, sequence: 1, paid: 20 })
+    assert.deepEqual(replies[1], { ok: true, sequence: 2, paid: 40 })
+    assert.equal(!replies[2].ok && replies[2].code, 'stale', 'an update paying no more than the last accepted one is refused')
+    viewer.disconnect()
+  })
+
   test("another channel's token, an unknown token and a closed channel's token never get the bytes", async () => {
     const alice = await openRawViewer(host.url, 5_000)
     const bob = await openRawViewer(host.url, 5_000)
