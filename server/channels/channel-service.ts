@@ -465,10 +465,6 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
   }
 
-  isOpen(id: string): boolean {
-    return this.live.has(id)
-  }
-
   private load(record: ChannelRecord): void {
     const entitlements = new Map<string, number>()
     for (const payment of this.store.segmentPayments(record.id)) entitlements.set(payment.subject, payment.amount)

@@ -191,17 +191,14 @@ export class ChannelStore {
         tips = tips + @tip, segments = segments + @segment, seconds = seconds + @seconds, last_activity_at = @at
         WHERE id = @channelId AND state = 'open' AND sequence = @sequence - 1`),
       segmentPayments: db.prepare('SELECT subject, amount, seconds FROM payments WHERE channel_id = ? AND kind = \'segment\''),
-      payments: db.prepare('SELECT * FROM payments WHERE channel_id = ? ORDER BY sequence'),
       markClosing: db.prepare(`UPDATE channels SET state = 'closing', close_tx = ?, close_txid = ?, close_reason = ?
         WHERE id = ? AND state IN ('open', 'closing')`),
       markClosed: db.prepare(`UPDATE channels SET state = 'closed', close_txid = ?, close_reason = COALESCE(close_reason, ?),
         closed_at = ? WHERE id = ? AND state <> 'closed'`),
-      touch: db.prepare('UPDATE channels SET last_activity_at = ? WHERE id = ?'),
       upsertDuration: db.prepare('INSERT OR REPLACE INTO segment_durations (path, duration) VALUES (?, ?)'),
       durations: db.prepare('SELECT path, duration FROM segment_durations'),
       setting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
-      totals: db.prepare(`SELECT state, COUNT(*) AS n, SUM(paid) AS paid, SUM(tips) AS tips FROM channels GROUP BY state`),
     }
   }
 
@@ -258,21 +255,6 @@ export class ChannelStore {
     return this.statements.segmentPayments.all(channelId) as Array<{ subject: string; amount: number; seconds: number }>
   }
 
-  payments(channelId: string): PaymentRecord[] {
-    return (this.statements.payments.all(channelId) as Array<Record<string, unknown>>).map((row) => ({
-      channelId: row.channel_id as string,
-      sequence: row.sequence as number,
-      paid: row.paid as number,
-      txid: row.txid as string,
-      tx: row.tx as string,
-      kind: row.kind as PaymentKind,
-      subject: row.subject as string | null,
-      amount: row.amount as number,
-      seconds: row.seconds as number,
-      at: row.at as number,
-    }))
-  }
-
   /** The close tx is stored before it is broadcast: settlement can then resume without ever building a second one. */
   markClosing(id: string, closeTx: string | null, closeTxid: string | null, reason: CloseReason): boolean {
     return this.statements.markClosing.run(closeTx, closeTxid, reason, id).changes === 1
@@ -280,10 +262,6 @@ export class ChannelStore {
 
   markClosed(id: string, closeTxid: string | null, reason: CloseReason, at: number): boolean {
     return this.statements.markClosed.run(closeTxid, reason, at, id).changes === 1
-  }
-
-  touch(id: string, at: number): void {
-    this.statements.touch.run(at, id)
   }
 
   rememberDuration(path: string, duration: number): void {
@@ -301,10 +279,6 @@ export class ChannelStore {
 
   putSetting(key: string, value: string): void {
     this.statements.putSetting.run(key, value)
-  }
-
-  totalsByState(): Array<{ state: ChannelState; n: number; paid: number; tips: number }> {
-    return this.statements.totals.all() as Array<{ state: ChannelState; n: number; paid: number; tips: number }>
   }
 
   close(): void {
