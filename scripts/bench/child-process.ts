@@ -10,12 +10,6 @@ export interface BenchChild {
   stop(): Promise<void>
 }
 
-/** The message a child sends once it listens. */
-export interface ReadyMessage {
-  type: 'ready'
-  url: string
-}
-
 export async function startChild(entry: string, args: string[], opts: { nodeOptions?: string[]; readyTimeoutMs?: number } = {}): Promise<BenchChild> {
   const child: ChildProcess = fork(fileURLToPath(new URL(entry, import.meta.url)), args, {
     execArgv: ['--import', 'tsx', ...(opts.nodeOptions ?? [])],

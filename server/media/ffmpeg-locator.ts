@@ -20,8 +20,6 @@ export interface ResolvedFfmpeg {
   source: string
 }
 
-export const FFMPEG_SOURCES = ['FFMPEG_PATH', 'ffmpeg-static', '@ffmpeg-installer/ffmpeg', 'PATH'] as const
-
 export function isExecutableFile(path: string): boolean {
   try {
     if (!statSync(path).isFile()) return false
