@@ -187,9 +187,12 @@ describe('the player', { timeout: 240_000 }, () => {
     assert.equal(resumed.channelId, before.channelId, 'the same channel after the reload')
     const after = await channel(before.channelId!)
     assert.equal(after.state, 'open')
-    // Watching 0..3 s again (buffer to ~11 s) costs nothing: those segments were paid before the reload.
-    assert.equal(after.paid, booked.paid)
-    assert.equal(after.segments, booked.segments)
+    // Watching 0..3 s again costs nothing: those segments were paid before the reload. At 4x speed the player may
+    // already be buying the next segment beyond them; each such charge is for a segment the channel never paid for
+    // (the host counts distinct segments and refuses to be paid twice for one).
+    const newSegments = after.segments - booked.segments
+    assert.ok(newSegments >= 0 && newSegments <= 2, `${newSegments} new segments right after the reload`)
+    assert.equal(after.paid - booked.paid, newSegments * PRICE * 2 /* 2 s segments */, 'only segments not paid before the reload are charged')
     assert.deepEqual(resumed.errors.filter((e) => e.kind === 'update_rejected'), [])
     await page.context().close()
   })
