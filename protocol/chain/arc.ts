@@ -2,66 +2,11 @@
 // Shapes follow bitcoin-sv/arc's OpenAPI: POST /v1/tx, GET /v1/tx/{txid}, GET /v1/policy, GET /v1/health.
 import type { FeeRate } from '../messages.ts'
 import { ChainError, type BroadcastResult, type TxInfo, type TxStatus } from './chain.ts'
+import { fetchLedger, LedgerHttpClient, readBody } from './ledger-http.ts'
 
-export interface HttpClientOptions {
-  baseUrl: string
-  apiKey?: string
-  fetch?: typeof fetch
-  timeoutMs?: number
-}
-
-const DEFAULT_TIMEOUT_MS = 30_000
 const KNOWN_STATUSES: ReadonlySet<string> = new Set<TxStatus>([
   'RECEIVED', 'STORED', 'ANNOUNCED_TO_NETWORK', 'SEEN_ON_NETWORK', 'MINED', 'REJECTED', 'DOUBLE_SPEND_ATTEMPTED', 'UNKNOWN',
 ])
-
-/**
- * fetch with a deadline, turning "could not reach it" into a ChainError (code 0) that names the URL and what to check.
- * Shared by the ARC, WhatsOnChain and faucet clients, which all talk to a ledger service over plain HTTP.
- */
-export async function fetchLedger(
-  fetchImpl: typeof fetch,
-  url: string,
-  init: RequestInit,
-  timeoutMs: number,
-  service: string,
-): Promise<Response> {
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(), timeoutMs)
-  try {
-    return await fetchImpl(url, { ...init, signal: controller.signal })
-  } catch (err) {
-    const why = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : errorText(err)
-    throw new ChainError(
-      `${service} at ${url} could not be reached (${why}). Check the URL, that the service is up, and your network connection.`,
-      0,
-    )
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-function errorText(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as { cause?: unknown }).cause
-    return cause instanceof Error ? `${err.message}: ${cause.message}` : err.message
-  }
-  return String(err)
-}
-
-export function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '')
-}
-
-/** Reads a body as JSON if it is JSON; ledgers answer errors in text or HTML too (proxies, 502s). */
-export async function readBody(res: Response): Promise<{ json: unknown; text: string }> {
-  const text = await res.text()
-  try {
-    return { json: JSON.parse(text), text }
-  } catch {
-    return { json: undefined, text }
-  }
-}
 
 function asRecord(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {}
@@ -71,19 +16,7 @@ function asStatus(v: unknown): TxStatus {
   return typeof v === 'string' && KNOWN_STATUSES.has(v) ? (v as TxStatus) : 'UNKNOWN'
 }
 
-export class ArcClient {
-  private readonly baseUrl: string
-  private readonly apiKey?: string
-  private readonly fetchImpl: typeof fetch
-  private readonly timeoutMs: number
-
-  constructor(opts: HttpClientOptions) {
-    this.baseUrl = trimSlash(opts.baseUrl)
-    this.apiKey = opts.apiKey
-    this.fetchImpl = opts.fetch ?? globalThis.fetch.bind(globalThis)
-    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  }
-
+export class ArcClient extends LedgerHttpClient {
   /**
    * Submits a raw (or Extended Format) tx. Resolves only with a status the ledger accepted or is processing;
    * a rejection, including one ARC reports inside a 200 body, throws ChainError with ARC's code (465 fee, 466 conflict...).

@@ -1,7 +1,7 @@
 // Asks the devnet ledger (inside the host) to pay test coins to an address. Devnet only: real networks have no
 // such endpoint. Isomorphic, so the browser player can fund itself on devnet.
 import { ChainError } from './chain.ts'
-import { fetchLedger, readBody, trimSlash } from './arc.ts'
+import { fetchLedger, readBody, trimSlash } from './ledger-http.ts'
 
 export interface FaucetPayment {
   txid: string

@@ -3,7 +3,8 @@
 import { DEFAULT_FEE_RATE } from '../fees.ts'
 import type { FeeRate, Network } from '../messages.ts'
 import type { BroadcastResult, Chain, TxInfo, Utxo } from './chain.ts'
-import { ArcClient, trimSlash } from './arc.ts'
+import { ArcClient } from './arc.ts'
+import { trimSlash } from './ledger-http.ts'
 import { WhatsOnChainClient } from './whatsonchain.ts'
 
 

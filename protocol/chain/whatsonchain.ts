@@ -1,24 +1,10 @@
 // WhatsOnChain's read API over HTTP: chain height, raw transactions, an address's unspent outputs.
 // Isomorphic: only fetch. The devnet ledger serves the same shapes under /devnet/woc/v1/bsv/devnet.
 import { ChainError, type Utxo } from './chain.ts'
-import { fetchLedger, readBody, trimSlash, type HttpClientOptions } from './arc.ts'
+import { fetchLedger, LedgerHttpClient, readBody } from './ledger-http.ts'
 
-const DEFAULT_TIMEOUT_MS = 30_000
-
-export class WhatsOnChainClient {
-  private readonly baseUrl: string
-  private readonly apiKey?: string
-  private readonly fetchImpl: typeof fetch
-  private readonly timeoutMs: number
-
-  /** baseUrl includes the network, e.g. https://api.whatsonchain.com/v1/bsv/main */
-  constructor(opts: HttpClientOptions) {
-    this.baseUrl = trimSlash(opts.baseUrl)
-    this.apiKey = opts.apiKey
-    this.fetchImpl = opts.fetch ?? globalThis.fetch.bind(globalThis)
-    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  }
-
+/** baseUrl includes the network, e.g. https://api.whatsonchain.com/v1/bsv/main */
+export class WhatsOnChainClient extends LedgerHttpClient {
   /** Height of the best block (chain/info "blocks"). */
   async height(): Promise<number> {
     const body = await this.getJson(`${this.baseUrl}/chain/info`)

@@ -99,61 +99,11 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 `
 
-interface ChannelRow {
-  id: string
-  token: string
-  payer_public_key: string
-  funding_txid: string
-  funding_vout: number
-  funding_tx: string | null
-  capacity: number
-  fee: number
-  lock_time: number
-  refund_tx: string
-  state: ChannelState
-  sequence: number
-  paid: number
-  tips: number
-  segments: number
-  seconds: number
-  last_tx: string | null
-  last_txid: string | null
-  close_tx: string | null
-  close_txid: string | null
-  close_reason: CloseReason | null
-  created_at: number
-  last_activity_at: number
-  closed_at: number | null
-}
-
-function fromRow(row: ChannelRow): ChannelRecord {
-  return {
-    id: row.id,
-    token: row.token,
-    payerPublicKey: row.payer_public_key,
-    fundingTxid: row.funding_txid,
-    fundingVout: row.funding_vout,
-    fundingTx: row.funding_tx,
-    capacity: row.capacity,
-    fee: row.fee,
-    lockTime: row.lock_time,
-    refundTx: row.refund_tx,
-    state: row.state,
-    sequence: row.sequence,
-    paid: row.paid,
-    tips: row.tips,
-    segments: row.segments,
-    seconds: row.seconds,
-    lastTx: row.last_tx,
-    lastTxid: row.last_txid,
-    closeTx: row.close_tx,
-    closeTxid: row.close_txid,
-    closeReason: row.close_reason,
-    createdAt: row.created_at,
-    lastActivityAt: row.last_activity_at,
-    closedAt: row.closed_at,
-  }
-}
+/** The channels table read straight into ChannelRecord's shape. */
+const CHANNEL_COLUMNS = `id, token, payer_public_key AS payerPublicKey, funding_txid AS fundingTxid, funding_vout AS fundingVout,
+  funding_tx AS fundingTx, capacity, fee, lock_time AS lockTime, refund_tx AS refundTx, state, sequence, paid, tips, segments,
+  seconds, last_tx AS lastTx, last_txid AS lastTxid, close_tx AS closeTx, close_txid AS closeTxid, close_reason AS closeReason,
+  created_at AS createdAt, last_activity_at AS lastActivityAt, closed_at AS closedAt`
 
 export interface StoreOptions {
   /** 'full' fsyncs every commit (survives power loss); 'normal' survives a killed process, which is what WAL guarantees. */
@@ -180,9 +130,9 @@ export class ChannelStore {
         lock_time, refund_tx, state, created_at, last_activity_at)
         VALUES (@id, @token, @payerPublicKey, @fundingTxid, @fundingVout, @capacity, @fee, @lockTime, @refundTx, 'opening',
         @createdAt, @createdAt)`),
-      channel: db.prepare('SELECT * FROM channels WHERE id = ?'),
-      channelsInStates: db.prepare('SELECT * FROM channels WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at'),
-      allChannels: db.prepare('SELECT * FROM channels ORDER BY created_at DESC LIMIT ?'),
+      channel: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE id = ?`),
+      channelsInStates: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`),
+      allChannels: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY created_at DESC LIMIT ?`),
       setFundingTx: db.prepare('UPDATE channels SET funding_tx = ? WHERE id = ? AND state = \'opening\''),
       markOpen: db.prepare('UPDATE channels SET state = \'open\', last_activity_at = ? WHERE id = ? AND state = \'opening\''),
       insertPayment: db.prepare(`INSERT INTO payments (channel_id, sequence, paid, txid, tx, kind, subject, amount, seconds, at)
@@ -207,16 +157,15 @@ export class ChannelStore {
   }
 
   channel(id: string): ChannelRecord | null {
-    const row = this.statements.channel.get(id) as ChannelRow | undefined
-    return row ? fromRow(row) : null
+    return (this.statements.channel.get(id) as ChannelRecord | undefined) ?? null
   }
 
   channelsIn(states: ChannelState[]): ChannelRecord[] {
-    return (this.statements.channelsInStates.all(JSON.stringify(states)) as ChannelRow[]).map(fromRow)
+    return this.statements.channelsInStates.all(JSON.stringify(states)) as ChannelRecord[]
   }
 
   recentChannels(limit: number): ChannelRecord[] {
-    return (this.statements.allChannels.all(limit) as ChannelRow[]).map(fromRow)
+    return this.statements.allChannels.all(limit) as ChannelRecord[]
   }
 
   /** Kept before broadcasting, so a crash between broadcast and `markOpen` can be recovered from the ledger. */
