@@ -34,9 +34,20 @@ export interface RunningHost {
   close(): Promise<void>
 }
 
+/** What an extension of the host (the dashboard) gets to hang off: routes, sockets, the service, paywall events. */
+export interface HostParts {
+  app: express.Express
+  io: ChannelServer
+  service: ChannelService
+  adminToken: string
+  logger: Logger
+  /** Observers added here hear of every segment served and every 402. */
+  paywallObservers: PaywallObserver[]
+}
+
 export interface HostHooks {
   /** Lets the dashboard and metrics hang off the same service without app.ts knowing them. */
-  extend?: (parts: { app: express.Express; io: ChannelServer; service: ChannelService; adminToken: string; logger: Logger; observer: PaywallObserver[] }) => void
+  extend?: (parts: HostParts) => void
   logger?: Logger
 }
 
@@ -95,10 +106,10 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     nativeAsyncVerifier(),
   )
   const origin = config.origin ? proxyOrigin(config.origin, config.originTimeoutMs) : staticOrigin(config.mediaDir)
-  const observers: PaywallObserver[] = []
+  const paywallObservers: PaywallObserver[] = []
   const observer: PaywallObserver = {
-    served: (channelId, bytes) => observers.forEach((o) => o.served(channelId, bytes)),
-    paymentRequired: (segment) => observers.forEach((o) => o.paymentRequired(segment)),
+    served: (channelId, bytes) => paywallObservers.forEach((o) => o.served(channelId, bytes)),
+    paymentRequired: (segment) => paywallObservers.forEach((o) => o.paymentRequired(segment)),
   }
 
   const io: ChannelServer = new SocketServer(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false })
@@ -107,7 +118,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   if (ledger) app.use('/devnet', devnetRouter(ledger))
   app.use('/media', paywall(service, segments, origin, observer))
   app.use(apiRouter({ service, chainView, adminToken: identity.adminToken, network: config.network, mediaDir: config.mediaDir }))
-  hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, observer: observers })
+  hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, paywallObservers })
   app.use(playerRouter())
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: `Nothing at ${req.method} ${req.path}.` })

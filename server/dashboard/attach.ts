@@ -1,11 +1,7 @@
 // Hangs the host dashboard off a running host: statistics, the live feed, the admin routes and /metrics.
 // This is the imperative shell: it turns the channel service's and the paywall's events into HostEvents, folds them
 // into the pure statistics (stats.ts), counts them in Prometheus, and nudges the live feed.
-import type express from 'express'
-import type { ChannelService } from '../channels/channel-service.ts'
-import type { Logger } from '../logger.ts'
-import type { PaywallObserver } from '../paywall/gate.ts'
-import type { ChannelServer } from '../socket/channel-socket.ts'
+import type { HostParts } from '../app.ts'
 import { channelRow } from '../api/routes.ts'
 import { attachLiveFeed } from './live.ts'
 import { createHostMetrics } from './metrics.ts'
@@ -13,19 +9,10 @@ import { dashboardRouter } from './routes.ts'
 import { dashboardSnapshot, TABLE_ROWS } from './snapshot.ts'
 import { reduceStats, seedStats, type HostEvent, type HostStats } from './stats.ts'
 
-export interface DashboardParts {
-  app: express.Express
-  io: ChannelServer
-  service: ChannelService
-  adminToken: string
-  logger: Logger
-  observer: PaywallObserver[]
-}
-
 /** Read once at start-up so totals survive a restart; bounded so a very old host does not load its whole history. */
 const SEED_CHANNELS = 100_000
 
-export function attachDashboard({ app, io, service, adminToken, logger, observer }: DashboardParts): void {
+export function attachDashboard({ app, io, service, adminToken, logger, paywallObservers }: HostParts): void {
   let stats: HostStats = seedStats(service.listChannels(SEED_CHANNELS), service.isAccepting)
   const network = service.terms().network
   const now = () => Date.now()
@@ -57,7 +44,7 @@ export function attachDashboard({ app, io, service, adminToken, logger, observer
     dispatch({ type: 'settled', channelId: summary.channelId, paid: summary.paid, onChain: summary.closeTxid !== null, reason: summary.reason, at: now() }),
   )
   service.on('accepting', (accepting) => dispatch({ type: 'accepting', accepting, at: now() }))
-  observer.push({
+  paywallObservers.push({
     served: (channelId, bytes) => dispatch({ type: 'served', channelId, bytes, at: now() }),
     paymentRequired: () => dispatch({ type: 'paymentRequired', at: now() }),
   })
