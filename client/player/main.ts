@@ -20,6 +20,7 @@ import { TipButton } from './tip-button.ts'
 import { DEVNET_TOP_UP, WalletPanel } from './wallet-panel.ts'
 import { installDebugHandle } from './debug-handle.ts'
 import { watchReloadIntent } from './reload-intent.ts'
+import { renderStreamPicker } from './stream-picker.ts'
 
 interface HostInfo {
   network: Network
@@ -224,6 +225,7 @@ async function main(): Promise<void> {
   void walletPanel.refresh().then(() => (wallet.canUseFaucet && created ? fundIfNeeded() : undefined))
 
   const source = new URLSearchParams(location.search).get('stream') ?? info.streams[0]?.url
+  if (source) renderStreamPicker(info.streams, source)
   let hls: Hls | null = null
   if (!source) {
     showError({ kind: 'host_unreachable', message: 'This host lists no streams.', nextStep: 'Ask the host to add a video (npm run media).' })
