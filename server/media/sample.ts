@@ -65,5 +65,7 @@ export async function generateSampleStream(options: SampleOptions): Promise<{ ge
 export async function ensureSampleStream(mediaDir: string, opts?: { log?: (line: string) => void }): Promise<{ generated: boolean; path: string }> {
   const folder = join(mediaDir, SAMPLE_NAME)
   if (isStreamComplete(folder)) return { generated: false, path: folder }
-  return withInterruptSignal((signal) => generateSampleStream({ outRoot: mediaDir, log: opts?.log, signal }), { reraise: true })
+  // The same progress as `npm run media`: a bar on a terminal, a line every 10% otherwise.
+  const progress = { stream: process.stderr, log: opts?.log }
+  return withInterruptSignal((signal) => generateSampleStream({ outRoot: mediaDir, log: opts?.log, progress, signal }), { reraise: true })
 }
