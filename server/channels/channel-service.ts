@@ -132,9 +132,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     }
   }
 
-  priceOf(segmentPath: string): number | undefined {
-    const duration = this.segments.duration(segmentPath)
-    if (duration === undefined) return undefined
+  private priceOf(segmentPath: string, duration: number): number {
     return segmentPrice(duration, this.policy.pricePerSecond, this.policy.renditionMultipliers[renditionOf(segmentPath)] ?? 1)
   }
 
@@ -277,7 +275,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     if (channel.live.entitlements.has(request.segment)) {
       return this.reject(request.channelId, 'replay', `Segment ${request.segment} is already paid for on this channel; request it again for free.`)
     }
-    const price = this.priceOf(request.segment)!
+    const price = this.priceOf(request.segment, duration)
     return this.acceptPayment(channel.live, request.tx, price, 'segment', request.segment, price, duration)
   }
 
@@ -339,44 +337,30 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
 
   /** Decides whether a segment request may have the bytes. */
   entitlement(token: string | undefined, segmentPath: string): Entitlement {
-    const price = this.priceOf(segmentPath) ?? 0
     const channelId = token ? this.byToken.get(token) : undefined
     const channel = channelId ? this.live.get(channelId) : undefined
-    if (channel) {
-      if (channel.entitlements.has(segmentPath)) return { kind: 'serve', channelId: channel.record.id }
-      const { record } = channel
-      return {
-        kind: 'payment_required',
-        body: {
-          error: 'payment_required',
-          message: `This segment costs ${price} sat; the channel has not paid for it yet.`,
-          channelId: record.id,
-          segment: segmentPath,
-          price,
-          required: record.paid + price,
-          paid: record.paid,
-          lastUpdate: lastUpdateOf(record),
-          howToPay: HOW_TO_PAY,
-        },
-      }
-    }
-    if (!token) {
-      return {
-        kind: 'payment_required',
-        body: {
-          error: 'payment_required',
-          message: `This segment costs ${price} sat. Open a payment channel with this host and send its token in the X-Channel-Token header or the token query parameter.`,
-          channelId: null,
-          segment: segmentPath,
-          price,
-          required: price,
-          paid: 0,
-          lastUpdate: null,
-          howToPay: HOW_TO_PAY,
-        },
-      }
-    }
+    if (channel?.entitlements.has(segmentPath)) return { kind: 'serve', channelId: channel.record.id }
+    if (channel || !token) return { kind: 'payment_required', body: this.paymentRequired(segmentPath, channel?.record ?? null) }
     return { kind: 'forbidden', error: 'invalid_token', message: 'That channel token is unknown or its channel is closed; open a new channel.' }
+  }
+
+  /** The 402 body: what the segment costs, what the channel has paid, and its last update to resync from. */
+  private paymentRequired(segmentPath: string, record: ChannelRecord | null): PaymentRequiredBody {
+    const price = this.priceOf(segmentPath, this.segments.duration(segmentPath) ?? 0)
+    const paid = record?.paid ?? 0
+    return {
+      error: 'payment_required',
+      message: record
+        ? `This segment costs ${price} sat; the channel has not paid for it yet.`
+        : `This segment costs ${price} sat. Open a payment channel with this host and send its token in the X-Channel-Token header or the token query parameter.`,
+      channelId: record?.id ?? null,
+      segment: segmentPath,
+      price,
+      required: paid + price,
+      paid,
+      lastUpdate: record ? lastUpdateOf(record) : null,
+      howToPay: HOW_TO_PAY,
+    }
   }
 
   listChannels(limit = 500): ChannelRecord[] {

@@ -3,7 +3,7 @@
 import { Router, type Request, type Response } from 'express'
 import type { ChannelService } from '../channels/channel-service.ts'
 import type { Origin } from './origin.ts'
-import { isPlaylistPath, readPlaylist } from './playlists.ts'
+import { isPlaylistPath, readPlaylist } from '../../protocol/playlists.ts'
 import type { SegmentBook } from './segment-book.ts'
 
 export interface PaywallObserver {

@@ -1,5 +1,5 @@
 // Durations of every segment the host has listed, learned from playlists and remembered across restarts.
-import type { PlaylistFacts } from './playlists.ts'
+import type { PlaylistFacts } from '../../protocol/playlists.ts'
 
 export class SegmentBook {
   private readonly durations = new Map<string, number>()

@@ -1,7 +1,8 @@
 // A small human-readable page for one devnet transaction, for the dashboard to link to. Pure: values in, HTML out.
 import { Transaction } from '@bsv/sdk'
 import type { LedgerTxStatus } from './ledger.ts'
-import { isDataCarrier } from './validate.ts'
+import { isDataCarrier } from '../../../protocol/scripts.ts'
+import { hexToBytes } from '../../../protocol/transactions.ts'
 import { pubKeyHashOfScript } from './p2pkh.ts'
 
 export interface TxViewOutput {
@@ -19,7 +20,7 @@ function describeScript(hex: string): string {
   const pkh = pubKeyHashOfScript(hex)
   if (pkh) return `P2PKH to key hash ${pkh}`
   if (/^5221[0-9a-f]{66}21[0-9a-f]{66}52ae$/.test(hex)) return '2-of-2 multisig (payment channel funding)'
-  if (isDataCarrier(hex)) return 'OP_RETURN data'
+  if (isDataCarrier(hexToBytes(hex))) return 'OP_RETURN data'
   return 'other script'
 }
 

@@ -4,6 +4,8 @@
 import { LockingScript, Script, Spend, Transaction, Utils } from '@bsv/sdk'
 import type { FeeRate } from '../../../protocol/messages.ts'
 import { feeFor } from '../../../protocol/fees.ts'
+import { isDataCarrier } from '../../../protocol/scripts.ts'
+import { hexToBytes } from '../../../protocol/transactions.ts'
 
 export interface PrevOut {
   satoshis: number
@@ -54,11 +56,6 @@ export function parseRawTx(rawHex: string): Parsed {
   return { ok: true, tx, size: hex.length / 2 }
 }
 
-/** OP_RETURN data carriers (OP_FALSE OP_RETURN ... or OP_RETURN ...) are unspendable and may carry 0 sat. */
-export function isDataCarrier(lockingScriptHex: string): boolean {
-  return lockingScriptHex.startsWith('6a') || lockingScriptHex.startsWith('006a')
-}
-
 /** A tx is final when every input is final or its nLockTime is below the height of the block it would enter. */
 export function isFinalAtHeight(tx: Transaction, height: number): boolean {
   if (tx.lockTime === 0) return true
@@ -95,7 +92,7 @@ export function checkTransaction(tx: Transaction, size: number, ctx: ValidationC
     const sats = out.satoshis ?? 0
     const scriptHex = out.lockingScript.toHex()
     if (!Number.isSafeInteger(sats) || sats < 0 || sats > MAX_SATOSHIS) return reject(464, 'Invalid outputs', `output ${i} has an impossible amount ${sats}`)
-    if (sats < 1 && !isDataCarrier(scriptHex)) return reject(464, 'Invalid outputs', `output ${i} is dust: a spendable output needs at least 1 satoshi`)
+    if (sats < 1 && !isDataCarrier(hexToBytes(scriptHex))) return reject(464, 'Invalid outputs', `output ${i} is dust: a spendable output needs at least 1 satoshi`)
     outTotal += sats
   }
   if (outTotal > MAX_SATOSHIS) return reject(464, 'Invalid outputs', 'outputs add up to more than 21 million coins')

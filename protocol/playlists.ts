@@ -1,8 +1,11 @@
-// What the paywall learns from a media playlist as it passes through: which files are paid segments and how long each is.
+// What a playlist says about a stream, read the same way by the paywall (which files are paid segments, and how long
+// each is) and by the viewer fleet (which rendition to play). Pure and isomorphic.
 import { Parser } from 'm3u8-parser'
 
 export interface PlaylistFacts {
   isMaster: boolean
+  /** A master playlist's variant (media playlist) paths, in the order listed. */
+  variants: string[]
   /** Media segments, by their absolute path on this host, with their #EXTINF duration in seconds. */
   segments: Array<{ path: string; duration: number }>
   /** EXT-X-MAP init segments: free, like playlists. */
@@ -29,7 +32,8 @@ export function readPlaylist(text: string, playlistPath: string): PlaylistFacts 
     const init = segment.map ? localPath(segment.map.uri, playlistPath) : null
     if (init) initSegments.add(init)
   }
-  return { isMaster: (manifest.playlists?.length ?? 0) > 0, segments, initSegments: [...initSegments] }
+  const variants = (manifest.playlists ?? []).flatMap((variant) => localPath(variant.uri, playlistPath) ?? [])
+  return { isMaster: variants.length > 0, variants, segments, initSegments: [...initSegments] }
 }
 
 export function isPlaylistPath(path: string): boolean {
