@@ -113,6 +113,11 @@ export interface Rejection {
   ok: false
   code: RejectCode
   message: string
+  /**
+   * With `channel_not_open` for a channel the host has settled: its summary, close txid included, so a viewer whose
+   * payment crossed the settlement still learns how it ended.
+   */
+  settlement?: SettlementSummary
 }
 export type Reply<T> = ({ ok: true } & T) | Rejection
 

@@ -12,6 +12,7 @@ import type {
   ChannelSnapshot,
   ClientToServerEvents,
   LastUpdate,
+  Rejection,
   Reply,
   ServerToClientEvents,
   SettlementSummary,
@@ -298,8 +299,7 @@ export class ChannelSession extends TypedEmitter<SessionEvents> {
     const reply = await this.ask('resume', { channelId: p.channel.channelId, token: p.token }, 'resume')
     if (!reply.ok) {
       if (reply.code === 'channel_not_open' || reply.code === 'unknown_channel') {
-        this.recordHistory(localSummary(p, 'idle'), p.channel.paid === 0 ? p.refundHex : undefined)
-        this.forget()
+        this.endedByHost(p, reply, 'idle')
         this.emit('error', channelClosed())
         return false
       }
@@ -427,7 +427,7 @@ export class ChannelSession extends TypedEmitter<SessionEvents> {
           await this.resync()
           continue
         }
-        this.handleRejection(reply.code, reply.message, 'update')
+        this.handleRejection(reply, 'update')
       }
     })
   }
@@ -457,7 +457,7 @@ export class ChannelSession extends TypedEmitter<SessionEvents> {
         this.fail(error)
       }
       const reply = await this.ask('tip', { channelId: p.channel.channelId!, tx: verdict.tx, amount, ...(note ? { note } : {}) }, 'tip')
-      if (!reply.ok) this.handleRejection(reply.code, reply.message, 'tip')
+      if (!reply.ok) this.handleRejection(reply, 'tip')
       this.save({ ...this.current(), channel: verdict.channel })
       this.afterPayment({ kind: 'tip', segment: null, amount })
     })
@@ -547,7 +547,7 @@ export class ChannelSession extends TypedEmitter<SessionEvents> {
     if (!reply.ok) {
       if (reply.code === 'channel_not_open' || reply.code === 'unknown_channel') {
         // Already settled by the host (idle, deadline) while we were not looking.
-        const summary = localSummary(p, 'viewer')
+        const summary = reply.settlement ?? localSummary(p, 'viewer')
         this.finishChannel(summary, p, info)
         return summary
       }
@@ -622,21 +622,22 @@ export class ChannelSession extends TypedEmitter<SessionEvents> {
   private async resync(): Promise<void> {
     const p = this.current()
     const reply = await this.ask('resume', { channelId: p.channel.channelId!, token: p.token! }, 'resume')
-    if (!reply.ok) this.handleRejection(reply.code, reply.message, 'resume')
+    if (!reply.ok) this.handleRejection(reply, 'resume')
     this.save({ ...this.current(), channel: resyncFrom(this.current().channel, reply.lastUpdate) })
   }
 
-  private handleRejection(code: Parameters<typeof explainRejection>[0], message: string, during: Parameters<typeof explainRejection>[2]): never {
-    const error = explainRejection(code, message, during)
+  private handleRejection(rejection: Rejection, during: Parameters<typeof explainRejection>[2]): never {
+    const { code } = rejection
     if (code === 'channel_not_open' || code === 'unknown_channel' || code === 'host_stopped') {
       const p = this.persisted
-      if (p) {
-        this.recordHistory(localSummary(p, code === 'host_stopped' ? 'host_stopped' : 'idle'), p.channel.paid === 0 ? p.refundHex : undefined)
-        this.forget()
-        this.setPhase('closed')
-      }
+      if (p) this.endedByHost(p, rejection, code === 'host_stopped' ? 'host_stopped' : 'idle')
     }
-    this.fail(error)
+    this.fail(explainRejection(code, rejection.message, during))
+  }
+
+  /** The host no longer has this channel open: its summary of how it ended when it sent one, else our own ledger. */
+  private endedByHost(p: PersistedSession, rejection: Rejection, reason: SettlementSummary['reason']): void {
+    this.finishChannel(rejection.settlement ?? localSummary(p, reason), p, { final: true })
   }
 
   private afterPayment(payment: { kind: 'segment' | 'tip'; segment: string | null; amount: number }): void {

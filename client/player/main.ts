@@ -179,15 +179,15 @@ async function main(): Promise<void> {
     summaryView.renderHistory(session.history())
     if (final) showSummary(summary)
   })
-  session.on('error', (error) => {
-    if (error.kind === 'host_stopped') {
-      stopped = true
-      video.pause()
-    }
+  /** A stopped host settles every channel: pause and open nothing new until the viewer presses play again. */
+  function showHostStopped(error: ViewerError): void {
+    stopped = true
+    video.pause()
     showError(error)
-  })
+  }
+  session.on('error', (error) => (error.kind === 'host_stopped' ? showHostStopped(error) : showError(error)))
   session.on('hostStatus', (status) => {
-    if (!status.accepting) showError({ kind: 'host_stopped', message: status.reason ?? 'The host stopped the stream.', nextStep: 'Your channel is settled by the host; come back later.' })
+    if (!status.accepting) showHostStopped({ kind: 'host_stopped', message: status.reason ?? 'The host stopped the stream.', nextStep: 'Your channel is settled by the host; come back later.' })
   })
   session.on('terms', (terms) => {
     setText(byTestId('price'), `${terms.pricePerSecond} sat/s`)

@@ -216,13 +216,10 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return { ok: true, channelId: id, token: record.token, fundingTxid: record.fundingTxid, ledgerStatus }
   }
 
-  resume(request: ResumeRequest): Reply<ChannelSnapshot> {
+  async resume(request: ResumeRequest): Promise<Reply<ChannelSnapshot>> {
     const channel = this.live.get(request.channelId)
     if (!channel || channel.record.token !== request.token) {
-      const stored = this.store.channel(request.channelId)
-      if (stored && stored.token === request.token) {
-        return this.reject(stored.id, 'channel_not_open', `This channel is ${stored.state}; open a new one.`)
-      }
+      if (this.store.channel(request.channelId)?.token === request.token) return this.notOpen(request.channelId)
       return this.reject(request.channelId, 'unknown_channel', 'No open channel with that id and token.')
     }
     channel.record = { ...channel.record, lastActivityAt: this.now() }
@@ -247,7 +244,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
 
   tip(request: TipRequest): Promise<Reply<UpdateAccepted>> {
     return this.inOrder(request.channelId, async () => {
-      const channel = this.openChannel(request.channelId)
+      const channel = await this.openChannel(request.channelId)
       if (!channel.ok) return channel
       return this.acceptPayment(channel.live, request.tx, request.amount, 'tip', request.note ?? null, request.amount, 0)
     })
@@ -266,7 +263,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   }
 
   private async payNow(request: UpdateRequest): Promise<Reply<UpdateAccepted>> {
-    const channel = this.openChannel(request.channelId)
+    const channel = await this.openChannel(request.channelId)
     if (!channel.ok) return channel
     const duration = this.segments.duration(request.segment)
     if (duration === undefined) {
@@ -279,12 +276,22 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return this.acceptPayment(channel.live, request.tx, price, 'segment', request.segment, price, duration)
   }
 
-  private openChannel(id: string): { ok: true; live: LiveChannel } | Rejection {
+  private async openChannel(id: string): Promise<{ ok: true; live: LiveChannel } | Rejection> {
     const live = this.live.get(id)
     if (live) return { ok: true, live }
-    const stored = this.store.channel(id)
-    if (stored) return this.reject(id, 'channel_not_open', `The channel is ${stored.state}; open a new one to keep watching.`)
+    if (this.store.channel(id)) return this.notOpen(id)
     return this.reject(id, 'unknown_channel', 'No such channel on this host.')
+  }
+
+  /**
+   * Refuses a request on a channel that is no longer open. A settlement under way is waited for first: its `settled`
+   * event then reaches the viewer before this refusal does, and the refusal carries the same summary.
+   */
+  private async notOpen(id: string): Promise<Rejection> {
+    await this.settling.get(id)?.catch(() => undefined)
+    const stored = this.store.channel(id)!
+    const rejection = this.reject(id, 'channel_not_open', `The channel is ${stored.state}; open a new one to keep watching.`)
+    return stored.state === 'closed' ? { ...rejection, settlement: summaryOf(stored) } : rejection
   }
 
   private async acceptPayment(
@@ -311,10 +318,9 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     const valid = await this.verifySignature(verdict.signature)
     this.emit('verified', (performance.now() - started) / 1000)
     if (!valid) return this.reject(record.id, BAD_SIGNATURE.code, BAD_SIGNATURE.message)
-    // The channel may have been settled while OpenSSL was busy: a settled channel takes no more payments.
-    if (this.live.get(record.id) !== live || live.record.sequence !== record.sequence) {
-      return this.reject(record.id, 'channel_not_open', 'The channel was settled while this update was being checked; open a new one.')
-    }
+    // The channel may have been settled while OpenSSL was busy: a settled channel takes no more payments. (Its other
+    // payments cannot have moved it on meanwhile: they wait their turn in inOrder.)
+    if (this.live.get(record.id) !== live) return this.notOpen(record.id)
     const at = this.now()
     const { sequence, paid } = verdict.channel
     // Durable before anything is served: an accepted payment survives a killed process.

@@ -102,8 +102,8 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
       return reply
     })
     handle('fund', FundRequest, (request) => bound(request.channelId) ?? service.fund(request))
-    handle('resume', ResumeRequest, (request) => {
-      const reply = service.resume(request)
+    handle('resume', ResumeRequest, async (request) => {
+      const reply = await service.resume(request)
       if (reply.ok) bind(socket, request.channelId)
       return reply
     })

@@ -54,3 +54,34 @@ test('near the refund deadline updates are refused and the channel settles befor
     await host.dispose()
   }
 })
+
+test('a payment that crosses a host stop is refused only after the viewer has the settlement, and carries it', async () => {
+  const stream = writeTinyStream([2, 2])
+  const host = await startTestHost({ mediaDir: stream.mediaDir })
+  try {
+    await request(host.url).get(stream.playlist)
+    const viewer = await openRawViewer(host.url, 5_000)
+    assert.equal((await viewer.pay(stream.segments[0].path, 20)).ok, true)
+    viewer.delivered(stream.segments[0].path)
+    const heard: string[] = []
+    let announced: SettlementSummary | null = null
+    viewer.socket.once('settled', (summary) => {
+      heard.push('settled')
+      announced = summary
+    })
+    // The update is on the wire when the stop unloads the channel; the close is still on its way to the ledger.
+    const crossing = viewer.pay(stream.segments[1].path, 20).then((reply) => (heard.push('reply'), reply))
+    const [settlements, refused] = await Promise.all([host.service.setAccepting(false), crossing])
+    assert.deepEqual(heard, ['settled', 'reply'])
+    assert.equal(!refused.ok && refused.code, 'channel_not_open')
+    assert.ok(!refused.ok && refused.settlement)
+    assert.deepEqual(refused.settlement, announced)
+    assert.deepEqual(refused.settlement, settlements[0])
+    assert.equal(settlements[0].reason, 'host_stopped')
+    assert.equal(settlements[0].paid, 20)
+    assert.ok(host.ledger!.rawTx(settlements[0].closeTxid!), 'the close is on the devnet')
+    viewer.disconnect()
+  } finally {
+    await host.dispose()
+  }
+})
