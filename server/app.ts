@@ -8,7 +8,7 @@ import { MAX_MESSAGE_BYTES } from '../protocol/messages.ts'
 import { ChannelService } from './channels/channel-service.ts'
 import { ChainView } from './channels/chain-view.ts'
 import { startSettlementScheduler } from './channels/settlement-scheduler.ts'
-import { nativeAsyncVerifier } from './channels/verify.ts'
+import { payeeVerifier } from './channels/verify.ts'
 import { DevnetLedger } from './chain/devnet/ledger.ts'
 import { startMiner } from './chain/devnet/miner.ts'
 import { devnetRouter } from './chain/devnet/routes.ts'
@@ -86,6 +86,8 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     wocApiKey: config.wocApiKey,
   })
   const chainView = new ChainView(chain, (error) => logger.warn({ err: error }, 'could not refresh chain height and fee rate'))
+  const verifier = payeeVerifier()
+  if (verifier.engine === 'openssl') logger.warn('libsecp256k1 has no binary for this platform: payments are verified with OpenSSL, about 5x slower')
   const segments = new SegmentBook(store.durations(), (path, duration) => store.rememberDuration(path, duration))
   const service = new ChannelService(
     {
@@ -103,7 +105,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     chain,
     chainView,
     segments,
-    nativeAsyncVerifier(),
+    verifier.verify,
   )
   const origin = config.origin ? proxyOrigin(config.origin, config.originTimeoutMs) : staticOrigin(config.mediaDir)
   const paywallObservers: PaywallObserver[] = []

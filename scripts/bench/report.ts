@@ -1,6 +1,7 @@
 // The bench's results: the JSON written to bench/results.json, the target verdicts and the markdown table. Pure.
 import { latencyStats, roundMs } from '../fleet/percentiles.ts'
 import type { LoadOutcome } from './segment-load.ts'
+import type { VerifyResult } from './verify.ts'
 
 export type BenchPath = 'static' | 'proxy' | 'paywall'
 
@@ -37,7 +38,7 @@ export interface BenchResults {
   quick: boolean
   machine: Machine
   setup: Record<string, unknown>
-  verify: { native_per_sec: number; interpreter_per_sec: number; ratio: number }
+  verify: VerifyResult
   latency: LatencyRow[]
   paywall_vs_proxy: Array<{ viewers: number; p50_ratio: number | null; p99_ratio: number | null }>
   open: { p50_ms: number | null; p99_ms: number | null; count: number; host_p50_ms: number | null; host_p99_ms: number | null }
@@ -123,7 +124,8 @@ export function markdownReport(r: BenchResults): string {
     '',
     '| update verification (one core) | per second |',
     '|---|---|',
-    `| native (checkUpdate, OpenSSL) | ${r.verify.native_per_sec} |`,
+    `| native (checkUpdate, libsecp256k1: the host's engine) | ${r.verify.native_per_sec} |`,
+    `| native (checkUpdate, OpenSSL: the fallback) | ${r.verify.openssl_per_sec} |`,
     `| full interpreter | ${r.verify.interpreter_per_sec} |`,
     `| ratio | ${r.verify.ratio}x |`,
     '',

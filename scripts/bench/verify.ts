@@ -1,5 +1,5 @@
-// How many payment updates one core can check per second: the host's hot path (checkUpdate with the native
-// verifier) against the full script interpreter. Run: node --import tsx scripts/bench/verify.ts [seconds]
+// How many payment updates one core can check per second: the host's hot path (checkUpdate with libsecp256k1, and
+// with OpenSSL) against the full script interpreter. Run: node --import tsx scripts/bench/verify.ts [seconds]
 import { pathToFileURL } from 'node:url'
 import { PrivateKey, Transaction } from '@bsv/sdk'
 import { closeFee, DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
@@ -12,13 +12,21 @@ import {
   withPayerSignature,
   type FundingOutpoint,
 } from '../../protocol/transactions.ts'
-import { checkUpdate, type PayeeChannel, type UpdateContext } from '../../server/channels/payee.ts'
-import { nativeHash256, nativeVerifier } from '../../server/channels/verify.ts'
+import { checkUpdate, type PayeeChannel, type SignatureVerifier, type UpdateContext } from '../../server/channels/payee.ts'
+import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/channels/verify.ts'
 
 const UPDATES = 300
 const PRICE = 20
 
-export async function benchVerify(opts: { seconds: number }): Promise<{ native_per_sec: number; interpreter_per_sec: number; ratio: number }> {
+export interface VerifyResult {
+  /** libsecp256k1, the host's engine. */
+  native_per_sec: number
+  openssl_per_sec: number
+  interpreter_per_sec: number
+  ratio: number
+}
+
+export async function benchVerify(opts: { seconds: number }): Promise<VerifyResult> {
   const payerKey = PrivateKey.fromRandom()
   const payeeKey = PrivateKey.fromRandom()
   const parties = { payerPublicKey: payerKey.toPublicKey().toString(), payeePublicKey: payeeKey.toPublicKey().toString() }
@@ -56,12 +64,17 @@ export async function benchVerify(opts: { seconds: number }): Promise<{ native_p
     state = verdict.channel
   }
 
-  // Host path: fresh verifier (empty key cache warms on the first call), every call must pass.
-  const hostCtx: UpdateContext = { ...ctx, verify: nativeVerifier() }
-  const native = countPerSecond(opts.seconds, (i) => {
-    const verdict = checkUpdate(before[i % UPDATES], updates[i % UPDATES], PRICE, hostCtx)
-    if (!verdict.ok) throw new Error(`update ${i % UPDATES} refused: ${verdict.code}`)
-  })
+  // The host path with a fresh verifier; every call must pass. OpenSSL is measured too: it is the fallback where
+  // libsecp256k1 has no binary.
+  const hostPath = (verify: SignatureVerifier) => {
+    const hostCtx: UpdateContext = { ...ctx, verify }
+    return countPerSecond(opts.seconds, (i) => {
+      const verdict = checkUpdate(before[i % UPDATES], updates[i % UPDATES], PRICE, hostCtx)
+      if (!verdict.ok) throw new Error(`update ${i % UPDATES} refused: ${verdict.code}`)
+    })
+  }
+  const native = hostPath(nativeVerifier())
+  const openssl = hostPath(opensslVerifier())
 
   // Full interpreter on the completed 2-of-2 spend (what an implementation without the fast path would run).
   const lock = new ChannelMultisig().lock(parties.payerPublicKey, parties.payeePublicKey)
@@ -70,7 +83,12 @@ export async function benchVerify(opts: { seconds: number }): Promise<{ native_p
     if (!verdict.ok) throw new Error(`close ${i % UPDATES} invalid: ${verdict.message}`)
   })
 
-  return { native_per_sec: Math.round(native), interpreter_per_sec: Math.round(interpreter), ratio: Math.round((native / interpreter) * 10) / 10 }
+  return {
+    native_per_sec: Math.round(native),
+    openssl_per_sec: Math.round(openssl),
+    interpreter_per_sec: Math.round(interpreter),
+    ratio: Math.round((native / interpreter) * 10) / 10,
+  }
 }
 
 /** Calls `work(i)` for i = 0, 1, ... until `seconds` elapse; returns calls per second. Synchronous: one core. */

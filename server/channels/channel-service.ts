@@ -32,10 +32,9 @@ import {
   checkRefundAndCosign,
   inspectUpdate,
   type PayeeChannel,
-  type PendingSignature,
 } from './payee.ts'
 import type { ChainView } from './chain-view.ts'
-import { nativeHash256 } from './verify.ts'
+import { nativeHash256, type PayeeVerifier } from './verify.ts'
 
 export interface ChannelPolicy {
   network: Terms['network']
@@ -104,7 +103,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     private readonly chain: Chain,
     private readonly view: ChainView,
     private readonly segments: SegmentBook,
-    private readonly verifySignature: (signature: PendingSignature) => Promise<boolean>,
+    private readonly verifySignature: PayeeVerifier['verify'],
     private readonly now: () => number = Date.now,
   ) {
     super()
@@ -318,7 +317,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     const valid = await this.verifySignature(verdict.signature)
     this.emit('verified', (performance.now() - started) / 1000)
     if (!valid) return this.reject(record.id, BAD_SIGNATURE.code, BAD_SIGNATURE.message)
-    // The channel may have been settled while OpenSSL was busy: a settled channel takes no more payments. (Its other
+    // The channel may have been settled while the verifier was busy: a settled channel takes no more payments. (Its other
     // payments cannot have moved it on meanwhile: they wait their turn in inOrder.)
     if (this.live.get(record.id) !== live) return this.notOpen(record.id)
     const at = this.now()
