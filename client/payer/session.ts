@@ -33,6 +33,7 @@ import {
 } from './payer.ts'
 import { crossedThresholds, DEFAULT_THRESHOLDS, rearm, type AlertThreshold, type CapAlert } from './cap-alerts.ts'
 import { TypedEmitter } from './emitter.ts'
+import type { RefundOutcome } from './refunds.ts'
 import { readJson, writeJson, type KeyValueStorage } from './storage.ts'
 import {
   channelClosed,
@@ -133,6 +134,8 @@ export interface HistoryEntry {
   settledAt: number
   /** Kept when nothing was settled on chain: the refund returns the funds after its nLockTime. */
   refundHex?: string
+  /** What became of refundHex: broadcast, or not needed (the funding was spent, or never reached the ledger). */
+  refund?: { status: 'reclaimed'; txid: string } | { status: 'nothing_left' }
 }
 
 const HISTORY_LIMIT = 30
@@ -250,6 +253,13 @@ export class ChannelSession extends TypedEmitter<SessionEvents> {
   history(): HistoryEntry[] {
     const entries = readJson(this.storage, this.historyKey)
     return Array.isArray(entries) ? (entries as HistoryEntry[]) : []
+  }
+
+  /** Notes in the history what became of a channel's refund; a failed attempt changes nothing (it is retried). */
+  recordRefund(outcome: RefundOutcome): void {
+    if (outcome.kind === 'failed') return
+    const refund: HistoryEntry['refund'] = outcome.kind === 'reclaimed' ? { status: 'reclaimed', txid: outcome.txid } : { status: 'nothing_left' }
+    this.writeHistory(this.history().map((entry) => (entry.summary.channelId === outcome.channelId ? { ...entry, refund } : entry)))
   }
 
   /** New alert thresholds from the viewer's preferences; those already crossed at the current spend stay quiet. */
@@ -788,7 +798,13 @@ export class ChannelSession extends TypedEmitter<SessionEvents> {
   private recordHistory(summary: SettlementSummary, refundHex?: string): void {
     const entry: HistoryEntry = { summary, settledAt: Date.now(), ...(refundHex ? { refundHex } : {}) }
     const others = this.history().filter((e) => e.summary.channelId !== summary.channelId)
-    writeJson(this.storage, this.historyKey, [entry, ...others].slice(0, HISTORY_LIMIT))
+    this.writeHistory([entry, ...others])
+  }
+
+  /** Only the newest entries are kept, except those whose refund is still to be sent: those are the viewer's coins. */
+  private writeHistory(entries: HistoryEntry[]): void {
+    const kept = entries.filter((entry, index) => index < HISTORY_LIMIT || (entry.refundHex !== undefined && entry.refund === undefined))
+    writeJson(this.storage, this.historyKey, kept)
   }
 
   private setPhase(phase: SessionPhase): void {

@@ -4,11 +4,12 @@ import Hls, { type FragmentLoaderConstructor } from 'hls.js'
 import { io } from 'socket.io-client'
 import type { Network, SettlementSummary } from '../../protocol/messages.ts'
 import { ChannelSession, PaymentCancelled, type HostSocket } from '../payer/session.ts'
+import { pendingRefunds, reclaimRefunds } from '../payer/refunds.ts'
 import { ViewerWallet } from '../payer/wallet.ts'
 import type { ViewerError } from '../payer/viewer-errors.ts'
 import { AlertToasts } from './alerts.ts'
 import { CapDialog } from './cap-dialog.ts'
-import { capAsTime } from './cap-format.ts'
+import { capAsTime, formatSats } from './cap-format.ts'
 import { CapMeter } from './cap-meter.ts'
 import { byTestId, setText } from './dom.ts'
 import { ErrorBanner } from './error-banner.ts'
@@ -33,6 +34,9 @@ interface HostInfo {
 
 /** Enough media ahead to never stall on a payment round trip, little enough that payments track watching. */
 const BUFFER_SECONDS = 8
+
+/** How often an open page checks whether a waiting refund has unlocked: blocks come minutes apart. */
+const REFUND_CHECK_MS = 60_000
 
 async function fetchInfo(): Promise<HostInfo> {
   const res = await fetch('/api/info', { headers: { Accept: 'application/json' } })
@@ -59,7 +63,8 @@ async function main(): Promise<void> {
   const storage = window.localStorage
   let preferences = loadPreferences(storage)
   const devnetBase = info.devnet ? new URL(info.devnet, location.origin).toString().replace(/\/$/, '') : null
-  const { wallet, created } = ViewerWallet.load(storage, { network: info.network, ledger: ViewerWallet.ledgerAt(info.woc, location.origin), devnetBaseUrl: devnetBase })
+  const ledger = ViewerWallet.ledgerAt(info.woc, location.origin)
+  const { wallet, created } = ViewerWallet.load(storage, { network: info.network, ledger, devnetBaseUrl: devnetBase })
   const socket: HostSocket = io(location.origin, { transports: ['websocket', 'polling'] })
   const session = new ChannelSession({ socket, wallet, storage, storageKey: 'p2p.session', thresholds: preferences.thresholds })
 
@@ -153,6 +158,23 @@ async function main(): Promise<void> {
     void walletPanel.refresh()
   }
 
+  /** Sends the refunds of channels that settled with nothing on chain, once the chain has reached their lock time. */
+  async function reclaimMaturedRefunds(): Promise<void> {
+    if (pendingRefunds(session.history()).length === 0) return
+    try {
+      const outcomes = await reclaimRefunds(session.history(), ledger)
+      for (const outcome of outcomes) session.recordRefund(outcome)
+      const reclaimed = outcomes.flatMap((outcome) => (outcome.kind === 'reclaimed' ? [outcome.satoshis] : []))
+      if (reclaimed.length > 0) {
+        walletPanel.note(`A refund of ${formatSats(reclaimed.reduce((sum, sats) => sum + sats, 0))} came back from a channel that settled with nothing paid.`)
+        void walletPanel.refresh()
+      }
+      summaryView.renderHistory(session.history())
+    } catch (error) {
+      console.warn('could not check for matured refunds; trying again later', error)
+    }
+  }
+
   const capDialog = new CapDialog({
     async raise(newCap) {
       await session.raiseCap(newCap)
@@ -178,6 +200,7 @@ async function main(): Promise<void> {
   session.on('settled', (summary, { final }) => {
     summaryView.renderHistory(session.history())
     if (final) showSummary(summary)
+    void reclaimMaturedRefunds()
   })
   /** A stopped host settles every channel: pause and open nothing new until the viewer presses play again. */
   function showHostStopped(error: ViewerError): void {
@@ -223,6 +246,8 @@ async function main(): Promise<void> {
     // shown through the session's error event; playback starts anyway and retries through the loader
   }
   void walletPanel.refresh().then(() => (wallet.canUseFaucet && created ? fundIfNeeded() : undefined))
+  void reclaimMaturedRefunds()
+  setInterval(() => void reclaimMaturedRefunds(), REFUND_CHECK_MS)
 
   const source = new URLSearchParams(location.search).get('stream') ?? info.streams[0]?.url
   if (source) renderStreamPicker(info.streams, source)

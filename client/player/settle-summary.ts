@@ -1,5 +1,6 @@
 // What a viewing cost, shown when it ends: watch time, segments, paid, tips, fee, change, and the close tx.
 import type { Network, SettlementSummary } from '../../protocol/messages.ts'
+import { refundStatus } from '../payer/refunds.ts'
 import type { HistoryEntry } from '../payer/session.ts'
 import { formatDuration, formatSats } from './cap-format.ts'
 import { byTestId, el } from './dom.ts'
@@ -40,9 +41,18 @@ export class SettleSummaryView {
           el('span', {}, new Date(entry.settledAt).toLocaleString()),
           el('span', {}, ` · ${formatDuration(entry.summary.seconds)} · ${formatSats(entry.summary.paid)}`),
           entry.summary.closeTxid ? el('span', {}, ' · ', this.txAnchor(entry.summary.closeTxid)) : el('span', { class: 'muted' }, ' · not settled on chain'),
+          this.refundNote(entry),
         ),
       ),
     )
+  }
+
+  private refundNote(entry: HistoryEntry): HTMLElement | null {
+    const refund = refundStatus(entry)
+    if (refund === null) return null
+    if (refund.status === 'reclaimed') return el('span', { 'data-testid': 'history-refund' }, ' · refund ', this.txAnchor(refund.txid))
+    if (refund.status === 'nothing_left') return el('span', { class: 'muted' }, ' · no refund needed')
+    return el('span', { class: 'muted', 'data-testid': 'history-refund' }, ` · ${formatSats(refund.satoshis)} refund unlocks at block ${refund.unlocksAt}`)
   }
 
   private details(s: SettlementSummary, prefix: string): HTMLElement {

@@ -27,6 +27,11 @@ export class WalletPanel {
     this.faucet.addEventListener('click', () => void this.topUp(DEVNET_TOP_UP))
   }
 
+  /** A line under the wallet about coins that came back (a reclaimed refund). */
+  note(text: string): void {
+    setText(this.status, text)
+  }
+
   get knownBalance(): number | null {
     return this.lastBalance
   }

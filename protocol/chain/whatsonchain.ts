@@ -1,7 +1,10 @@
-// WhatsOnChain's read API over HTTP: chain height, raw transactions, an address's unspent outputs.
+// WhatsOnChain's API over HTTP: chain height, raw transactions, an address's unspent outputs, and broadcasting.
 // Isomorphic: only fetch. The devnet ledger serves the same shapes under /devnet/woc/v1/bsv/devnet.
 import { ChainError, type Utxo } from './chain.ts'
 import { fetchLedger, LedgerHttpClient, readBody } from './ledger-http.ts'
+
+/** How nodes word "these coins are already spent": a conflict, not a fault of the tx itself. */
+const SPENT_INPUTS = /missing inputs|mempool-conflict|txn-already-spent|double spend|already spent/i
 
 /** baseUrl includes the network, e.g. https://api.whatsonchain.com/v1/bsv/main */
 export class WhatsOnChainClient extends LedgerHttpClient {
@@ -44,6 +47,22 @@ export class WhatsOnChainClient extends LedgerHttpClient {
       utxos.push({ txid: u.tx_hash, vout: u.tx_pos, satoshis: u.value, height: typeof u.height === 'number' ? u.height : 0 })
     }
     return utxos
+  }
+
+  /**
+   * Broadcasts a raw tx (POST /tx/raw); resolves with its txid. A refusal throws ChainError: 466 when the inputs are
+   * already spent or gone (a conflict), else the ledger's own code or HTTP status.
+   */
+  async broadcast(rawHex: string): Promise<string> {
+    const url = `${this.baseUrl}/tx/raw`
+    const init = { method: 'POST', headers: { ...this.headers('application/json'), 'Content-Type': 'application/json' }, body: JSON.stringify({ txhex: rawHex }) }
+    const res = await fetchLedger(this.fetchImpl, url, init, this.timeoutMs, 'WhatsOnChain')
+    const { json, text } = await readBody(res)
+    if (res.ok && typeof json === 'string' && /^[0-9a-f]{64}$/i.test(json)) return json.toLowerCase()
+    const body = (typeof json === 'object' && json !== null ? json : {}) as { error?: unknown; code?: unknown }
+    const reason = typeof body.error === 'string' ? body.error : text.slice(0, 200)
+    const code = SPENT_INPUTS.test(reason) ? 466 : typeof body.code === 'number' ? body.code : res.status
+    throw new ChainError(`WhatsOnChain at ${url} refused the transaction: ${reason}`, code)
   }
 
   private async getJson(url: string): Promise<unknown> {
