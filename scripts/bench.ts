@@ -20,6 +20,7 @@ import { ask, connectBenchSocket, openBenchChannels, type BenchChannel } from '.
 import { writeBenchStream, type BenchStream } from './bench/bench-stream.ts'
 import { startChild, type BenchChild } from './bench/child-process.ts'
 import type { HostStats } from './bench/host-entry.ts'
+import type { LoopDelay } from './bench/loop-delay.ts'
 import { startPayerPool, type PayerPool } from './bench/payer-pool.ts'
 import { latencyRow, markdownReport, paywallVsProxy, targetVerdicts, type BenchResults, type LatencyRow } from './bench/report.ts'
 import { runSegmentLoad, type LoadViewer } from './bench/segment-load.ts'
@@ -104,12 +105,21 @@ function segmentsPerLevel(plan: Plan): number {
   return Math.ceil((plan.window * plan.speed) / SEGMENT_SECONDS) + 2
 }
 
-async function measurePlainPath(plan: Plan, url: string, stream: BenchStream, http: HttpClient, path: 'static' | 'proxy'): Promise<LatencyRow[]> {
+/** The server's loop delay over one level: reset before, read after. */
+async function withServerLoop<T>(server: BenchChild, level: () => Promise<T>): Promise<[T, LoopDelay]> {
+  await server.ask<LoopDelay>({ type: 'loop-delay' })
+  const result = await level()
+  return [result, await server.ask<LoopDelay>({ type: 'loop-delay' })]
+}
+
+async function measurePlainPath(plan: Plan, server: BenchChild, stream: BenchStream, http: HttpClient, path: 'static' | 'proxy'): Promise<LatencyRow[]> {
   const rows: LatencyRow[] = []
   for (const viewers of plan.levels) {
     const load: LoadViewer[] = Array.from({ length: viewers }, (_, i) => ({ cursor: i, limit: Number.MAX_SAFE_INTEGER }))
-    const outcome = await runSegmentLoad({ url, segments: stream.segments, viewers: load, seconds: plan.window, speed: plan.speed, http })
-    rows.push(latencyRow(viewers, path, outcome))
+    const [outcome, loop] = await withServerLoop(server, () =>
+      runSegmentLoad({ url: server.url, segments: stream.segments, viewers: load, seconds: plan.window, speed: plan.speed, http }),
+    )
+    rows.push(latencyRow(viewers, path, outcome, loop))
     log(`${path} ${viewers} viewers: ${JSON.stringify(rows.at(-1))}`)
   }
   return rows
@@ -159,8 +169,10 @@ async function measurePaywall(plan: Plan, host: BenchChild, stream: BenchStream,
       headers: { 'X-Channel-Token': channel.token },
       pay: payer(channel),
     }))
-    const outcome = await runSegmentLoad({ url: host.url, segments: stream.segments, viewers: load, seconds: plan.window, speed: plan.speed, http })
-    rows.push(latencyRow(viewers, 'paywall', outcome))
+    const [outcome, loop] = await withServerLoop(host, () =>
+      runSegmentLoad({ url: host.url, segments: stream.segments, viewers: load, seconds: plan.window, speed: plan.speed, http }),
+    )
+    rows.push(latencyRow(viewers, 'paywall', outcome, loop))
     log(`paywall ${viewers} viewers: ${JSON.stringify(rows.at(-1))}`)
   }
   return rows
@@ -297,8 +309,8 @@ async function main(): Promise<void> {
 
     // 2. Segment latency by path and audience.
     const latency: LatencyRow[] = []
-    latency.push(...(await measurePlainPath(plan, origin.url, stream, http, 'static')))
-    latency.push(...(await measurePlainPath(plan, proxy.url, stream, http, 'proxy')))
+    latency.push(...(await measurePlainPath(plan, origin, stream, http, 'static')))
+    latency.push(...(await measurePlainPath(plan, proxy, stream, http, 'proxy')))
     const { socket: termsSocket, terms } = await connectBenchSocket(host.url)
     termsSocket.disconnect()
     const playlist = await http.get(host.url + stream.mediaPlaylistPath)

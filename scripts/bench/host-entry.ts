@@ -6,6 +6,9 @@ import pino from 'pino'
 import { startHost } from '../../server/app.ts'
 import { parseConfig } from '../../server/config.ts'
 import { attachDashboard } from '../../server/dashboard/attach.ts'
+import { answerLoopDelay } from './loop-delay.ts'
+
+answerLoopDelay()
 
 const config = parseConfig(JSON.parse(process.argv[2] ?? '{}'))
 // The dashboard is attached as server/main.ts does: its listeners and metrics are part of the host's cost.

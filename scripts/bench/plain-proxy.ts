@@ -3,6 +3,9 @@
 import httpProxy from 'http-proxy'
 import { Agent, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { answerLoopDelay } from './loop-delay.ts'
+
+answerLoopDelay()
 
 const target = process.argv[2]
 if (!target) throw new Error('usage: plain-proxy.ts <originUrl>')

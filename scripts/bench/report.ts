@@ -1,6 +1,7 @@
 // The bench's results: the JSON written to bench/results.json, the target verdicts and the markdown table. Pure.
 import { latencyStats, roundMs } from '../fleet/percentiles.ts'
 import type { LoadOutcome } from './segment-load.ts'
+import type { LoopDelay } from './loop-delay.ts'
 import type { VerifyResult } from './verify.ts'
 
 export type BenchPath = 'static' | 'proxy' | 'paywall'
@@ -13,6 +14,8 @@ export interface LatencyRow {
   rps: number
   errors: number
   requests: number
+  /** How late the server's own event loop ran during the level (its p99): a tail the server did not cause is not here. */
+  server_loop_p99_ms?: number
   /** Paywall only: update sent to acknowledgement, the payment a viewer makes before each segment. */
   pay_p50_ms?: number | null
   pay_p99_ms?: number | null
@@ -49,7 +52,7 @@ export interface BenchResults {
   targets: TargetVerdict[]
 }
 
-export function latencyRow(viewers: number, path: BenchPath, outcome: LoadOutcome): LatencyRow {
+export function latencyRow(viewers: number, path: BenchPath, outcome: LoadOutcome, serverLoop?: LoopDelay): LatencyRow {
   const segment = latencyStats(outcome.segmentMs)
   const errors = Object.values(outcome.errors).reduce((sum, n) => sum + n, 0)
   const row: LatencyRow = {
@@ -60,6 +63,7 @@ export function latencyRow(viewers: number, path: BenchPath, outcome: LoadOutcom
     rps: Math.round((outcome.ok / outcome.seconds) * 10) / 10,
     errors,
     requests: outcome.ok + errors,
+    ...(serverLoop ? { server_loop_p99_ms: serverLoop.p99_ms } : {}),
   }
   if (path === 'paywall') {
     const pay = latencyStats(outcome.payMs)
@@ -129,11 +133,11 @@ export function markdownReport(r: BenchResults): string {
     `| full interpreter | ${r.verify.interpreter_per_sec} |`,
     `| ratio | ${r.verify.ratio}x |`,
     '',
-    '| viewers | path | p50 ms | p99 ms | req/s | errors | pay p50 ms | pay p99 ms | p99 vs proxy |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| viewers | path | p50 ms | p99 ms | req/s | errors | pay p50 ms | pay p99 ms | p99 vs proxy | server loop delay p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...r.latency.map((row) => {
       const vs = row.path === 'paywall' ? r.paywall_vs_proxy.find((v) => v.viewers === row.viewers)?.p99_ratio : null
-      return `| ${row.viewers} | ${row.path} | ${cell(row.p50_ms)} | ${cell(row.p99_ms)} | ${row.rps} | ${row.errors} | ${cell(row.pay_p50_ms)} | ${cell(row.pay_p99_ms)} | ${vs == null ? '' : `${vs}x`} |`
+      return `| ${row.viewers} | ${row.path} | ${cell(row.p50_ms)} | ${cell(row.p99_ms)} | ${row.rps} | ${row.errors} | ${cell(row.pay_p50_ms)} | ${cell(row.pay_p99_ms)} | ${vs == null ? '' : `${vs}x`} | ${cell(row.server_loop_p99_ms)} |`
     }),
     '',
     '| measure | value |',

@@ -2,6 +2,9 @@
 import express from 'express'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { answerLoopDelay } from './loop-delay.ts'
+
+answerLoopDelay()
 
 const mediaDir = process.argv[2]
 if (!mediaDir) throw new Error('usage: static-origin.ts <mediaDir>')
