@@ -26,18 +26,18 @@ export type RefundStatus =
   | { status: 'waiting'; refundHex: string; unlocksAt: number; satoshis: number }
   | NonNullable<HistoryEntry['refund']>
 
-export interface PendingRefund {
-  channelId: string
-  refundHex: string
-  /** The first block height whose chain accepts the refund. */
-  unlocksAt: number
-  satoshis: number
+/** A refund still to be sent; `unlocksAt` is the first block height whose chain accepts it. */
+export type PendingRefund = { channelId: string } & Omit<Extract<RefundStatus, { status: 'waiting' }>, 'status'>
+
+/** The entry keeps a refund nobody has sent yet: the viewer's coins, until it is. */
+export function holdsUnsentRefund(entry: HistoryEntry): entry is HistoryEntry & { refundHex: string } {
+  return entry.refundHex !== undefined && entry.refund === undefined
 }
 
 /** null when the entry holds no refund (its channel settled on chain) or one that cannot be read. */
 export function refundStatus(entry: HistoryEntry): RefundStatus | null {
   if (entry.refund) return entry.refund
-  if (!entry.refundHex) return null
+  if (!holdsUnsentRefund(entry)) return null
   try {
     const tx = parseRawTx(hexToBytes(entry.refundHex))
     const satoshis = tx.outputs.reduce((sum, output) => sum + output.satoshis, 0)
@@ -52,7 +52,8 @@ export function pendingRefunds(history: readonly HistoryEntry[]): PendingRefund[
   return history.flatMap((entry) => {
     const refund = refundStatus(entry)
     if (refund?.status !== 'waiting') return []
-    return [{ channelId: entry.summary.channelId, refundHex: refund.refundHex, unlocksAt: refund.unlocksAt, satoshis: refund.satoshis }]
+    const { status: _waiting, ...pending } = refund
+    return [{ channelId: entry.summary.channelId, ...pending }]
   })
 }
 

@@ -33,7 +33,7 @@ import {
 } from './payer.ts'
 import { crossedThresholds, DEFAULT_THRESHOLDS, rearm, type AlertThreshold, type CapAlert } from './cap-alerts.ts'
 import { TypedEmitter } from './emitter.ts'
-import type { RefundOutcome } from './refunds.ts'
+import { holdsUnsentRefund, type RefundOutcome } from './refunds.ts'
 import { readJson, writeJson, type KeyValueStorage } from './storage.ts'
 import {
   channelClosed,
@@ -557,9 +557,7 @@ export class ChannelSession extends TypedEmitter<SessionEvents> {
     if (!reply.ok) {
       if (reply.code === 'channel_not_open' || reply.code === 'unknown_channel') {
         // Already settled by the host (idle, deadline) while we were not looking.
-        const summary = reply.settlement ?? localSummary(p, 'viewer')
-        this.finishChannel(summary, p, info)
-        return summary
+        return this.endedByHost(p, reply, 'viewer', info)
       }
       this.fail(explainRejection(reply.code, reply.message, 'close'))
     }
@@ -646,8 +644,10 @@ export class ChannelSession extends TypedEmitter<SessionEvents> {
   }
 
   /** The host no longer has this channel open: its summary of how it ended when it sent one, else our own ledger. */
-  private endedByHost(p: PersistedSession, rejection: Rejection, reason: SettlementSummary['reason']): void {
-    this.finishChannel(rejection.settlement ?? localSummary(p, reason), p, { final: true })
+  private endedByHost(p: PersistedSession, rejection: Rejection, reason: SettlementSummary['reason'], info = { final: true }): SettlementSummary {
+    const summary = rejection.settlement ?? localSummary(p, reason)
+    this.finishChannel(summary, p, info)
+    return summary
   }
 
   private afterPayment(payment: { kind: 'segment' | 'tip'; segment: string | null; amount: number }): void {
@@ -803,7 +803,7 @@ export class ChannelSession extends TypedEmitter<SessionEvents> {
 
   /** Only the newest entries are kept, except those whose refund is still to be sent: those are the viewer's coins. */
   private writeHistory(entries: HistoryEntry[]): void {
-    const kept = entries.filter((entry, index) => index < HISTORY_LIMIT || (entry.refundHex !== undefined && entry.refund === undefined))
+    const kept = entries.filter((entry, index) => index < HISTORY_LIMIT || holdsUnsentRefund(entry))
     writeJson(this.storage, this.historyKey, kept)
   }
 

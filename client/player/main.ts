@@ -4,7 +4,7 @@ import Hls, { type FragmentLoaderConstructor } from 'hls.js'
 import { io } from 'socket.io-client'
 import type { Network, SettlementSummary } from '../../protocol/messages.ts'
 import { ChannelSession, PaymentCancelled, type HostSocket } from '../payer/session.ts'
-import { pendingRefunds, reclaimRefunds } from '../payer/refunds.ts'
+import { reclaimRefunds } from '../payer/refunds.ts'
 import { ViewerWallet } from '../payer/wallet.ts'
 import type { ViewerError } from '../payer/viewer-errors.ts'
 import { AlertToasts } from './alerts.ts'
@@ -160,9 +160,9 @@ async function main(): Promise<void> {
 
   /** Sends the refunds of channels that settled with nothing on chain, once the chain has reached their lock time. */
   async function reclaimMaturedRefunds(): Promise<void> {
-    if (pendingRefunds(session.history()).length === 0) return
     try {
       const outcomes = await reclaimRefunds(session.history(), ledger)
+      if (outcomes.length === 0) return
       for (const outcome of outcomes) session.recordRefund(outcome)
       const reclaimed = outcomes.flatMap((outcome) => (outcome.kind === 'reclaimed' ? [outcome.satoshis] : []))
       if (reclaimed.length > 0) {

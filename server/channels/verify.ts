@@ -75,11 +75,11 @@ export function libsecp256k1Verifier(): SignatureVerifier {
  * SHA-256. Imported keys are cached per public key: importing costs about as much as verifying.
  */
 export function opensslVerifier(): SignatureVerifier {
-  const keyFor = keyCache()
+  const inputsFor = opensslInputs()
   return (preimage, derSignature, publicKeyHex) => {
     try {
-      const digest = createHash('sha256').update(preimage).digest()
-      return verify('sha256', digest, keyFor(publicKeyHex), derSignature)
+      const { digest, key } = inputsFor(preimage, publicKeyHex)
+      return verify('sha256', digest, key, derSignature)
     } catch {
       return false
     }
@@ -88,16 +88,22 @@ export function opensslVerifier(): SignatureVerifier {
 
 /** The OpenSSL check on libuv's thread pool, so the event loop keeps serving segments meanwhile. */
 function opensslAsyncVerifier(): (signature: PendingSignature) => Promise<boolean> {
-  const keyFor = keyCache()
+  const inputsFor = opensslInputs()
   return ({ preimage, der, publicKey }) =>
     new Promise((resolve) => {
       try {
-        const digest = createHash('sha256').update(preimage).digest()
-        verify('sha256', digest, keyFor(publicKey), der, (error, valid) => resolve(!error && valid))
+        const { digest, key } = inputsFor(preimage, publicKey)
+        verify('sha256', digest, key, der, (error, valid) => resolve(!error && valid))
       } catch {
         resolve(false)
       }
     })
+}
+
+/** What OpenSSL verifies: sha256(preimage), and the key imported once. Throws on a key that cannot be imported. */
+function opensslInputs(): (preimage: Uint8Array, publicKeyHex: string) => { digest: Buffer; key: KeyObject } {
+  const keyFor = keyCache()
+  return (preimage, publicKeyHex) => ({ digest: createHash('sha256').update(preimage).digest(), key: keyFor(publicKeyHex) })
 }
 
 function keyCache(): (publicKeyHex: string) => KeyObject {
