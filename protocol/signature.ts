@@ -1,6 +1,7 @@
 // Checks the shape of a payer's signature before any curve math: strict DER (BIP66), low S, sighash byte 0x41.
 // OpenSSL (and so node:crypto) accepts non-strict DER and the high-S twin, which would make the update's txid
 // malleable; the chain would refuse it. Isomorphic and pure.
+import { BigNumber, ECDSA, Hash, PublicKey, Signature } from '@bsv/sdk'
 
 /** SIGHASH_ALL | SIGHASH_FORKID: the only sighash the payer may use (Chronicle's 0x20 bit selects another digest). */
 export const CHANNEL_SIGHASH = 0x41
@@ -11,6 +12,22 @@ const HALF_ORDER = hexBytes('7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe
 export type SignatureCheck =
   | { ok: true; der: Uint8Array }
   | { ok: false; code: 'bad_signature_encoding' | 'high_s' | 'wrong_sighash'; message: string }
+
+/** Checks an ECDSA signature (DER, no sighash byte) over hash256(preimage) for a compressed public key. */
+export type SignatureVerifier = (preimage: Uint8Array, derSignature: Uint8Array, publicKeyHex: string) => boolean
+
+/**
+ * The curve check both sides can run, in pure JS from @bsv/sdk: the viewer checks the host's echo of its own updates
+ * with it, the host its refund. The host's per-payment check uses the native verifier (server/channels/verify.ts).
+ */
+export const sdkVerifier: SignatureVerifier = (preimage, derSignature, publicKeyHex) => {
+  try {
+    const digest = new BigNumber(Hash.hash256(Array.from(preimage)))
+    return ECDSA.verify(digest, Signature.fromDER(Array.from(derSignature)), PublicKey.fromString(publicKeyHex))
+  } catch {
+    return false
+  }
+}
 
 export function checkPayerSignature(sigWithHashByte: Uint8Array): SignatureCheck {
   const encodingProblem = strictDerProblem(sigWithHashByte)

@@ -207,8 +207,7 @@ export function withPayerSignature(tx: Transaction, payerSigHex: string): Transa
 }
 
 /** The spend made final: input 0 unlocked by `OP_0 <payerSig> <payeeSig>`. Returns a new transaction. */
-export function completeChannelSpend(tx: Transaction, parties: ChannelParties, payerSigHex: string, payeeSigHex: string): Transaction {
-  void parties // the multisig's key order fixes the signature order; parties is kept for call-site clarity
+export function completeChannelSpend(tx: Transaction, payerSigHex: string, payeeSigHex: string): Transaction {
   return withInput0Script(tx, multisig.unlock(payerSigHex, payeeSigHex))
 }
 

@@ -1,11 +1,11 @@
 // The viewer's view of one channel, as pure functions: the same code drives the browser player and the Node
 // viewer fleet. The payer signs only updates built here (and its own refund), never past its cap, and never more
 // than one segment ahead of what it has received. Isomorphic: no Node-only imports.
-import { BigNumber, ECDSA, Hash, PublicKey, Signature, type PrivateKey, type Transaction } from '@bsv/sdk'
+import type { PrivateKey, Transaction } from '@bsv/sdk'
 import type { FeeRate, Terms } from '../../protocol/messages.ts'
 import { closeFee } from '../../protocol/fees.ts'
 import { ChannelMultisig, channelScriptBytes, p2pkhScriptBytes } from '../../protocol/scripts.ts'
-import { checkPayerSignature } from '../../protocol/signature.ts'
+import { checkPayerSignature, sdkVerifier } from '../../protocol/signature.ts'
 import {
   buildFunding,
   buildRefund,
@@ -103,7 +103,7 @@ export function acceptRefund(channel: PayerChannel, refund: Transaction, payerSi
   const parties = { payerPublicKey: channel.payerPublicKey, payeePublicKey: channel.payeePublicKey }
   let complete: Transaction
   try {
-    complete = completeChannelSpend(refund, parties, payerSig, payeeSig)
+    complete = completeChannelSpend(refund, payerSig, payeeSig)
   } catch (error) {
     return { ok: false, message: `cannot assemble the refund: ${error instanceof Error ? error.message : String(error)}` }
   }
@@ -211,7 +211,7 @@ function isOurUpdate(ch: PayerChannel, txHex: string, paid: number): boolean {
     const shape = checkPayerSignature(signature)
     if (!shape.ok) return false
     const preimage = rawSighashPreimage(bytes, raw, 0, channelScriptBytes(ch.payerPublicKey, ch.payeePublicKey), ch.funding.satoshis)
-    return ECDSA.verify(new BigNumber(Hash.hash256(preimage)), Signature.fromDER(Array.from(shape.der)), PublicKey.fromString(ch.payerPublicKey))
+    return sdkVerifier(preimage, shape.der, ch.payerPublicKey)
   } catch {
     return false
   }

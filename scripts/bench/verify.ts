@@ -12,7 +12,8 @@ import {
   withPayerSignature,
   type FundingOutpoint,
 } from '../../protocol/transactions.ts'
-import { checkUpdate, type PayeeChannel, type SignatureVerifier, type UpdateContext } from '../../server/channels/payee.ts'
+import type { SignatureVerifier } from '../../protocol/signature.ts'
+import { checkUpdate, type PayeeChannel, type UpdateContext } from '../../server/channels/payee.ts'
 import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/channels/verify.ts'
 
 const UPDATES = 300
@@ -60,7 +61,7 @@ export async function benchVerify(opts: { seconds: number }): Promise<VerifyResu
     if (!verdict.ok) throw new Error(`bench setup: update ${k} refused: ${verdict.code} ${verdict.message}`)
     updates.push(hex)
     before.push(state)
-    closes.push(completeChannelSpend(unsigned, parties, payerSig, signChannelInput(unsigned, funding, parties, payeeKey)))
+    closes.push(completeChannelSpend(unsigned, payerSig, signChannelInput(unsigned, funding, parties, payeeKey)))
     state = verdict.channel
   }
 

@@ -1,11 +1,11 @@
 // The host's view of one channel, as pure functions: a channel value and a message in, a verdict and the next
 // channel value out. No I/O: the socket handler persists the returned channel before serving what it pays for.
 // Checks follow docs/bsv-channel.md "What the payee checks on every update", each failure with its own RejectCode.
-import { BigNumber, ECDSA, Hash, PrivateKey, PublicKey, Signature, Transaction } from '@bsv/sdk'
+import { Hash, PrivateKey, Transaction } from '@bsv/sdk'
 import type { FeeRate, RejectCode } from '../../protocol/messages.ts'
 import { closeFee, feeFor, MAX_CHECKSIG_BYTES } from '../../protocol/fees.ts'
 import { ChannelMultisig, channelScriptBytes, isDataCarrier, p2pkhScriptBytes } from '../../protocol/scripts.ts'
-import { checkPayerSignature } from '../../protocol/signature.ts'
+import { checkPayerSignature, sdkVerifier, type SignatureVerifier } from '../../protocol/signature.ts'
 import {
   bytesEqual,
   bytesToHex,
@@ -26,9 +26,6 @@ import {
   type Hash256,
   type RawTx,
 } from '../../protocol/transactions.ts'
-
-/** Checks an ECDSA signature (DER, no sighash byte) over hash256(preimage) for a compressed public key. */
-export type SignatureVerifier = (preimage: Uint8Array, derSignature: Uint8Array, publicKeyHex: string) => boolean
 
 export interface PayeeChannel {
   id: string
@@ -79,16 +76,6 @@ export const ABSURD_FEE_FACTOR = 10
 
 function reject(code: RejectCode, message: string): { ok: false; code: RejectCode; message: string } {
   return { ok: false, code, message }
-}
-
-/** Pure-JS verifier from @bsv/sdk: isomorphic, ~5x slower than server/channels/verify.ts's native one. */
-export const sdkVerifier: SignatureVerifier = (preimage, derSignature, publicKeyHex) => {
-  try {
-    const digest = new BigNumber(Hash.hash256(preimage))
-    return ECDSA.verify(digest, Signature.fromDER(Array.from(derSignature)), PublicKey.fromString(publicKeyHex))
-  } catch {
-    return false
-  }
 }
 
 /**
@@ -294,7 +281,7 @@ export function buildClose(ch: PayeeChannel, payeeKey: PrivateKey): Verdict<{ he
   const payerSignature = payerSignatureOf(update)
   if (payerSignature === null) return reject('internal', 'stored update carries no payer signature')
   const payeeSignature = signChannelInput(update, funding, parties, payeeKey)
-  const close = completeChannelSpend(update, parties, bytesToHex(payerSignature), payeeSignature)
+  const close = completeChannelSpend(update, bytesToHex(payerSignature), payeeSignature)
   const verdict = verifyWithInterpreter(close, funding, new ChannelMultisig().lock(ch.payerPublicKey, ch.payeePublicKey))
   if (!verdict.ok) return reject('internal', `close fails the script interpreter: ${verdict.message}`)
   return { ok: true, hex: close.toHex(), txid: close.id('hex') }

@@ -5,7 +5,8 @@
 // because OpenSSL accepts forms the chain refuses.
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { createRequire } from 'node:module'
-import type { PendingSignature, SignatureVerifier } from './payee.ts'
+import type { SignatureVerifier } from '../../protocol/signature.ts'
+import type { PendingSignature } from './payee.ts'
 
 /** The two calls we use from secp256k1's N-API binding. */
 interface Secp256k1Binding {

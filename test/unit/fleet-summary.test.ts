@@ -84,7 +84,7 @@ test('the close check accepts the co-signed update as signed and refuses any oth
   const fee = closeFee(DEFAULT_FEE_RATE)
   const closeOf = (paid: number) => {
     const unsigned = buildUpdate({ ...parties, funding, paid, feeRate: DEFAULT_FEE_RATE })
-    const tx = completeChannelSpend(unsigned, parties, signChannelInput(unsigned, funding, parties, payer), signChannelInput(unsigned, funding, parties, payee))
+    const tx = completeChannelSpend(unsigned, signChannelInput(unsigned, funding, parties, payer), signChannelInput(unsigned, funding, parties, payee))
     return { hex: tx.toHex(), txid: tx.id('hex') as string }
   }
   const close = closeOf(80)

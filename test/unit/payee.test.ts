@@ -5,6 +5,7 @@ import { Curve, LockingScript, OP, PrivateKey, Signature, Transaction, Unlocking
 import { closeFee, DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import { ChannelMultisig, p2pkhLockingScript } from '../../protocol/scripts.ts'
 import type { RejectCode } from '../../protocol/messages.ts'
+import { sdkVerifier } from '../../protocol/signature.ts'
 import {
   buildRefund,
   buildUpdate,
@@ -20,7 +21,6 @@ import {
   checkFunding,
   checkRefundAndCosign,
   checkUpdate,
-  sdkVerifier,
   type PayeeChannel,
   type UpdateContext,
   type Verdict,
@@ -209,7 +209,7 @@ test('not OP_0 <sig>, or sloppy DER: bad_signature_encoding', () => {
   // Two signatures make the tx bigger: give it the fee that size needs, so only the unlocking shape is wrong.
   const roomy = new Transaction(1, unsigned.inputs.map((i) => ({ ...i })), [payeeOut(120), payerOut(funding.satoshis - 120 - 40)], 0)
   const sig = signChannelInput(roomy, funding, parties, payerKey)
-  const twoSigs = completeChannelSpend(roomy, parties, sig, sig).toHex()
+  const twoSigs = completeChannelSpend(roomy, sig, sig).toHex()
   assert.equal(codeOf(checkUpdate(channelAt(100), twoSigs, 20, ctx)), 'bad_signature_encoding')
   // R with a needless leading zero: OpenSSL would parse it, BIP66 does not allow it.
   const good = Utils.toArray(signChannelInput(unsigned, funding, parties, payerKey), 'hex')
@@ -260,7 +260,7 @@ test('refund: co-signed refund passes the interpreter', () => {
   assert.equal(verdict.lockTime, LOCK_TIME)
   const partial = Transaction.fromHex(hex)
   const payerSig = Utils.toHex(partial.inputs[0].unlockingScript!.chunks[1].data!)
-  const complete = completeChannelSpend(partial, parties, payerSig, verdict.payeeSignature)
+  const complete = completeChannelSpend(partial, payerSig, verdict.payeeSignature)
   assert.deepEqual(verifyWithInterpreter(complete, funding, new ChannelMultisig().lock(parties.payerPublicKey, parties.payeePublicKey)), { ok: true })
 })
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { Curve, PrivateKey, Signature, Utils } from '@bsv/sdk'
 import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import { buildUpdate, channelSighashPreimage, signChannelInput, type FundingOutpoint } from '../../protocol/transactions.ts'
-import { sdkVerifier } from '../../server/channels/payee.ts'
+import { sdkVerifier } from '../../protocol/signature.ts'
 import { libsecp256k1Verifier, nativeVerifier, opensslVerifier, payeeVerifier } from '../../server/channels/verify.ts'
 
 const payerKey = PrivateKey.fromRandom()
