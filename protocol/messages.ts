@@ -121,11 +121,9 @@ export interface Rejection {
 }
 export type Reply<T> = ({ ok: true } & T) | Rejection
 
-export interface LastUpdate {
-  sequence: number
-  paid: number
-  tx: string
-}
+/** The last update a host accepted on a channel: echoed so a client that lost its state can resync. */
+export const LastUpdate = z.object({ sequence: z.number().int().nonnegative(), paid: Satoshis, tx: TxHex })
+export type LastUpdate = z.infer<typeof LastUpdate>
 
 export interface OpenAccepted {
   channelId: string
@@ -182,6 +180,30 @@ export interface ClientToServerEvents {
   update: (req: UpdateRequest, ack: (reply: Reply<UpdateAccepted>) => void) => void
   tip: (req: TipRequest, ack: (reply: Reply<UpdateAccepted>) => void) => void
   close: (req: CloseRequest, ack: (reply: Reply<SettlementSummary>) => void) => void
+}
+
+/** A viewer's request event, e.g. "update". */
+export type ClientEvent = keyof ClientToServerEvents
+/** The payload an event carries. */
+export type RequestOf<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0]
+/** What the host answers an event with, through its acknowledgement. */
+export type ReplyOf<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]
+
+/** The schema each request is parsed with, tied to its event: a schema of the wrong shape does not compile. */
+export const RequestSchemas: { readonly [E in ClientEvent]: z.ZodType<RequestOf<E>> } = {
+  open: OpenRequest,
+  fund: FundRequest,
+  resume: ResumeRequest,
+  update: UpdateRequest,
+  tip: TipRequest,
+  close: CloseRequest,
+}
+
+/** Every event a viewer may send, derived from the event map's schemas. */
+export const CLIENT_EVENTS: readonly ClientEvent[] = Object.keys(RequestSchemas) as ClientEvent[]
+
+export function isClientEvent(name: string): name is ClientEvent {
+  return Object.prototype.hasOwnProperty.call(RequestSchemas, name)
 }
 
 export interface ServerToClientEvents {

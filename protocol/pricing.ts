@@ -1,4 +1,5 @@
 // What a segment costs. Isomorphic and pure.
+import type { Terms } from './messages.ts'
 
 /**
  * Integer satoshis for a segment of `durationSeconds` at `pricePerSecond`, scaled by the rendition multiplier.
@@ -17,4 +18,12 @@ export function renditionOf(segmentPath: string): string {
   const path = segmentPath.split(/[?#]/, 1)[0] ?? ''
   const parts = path.split('/').filter((part) => part.length > 0)
   return parts.length >= 2 ? parts[parts.length - 2] : ''
+}
+
+/** The part of the host's terms that prices media. */
+export type PriceList = Pick<Terms, 'pricePerSecond' | 'renditionMultipliers'>
+
+/** What one segment costs under the host's terms: the one price both the host and the viewer compute. */
+export function priceOfSegment(prices: PriceList, segmentPath: string, durationSeconds: number): number {
+  return segmentPrice(durationSeconds, prices.pricePerSecond, prices.renditionMultipliers[renditionOf(segmentPath)] ?? 1)
 }

@@ -1,15 +1,11 @@
 // The host dashboard page: sign in with the admin token, then follow the host live over Socket.IO (no polling) and
 // start or stop it. Rendering is plain DOM: one snapshot in, every figure out.
 import { io, type Socket } from 'socket.io-client'
-import type { DashboardSnapshot } from '../../server/dashboard/snapshot.ts'
+import { DASHBOARD_NAMESPACE, type DashboardServerEvents, type DashboardSnapshot } from '../../protocol/dashboard.ts'
 import { AdminApiError, adminFetch, forgetToken, savedToken, saveToken } from './admin-token.ts'
 import { renderChannelRows } from './channel-table.ts'
 import { EarningsChart } from './earnings-chart.ts'
 import { formatBytes, formatRate, formatSats } from './format.ts'
-
-interface DashboardEvents {
-  snapshot: (snapshot: DashboardSnapshot) => void
-}
 
 const byTestId = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const element = document.querySelector<T>(`[data-testid="${id}"]`)
@@ -38,7 +34,7 @@ const text = (id: string, value: string) => {
   byTestId(id).textContent = value
 }
 
-let socket: Socket<DashboardEvents> | null = null
+let socket: Socket<DashboardServerEvents> | null = null
 let chart: EarningsChart | null = null
 let latest: DashboardSnapshot | null = null
 let busy = false
@@ -106,7 +102,7 @@ function showDashboard(token: string, first: DashboardSnapshot): void {
 function follow(token: string): void {
   socket?.disconnect()
   setConnection('connecting', 'Connecting…')
-  socket = io('/host', { auth: { token } })
+  socket = io(DASHBOARD_NAMESPACE, { auth: { token } })
   socket.on('connect', () => setConnection('live', 'Live'))
   socket.on('disconnect', () => setConnection('connecting', 'Reconnecting…'))
   socket.on('snapshot', render)

@@ -2,6 +2,7 @@
 import { Router } from 'express'
 import { readdirSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
+import type { ChannelRow } from '../../protocol/dashboard.ts'
 import type { Network } from '../../protocol/messages.ts'
 import type { ChannelService } from '../channels/channel-service.ts'
 import type { ChainView } from '../channels/chain-view.ts'
@@ -25,7 +26,7 @@ function listStreams(mediaDir: string): Array<{ name: string; url: string }> {
     .sort((a, b) => (a.name === 'sample' ? -1 : b.name === 'sample' ? 1 : a.name.localeCompare(b.name)))
 }
 
-export function channelRow(record: ChannelRecord) {
+export function channelRow(record: ChannelRecord): ChannelRow {
   return {
     id: record.id,
     state: record.state,

@@ -3,13 +3,7 @@
 // figures (viewers watching now, the rate, the chart's moving hour). Browsers never poll.
 import type { Namespace, Server } from 'socket.io'
 import { isAdminToken } from '../api/require-admin.ts'
-import type { DashboardSnapshot } from './snapshot.ts'
-
-export const DASHBOARD_NAMESPACE = '/host'
-
-export interface DashboardServerEvents {
-  snapshot: (snapshot: DashboardSnapshot) => void
-}
+import { DASHBOARD_NAMESPACE, type DashboardServerEvents, type DashboardSnapshot } from '../../protocol/dashboard.ts'
 
 export interface LiveFeed {
   /** Something changed: push a snapshot soon. Many calls within the coalescing window send one snapshot. */

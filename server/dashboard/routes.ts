@@ -9,7 +9,7 @@ import type { Registry } from 'prom-client'
 import type { ChannelService } from '../channels/channel-service.ts'
 import { requireAdmin } from '../api/require-admin.ts'
 import { bundleDir } from '../player-pages.ts'
-import type { DashboardSnapshot } from './snapshot.ts'
+import type { DashboardSnapshot } from '../../protocol/dashboard.ts'
 
 const pageDir = fileURLToPath(new URL('../../client/dashboard/', import.meta.url))
 export const DASHBOARD_BUNDLE = 'dashboard.js'

@@ -1,15 +1,7 @@
 // The one document the dashboard page, its live namespace and GET /api/host/stats all carry.
+import type { ChannelRow, DashboardSnapshot } from '../../protocol/dashboard.ts'
 import type { Network } from '../../protocol/messages.ts'
-import type { channelRow } from '../api/routes.ts'
-import { snapshotOf, type HostStats, type StatsSnapshot } from './stats.ts'
-
-export type ChannelRow = ReturnType<typeof channelRow>
-
-export interface DashboardSnapshot extends StatsSnapshot {
-  network: Network
-  /** Most recent channels first. */
-  channelRows: ChannelRow[]
-}
+import { snapshotOf, type HostStats } from './stats.ts'
 
 /** How many channels the table shows; the full list is at GET /api/channels. */
 export const TABLE_ROWS = 100

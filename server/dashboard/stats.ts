@@ -1,6 +1,7 @@
 // A host's running statistics as a pure reduction over its events. The dashboard, GET /api/host/stats and the
 // channel gauges of /metrics all read this one state. Pure and isomorphic: time arrives inside the events (and as
 // `now` for a snapshot), never from a clock, so the same events always give the same numbers.
+import type { StatsSnapshot } from '../../protocol/dashboard.ts'
 import type { CloseReason, RejectCode } from '../../protocol/messages.ts'
 
 export type HostEvent =
@@ -164,27 +165,6 @@ export function earningsPerMinute(slots: readonly EarningSlot[], now: number): {
 /** Viewers watching now: open channels that opened or paid within the window (a viewer who pays is watching). */
 export function watchingNow(lastActivity: readonly number[], now: number): number {
   return lastActivity.filter((at) => now - at <= WATCHING_WINDOW_MS).length
-}
-
-export interface StatsSnapshot {
-  at: number
-  accepting: boolean
-  watchingNow: number
-  channels: { open: number; settled: number }
-  earned: {
-    /** accepted + settled. */
-    total: number
-    /** Off chain: signed updates held for channels not settled yet. */
-    accepted: number
-    /** On chain: carried by close transactions. */
-    settled: number
-    /** Included in the totals above. */
-    tips: number
-  }
-  ratePerMinute: number
-  served: { segments: number; bytes: number; paymentRequired: number }
-  updates: { accepted: number; rejected: number; rejectedByCode: Record<string, number> }
-  earningsPerMinute: { minutes: number[]; sats: number[] }
 }
 
 export function snapshotOf(stats: HostStats, now: number, lastActivity: readonly number[]): StatsSnapshot {

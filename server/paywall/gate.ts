@@ -2,16 +2,16 @@
 // released only to a channel whose accepted, stored payments cover them.
 import { Router, type Request, type Response } from 'express'
 import type { ChannelService } from '../channels/channel-service.ts'
-import type { Origin } from './origin.ts'
+import { TOKEN_HEADER, TOKEN_QUERY } from '../../protocol/paywall.ts'
 import { isPlaylistPath, readPlaylist } from '../../protocol/playlists.ts'
+import { decideAccess } from './access.ts'
+import type { Origin } from './origin.ts'
 import type { SegmentBook } from './segment-book.ts'
 
 export interface PaywallObserver {
   served(channelId: string, bytes: number): void
   paymentRequired(segment: string): void
 }
-
-export const TOKEN_HEADER = 'x-channel-token'
 
 /** The media-relative path of a request, or null when it tries to leave the media root. */
 export function safeMediaPath(rawPath: string): string | null {
@@ -30,7 +30,7 @@ export function safeMediaPath(rawPath: string): string | null {
 function tokenOf(req: Request): string | undefined {
   const header = req.get(TOKEN_HEADER)
   if (header) return header
-  const query = req.query.token
+  const query = req.query[TOKEN_QUERY]
   return typeof query === 'string' && query.length > 0 ? query : undefined
 }
 
@@ -69,7 +69,8 @@ export function paywall(service: ChannelService, segments: SegmentBook, origin: 
       return
     }
 
-    if (segments.duration(mediaPath) === undefined) {
+    const price = service.priceOf(mediaPath)
+    if (price === undefined) {
       res.status(404).json({
         error: 'not_listed',
         message: `${mediaPath} is not a segment of any playlist this host has served. Load the stream's playlist first.`,
@@ -77,17 +78,18 @@ export function paywall(service: ChannelService, segments: SegmentBook, origin: 
       return
     }
 
-    const entitlement = service.entitlement(tokenOf(req), mediaPath)
-    if (entitlement.kind === 'forbidden') {
-      res.status(403).json({ error: entitlement.error, message: entitlement.message })
+    const token = tokenOf(req)
+    const access = decideAccess({ hasToken: token !== undefined, channel: token ? service.channelForToken(token) : undefined, segmentPath: mediaPath, price })
+    if (access.kind === 'forbidden') {
+      res.status(403).json({ error: access.error, message: access.message })
       return
     }
-    if (entitlement.kind === 'payment_required') {
+    if (access.kind === 'payment_required') {
       observer.paymentRequired(mediaPath)
-      res.status(402).json(entitlement.body)
+      res.status(402).json(access.body)
       return
     }
-    res.on('finish', () => observer.served(entitlement.channelId, Number(res.getHeader('content-length') ?? 0)))
+    res.on('finish', () => observer.served(access.channelId, Number(res.getHeader('content-length') ?? 0)))
     origin.stream(relative, req, res)
   })
 

@@ -5,6 +5,7 @@ import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import { readFile, realpath } from 'node:fs/promises'
 import { resolve, sep } from 'node:path'
+import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 
 export interface OriginText {
   status: number
@@ -95,7 +96,7 @@ export function proxyOrigin(originUrl: string, timeoutMs: number): Origin {
       // http-proxy joins target path + req.url; hand it the path relative to the media root.
       // The token is ours: it never travels to a third-party origin.
       req.url = '/' + path.replace(/^\/+/, '')
-      delete req.headers['x-channel-token']
+      delete req.headers[TOKEN_HEADER.toLowerCase()]
       proxy.web(req, res)
     },
     close() {

@@ -1,17 +1,13 @@
 // Socket.IO edge of the protocol: validates every message, binds sockets to the channels they opened, bounds rates.
-import type { Server, Socket } from 'socket.io'
-import type { z } from 'zod'
+import type { Server } from 'socket.io'
 import {
-  CloseRequest,
   describeIssues,
-  FundRequest,
-  OpenRequest,
-  ResumeRequest,
-  TipRequest,
-  UpdateRequest,
-  type ClientToServerEvents,
+  isClientEvent,
+  RequestSchemas,
+  type ClientEvent,
   type Rejection,
-  type Reply,
+  type ReplyOf,
+  type RequestOf,
   type ServerToClientEvents,
 } from '../../protocol/messages.ts'
 import type { ChannelService } from '../channels/channel-service.ts'
@@ -22,8 +18,10 @@ interface SocketData {
   bucket: TokenBucket
 }
 
-export type ChannelServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
-type ChannelSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+/** The viewer's events as they arrive: untrusted until the event's schema has parsed them, the ack maybe missing. */
+type InboundEvents = { [E in ClientEvent]: (payload: unknown, ack?: unknown) => void }
+
+export type ChannelServer = Server<InboundEvents, ServerToClientEvents, Record<string, never>, SocketData>
 
 export const channelRoom = (channelId: string) => `channel:${channelId}`
 
@@ -35,8 +33,6 @@ export interface SocketLog {
   warn(details: object, message: string): void
   error(details: object, message: string): void
 }
-
-const KNOWN_EVENTS = new Set<string>(['open', 'fund', 'resume', 'update', 'tip', 'close'])
 
 export function attachChannelSockets(io: ChannelServer, service: ChannelService, limits: SocketLimits, log: SocketLog): void {
   io.on('connection', (socket) => {
@@ -51,28 +47,24 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
         socket.emit('protocolError', { code: 'rate_limited', message: `Slow down: at most ${limits.messagesPerSecond} messages per second.`, event: String(event) })
         return
       }
-      if (!KNOWN_EVENTS.has(String(event))) {
+      if (!isClientEvent(String(event))) {
         socket.emit('protocolError', { code: 'malformed', message: `Unknown event "${String(event)}".`, event: String(event) })
         return
       }
       next()
     })
 
-    const handle = <S extends z.ZodType, R extends object>(
-      event: keyof ClientToServerEvents,
-      schema: S,
-      handler: (request: z.infer<S>) => Reply<R> | Promise<Reply<R>>,
-    ) => {
-      ;(socket as Socket).on(event, async (payload: unknown, ack: unknown) => {
-        const reply = (answer: Reply<R>) => {
-          if (typeof ack === 'function') ack(answer)
-          else if (!answer.ok) socket.emit('protocolError', { code: answer.code, message: answer.message, event })
-        }
+    /** Parses the event's payload with its own schema, runs the handler, and answers through the acknowledgement. */
+    const handle = <E extends ClientEvent>(event: E, handler: (request: RequestOf<E>) => ReplyOf<E> | Promise<ReplyOf<E>>) => {
+      // Widened to the union on purpose: every inbound event has the same untrusted shape until it is parsed.
+      const inbound: ClientEvent = event
+      socket.on(inbound, async (payload: unknown, ack?: unknown) => {
         if (typeof ack !== 'function') {
           socket.emit('protocolError', { code: 'malformed', message: `"${event}" needs an acknowledgement callback.`, event })
           return
         }
-        const parsed = schema.safeParse(payload)
+        const reply = (answer: ReplyOf<E>) => ack(answer)
+        const parsed = RequestSchemas[event].safeParse(payload)
         if (!parsed.success) {
           reply({ ok: false, code: 'malformed', message: `Malformed "${event}": ${describeIssues(parsed.error)}` })
           return
@@ -91,29 +83,25 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
         ? null
         : { ok: false, code: 'unknown_channel', message: 'This connection has not opened or resumed that channel; send "resume" with its token first.' }
 
-    const bind = (socket: ChannelSocket, channelId: string) => {
+    const bind = (channelId: string) => {
       socket.data.channels.add(channelId)
       void socket.join(channelRoom(channelId))
     }
 
-    handle('open', OpenRequest, (request) => {
+    handle('open', (request) => {
       const reply = service.open(request)
-      if (reply.ok) bind(socket, reply.channelId)
+      if (reply.ok) bind(reply.channelId)
       return reply
     })
-    handle('fund', FundRequest, (request) => bound(request.channelId) ?? service.fund(request))
-    handle('resume', ResumeRequest, async (request) => {
+    handle('fund', (request) => bound(request.channelId) ?? service.fund(request))
+    handle('resume', async (request) => {
       const reply = await service.resume(request)
-      if (reply.ok) bind(socket, request.channelId)
+      if (reply.ok) bind(request.channelId)
       return reply
     })
-    handle('update', UpdateRequest, (request) => bound(request.channelId) ?? service.pay(request))
-    handle('tip', TipRequest, (request) => bound(request.channelId) ?? service.tip(request))
-    handle('close', CloseRequest, async (request) => {
-      const refusal = bound(request.channelId)
-      if (refusal) return refusal
-      return { ok: true, ...(await service.settle(request.channelId, 'viewer')) }
-    })
+    handle('update', (request) => bound(request.channelId) ?? service.pay(request))
+    handle('tip', (request) => bound(request.channelId) ?? service.tip(request))
+    handle('close', async (request) => bound(request.channelId) ?? { ok: true, ...(await service.settle(request.channelId, 'viewer')) })
   })
 
   service.on('settled', (summary) => io.to(channelRoom(summary.channelId)).emit('settled', summary))

@@ -1,0 +1,32 @@
+// What the paywall's HTTP answers mean to both sides: where the channel token travels, and the 402 body that tells a
+// viewer what a segment costs and how to resynchronise. Isomorphic: the player and the fleet parse what the host sends.
+import { z } from 'zod'
+import { ChannelId, LastUpdate, SegmentPath } from './messages.ts'
+
+/** The request header that carries a channel's access token (HTTP header names are case-insensitive). */
+export const TOKEN_HEADER = 'X-Channel-Token'
+/** The query parameter for clients that cannot set headers. */
+export const TOKEN_QUERY = 'token'
+
+const Satoshis = z.number().int().nonnegative()
+
+/** The body of a 402: the segment's price, what the channel has paid, and its last update to resync from. */
+export const PaymentRequiredBody = z.object({
+  error: z.literal('payment_required'),
+  message: z.string(),
+  channelId: ChannelId.nullable(),
+  segment: SegmentPath,
+  price: Satoshis,
+  /** The cumulative total the channel must reach to be served this segment. */
+  required: Satoshis,
+  paid: Satoshis,
+  lastUpdate: LastUpdate.nullable(),
+  howToPay: z.string(),
+})
+export type PaymentRequiredBody = z.infer<typeof PaymentRequiredBody>
+
+/** The 402 body, or null when what came back is not one (a proxy's error page, a truncated body). */
+export function parsePaymentRequired(body: unknown): PaymentRequiredBody | null {
+  const parsed = PaymentRequiredBody.safeParse(body)
+  return parsed.success ? parsed.data : null
+}

@@ -1,0 +1,25 @@
+// What the channel core tells the rest of the host (dashboard, metrics, sockets), and the one way it refuses: every
+// refusal is counted by its code before the viewer hears it.
+import type { EventEmitter } from 'node:events'
+import type { RejectCode, Rejection, SettlementSummary } from '../../protocol/messages.ts'
+import type { ChannelRecord, PaymentKind } from '../store/channel-store.ts'
+
+export interface ChannelEvents {
+  opened: [record: ChannelRecord]
+  accepted: [event: { channelId: string; kind: PaymentKind; amount: number; paid: number; seconds: number }]
+  rejected: [event: { channelId: string | null; code: RejectCode }]
+  verified: [seconds: number]
+  settled: [summary: SettlementSummary, record: ChannelRecord]
+  accepting: [accepting: boolean, reason: string]
+}
+
+export type ChannelEventBus = EventEmitter<ChannelEvents>
+
+export type Refuse = (channelId: string | null, code: RejectCode, message: string) => Rejection
+
+export function refuser(bus: ChannelEventBus): Refuse {
+  return (channelId, code, message) => {
+    bus.emit('rejected', { channelId, code })
+    return { ok: false, code, message }
+  }
+}

@@ -1,0 +1,48 @@
+// The registry of open channels the host holds in memory: each one's record and the segments it has paid for, found
+// by id (payments) or by access token (segment requests). Only open channels live here; the store keeps the rest.
+import type { ChannelRecord } from '../store/channel-store.ts'
+
+export interface LiveChannel {
+  record: ChannelRecord
+  /** Segment path -> the price it was paid for. */
+  entitlements: Map<string, number>
+}
+
+export class LiveChannels {
+  private readonly byId = new Map<string, LiveChannel>()
+  private readonly idByToken = new Map<string, string>()
+
+  add(record: ChannelRecord, paidSegments: Iterable<{ subject: string; amount: number }>): LiveChannel {
+    const entitlements = new Map<string, number>()
+    for (const payment of paidSegments) entitlements.set(payment.subject, payment.amount)
+    const live: LiveChannel = { record, entitlements }
+    this.byId.set(record.id, live)
+    this.idByToken.set(record.token, record.id)
+    return live
+  }
+
+  remove(id: string): void {
+    const live = this.byId.get(id)
+    if (!live) return
+    this.byId.delete(id)
+    this.idByToken.delete(live.record.token)
+  }
+
+  byChannelId(id: string): LiveChannel | undefined {
+    return this.byId.get(id)
+  }
+
+  byToken(token: string): LiveChannel | undefined {
+    const id = this.idByToken.get(token)
+    return id === undefined ? undefined : this.byId.get(id)
+  }
+
+  /** Still the same registration: a channel settled (and so removed) meanwhile is not. */
+  holds(live: LiveChannel): boolean {
+    return this.byId.get(live.record.id) === live
+  }
+
+  records(): ChannelRecord[] {
+    return [...this.byId.values()].map((live) => live.record)
+  }
+}

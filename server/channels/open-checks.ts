@@ -1,0 +1,56 @@
+// The host's checks before a channel exists and before its funding is broadcast, as pure functions: the request and
+// the host's situation in, a verdict out. The refund is co-signed only when every earlier check passed.
+import type { PrivateKey } from '@bsv/sdk'
+import type { FeeRate, OpenRequest } from '../../protocol/messages.ts'
+import { closeFee } from '../../protocol/fees.ts'
+import type { ChannelRecord } from '../store/channel-store.ts'
+import { checkRefundAndCosign, type Verdict } from './payee.ts'
+
+export interface OpenContext {
+  accepting: boolean
+  minCapacity: number
+  maxCapacity: number
+  feeRate: FeeRate
+  height: number
+  lifetimeBlocks: number
+  payeeKey: PrivateKey
+  payeePublicKey: string
+}
+
+/** How far the refund's nLockTime may be from the host's own height + lifetime: the two may see different tips. */
+export const LOCK_TIME_TOLERANCE_BLOCKS = 3
+
+/**
+ * 1. The host accepts channels. 2. The capacity is in the host's range and covers the close fee. 3. The payer key is
+ * not the host's. 4. The refund is the agreed shape and the payer's signature holds: then the host co-signs it.
+ */
+export function checkOpen(request: OpenRequest, ctx: OpenContext): Verdict<{ payeeSignature: string; lockTime: number; fee: number }> {
+  if (!ctx.accepting) return { ok: false, code: 'host_stopped', message: 'The host is not accepting new channels right now.' }
+  const { capacity } = request
+  if (capacity < ctx.minCapacity || capacity > ctx.maxCapacity) {
+    return { ok: false, code: 'capacity_out_of_range', message: `Capacity must be between ${ctx.minCapacity} and ${ctx.maxCapacity} satoshis; got ${capacity}.` }
+  }
+  const fee = closeFee(ctx.feeRate)
+  if (capacity <= fee + 1) return { ok: false, code: 'capacity_out_of_range', message: 'Capacity does not even cover the closing fee.' }
+  if (request.payerPublicKey === ctx.payeePublicKey) return { ok: false, code: 'bad_refund', message: 'The payer key must differ from the host key.' }
+  const cosigned = checkRefundAndCosign({
+    payerPublicKey: request.payerPublicKey,
+    payeeKey: ctx.payeeKey,
+    fundingTxid: request.fundingTxid,
+    fundingVout: request.fundingVout,
+    capacity,
+    refundHex: request.refundTx,
+    expectedLockTime: ctx.height + ctx.lifetimeBlocks,
+    lockTimeTolerance: LOCK_TIME_TOLERANCE_BLOCKS,
+    feeRate: ctx.feeRate,
+  })
+  return cosigned.ok ? { ...cosigned, fee } : cosigned
+}
+
+/** A channel may be funded once: while it is still opening, the host accepts channels, and no funding is in flight. */
+export function checkFundable(record: ChannelRecord, ctx: { accepting: boolean; fundingInFlight: boolean }): Verdict<{}> {
+  if (record.state !== 'opening') return { ok: false, code: 'channel_not_open', message: `The channel is already ${record.state}.` }
+  if (!ctx.accepting) return { ok: false, code: 'host_stopped', message: 'The host stopped accepting channels before this one was funded.' }
+  if (ctx.fundingInFlight) return { ok: false, code: 'rate_limited', message: 'This channel is already being funded.' }
+  return { ok: true }
+}
