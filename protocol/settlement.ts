@@ -47,10 +47,7 @@ export function settlementSummary(books: ChannelBooks, reason: CloseReason, clos
   }
 }
 
-/**
- * The viewer keeps the co-signed refund of every channel whose close it has not seen: with nothing paid it is the way
- * back, and while no close is known it is the way back should the host never settle.
- */
-export function keepsRefund(summary: SettlementSummary): boolean {
-  return summary.closeTxid === null
+/** Nothing was paid, so nothing reaches the chain: the viewer keeps the co-signed refund, its only way back. */
+export function keepsRefund(summary: Pick<SettlementSummary, 'paid'>): boolean {
+  return !settlesOnChain(summary.paid)
 }

@@ -7,16 +7,17 @@ import { cpus, totalmem, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PrivateKey } from '@bsv/sdk'
 import { io } from 'socket.io-client'
-import { ChannelSession, type HostSocket } from '../client/payer/session.ts'
+import { request, type HostSocket } from '../client/payer/host-request.ts'
+import { ChannelSession } from '../client/payer/session.ts'
 import { MemoryStorage } from '../client/payer/storage.ts'
 import { HttpChain } from '../protocol/chain/http-chain.ts'
-import type { Terms, UpdateAccepted } from '../protocol/messages.ts'
+import type { Terms } from '../protocol/messages.ts'
 import { segmentPrice } from '../protocol/pricing.ts'
 import { fundFleet } from './fleet/fleet-wallet.ts'
 import { createHttpClient, type HttpClient } from './fleet/http-client.ts'
 import { latencyStats, roundMs } from './fleet/percentiles.ts'
 import { coinForCap } from './fleet/run-fleet.ts'
-import { ask, connectBenchSocket, openBenchChannels, type BenchChannel } from './bench/bench-channels.ts'
+import { BENCH_ANSWER_TIMEOUT_MS, connectBenchSocket, openBenchChannels, type BenchChannel } from './bench/bench-channels.ts'
 import { writeBenchStream, type BenchStream } from './bench/bench-stream.ts'
 import { startChild, type BenchChild } from './bench/child-process.ts'
 import type { HostStats } from './bench/host-entry.ts'
@@ -128,7 +129,7 @@ async function measurePlainPath(plan: Plan, server: BenchChild, stream: BenchStr
 /** Pays update `index` of a pre-signed channel, then the segment may be fetched. */
 function payer(channel: BenchChannel): LoadViewer['pay'] {
   return async (index, segment) => {
-    const reply = await ask<UpdateAccepted>(channel.socket, 'update', { channelId: channel.channelId, tx: channel.updates[index], segment: segment.path })
+    const reply = await request(channel.socket, 'update', { channelId: channel.channelId, tx: channel.updates[index], segment: segment.path }, BENCH_ANSWER_TIMEOUT_MS)
     return reply.ok ? null : `update_${reply.code}`
   }
 }

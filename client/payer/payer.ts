@@ -2,7 +2,8 @@
 // viewer fleet. The payer signs only updates built here (and its own refund), never past its cap, and never more
 // than one segment ahead of what it has received. Isomorphic: no Node-only imports.
 import type { PrivateKey, Transaction } from '@bsv/sdk'
-import type { FeeRate, Terms } from '../../protocol/messages.ts'
+import type { CloseReason, FeeRate, LastUpdate, RejectCode, Rejection, Reply, Terms, UpdateAccepted } from '../../protocol/messages.ts'
+import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { closeFee } from '../../protocol/fees.ts'
 import { ChannelMultisig, channelScriptBytes, p2pkhScriptBytes } from '../../protocol/scripts.ts'
 import { checkPayerSignature, sdkVerifier } from '../../protocol/signature.ts'
@@ -226,4 +227,70 @@ export function raiseCap(ch: PayerChannel, newCap: number): { channel: PayerChan
   const carries = ch.funding.satoshis - ch.fee
   if (newCap <= carries) return { channel: { ...ch, cap: newCap }, needsNewChannel: false }
   return { channel: { ...ch, cap: Math.max(ch.cap, carries) }, needsNewChannel: true }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reactions to the host's replies: what each answer means for the channel, decided here so the session only acts.
+
+/** The host no longer has the channel open: why, as the viewer's summary will say; null for any other refusal. */
+export function endedBy(code: RejectCode): CloseReason | null {
+  if (code === 'channel_not_open' || code === 'unknown_channel') return 'idle'
+  return code === 'host_stopped' ? 'host_stopped' : null
+}
+
+export type UpdateReaction =
+  /** Accepted: the signed channel is the channel now. */
+  | { kind: 'paid'; channel: PayerChannel }
+  /** The host counts the segment as paid already (our record of it was lost): fetch it for free. */
+  | { kind: 'already_paid'; channel: PayerChannel }
+  /** Our running total differs from the host's: adopt its last update and sign again (once). */
+  | { kind: 'resync' }
+  | { kind: 'ended'; reason: CloseReason; rejection: Rejection }
+  | { kind: 'refused'; rejection: Rejection }
+
+export function reactToUpdate(p: {
+  channel: PayerChannel
+  signed: PayerChannel
+  segment: string
+  price: number
+  reply: Reply<UpdateAccepted>
+  /** A resync was tried for this payment already: a second disagreement is a refusal. */
+  resynced: boolean
+}): UpdateReaction {
+  const { reply } = p
+  if (reply.ok) return { kind: 'paid', channel: p.signed }
+  if (reply.code === 'replay') return { kind: 'already_paid', channel: { ...p.channel, paidSegments: { ...p.channel.paidSegments, [p.segment]: p.price } } }
+  if ((reply.code === 'stale' || reply.code === 'underpaid') && !p.resynced) return { kind: 'resync' }
+  return refusal(reply)
+}
+
+export type TipReaction = Extract<UpdateReaction, { kind: 'paid' | 'ended' | 'refused' }>
+
+/** A tip's reply: accepted (the signed channel stands), or why not. */
+export function reactToTip(signed: PayerChannel, reply: Reply<UpdateAccepted>): TipReaction {
+  return reply.ok ? { kind: 'paid', channel: signed } : refusal(reply)
+}
+
+function refusal(rejection: Rejection): Extract<UpdateReaction, { kind: 'ended' | 'refused' }> {
+  const reason = endedBy(rejection.code)
+  return reason ? { kind: 'ended', reason, rejection } : { kind: 'refused', rejection }
+}
+
+/**
+ * The channel after a resume: the host's last update is adopted, and a segment paid but never received counts as
+ * delivered (after a reload the player has lost its buffer, and fetching a paid segment again is free).
+ */
+export function resumedChannel(ch: PayerChannel, last: LastUpdate | null): PayerChannel {
+  return resyncFrom({ ...ch, awaitingDelivery: null }, last)
+}
+
+/**
+ * After a 402 for one of our segments: adopt the host's last update, and when the host says the segment is unpaid,
+ * forget our record of it so the next attempt pays. A 402 for another channel changes nothing.
+ */
+export function afterPaymentRequired(ch: PayerChannel, body: PaymentRequiredBody): PayerChannel {
+  if (body.channelId !== ch.channelId) return ch
+  const channel = resyncFrom(ch, body.lastUpdate)
+  const { [body.segment]: _unpaid, ...paidSegments } = channel.paidSegments
+  return { ...channel, paidSegments, awaitingDelivery: channel.awaitingDelivery === body.segment ? null : channel.awaitingDelivery }
 }

@@ -3,7 +3,7 @@
 // is broadcast and the coins are the viewer's again. Isomorphic: the ledger is anything with height and broadcast.
 import { ChainError } from '../../protocol/chain/chain.ts'
 import { hexToBytes, parseRawTx } from '../../protocol/transactions.ts'
-import type { HistoryEntry } from './session.ts'
+import { holdsUnsentRefund, type HistoryEntry, type RefundRecord } from './history.ts'
 
 /** The ledger calls reclaiming needs: WhatsOnChainClient satisfies it. */
 export interface RefundLedger {
@@ -21,17 +21,21 @@ export type RefundOutcome =
 /** ARC's codes for "the input is already spent" (466) and "the input does not exist" (460). */
 const NOTHING_LEFT: ReadonlySet<number> = new Set([460, 466])
 
-/** Where a history entry's refund stands. */
-export type RefundStatus =
-  | { status: 'waiting'; refundHex: string; unlocksAt: number; satoshis: number }
-  | NonNullable<HistoryEntry['refund']>
-
 /** A refund still to be sent; `unlocksAt` is the first block height whose chain accepts it. */
-export type PendingRefund = { channelId: string } & Omit<Extract<RefundStatus, { status: 'waiting' }>, 'status'>
+export interface PendingRefund {
+  channelId: string
+  refundHex: string
+  unlocksAt: number
+  satoshis: number
+}
 
-/** The entry keeps a refund nobody has sent yet: the viewer's coins, until it is. */
-export function holdsUnsentRefund(entry: HistoryEntry): entry is HistoryEntry & { refundHex: string } {
-  return entry.refundHex !== undefined && entry.refund === undefined
+/** Where a history entry's refund stands. */
+export type RefundStatus = ({ status: 'waiting' } & Omit<PendingRefund, 'channelId'>) | RefundRecord
+
+/** What the history keeps of an attempt: nothing for a failure, which is tried again next time. */
+export function refundRecord(outcome: RefundOutcome): RefundRecord | null {
+  if (outcome.kind === 'reclaimed') return { status: 'reclaimed', txid: outcome.txid }
+  return outcome.kind === 'nothing_left' ? { status: 'nothing_left' } : null
 }
 
 /** null when the entry holds no refund (its channel settled on chain) or one that cannot be read. */

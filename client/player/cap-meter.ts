@@ -1,6 +1,6 @@
 // The battery-like meter: how much of the cap is spent, and how much watching is left at the host's price.
 import type { AlertThreshold } from '../payer/cap-alerts.ts'
-import type { SessionSnapshot } from '../payer/session.ts'
+import type { SessionSnapshot } from '../payer/session-types.ts'
 import { capAsTime, formatSats, meterReading } from './cap-format.ts'
 import { byTestId, setText } from './dom.ts'
 

@@ -1,21 +1,15 @@
-// hls.js fragment loader that pays before it fetches: each media segment's request is held until the host has
-// acknowledged the payment for it, then sent with the channel token. Playlists go through hls.js's own loader
-// (they are free). Subclasses hls.js's default XhrLoader so timeouts, retries and stats stay hls.js's own.
+// hls.js fragment loader that pays before it fetches. It follows hls.js's own template method: load() and its
+// retries run loadInternal(), and this loader's loadInternal() first buys the segment (client/payer/segment-purchase.ts)
+// and only then lets hls.js's XhrLoader send the request, with the channel token. So a first load, an hls.js retry and
+// a re-pay after the host's 402 take one path. Playlists go through hls.js's own loader: they are free.
 import { XhrLoader, type HlsConfig, type LoaderCallbacks, type LoaderConfiguration, type LoaderContext } from 'hls.js'
+import { TOKEN_HEADER } from '../../protocol/paywall.ts'
+import { SegmentPurchase, type SegmentPayer } from '../payer/segment-purchase.ts'
 
-/** What the loader needs from the page: pay for a segment, hear that it arrived, hear the host's 402. */
-export interface SegmentPayments {
-  /** Resolves with the token to fetch the segment with, once it is paid (or was paid before). */
-  pay(segmentPath: string, durationSeconds: number, signal: AbortSignal): Promise<{ token: string }>
-  delivered(segmentPath: string): void
-  /** The host answered 402/403 for a segment we fetched with a token: resynchronise before paying again. */
-  refused(segmentPath: string, status: number, body: unknown): void
+/** What the page hears of each segment bought. */
+export interface LoaderObserver {
   failed(segmentPath: string, error: unknown): void
 }
-
-export const TOKEN_HEADER = 'X-Channel-Token'
-/** How often one segment may be re-paid after the host said 402/403 before hls.js hears about the error. */
-const MAX_REFUSALS = 2
 
 interface FragmentLike {
   duration: number
@@ -26,11 +20,11 @@ export function segmentPathOf(url: string, base: string): string {
   return new URL(url, base).pathname
 }
 
-/** Builds the loader class around the page's payments (hls.js instantiates loaders itself, per fragment). */
-export function createPayingLoader(payments: SegmentPayments) {
+/** Builds the loader class around the page's payer (hls.js instantiates loaders itself, per fragment). */
+export function createPayingLoader(payer: SegmentPayer, observer: LoaderObserver) {
   return class PayingLoader extends XhrLoader {
+    private purchase: SegmentPurchase | null = null
     private payment: AbortController | null = null
-    private refusals = 0
 
     constructor(config: HlsConfig) {
       super(config)
@@ -39,60 +33,47 @@ export function createPayingLoader(payments: SegmentPayments) {
     override load(context: LoaderContext, config: LoaderConfiguration, callbacks: LoaderCallbacks<LoaderContext>): void {
       const frag = (context as LoaderContext & { frag?: FragmentLike }).frag
       if (!frag) return super.load(context, config, callbacks)
-      const path = segmentPathOf(context.url, globalThis.location?.href ?? 'http://localhost/')
-      const wrapped: LoaderCallbacks<LoaderContext> = {
+      const purchase = new SegmentPurchase(payer, segmentPathOf(context.url, globalThis.location?.href ?? 'http://localhost/'), frag.duration)
+      this.purchase = purchase
+      super.load(context, config, {
         ...callbacks,
         onSuccess: (response, stats, ctx, details) => {
-          payments.delivered(path)
+          purchase.delivered()
           callbacks.onSuccess(response, stats, ctx, details)
         },
         onError: (error, ctx, details, stats) => {
-          if ((error.code === 402 || error.code === 403) && this.refusals < MAX_REFUSALS) {
-            this.refusals++
-            payments.refused(path, error.code, bodyOf(details))
-            this.payThen(path, frag.duration, ctx, () => this.loadInternal(), callbacks)
-            return
-          }
-          callbacks.onError(error, ctx, details, stats)
+          if (purchase.refused(error.code, bodyOf(details))) this.loadInternal()
+          else callbacks.onError(error, ctx, details, stats)
         },
-      }
-      this.payThen(path, frag.duration, context, () => super.load(context, config, wrapped), callbacks)
+      })
     }
 
-    override abort(): void {
-      this.payment?.abort()
-      this.payment = null
-      super.abort()
-    }
-
-    override destroy(): void {
-      this.payment?.abort()
-      this.payment = null
-      super.destroy()
-    }
-
-    /** Holds the request until paid; then sends it with the token. */
-    private payThen(path: string, duration: number, context: LoaderContext, send: () => void, callbacks: LoaderCallbacks<LoaderContext>): void {
+    /** Buys the segment, then sends the request with the token. */
+    protected override loadInternal(): void {
+      const purchase = this.purchase
+      if (!purchase) return super.loadInternal()
       const controller = new AbortController()
       this.payment = controller
-      payments.pay(path, duration, controller.signal).then(
+      purchase.pay(controller.signal).then(
         ({ token }) => {
-          if (controller.signal.aborted) {
-            // Paid, but hls.js no longer wants it: count it as delivered so the next segment can be paid.
-            payments.delivered(path)
-            return
-          }
+          if (controller.signal.aborted) return purchase.abandoned()
           this.payment = null
-          context.headers = { ...(context.headers ?? {}), [TOKEN_HEADER]: token }
-          send()
+          if (this.context) this.context.headers = { ...(this.context.headers ?? {}), [TOKEN_HEADER]: token }
+          super.loadInternal()
         },
         (error: unknown) => {
           if (controller.signal.aborted) return
           this.payment = null
-          payments.failed(path, error)
-          callbacks.onError({ code: 0, text: error instanceof Error ? error.message : String(error) }, context, null, this.stats)
+          observer.failed(purchase.path, error)
+          if (this.context) this.callbacks?.onError({ code: 0, text: error instanceof Error ? error.message : String(error) }, this.context, null, this.stats)
         },
       )
+    }
+
+    protected override abortInternal(): void {
+      this.payment?.abort()
+      this.payment = null
+      super.abortInternal()
     }
   }
 }

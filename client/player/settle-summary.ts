@@ -1,7 +1,7 @@
 // What a viewing cost, shown when it ends: watch time, segments, paid, tips, fee, change, and the close tx.
 import type { Network, SettlementSummary } from '../../protocol/messages.ts'
 import { refundStatus } from '../payer/refunds.ts'
-import type { HistoryEntry } from '../payer/session.ts'
+import type { HistoryEntry } from '../payer/history.ts'
 import { formatDuration, formatSats } from './cap-format.ts'
 import { byTestId, el } from './dom.ts'
 

@@ -3,9 +3,7 @@ import QRCode from 'qrcode'
 import type { ViewerWallet } from '../payer/wallet.ts'
 import { formatSats } from './cap-format.ts'
 import { byTestId, setText } from './dom.ts'
-
-/** What a first devnet visit gets from the faucet, and what "Get more devnet coins" adds. */
-export const DEVNET_TOP_UP = 50_000
+import { DEVNET_TOP_UP } from './top-up.ts'
 
 export class WalletPanel {
   private readonly address = byTestId('wallet-address')

@@ -2,9 +2,9 @@
 // worker threads. The co-signed refund is not re-verified here: that protects a viewer, and the host sees the same
 // messages either way.
 import { io } from 'socket.io-client'
-import type { HostSocket } from '../../client/payer/session.ts'
+import { request, type HostSocket } from '../../client/payer/host-request.ts'
 import type { PayerChannel } from '../../client/payer/payer.ts'
-import type { Reply, Terms, FundAccepted, OpenAccepted } from '../../protocol/messages.ts'
+import type { Terms } from '../../protocol/messages.ts'
 import type { FleetCoin } from '../fleet/fleet-wallet.ts'
 import type { PayerPool } from './payer-pool.ts'
 
@@ -28,10 +28,8 @@ export function connectBenchSocket(url: string): Promise<{ socket: HostSocket; t
   })
 }
 
-export function ask<T extends object>(socket: HostSocket, event: 'open' | 'fund' | 'update', request: unknown): Promise<Reply<T>> {
-  const emitter = socket.timeout(60_000) as unknown as { emitWithAck(event: string, request: unknown): Promise<Reply<T>> }
-  return emitter.emitWithAck(event, request)
-}
+/** The bench loads the host on purpose: its answers may take long, and a slow one is measured, not failed. */
+export const BENCH_ANSWER_TIMEOUT_MS = 60_000
 
 /**
  * Opens one channel per coin, `concurrency` at a time, on the socket `socketFor(i)` gives. Returns the channels and
@@ -56,9 +54,9 @@ export async function openBenchChannels(opts: {
       const built = await opts.pool.run({ kind: 'open', keyHex, utxo, terms: opts.terms, cap: opts.cap })
       const socket = opts.socketFor(index)
       const started = performance.now()
-      const open = await ask<OpenAccepted>(socket, 'open', built.request)
+      const open = await request(socket, 'open', built.request, BENCH_ANSWER_TIMEOUT_MS)
       if (!open.ok) throw new Error(`bench open ${index} refused: ${open.code} ${open.message}`)
-      const fund = await ask<FundAccepted>(socket, 'fund', { channelId: open.channelId, fundingTx: built.fundingHex })
+      const fund = await request(socket, 'fund', { channelId: open.channelId, fundingTx: built.fundingHex }, BENCH_ANSWER_TIMEOUT_MS)
       if (!fund.ok) throw new Error(`bench fund ${index} refused: ${fund.code} ${fund.message}`)
       hostOpenMs.push(performance.now() - started)
       channels[index] = { socket, keyHex, channel: { ...built.channel, channelId: open.channelId }, channelId: open.channelId, token: fund.token, updates: [], cursor: 0 }

@@ -2,11 +2,15 @@
 // playing a stream at playback pace x speed: pay for a segment, fetch it, tell the session it arrived, close.
 import type { PrivateKey } from '@bsv/sdk'
 import { io } from 'socket.io-client'
-import { ChannelSession, PaymentCancelled, type HostSocket } from '../../client/payer/session.ts'
+import type { HostSocket } from '../../client/payer/host-request.ts'
+import { ChannelSession } from '../../client/payer/session.ts'
+import { PaymentCancelled } from '../../client/payer/waiting.ts'
 import { MemoryStorage, readJson } from '../../client/payer/storage.ts'
 import { ViewerFailure } from '../../client/payer/viewer-errors.ts'
 import type { SpendableUtxo } from '../../protocol/transactions.ts'
-import type { HttpClient } from './http-client.ts'
+import { TOKEN_HEADER } from '../../protocol/paywall.ts'
+import { fetchPaid, SegmentPurchase, type FetchedAnswer } from '../../client/payer/segment-purchase.ts'
+import type { HttpAnswer, HttpClient } from './http-client.ts'
 import { loadSegments, type StreamSegment } from './playlist.ts'
 import { emptyResult, recordError, type ViewerResult } from './viewer-result.ts'
 
@@ -128,6 +132,21 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
   }
 }
 
+/** The HTTP client failed to fetch (as opposed to the session failing to pay): the viewer tries once more. */
+class FetchFailed extends Error {}
+
+function fetched(answer: HttpAnswer): HttpAnswer & FetchedAnswer {
+  return { ...answer, json: () => parseJson(answer.body) }
+}
+
+function parseJson(body: Buffer | null): unknown {
+  try {
+    return body ? (JSON.parse(body.toString('utf8')) as unknown) : null
+  } catch {
+    return null
+  }
+}
+
 /** The playback loop. Returns why it stopped early, or null when its time ran out. */
 async function watch(
   plan: ViewerPlan,
@@ -139,6 +158,16 @@ async function watch(
 ): Promise<ViewerResult['stoppedEarly']> {
   const started = performance.now()
   const deadline = started + plan.seconds * 1000
+  const get = (path: string) => (token: string) =>
+    plan.http.get(plan.url + path, { headers: { [TOKEN_HEADER]: token } }).then(fetched, (error: unknown) => {
+      throw new FetchFailed(message(error))
+    })
+  const observe = {
+    paid: (_charged: number, ms: number) => result.payLatencyMs.push(ms),
+    refused: (status: number) => {
+      if (status === 402) result.paymentRequired++
+    },
+  }
   let mediaOffset = 0
   for (const segment of segments) {
     // Playback pace: segment k is wanted when the media before it has played at `speed`.
@@ -147,45 +176,33 @@ async function watch(
     await sleep(due - performance.now())
     mediaOffset += segment.duration
     const price = session.priceOf(segment.path, segment.duration)
-    let delivered = false
-    for (let attempt = 0; attempt < 2 && !delivered; attempt++) {
-      let token: string
+    const purchase = new SegmentPurchase(session, segment.path, segment.duration)
+    let answer: HttpAnswer | null = null
+    for (let attempt = 0; attempt < 2 && answer === null; attempt++) {
       try {
-        const payStarted = performance.now()
-        const paid = await session.payForSegment(segment.path, segment.duration, atCap)
-        if (paid.charged > 0) result.payLatencyMs.push(performance.now() - payStarted)
-        token = paid.token
-        result.paid = session.snapshot().paid
+        answer = await fetchPaid(purchase, get(segment.path), observe, atCap)
       } catch (error) {
+        if (error instanceof FetchFailed) {
+          fail('network', error)
+          continue
+        }
         if (error instanceof PaymentCancelled && atCap.aborted) return 'cap'
         fail('pay', error instanceof ViewerFailure ? error.viewerError.message : error)
         return 'error'
-      }
-      let answer
-      try {
-        answer = await plan.http.get(plan.url + segment.path, { headers: { 'X-Channel-Token': token } })
-      } catch (error) {
-        fail('network', error)
-        continue
-      }
-      if (answer.status === 200) {
-        delivered = true
-        session.markDelivered(segment.path)
-        result.segmentLatencyMs.push(answer.ms)
-        result.segmentsOk++
-        result.served += price
-        plan.progress.segments++
-        plan.progress.satoshis += price
-      } else if (answer.status === 402) {
-        // The host says this segment is unpaid: adopt its last update, and the next attempt pays again.
-        result.paymentRequired++
-        session.resyncFromPaymentRequired(JSON.parse(answer.body!.toString('utf8')))
+      } finally {
         result.paid = session.snapshot().paid
-      } else {
-        fail(`http_${answer.status}`, answer.body?.toString('utf8').slice(0, 200) ?? '')
       }
     }
-    if (!delivered) return 'error'
+    if (answer === null) return 'error'
+    if (answer.status !== 200) {
+      fail(`http_${answer.status}`, answer.body?.toString('utf8').slice(0, 200) ?? '')
+      return 'error'
+    }
+    result.segmentLatencyMs.push(answer.ms)
+    result.segmentsOk++
+    result.served += price
+    plan.progress.segments++
+    plan.progress.satoshis += price
   }
   return 'end_of_stream'
 }

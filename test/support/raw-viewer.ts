@@ -1,11 +1,12 @@
 // A viewer built from the pure payer pieces and a bare socket, so tests can also send what a real player never would.
 import { PrivateKey } from '@bsv/sdk'
-import { io, type Socket } from 'socket.io-client'
+import { io } from 'socket.io-client'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
-import type { ClientToServerEvents, Reply, ServerToClientEvents, Terms } from '../../protocol/messages.ts'
+import type { ClientEvent, Reply, ReplyOf, RequestOf, Terms } from '../../protocol/messages.ts'
+import { request, type HostSocket } from '../../client/payer/host-request.ts'
 import { acceptRefund, markDelivered, openPayerChannel, signSegment, signTip, type PayerChannel } from '../../client/payer/payer.ts'
 
-export type ViewerSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+export type ViewerSocket = HostSocket
 
 export interface RawViewer {
   socket: ViewerSocket
@@ -19,7 +20,7 @@ export interface RawViewer {
   pay(segment: string, price: number): Promise<Reply<{ sequence: number; paid: number }>>
   tip(amount: number): Promise<Reply<{ sequence: number; paid: number }>>
   delivered(segment: string): void
-  send<E extends keyof ClientToServerEvents>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]>
+  send<E extends ClientEvent>(event: E, payload: RequestOf<E>): Promise<ReplyOf<E>>
   disconnect(): void
 }
 
@@ -31,10 +32,11 @@ export function connect(url: string): Promise<{ socket: ViewerSocket; terms: Ter
   })
 }
 
-export function send<E extends keyof ClientToServerEvents>(socket: ViewerSocket, event: E, payload: Parameters<ClientToServerEvents[E]>[0]) {
-  return new Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]>((resolve) => {
-    ;(socket.emit as (event: string, payload: unknown, ack: (reply: never) => void) => void)(event, payload, resolve)
-  })
+/** How long a test waits for the host's answer before failing. */
+const ANSWER_TIMEOUT_MS = 20_000
+
+export function send<E extends ClientEvent>(socket: ViewerSocket, event: E, payload: RequestOf<E>): Promise<ReplyOf<E>> {
+  return request(socket, event, payload, ANSWER_TIMEOUT_MS)
 }
 
 export async function openRawViewer(url: string, cap: number, key = PrivateKey.fromRandom()): Promise<RawViewer> {

@@ -25,6 +25,7 @@ import {
   type UpdateContext,
   type Verdict,
 } from '../../server/channels/payee.ts'
+import { checkOpen } from '../../server/channels/open-checks.ts'
 import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/channels/verify.ts'
 
 const payerKey = PrivateKey.fromRandom()
@@ -301,3 +302,25 @@ test('close: refused when nothing was paid; otherwise the interpreter-checked la
   assert.deepEqual(verifyWithInterpreter(tx, funding, new ChannelMultisig().lock(parties.payerPublicKey, parties.payeePublicKey)), { ok: true })
 })
 
+
+test('open checks, in order: stopped host, capacity range, the close fee, the host key, then the refund is co-signed', () => {
+  const openCtx = {
+    accepting: true,
+    minCapacity: 1_000,
+    maxCapacity: 20_000,
+    feeRate: DEFAULT_FEE_RATE,
+    height: LOCK_TIME - 144,
+    lifetimeBlocks: 144,
+    payeeKey,
+    payeePublicKey: parties.payeePublicKey,
+  }
+  const request = { payerPublicKey: parties.payerPublicKey, fundingTxid: funding.txid, fundingVout: funding.vout, capacity: funding.satoshis, refundTx: refundHex() }
+  const opened = checkOpen(request, openCtx)
+  assert.ok(opened.ok, opened.ok ? '' : opened.message)
+  assert.deepEqual([opened.lockTime, opened.fee], [LOCK_TIME, FEE])
+  assert.equal(codeOf(checkOpen(request, { ...openCtx, accepting: false })), 'host_stopped')
+  assert.equal(codeOf(checkOpen(request, { ...openCtx, maxCapacity: 9_999 })), 'capacity_out_of_range')
+  assert.equal(codeOf(checkOpen(request, { ...openCtx, minCapacity: 0, feeRate: { satoshis: 1_000_000, bytes: 1 } })), 'capacity_out_of_range')
+  assert.equal(codeOf(checkOpen({ ...request, payerPublicKey: parties.payeePublicKey }, openCtx)), 'bad_refund')
+  assert.equal(codeOf(checkOpen({ ...request, refundTx: refundHex({ lockTime: LOCK_TIME + 4 }) }, openCtx)), 'bad_refund')
+})

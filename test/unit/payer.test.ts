@@ -7,11 +7,16 @@ import type { Terms } from '../../protocol/messages.ts'
 import { p2pkhLockingScript } from '../../protocol/scripts.ts'
 import {
   acceptRefund,
+  afterPaymentRequired,
+  endedBy,
   isPaid,
   markDelivered,
   openPayerChannel,
   planChannel,
   raiseCap,
+  reactToTip,
+  reactToUpdate,
+  resumedChannel,
   resyncFrom,
   signSegment,
   signTip,
@@ -214,4 +219,50 @@ test('resync: adopt the host last update when it is ours, roll back an update it
   const reset = resyncFrom(a.channel, null)
   assert.equal(reset.paid, 0)
   assert.equal(isPaid(reset, '/media/s/360p/seg_0.ts'), false)
+})
+
+test('reactions: an accepted update adopts the signed channel; a replay marks the segment paid without paying', () => {
+  const { key, channel } = open(1_000)
+  const signed = expectOk(signSegment(channel, key, '/media/s/360p/a.ts', 20, DEFAULT_FEE_RATE))
+  const paid = reactToUpdate({ channel, signed: signed.channel, segment: '/media/s/360p/a.ts', price: 20, reply: { ok: true, sequence: 1, paid: 20 }, resynced: false })
+  assert.deepEqual(paid, { kind: 'paid', channel: signed.channel })
+  const replay = reactToUpdate({ channel, signed: signed.channel, segment: '/media/s/360p/a.ts', price: 20, reply: { ok: false, code: 'replay', message: '' }, resynced: false })
+  assert.equal(replay.kind, 'already_paid')
+  if (replay.kind !== 'already_paid') return
+  assert.equal(replay.channel.paid, 0, 'nothing more is signed for a segment the host already counts')
+  assert.ok(isPaid(replay.channel, '/media/s/360p/a.ts'))
+})
+
+test('reactions: a stale or underpaid update resyncs once, then is a refusal; a closed channel has ended', () => {
+  const { key, channel } = open(1_000)
+  const signed = expectOk(signSegment(channel, key, '/media/s/360p/a.ts', 20, DEFAULT_FEE_RATE)).channel
+  const base = { channel, signed, segment: '/media/s/360p/a.ts', price: 20 }
+  for (const code of ['stale', 'underpaid'] as const) {
+    assert.equal(reactToUpdate({ ...base, reply: { ok: false, code, message: '' }, resynced: false }).kind, 'resync')
+    assert.equal(reactToUpdate({ ...base, reply: { ok: false, code, message: '' }, resynced: true }).kind, 'refused')
+  }
+  const closed = reactToUpdate({ ...base, reply: { ok: false, code: 'channel_not_open', message: '' }, resynced: false })
+  assert.deepEqual(closed.kind === 'ended' && closed.reason, 'idle')
+  const stopped = reactToTip(signed, { ok: false, code: 'host_stopped', message: '' })
+  assert.deepEqual(stopped.kind === 'ended' && stopped.reason, 'host_stopped')
+  assert.equal(reactToTip(signed, { ok: false, code: 'bad_signature', message: '' }).kind, 'refused')
+  assert.equal(endedBy('unknown_channel'), 'idle')
+  assert.equal(endedBy('fee_too_low'), null)
+})
+
+test('reactions: a resume forgets the segment in flight; a 402 for our segment makes it unpaid, one for another channel is ignored', () => {
+  const { key, channel: opened } = open(1_000)
+  const channel = { ...opened, channelId: 'aa'.repeat(12) }
+  const first = expectOk(signSegment(channel, key, '/media/s/360p/a.ts', 20, DEFAULT_FEE_RATE))
+  const last = { sequence: 1, paid: 20, tx: first.tx }
+  const resumed = resumedChannel(first.channel, last)
+  assert.equal(resumed.awaitingDelivery, null, 'after a reload the paid segment is fetched again for free')
+  assert.ok(isPaid(resumed, '/media/s/360p/a.ts'))
+
+  const body = { error: 'payment_required' as const, message: '', channelId: channel.channelId, segment: '/media/s/360p/a.ts', price: 20, required: 20, paid: 0, lastUpdate: null, howToPay: '' }
+  const unpaid = afterPaymentRequired(first.channel, body)
+  assert.equal(isPaid(unpaid, '/media/s/360p/a.ts'), false)
+  assert.equal(unpaid.awaitingDelivery, null)
+  assert.equal(unpaid.paid, 0, 'the host holds nothing: the running total goes back to what it holds')
+  assert.equal(afterPaymentRequired(first.channel, { ...body, channelId: 'bb'.repeat(12) }), first.channel)
 })

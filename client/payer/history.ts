@@ -1,0 +1,53 @@
+// The viewer's past channels, newest first, kept in the viewer's storage: what each one cost, and the co-signed
+// refund of every channel whose close was never seen, until it has been sent. Those refunds are the viewer's coins.
+import type { SettlementSummary } from '../../protocol/messages.ts'
+import { readJson, writeJson, type KeyValueStorage } from './storage.ts'
+
+export interface HistoryEntry {
+  summary: SettlementSummary
+  settledAt: number
+  /** Kept when nothing was settled on chain: the refund returns the funds after its nLockTime. */
+  refundHex?: string
+  /** What became of refundHex: broadcast, or not needed (the funding was spent, or never reached the ledger). */
+  refund?: RefundRecord
+}
+
+export type RefundRecord = { status: 'reclaimed'; txid: string } | { status: 'nothing_left' }
+
+/** How many past channels are listed; older ones go, except those still holding an unsent refund. */
+export const HISTORY_LIMIT = 30
+
+/** The entry keeps a refund nobody has sent yet: the viewer's coins, until it is. */
+export function holdsUnsentRefund(entry: HistoryEntry): entry is HistoryEntry & { refundHex: string } {
+  return entry.refundHex !== undefined && entry.refund === undefined
+}
+
+export class SessionHistory {
+  constructor(
+    private readonly storage: KeyValueStorage,
+    private readonly key: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  entries(): HistoryEntry[] {
+    const entries = readJson(this.storage, this.key)
+    return Array.isArray(entries) ? (entries as HistoryEntry[]) : []
+  }
+
+  /** A channel ended: its summary goes first, replacing an earlier entry of the same channel. */
+  record(summary: SettlementSummary, refundHex?: string): void {
+    const entry: HistoryEntry = { summary, settledAt: this.now(), ...(refundHex ? { refundHex } : {}) }
+    const others = this.entries().filter((e) => e.summary.channelId !== summary.channelId)
+    this.write([entry, ...others])
+  }
+
+  /** Notes what became of a channel's refund. */
+  recordRefund(channelId: string, refund: RefundRecord): void {
+    this.write(this.entries().map((entry) => (entry.summary.channelId === channelId ? { ...entry, refund } : entry)))
+  }
+
+  private write(entries: HistoryEntry[]): void {
+    const kept = entries.filter((entry, index) => index < HISTORY_LIMIT || holdsUnsentRefund(entry))
+    writeJson(this.storage, this.key, kept)
+  }
+}

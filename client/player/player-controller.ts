@@ -1,0 +1,177 @@
+// The player's state and what changes it: whether the viewer stopped, the channel being opened, the hls.js instance
+// (absent until the stream is attached), the last summary. main.ts builds the page and hands every event here.
+import Hls, { type FragmentLoaderConstructor } from 'hls.js'
+import type { SettlementSummary } from '../../protocol/messages.ts'
+import { reclaimRefunds, type RefundLedger } from '../payer/refunds.ts'
+import type { SegmentPayer } from '../payer/segment-purchase.ts'
+import type { ChannelSession } from '../payer/session.ts'
+import type { ViewerError } from '../payer/viewer-errors.ts'
+import { PaymentCancelled } from '../payer/waiting.ts'
+import type { ViewerWallet } from '../payer/wallet.ts'
+import type { CapDialog } from './cap-dialog.ts'
+import { formatSats } from './cap-format.ts'
+import { byTestId, setText } from './dom.ts'
+import { createPayingLoader } from './paying-loader.ts'
+import type { SettleSummaryView } from './settle-summary.ts'
+import { devnetTopUp } from './top-up.ts'
+import type { WalletPanel } from './wallet-panel.ts'
+
+/** Enough media ahead to never stall on a payment round trip, little enough that payments track watching. */
+const BUFFER_SECONDS = 8
+
+export interface PlayerParts {
+  session: ChannelSession
+  wallet: ViewerWallet
+  walletPanel: WalletPanel
+  ledger: RefundLedger
+  video: HTMLVideoElement
+  summaryView: SettleSummaryView
+  capDialog: CapDialog
+  /** The viewer's cap from the preferences, read when a channel opens. */
+  cap: () => number
+  showError: (error: ViewerError) => void
+}
+
+export class PlayerController {
+  private hls: Hls | null = null
+  /** After "Stop and settle", the end of the video or a stopped host: no new channel until the viewer presses play. */
+  private stopped = false
+  private opening: Promise<void> | null = null
+  /** The start-up resume of a channel from an earlier page load: a Stop waits for it, or its close is refused. */
+  private resuming: Promise<unknown> = Promise.resolve()
+  private summary: SettlementSummary | null = null
+
+  constructor(private readonly parts: PlayerParts) {}
+
+  get isStopped(): boolean {
+    return this.stopped
+  }
+
+  get lastSummary(): SettlementSummary | null {
+    return this.summary
+  }
+
+  /** What the paying loader pays through: the current channel, or one opened at the preferred cap. */
+  readonly payer: SegmentPayer = {
+    payForSegment: async (path, duration, signal) => {
+      await this.ensureChannel()
+      return this.parts.session.payForSegment(path, duration, signal)
+    },
+    markDelivered: (path) => this.parts.session.markDelivered(path),
+    resyncFromPaymentRequired: (body) => this.parts.session.resyncFromPaymentRequired(body),
+  }
+
+  /** Resumes a channel remembered from before a reload, so it pays on where it was. */
+  resumeRemembered(): Promise<void> {
+    const { session } = this.parts
+    const resumed = (async () => {
+      await session.waitForTerms()
+      if (session.hasRememberedChannel) await session.resume()
+    })()
+    this.resuming = resumed.catch(() => undefined)
+    return resumed
+  }
+
+  /** Attaches the stream; Hls.isSupported() is checked first on purpose (Chromium's native HLS would bypass payment). */
+  attach(source: string): boolean {
+    if (!Hls.isSupported()) return false
+    const hls = new Hls({
+      // hls.js types fLoader for fragment contexts only; the loader handles any context and passes non-fragments on.
+      fLoader: createPayingLoader(this.payer, {
+        failed: (path, error) => {
+          if (!(error instanceof PaymentCancelled)) console.warn(`payment for ${path} failed`, error)
+        },
+      }) as unknown as FragmentLoaderConstructor,
+      maxBufferLength: BUFFER_SECONDS,
+      maxMaxBufferLength: BUFFER_SECONDS,
+      backBufferLength: 30,
+      autoStartLoad: !this.stopped,
+    })
+    hls.on(Hls.Events.ERROR, (_event, data) => {
+      if (!data.fatal) return
+      console.warn('hls.js fatal error', data.details)
+      if (data.type === Hls.ErrorTypes.NETWORK_ERROR) hls.startLoad()
+      else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError()
+    })
+    hls.loadSource(source)
+    hls.attachMedia(this.parts.video)
+    this.hls = hls
+    this.parts.video.muted = true
+    if (!this.stopped) void this.parts.video.play().catch(() => undefined)
+    return true
+  }
+
+  /** Stop and settle (the Stop button, the cap dialog, the end of the video). */
+  async settle(phaseText: string): Promise<void> {
+    const { session, video, capDialog } = this.parts
+    this.stopped = true
+    video.pause()
+    this.hls?.stopLoad()
+    capDialog.close()
+    await this.resuming
+    if (!session.hasRememberedChannel) return
+    setText(byTestId('session-phase'), phaseText)
+    this.showSummary(await session.close())
+  }
+
+  /** The viewer pressed play after a stop: paying resumes (a new channel opens at the next segment). */
+  played(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    this.hls?.startLoad(this.parts.video.ended ? 0 : this.parts.video.currentTime)
+  }
+
+  /** A stopped host settles every channel: pause and open nothing new until the viewer presses play again. */
+  hostStopped(error: ViewerError): void {
+    this.stopped = true
+    this.parts.video.pause()
+    this.parts.showError(error)
+  }
+
+  showSummary(summary: SettlementSummary): void {
+    this.summary = summary
+    this.parts.summaryView.show(summary)
+    this.parts.summaryView.renderHistory(this.parts.session.history())
+    void this.parts.walletPanel.refresh()
+  }
+
+  /** Coins for a new devnet viewer, so the first visit just plays. */
+  async fundIfNeeded(): Promise<void> {
+    const { wallet, walletPanel } = this.parts
+    const amount = devnetTopUp({ balance: (await walletPanel.refresh()) ?? 0, cap: this.parts.cap(), canUseFaucet: wallet.canUseFaucet })
+    if (amount !== null) await walletPanel.topUp(amount)
+  }
+
+  /** Sends the refunds of channels that settled with nothing on chain, once the chain has reached their lock time. */
+  async reclaimMaturedRefunds(): Promise<void> {
+    const { session, ledger, walletPanel, summaryView } = this.parts
+    try {
+      const outcomes = await reclaimRefunds(session.history(), ledger)
+      if (outcomes.length === 0) return
+      for (const outcome of outcomes) session.recordRefund(outcome)
+      const reclaimed = outcomes.flatMap((outcome) => (outcome.kind === 'reclaimed' ? [outcome.satoshis] : []))
+      if (reclaimed.length > 0) {
+        walletPanel.note(`A refund of ${formatSats(reclaimed.reduce((sum, sats) => sum + sats, 0))} came back from a channel that settled with nothing paid.`)
+        void walletPanel.refresh()
+      }
+      summaryView.renderHistory(session.history())
+    } catch (error) {
+      console.warn('could not check for matured refunds; trying again later', error)
+    }
+  }
+
+  /** A channel to pay through: the current one, or a new one at the preferred cap. */
+  private ensureChannel(): Promise<void> {
+    const { session, walletPanel } = this.parts
+    if (this.stopped) return Promise.reject(new PaymentCancelled('stopped by the viewer'))
+    if (session.hasRememberedChannel) return Promise.resolve()
+    this.opening ??= (async () => {
+      await this.fundIfNeeded()
+      await session.open(this.parts.cap())
+    })().finally(() => {
+      this.opening = null
+      void walletPanel.refresh()
+    })
+    return this.opening
+  }
+}
