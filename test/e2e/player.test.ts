@@ -196,4 +196,39 @@ describe('the player', { timeout: 240_000 }, () => {
     assert.deepEqual(resumed.errors.filter((e) => e.kind === 'update_rejected'), [])
     await page.context().close()
   })
+
+  test('Stop pressed before the first segment, while a reloaded page is still resuming its channel, settles it and shows the summary', async () => {
+    const page = await openPlayer({ stream: SINGLE_RENDITION })
+    await page.waitForFunction(() => ((window.p2p?.state().segments as number | undefined) ?? 0) > 0, undefined, { timeout: 60_000 })
+    const channelId = (await state(page)).channelId!
+
+    // Hold the reloaded page's "resume" on its way to the host, so Stop comes before the player has its stream.
+    let sawResume!: () => void
+    const resumeSeen = new Promise<void>((resolve) => (sawResume = resolve))
+    let releaseResume!: () => void
+    const resumeReleased = new Promise<void>((resolve) => (releaseResume = resolve))
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer()
+      ws.onMessage((message) => {
+        if (typeof message === 'string' && message.includes('"resume"')) {
+          sawResume()
+          void resumeReleased.then(() => server.send(message))
+        } else server.send(message)
+      })
+      server.onMessage((message) => ws.send(message))
+    })
+    await page.evaluate(() => location.reload())
+    await resumeSeen
+    await page.getByTestId('stop-button').click()
+    releaseResume()
+
+    await page.getByTestId('summary-close-txid').waitFor({ timeout: 30_000 })
+    const row = await channel(channelId)
+    assert.equal(row.state, 'closed', 'the host settled the channel')
+    assert.equal(await page.getByTestId('summary-close-txid').getAttribute('data-txid'), row.closeTxid)
+    const stopped = await state(page)
+    assert.equal(stopped.lastSummary?.paid, row.paid)
+    assert.deepEqual(stopped.errors, [])
+    await page.context().close()
+  })
 })
