@@ -19,7 +19,7 @@ import { paywall, type PaywallObserver } from './paywall/gate.ts'
 import { proxyOrigin, staticOrigin } from './paywall/origin.ts'
 import { SegmentBook } from './paywall/segment-book.ts'
 import { attachChannelSockets, type ChannelServer } from './socket/channel-socket.ts'
-import { ChannelStore } from './store/channel-store.ts'
+import { SqliteChannelStore } from './store/sqlite-store.ts'
 import { apiRouter } from './api/routes.ts'
 import { playerRouter } from './player-pages.ts'
 
@@ -47,7 +47,7 @@ export interface HostParts {
 
 export interface HostHooks {
   /** Lets the dashboard and metrics hang off the same service without app.ts knowing them. */
-  extend?: (parts: HostParts) => void
+  extend?: (parts: HostParts) => void | Promise<void>
   logger?: Logger
 }
 
@@ -58,8 +58,8 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     const { ensureSampleStream } = await import('./media/sample.ts')
     await ensureSampleStream(config.mediaDir, { log: (line: string) => logger.info(line) })
   }
-  const store = ChannelStore.open(config.dataDir, { durability: config.durability })
-  const identity = loadIdentity(store, config.adminToken)
+  const store = SqliteChannelStore.open(config.dataDir, { durability: config.durability })
+  const identity = await loadIdentity(store, config.adminToken)
   const ledger = config.network === 'devnet' ? DevnetLedger.open({ dataDir: config.dataDir, logger }) : null
 
   const app = express()
@@ -88,9 +88,11 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const chainView = new ChainView(chain, (error) => logger.warn({ err: error }, 'could not refresh chain height and fee rate'))
   const verifier = payeeVerifier()
   if (verifier.engine === 'openssl') logger.warn('libsecp256k1 has no binary for this platform: payments are verified with OpenSSL, about 5x slower')
-  const segments = new SegmentBook(store.durations(), (path, duration) => store.rememberDuration(path, duration))
-  const service = new ChannelService(
-    {
+  const segments = new SegmentBook(await store.durations(), (path, duration) =>
+    store.rememberDuration(path, duration).catch((error: unknown) => logger.warn({ err: error, path }, 'could not remember a segment duration')),
+  )
+  const service = await ChannelService.start({
+    policy: {
       network: config.network,
       pricePerSecond: config.price,
       renditionMultipliers: config.renditionMultipliers,
@@ -100,13 +102,13 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       minCapacity: config.minCapacity,
       maxCapacity: config.maxCapacity,
     },
-    identity.payeeKey,
+    payeeKey: identity.payeeKey,
     store,
     chain,
-    chainView,
+    view: chainView,
     segments,
-    verifier.verify,
-  )
+    verifySignature: verifier.verify,
+  })
   const origin = config.origin ? proxyOrigin(config.origin, config.originTimeoutMs) : staticOrigin(config.mediaDir)
   const paywallObservers: PaywallObserver[] = []
   const observer: PaywallObserver = {
@@ -120,7 +122,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   if (ledger) app.use('/devnet', devnetRouter(ledger))
   app.use('/media', paywall(service, segments, origin, observer))
   app.use(apiRouter({ service, chainView, adminToken: identity.adminToken, network: config.network, mediaDir: config.mediaDir }))
-  hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, paywallObservers })
+  await hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, paywallObservers })
   app.use(playerRouter())
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: `Nothing at ${req.method} ${req.path}.` })
@@ -158,7 +160,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       await new Promise<void>((resolve) => httpServer.close(() => resolve()))
       origin.close()
       ledger?.close()
-      store.close()
+      await store.close()
     },
   }
 }

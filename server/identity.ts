@@ -10,17 +10,17 @@ export interface HostIdentity {
   adminTokenGenerated: boolean
 }
 
-export function loadIdentity(store: ChannelStore, configuredAdminToken: string | undefined): HostIdentity {
-  let keyHex = store.setting('payee_key')
+export async function loadIdentity(store: ChannelStore, configuredAdminToken: string | undefined): Promise<HostIdentity> {
+  let keyHex = await store.setting('payee_key')
   if (!keyHex) {
     keyHex = PrivateKey.fromRandom().toHex()
-    store.putSetting('payee_key', keyHex)
+    await store.putSetting('payee_key', keyHex)
   }
-  let adminToken = configuredAdminToken ?? store.setting('admin_token')
+  let adminToken = configuredAdminToken ?? (await store.setting('admin_token'))
   const adminTokenGenerated = !adminToken
   if (!adminToken) {
     adminToken = randomBytes(24).toString('base64url')
-    store.putSetting('admin_token', adminToken)
+    await store.putSetting('admin_token', adminToken)
   }
   return { payeeKey: PrivateKey.fromHex(keyHex), adminToken, adminTokenGenerated }
 }

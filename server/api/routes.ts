@@ -67,9 +67,9 @@ export function apiRouter(context: ApiContext): Router {
     })
   })
 
-  router.get('/api/channels', requireAdmin(context.adminToken), (req, res) => {
+  router.get('/api/channels', requireAdmin(context.adminToken), async (req, res) => {
     const limit = Math.min(Math.max(Number(req.query.limit) || 500, 1), 5000)
-    res.json({ channels: service.listChannels(limit).map(channelRow) })
+    res.json({ channels: (await service.listChannels(limit)).map(channelRow) })
   })
 
   return router

@@ -26,6 +26,7 @@ import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { SegmentBook } from '../paywall/segment-book.ts'
 import type { ChainView } from './chain-view.ts'
 import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
+import { ChannelQueues } from './channel-queues.ts'
 import { LiveChannels, type LiveChannel } from './live-channels.ts'
 import { checkFundable, checkOpen } from './open-checks.ts'
 import { checkFunding } from './payee.ts'
@@ -45,8 +46,20 @@ export interface ChannelPolicy extends PriceList {
 
 const ACCEPTING_SETTING = 'accepting'
 
+export interface ChannelServiceDeps {
+  policy: ChannelPolicy
+  payeeKey: PrivateKey
+  store: ChannelStore
+  chain: Chain
+  view: ChainView
+  segments: SegmentBook
+  verifySignature: PayeeVerifier['verify']
+  now?: () => number
+}
+
 export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly live = new LiveChannels()
+  private readonly queues = new ChannelQueues()
   private readonly fundingInFlight = new Set<string>()
   private readonly refuse: Refuse = refuser(this)
   private readonly payments: PaymentPath
@@ -55,22 +68,38 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   /** Derived once: deriving a public key is an elliptic-curve multiplication, far too slow for every payment. */
   readonly payeePublicKey: string
 
-  constructor(
-    private readonly policy: ChannelPolicy,
-    private readonly payeeKey: PrivateKey,
-    private readonly store: ChannelStore,
-    private readonly chain: Chain,
-    private readonly view: ChainView,
-    private readonly segments: SegmentBook,
-    verifySignature: PayeeVerifier['verify'],
-    private readonly now: () => number = Date.now,
-  ) {
+  private readonly policy: ChannelPolicy
+  private readonly payeeKey: PrivateKey
+  private readonly store: ChannelStore
+  private readonly chain: Chain
+  private readonly view: ChainView
+  private readonly segments: SegmentBook
+  private readonly now: () => number
+
+  /** The service with the open channels and the Start/Stop setting the store remembers. */
+  static async start(deps: ChannelServiceDeps): Promise<ChannelService> {
+    const service = new ChannelService(deps, (await deps.store.setting(ACCEPTING_SETTING)) !== 'false')
+    for (const record of await deps.store.channelsIn(['open'])) await service.load(record)
+    return service
+  }
+
+  private constructor(deps: ChannelServiceDeps, accepting: boolean) {
     super()
+    const { policy, payeeKey, store, chain, view } = deps
+    const now = deps.now ?? Date.now
+    this.policy = policy
+    this.payeeKey = payeeKey
+    this.store = store
+    this.chain = chain
+    this.view = view
+    this.segments = deps.segments
+    this.now = now
+    this.accepting = accepting
     this.payeePublicKey = payeeKey.toPublicKey().toString()
-    this.accepting = store.setting(ACCEPTING_SETTING) !== 'false'
-    const { live, refuse } = this
+    const { live, queues, refuse } = this
     this.settlement = new Settlement({
       live,
+      queues,
       store,
       chain,
       payeeKey,
@@ -80,18 +109,15 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       clock: () => ({ now: now(), height: view.height, idleTimeoutSeconds: policy.idleTimeoutSeconds, deadlineMarginBlocks: policy.deadlineMarginBlocks }),
     })
     this.payments = new PaymentPath({
-      live,
       store,
       view,
       deadlineMarginBlocks: policy.deadlineMarginBlocks,
       payeePublicKey: this.payeePublicKey,
-      verifySignature,
+      verifySignature: deps.verifySignature,
       events: this,
       refuse,
-      notOpen: (id) => this.settlement.notOpen(id),
       now,
     })
-    for (const record of store.channelsIn(['open'])) this.load(record)
   }
 
   get isAccepting(): boolean {
@@ -122,7 +148,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   // ---------------------------------------------------------------------------------------------------------------
   // Opening
 
-  open(request: OpenRequest): Reply<OpenAccepted> {
+  async open(request: OpenRequest): Promise<Reply<OpenAccepted>> {
     const verdict = checkOpen(request, {
       accepting: this.accepting,
       minCapacity: this.policy.minCapacity,
@@ -135,7 +161,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     })
     if (!verdict.ok) return this.refuse(null, verdict.code, verdict.message)
     const id = randomBytes(12).toString('hex')
-    this.store.insertChannel({
+    await this.store.insertChannel({
       id,
       token: randomBytes(32).toString('base64url'),
       payerPublicKey: request.payerPublicKey,
@@ -152,7 +178,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
 
   /** Broadcasts the funding only now: the payer already holds a co-signed refund. */
   async fund(request: FundRequest): Promise<Reply<FundAccepted>> {
-    const record = this.store.channel(request.channelId)
+    const record = await this.store.channel(request.channelId)
     if (!record) return this.refuse(request.channelId, 'unknown_channel', 'No such channel on this host.')
     const fundable = checkFundable(record, { accepting: this.accepting, fundingInFlight: this.fundingInFlight.has(record.id) })
     if (!fundable.ok) return this.refuse(record.id, fundable.code, fundable.message)
@@ -167,7 +193,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     if (!funding.ok) return this.refuse(record.id, funding.code, funding.message)
     this.fundingInFlight.add(record.id)
     try {
-      this.store.setFundingTx(record.id, request.fundingTx)
+      await this.store.setFundingTx(record.id, request.fundingTx)
       const result = await this.chain.broadcast(request.fundingTx)
       if (!isAccepted(result.status)) {
         return this.refuse(record.id, 'ledger_rejected', `The ledger did not accept the funding transaction (${result.status}).`)
@@ -181,10 +207,10 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     }
   }
 
-  private activate(id: string, ledgerStatus: string): Reply<FundAccepted> {
-    this.store.markOpen(id, this.now())
-    const record = this.store.channel(id)!
-    this.load(record)
+  private async activate(id: string, ledgerStatus: string): Promise<Reply<FundAccepted>> {
+    await this.store.markOpen(id, this.now())
+    const record = (await this.store.channel(id))!
+    await this.load(record)
     this.emit('opened', record)
     return { ok: true, channelId: id, token: record.token, fundingTxid: record.fundingTxid, ledgerStatus }
   }
@@ -192,7 +218,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   async resume(request: ResumeRequest): Promise<Reply<ChannelSnapshot>> {
     const channel = this.live.byChannelId(request.channelId)
     if (!channel || channel.record.token !== request.token) {
-      if (this.store.channel(request.channelId)?.token === request.token) return this.settlement.notOpen(request.channelId)
+      if ((await this.store.channel(request.channelId))?.token === request.token) return this.settlement.notOpen(request.channelId)
       return this.refuse(request.channelId, 'unknown_channel', 'No open channel with that id and token.')
     }
     channel.record = { ...channel.record, lastActivityAt: this.now() }
@@ -203,7 +229,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   // Paying
 
   pay(request: UpdateRequest): Promise<Reply<UpdateAccepted>> {
-    return this.payments.inOrder(request.channelId, async () => {
+    return this.queues.run(request.channelId, async () => {
       const channel = await this.liveChannel(request.channelId)
       if (!channel.ok) return channel
       const seconds = this.segments.duration(request.segment)
@@ -219,7 +245,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   }
 
   tip(request: TipRequest): Promise<Reply<UpdateAccepted>> {
-    return this.payments.inOrder(request.channelId, async () => {
+    return this.queues.run(request.channelId, async () => {
       const channel = await this.liveChannel(request.channelId)
       if (!channel.ok) return channel
       return this.payments.accept(channel.live, { kind: 'tip', tx: request.tx, amount: request.amount, note: request.note ?? null })
@@ -230,7 +256,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private async liveChannel(id: string): Promise<{ ok: true; live: LiveChannel } | Rejection> {
     const live = this.live.byChannelId(id)
     if (live) return { ok: true, live }
-    if (this.store.channel(id)) return this.settlement.notOpen(id)
+    if (await this.store.channel(id)) return this.settlement.notOpen(id)
     return this.refuse(id, 'unknown_channel', 'No such channel on this host.')
   }
 
@@ -246,37 +272,37 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return this.settlement.settle(id, reason)
   }
 
-  dueForSettlement(): Array<{ id: string; reason: CloseReason }> {
+  dueForSettlement(): Promise<Array<{ id: string; reason: CloseReason }>> {
     return this.settlement.due()
   }
 
   /** Channels left mid-way by a crash: finish their funding or settlement, and settle the ones nobody came back to. */
   async recover(): Promise<void> {
-    for (const record of this.store.channelsIn(['opening'])) {
+    for (const record of await this.store.channelsIn(['opening'])) {
       if (!record.fundingTx) continue
       const status = await this.chain.txStatus(record.fundingTxid).catch(() => null)
-      if (status && isAccepted(status.status)) this.activate(record.id, status.status)
+      if (status && isAccepted(status.status)) await this.activate(record.id, status.status)
     }
     await this.settlement.recover()
   }
 
   async setAccepting(accepting: boolean): Promise<SettlementSummary[]> {
     this.accepting = accepting
-    this.store.putSetting(ACCEPTING_SETTING, String(accepting))
+    await this.store.putSetting(ACCEPTING_SETTING, String(accepting))
     const reason = accepting ? 'The host is accepting viewers again.' : 'The host stopped the stream and settled every channel.'
     this.emit('accepting', accepting, reason)
     return accepting ? [] : this.settlement.settleAll()
   }
 
-  listChannels(limit = 500): ChannelRecord[] {
-    return this.store.recentChannels(limit).map((record) => this.live.byChannelId(record.id)?.record ?? record)
+  async listChannels(limit = 500): Promise<ChannelRecord[]> {
+    return (await this.store.recentChannels(limit)).map((record) => this.live.byChannelId(record.id)?.record ?? record)
   }
 
   openChannels(): ChannelRecord[] {
     return this.live.records()
   }
 
-  private load(record: ChannelRecord): void {
-    this.live.add(record, this.store.segmentPayments(record.id))
+  private async load(record: ChannelRecord): Promise<void> {
+    this.live.add(record, await this.store.segmentPayments(record.id))
   }
 }

@@ -37,11 +37,6 @@ export class LiveChannels {
     return id === undefined ? undefined : this.byId.get(id)
   }
 
-  /** Still the same registration: a channel settled (and so removed) meanwhile is not. */
-  holds(live: LiveChannel): boolean {
-    return this.byId.get(live.record.id) === live
-  }
-
   records(): ChannelRecord[] {
     return [...this.byId.values()].map((live) => live.record)
   }

@@ -1,10 +1,11 @@
 // The payment path: each update is checked by the pure payee against the state its predecessor left, its signature
-// verified, the payment committed to disk, and only then acknowledged. A channel's payments run one at a time.
-import type { Rejection, Reply, UpdateAccepted } from '../../protocol/messages.ts'
+// verified, the payment committed to disk, and only then acknowledged. The caller runs it in the channel's queue
+// (channel-queues.ts), which also holds the channel's settlement: a payment never races its channel's close.
+import type { Reply, UpdateAccepted } from '../../protocol/messages.ts'
 import type { ChannelStore } from '../store/channel-store.ts'
 import type { ChainView } from './chain-view.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
-import type { LiveChannel, LiveChannels } from './live-channels.ts'
+import type { LiveChannel } from './live-channels.ts'
 import { BAD_SIGNATURE, inspectUpdate } from './payee.ts'
 import { payeeView } from './record-views.ts'
 import { nativeHash256, type PayeeVerifier } from './verify.ts'
@@ -15,7 +16,6 @@ export type Payment =
   | { kind: 'tip'; tx: string; amount: number; note: string | null }
 
 export interface PaymentDeps {
-  live: LiveChannels
   store: ChannelStore
   view: ChainView
   deadlineMarginBlocks: number
@@ -23,28 +23,11 @@ export interface PaymentDeps {
   verifySignature: PayeeVerifier['verify']
   events: ChannelEventBus
   refuse: Refuse
-  /** The refusal for a channel that stopped being open (settled meanwhile). */
-  notOpen: (channelId: string) => Promise<Rejection>
   now: () => number
 }
 
 export class PaymentPath {
-  /** The tail of each channel's payment queue. */
-  private readonly queues = new Map<string, Promise<unknown>>()
-
   constructor(private readonly deps: PaymentDeps) {}
-
-  /** Each update is checked against the state its predecessor left, however fast a client sends them. */
-  inOrder<T>(channelId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(channelId) ?? Promise.resolve()
-    const result = previous.then(work)
-    const tail = result.catch(() => undefined)
-    this.queues.set(channelId, tail)
-    void tail.then(() => {
-      if (this.queues.get(channelId) === tail) this.queues.delete(channelId)
-    })
-    return result
-  }
 
   async accept(live: LiveChannel, payment: Payment): Promise<Reply<UpdateAccepted>> {
     const { deps } = this
@@ -64,9 +47,6 @@ export class PaymentPath {
     const valid = await deps.verifySignature(verdict.signature)
     deps.events.emit('verified', (performance.now() - started) / 1000)
     if (!valid) return deps.refuse(record.id, BAD_SIGNATURE.code, BAD_SIGNATURE.message)
-    // The channel may have been settled while the verifier was busy: a settled channel takes no more payments. (Its
-    // other payments cannot have moved it on meanwhile: they wait their turn in inOrder.)
-    if (!deps.live.holds(live)) return deps.notOpen(record.id)
     const at = deps.now()
     const { sequence, paid } = verdict.channel
     // A tip is whatever the update adds; a segment is booked at its price (the viewer may round up).
@@ -74,7 +54,7 @@ export class PaymentPath {
     const seconds = payment.kind === 'segment' ? payment.seconds : 0
     const subject = payment.kind === 'segment' ? payment.segment : payment.note
     // Durable before anything is served: an accepted payment survives a killed process.
-    deps.store.recordPayment({ channelId: record.id, sequence, paid, txid: verdict.txid, tx: payment.tx, kind: payment.kind, subject, amount, seconds, at })
+    await deps.store.recordPayment({ channelId: record.id, sequence, paid, txid: verdict.txid, tx: payment.tx, kind: payment.kind, subject, amount, seconds, at })
     live.record = {
       ...live.record,
       sequence,

@@ -1,11 +1,12 @@
 // Settlement: the close is built once from the last accepted update, stored, then broadcast; a retry after a crash or
 // a ledger failure sends the stored close again and never a second one. Whoever asks, and however often, a channel
-// settles once.
+// settles once, in its channel's queue: after every payment queued before it.
 import type { PrivateKey } from '@bsv/sdk'
 import { isAccepted, type Chain } from '../../protocol/chain/chain.ts'
 import type { CloseReason, Rejection, SettlementSummary } from '../../protocol/messages.ts'
 import type { ChannelStore } from '../store/channel-store.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
+import type { ChannelQueues } from './channel-queues.ts'
 import type { LiveChannels } from './live-channels.ts'
 import { buildClose } from './payee.ts'
 import { payeeView, summaryOf } from './record-views.ts'
@@ -13,6 +14,7 @@ import { closePlan, isIdle, settlementDue, STOP_REASON, type SettlementClock } f
 
 export interface SettlementDeps {
   live: LiveChannels
+  queues: ChannelQueues
   store: ChannelStore
   chain: Chain
   payeeKey: PrivateKey
@@ -30,7 +32,7 @@ export class Settlement {
   settle(id: string, reason: CloseReason): Promise<SettlementSummary> {
     const running = this.running.get(id)
     if (running) return running
-    const settlement = this.settleNow(id, reason).finally(() => this.running.delete(id))
+    const settlement = this.deps.queues.run(id, () => this.settleNow(id, reason)).finally(() => this.running.delete(id))
     this.running.set(id, settlement)
     return settlement
   }
@@ -41,20 +43,20 @@ export class Settlement {
    */
   async notOpen(id: string): Promise<Rejection> {
     await this.running.get(id)?.catch(() => undefined)
-    const stored = this.deps.store.channel(id)!
+    const stored = (await this.deps.store.channel(id))!
     const rejection = this.deps.refuse(id, 'channel_not_open', `The channel is ${stored.state}; open a new one to keep watching.`)
     return stored.state === 'closed' ? { ...rejection, settlement: summaryOf(stored) } : rejection
   }
 
   /** What should be settled now, and why: open channels by the rules, and closes a crash or the ledger interrupted. */
-  due(): Array<{ id: string; reason: CloseReason }> {
+  async due(): Promise<Array<{ id: string; reason: CloseReason }>> {
     const clock = this.deps.clock()
     const due: Array<{ id: string; reason: CloseReason }> = []
     for (const record of this.deps.live.records()) {
       const reason = settlementDue(record, clock)
       if (reason) due.push({ id: record.id, reason })
     }
-    for (const record of this.deps.store.channelsIn(['closing'])) {
+    for (const record of await this.deps.store.channelsIn(['closing'])) {
       if (!this.running.has(record.id)) due.push({ id: record.id, reason: record.closeReason ?? 'recovery' })
     }
     return due
@@ -63,7 +65,7 @@ export class Settlement {
   /** Closes left mid-way by a crash, and open channels nobody came back to during the outage. */
   async recover(): Promise<void> {
     const clock = this.deps.clock()
-    const due = [...this.deps.store.channelsIn(['closing']), ...this.deps.live.records().filter((record) => isIdle(record, clock))]
+    const due = [...(await this.deps.store.channelsIn(['closing'])), ...this.deps.live.records().filter((record) => isIdle(record, clock))]
     await Promise.allSettled(due.map((record) => this.settle(record.id, 'recovery')))
   }
 
@@ -75,12 +77,12 @@ export class Settlement {
 
   private async settleNow(id: string, reason: CloseReason): Promise<SettlementSummary> {
     const { deps } = this
-    const record = deps.live.byChannelId(id)?.record ?? deps.store.channel(id)
+    const record = deps.live.byChannelId(id)?.record ?? (await deps.store.channel(id))
     if (!record) throw new Error(`No such channel: ${id}`)
     if (record.state === 'closed') return summaryOf(record)
     if (record.state === 'opening') {
-      deps.store.markClosed(id, null, reason, deps.clock().now)
-      return summaryOf(deps.store.channel(id)!)
+      await deps.store.markClosed(id, null, reason, deps.clock().now)
+      return summaryOf((await deps.store.channel(id))!)
     }
     deps.live.remove(id)
     const plan = closePlan(record)
@@ -91,14 +93,14 @@ export class Settlement {
       if (!built.ok) throw new Error(`Channel ${id} cannot be closed: ${built.message}`)
       close = built
     }
-    deps.store.markClosing(id, close?.hex ?? null, close?.txid ?? null, reason)
+    await deps.store.markClosing(id, close?.hex ?? null, close?.txid ?? null, reason)
     if (close) {
       // A stored close may have reached the ledger before the crash or failure that brought us here: ask first.
       const known = plan.kind === 'rebroadcast' ? await deps.chain.txStatus(close.txid).catch(() => null) : null
       if (!known || !isAccepted(known.status)) await deps.chain.broadcast(close.hex)
     }
-    deps.store.markClosed(id, close?.txid ?? null, reason, deps.clock().now)
-    const closed = deps.store.channel(id)!
+    await deps.store.markClosed(id, close?.txid ?? null, reason, deps.clock().now)
+    const closed = (await deps.store.channel(id))!
     const summary = summaryOf(closed)
     deps.events.emit('settled', summary, closed)
     return summary

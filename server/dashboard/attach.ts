@@ -12,12 +12,12 @@ import { reduceStats, seedStats, type HostEvent, type HostStats } from './stats.
 /** Read once at start-up so totals survive a restart; bounded so a very old host does not load its whole history. */
 const SEED_CHANNELS = 100_000
 
-export function attachDashboard({ app, io, service, adminToken, logger, paywallObservers }: HostParts): void {
-  let stats: HostStats = seedStats(service.listChannels(SEED_CHANNELS), service.isAccepting)
+export async function attachDashboard({ app, io, service, adminToken, logger, paywallObservers }: HostParts): Promise<void> {
+  let stats: HostStats = seedStats(await service.listChannels(SEED_CHANNELS), service.isAccepting)
   const network = service.terms().network
   const now = () => Date.now()
   const lastActivity = () => service.openChannels().map((record) => record.lastActivityAt)
-  const snapshot = () => dashboardSnapshot(stats, now(), lastActivity(), network, service.listChannels(TABLE_ROWS).map(channelRow))
+  const snapshot = async () => dashboardSnapshot(stats, now(), lastActivity(), network, (await service.listChannels(TABLE_ROWS)).map(channelRow))
 
   const live = attachLiveFeed(io, {
     adminToken,

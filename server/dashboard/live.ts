@@ -13,7 +13,7 @@ export interface LiveFeed {
 
 export interface LiveFeedOptions {
   adminToken: string
-  snapshot: () => DashboardSnapshot
+  snapshot: () => Promise<DashboardSnapshot>
   onError: (error: unknown) => void
   coalesceMs?: number
   tickMs?: number
@@ -33,11 +33,7 @@ export function attachLiveFeed(io: Server<any, any, any, any>, options: LiveFeed
   })
 
   const push = (target: { emit: Namespace<Record<string, never>, DashboardServerEvents>['emit'] }) => {
-    try {
-      target.emit('snapshot', options.snapshot())
-    } catch (error) {
-      options.onError(error)
-    }
+    options.snapshot().then((snapshot) => target.emit('snapshot', snapshot), options.onError)
   }
 
   // Timers run only while a dashboard is connected: an idle host, or one being closed, has nothing scheduled.

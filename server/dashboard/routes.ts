@@ -18,7 +18,7 @@ export interface DashboardRoutesContext {
   adminToken: string
   service: ChannelService
   registry: Registry
-  snapshot: () => DashboardSnapshot
+  snapshot: () => Promise<DashboardSnapshot>
 }
 
 export function dashboardRouter(context: DashboardRoutesContext): Router {
@@ -33,8 +33,8 @@ export function dashboardRouter(context: DashboardRoutesContext): Router {
     res.set('Cache-Control', 'no-store').sendFile('index.html', { root: pageDir })
   })
 
-  router.get('/api/host/stats', admin, (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(context.snapshot())
+  router.get('/api/host/stats', admin, async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await context.snapshot())
   })
 
   // Stop answers once every open channel has been settled, so the caller sees the outcome, not a promise of it.

@@ -88,8 +88,8 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
       void socket.join(channelRoom(channelId))
     }
 
-    handle('open', (request) => {
-      const reply = service.open(request)
+    handle('open', async (request) => {
+      const reply = await service.open(request)
       if (reply.ok) bind(reply.channelId)
       return reply
     })

@@ -84,3 +84,48 @@ test('SIGKILL mid-stream loses no accepted payment, and the channel settles on t
   second.kill('SIGTERM')
   await new Promise((resolve) => second.once('exit', resolve))
 })
+
+test('SIGKILL while ten viewers are paying (their payments committed in shared batches) loses no acknowledged payment', async () => {
+  const stream = writeTinyStream(Array.from({ length: 80 }, () => 1), 'burst')
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const burstData = tempDir('crash-burst')
+  const args = ['--port', String(port), '--data', burstData, '--media', stream.mediaDir, '--no-sample', '--block-interval', '0', '--admin-token', ADMIN_TOKEN, '--log-level', 'warn']
+  const first = startHostProcess(args)
+  children.push(first)
+  await waitFor('the host to start', async () => ((await fetch(`${url}/health`)).ok ? true : undefined))
+  assert.equal((await fetch(`${url}${stream.playlist}`)).status, 200)
+
+  const viewers = await Promise.all(Array.from({ length: 10 }, () => openRawViewer(url, 5_000)))
+  /** What the host acknowledged to each viewer: an acknowledged payment is one the host promised to keep. */
+  const acknowledged = new Map<string, number>()
+  const killed = new Promise<void>((resolve) => first.once('exit', () => resolve()))
+  const paying = viewers.map(async (viewer) => {
+    for (const segment of stream.segments) {
+      const reply = await Promise.race([viewer.pay(segment.path, 10), killed.then(() => null)]).catch(() => null)
+      if (reply === null || !reply.ok) return
+      acknowledged.set(viewer.channelId, reply.paid)
+      viewer.delivered(segment.path)
+    }
+  })
+  await waitFor('payments to flow', async () => ([...acknowledged.values()].reduce((a, b) => a + b, 0) >= 300 ? true : undefined))
+  first.kill('SIGKILL')
+  await Promise.all(paying)
+  for (const viewer of viewers) viewer.disconnect()
+
+  const second = startHostProcess(args)
+  children.push(second)
+  await waitFor('the host to restart', async () => ((await fetch(`${url}/health`)).ok ? true : undefined))
+  const res = await fetch(`${url}/api/channels`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })
+  const rows = ((await res.json()) as { channels: Array<{ id: string; paid: number; segments: number }> }).channels
+  for (const viewer of viewers) {
+    const row = rows.find((channel) => channel.id === viewer.channelId)!
+    const acked = acknowledged.get(viewer.channelId) ?? 0
+    assert.ok(row.paid >= acked, `channel ${viewer.channelId}: the host keeps ${row.paid}, it acknowledged ${acked}`)
+    assert.ok(row.paid <= acked + 10, 'at most the one payment in flight at the kill was committed unacknowledged')
+    assert.equal(row.paid, row.segments * 10, 'the stored totals and the stored payments agree')
+  }
+  second.kill('SIGTERM')
+  await new Promise((resolve) => second.once('exit', resolve))
+  rmSync(burstData, { recursive: true, force: true })
+})

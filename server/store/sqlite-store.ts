@@ -1,0 +1,241 @@
+// The channel store in SQLite, in the data folder: WAL, and synchronous=FULL unless told otherwise. Payments that
+// arrive in the same turn of the event loop are committed together, with one fsync (group commit), and each is
+// acknowledged only once that commit is durable. Every other call first commits the payments queued before it, so
+// the store applies calls in the order they were made: a close never commits before the payments it settles.
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ChannelState, CloseReason } from '../../protocol/messages.ts'
+import type { ChannelRecord, ChannelStore, NewChannel, PaymentRecord } from './channel-store.ts'
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS channels (
+  id TEXT PRIMARY KEY,
+  token TEXT NOT NULL UNIQUE,
+  payer_public_key TEXT NOT NULL,
+  funding_txid TEXT NOT NULL,
+  funding_vout INTEGER NOT NULL,
+  funding_tx TEXT,
+  capacity INTEGER NOT NULL,
+  fee INTEGER NOT NULL,
+  lock_time INTEGER NOT NULL,
+  refund_tx TEXT NOT NULL,
+  state TEXT NOT NULL,
+  sequence INTEGER NOT NULL DEFAULT 0,
+  paid INTEGER NOT NULL DEFAULT 0,
+  tips INTEGER NOT NULL DEFAULT 0,
+  segments INTEGER NOT NULL DEFAULT 0,
+  seconds REAL NOT NULL DEFAULT 0,
+  last_tx TEXT,
+  last_txid TEXT,
+  close_tx TEXT,
+  close_txid TEXT,
+  close_reason TEXT,
+  created_at INTEGER NOT NULL,
+  last_activity_at INTEGER NOT NULL,
+  closed_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS channels_state ON channels(state);
+CREATE TABLE IF NOT EXISTS payments (
+  channel_id TEXT NOT NULL REFERENCES channels(id),
+  sequence INTEGER NOT NULL,
+  paid INTEGER NOT NULL,
+  txid TEXT NOT NULL,
+  tx TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  subject TEXT,
+  amount INTEGER NOT NULL,
+  seconds REAL NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (channel_id, sequence)
+);
+CREATE TABLE IF NOT EXISTS segment_durations (
+  path TEXT PRIMARY KEY,
+  duration REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`
+
+/** The channels table read straight into ChannelRecord's shape. */
+const CHANNEL_COLUMNS = `id, token, payer_public_key AS payerPublicKey, funding_txid AS fundingTxid, funding_vout AS fundingVout,
+  funding_tx AS fundingTx, capacity, fee, lock_time AS lockTime, refund_tx AS refundTx, state, sequence, paid, tips, segments,
+  seconds, last_tx AS lastTx, last_txid AS lastTxid, close_tx AS closeTx, close_txid AS closeTxid, close_reason AS closeReason,
+  created_at AS createdAt, last_activity_at AS lastActivityAt, closed_at AS closedAt`
+
+export interface StoreOptions {
+  /** 'full' fsyncs every commit (survives power loss); 'normal' survives a killed process, which is what WAL guarantees. */
+  durability: 'full' | 'normal'
+}
+
+interface QueuedPayment {
+  payment: PaymentRecord
+  resolve: () => void
+  reject: (error: Error) => void
+}
+
+export class SqliteChannelStore implements ChannelStore {
+  private readonly db: Database.Database
+  private readonly statements
+  private readonly commitBatch: (batch: QueuedPayment[]) => Array<Error | null>
+  private queued: QueuedPayment[] = []
+
+  static open(dataDir: string, options: StoreOptions): SqliteChannelStore {
+    mkdirSync(dataDir, { recursive: true })
+    return new SqliteChannelStore(new Database(join(dataDir, 'host.sqlite')), options)
+  }
+
+  private constructor(db: Database.Database, options: StoreOptions) {
+    this.db = db
+    db.pragma('journal_mode = WAL')
+    db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`)
+    db.pragma('foreign_keys = ON')
+    db.exec(SCHEMA)
+    this.statements = {
+      insertChannel: db.prepare(`INSERT INTO channels (id, token, payer_public_key, funding_txid, funding_vout, capacity, fee,
+        lock_time, refund_tx, state, created_at, last_activity_at)
+        VALUES (@id, @token, @payerPublicKey, @fundingTxid, @fundingVout, @capacity, @fee, @lockTime, @refundTx, 'opening',
+        @createdAt, @createdAt)`),
+      channel: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE id = ?`),
+      channelsInStates: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`),
+      allChannels: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY created_at DESC LIMIT ?`),
+      setFundingTx: db.prepare('UPDATE channels SET funding_tx = ? WHERE id = ? AND state = \'opening\''),
+      markOpen: db.prepare('UPDATE channels SET state = \'open\', last_activity_at = ? WHERE id = ? AND state = \'opening\''),
+      insertPayment: db.prepare(`INSERT INTO payments (channel_id, sequence, paid, txid, tx, kind, subject, amount, seconds, at)
+        VALUES (@channelId, @sequence, @paid, @txid, @tx, @kind, @subject, @amount, @seconds, @at)`),
+      applyPayment: db.prepare(`UPDATE channels SET sequence = @sequence, paid = @paid, last_tx = @tx, last_txid = @txid,
+        tips = tips + @tip, segments = segments + @segment, seconds = seconds + @seconds, last_activity_at = @at
+        WHERE id = @channelId AND state = 'open' AND sequence = @sequence - 1`),
+      segmentPayments: db.prepare('SELECT subject, amount, seconds FROM payments WHERE channel_id = ? AND kind = \'segment\''),
+      markClosing: db.prepare(`UPDATE channels SET state = 'closing', close_tx = ?, close_txid = ?, close_reason = ?
+        WHERE id = ? AND state IN ('open', 'closing')`),
+      markClosed: db.prepare(`UPDATE channels SET state = 'closed', close_txid = ?, close_reason = COALESCE(close_reason, ?),
+        closed_at = ? WHERE id = ? AND state <> 'closed'`),
+      upsertDuration: db.prepare('INSERT OR REPLACE INTO segment_durations (path, duration) VALUES (?, ?)'),
+      durations: db.prepare('SELECT path, duration FROM segment_durations'),
+      setting: db.prepare('SELECT value FROM settings WHERE key = ?'),
+      putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
+    }
+    // Each payment in a savepoint of its own: one that fails its guard is rolled back alone, the batch commits.
+    const applyOne = db.transaction((payment: PaymentRecord) => {
+      this.statements.insertPayment.run(payment)
+      const changed = this.statements.applyPayment.run({
+        channelId: payment.channelId,
+        sequence: payment.sequence,
+        paid: payment.paid,
+        tx: payment.tx,
+        txid: payment.txid,
+        tip: payment.kind === 'tip' ? payment.amount : 0,
+        segment: payment.kind === 'segment' ? 1 : 0,
+        seconds: payment.seconds,
+        at: payment.at,
+      }).changes
+      if (changed !== 1) throw new Error(`payment ${payment.sequence} does not follow channel ${payment.channelId}'s last one`)
+    })
+    this.commitBatch = db.transaction((batch: QueuedPayment[]) =>
+      batch.map(({ payment }) => {
+        try {
+          applyOne(payment)
+          return null
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error))
+        }
+      }),
+    )
+  }
+
+  recordPayment(payment: PaymentRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ payment, resolve, reject })
+      if (this.queued.length === 1) setImmediate(() => this.commitQueued())
+    })
+  }
+
+  /** Runs `work` after committing the payments queued before it: the store's calls take effect in call order. */
+  private inOrder<T>(work: () => T): Promise<T> {
+    try {
+      this.commitQueued()
+      return Promise.resolve(work())
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  private commitQueued(): void {
+    const batch = this.queued
+    if (batch.length === 0) return
+    this.queued = []
+    let outcomes: Array<Error | null>
+    try {
+      outcomes = this.commitBatch(batch)
+    } catch (error) {
+      // The commit itself failed (a full or read-only disk): nothing in the batch is durable.
+      const failure = error instanceof Error ? error : new Error(String(error))
+      for (const queued of batch) queued.reject(failure)
+      return
+    }
+    batch.forEach((queued, index) => {
+      const outcome = outcomes[index]
+      if (outcome) queued.reject(outcome)
+      else queued.resolve()
+    })
+  }
+
+  insertChannel(record: NewChannel): Promise<void> {
+    return this.inOrder(() => void this.statements.insertChannel.run(record))
+  }
+
+  channel(id: string): Promise<ChannelRecord | null> {
+    return this.inOrder(() => (this.statements.channel.get(id) as ChannelRecord | undefined) ?? null)
+  }
+
+  channelsIn(states: ChannelState[]): Promise<ChannelRecord[]> {
+    return this.inOrder(() => this.statements.channelsInStates.all(JSON.stringify(states)) as ChannelRecord[])
+  }
+
+  recentChannels(limit: number): Promise<ChannelRecord[]> {
+    return this.inOrder(() => this.statements.allChannels.all(limit) as ChannelRecord[])
+  }
+
+  setFundingTx(id: string, fundingTx: string): Promise<void> {
+    return this.inOrder(() => void this.statements.setFundingTx.run(fundingTx, id))
+  }
+
+  markOpen(id: string, at: number): Promise<boolean> {
+    return this.inOrder(() => this.statements.markOpen.run(at, id).changes === 1)
+  }
+
+  segmentPayments(channelId: string): Promise<Array<{ subject: string; amount: number; seconds: number }>> {
+    return this.inOrder(() => this.statements.segmentPayments.all(channelId) as Array<{ subject: string; amount: number; seconds: number }>)
+  }
+
+  markClosing(id: string, closeTx: string | null, closeTxid: string | null, reason: CloseReason): Promise<boolean> {
+    return this.inOrder(() => this.statements.markClosing.run(closeTx, closeTxid, reason, id).changes === 1)
+  }
+
+  markClosed(id: string, closeTxid: string | null, reason: CloseReason, at: number): Promise<boolean> {
+    return this.inOrder(() => this.statements.markClosed.run(closeTxid, reason, at, id).changes === 1)
+  }
+
+  rememberDuration(path: string, duration: number): Promise<void> {
+    return this.inOrder(() => void this.statements.upsertDuration.run(path, duration))
+  }
+
+  durations(): Promise<Array<{ path: string; duration: number }>> {
+    return this.inOrder(() => this.statements.durations.all() as Array<{ path: string; duration: number }>)
+  }
+
+  setting(key: string): Promise<string | null> {
+    return this.inOrder(() => (this.statements.setting.get(key) as { value: string } | undefined)?.value ?? null)
+  }
+
+  putSetting(key: string, value: string): Promise<void> {
+    return this.inOrder(() => void this.statements.putSetting.run(key, value))
+  }
+
+  close(): Promise<void> {
+    return this.inOrder(() => void this.db.close())
+  }
+}
