@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
-import { PrivateKey, type Transaction } from '@bsv/sdk'
+import { MerklePath, PrivateKey, type Transaction } from '@bsv/sdk'
 import { ChainError } from '../../protocol/chain/chain.ts'
 import { ArcClient } from '../../protocol/chain/arc.ts'
 import { WhatsOnChainClient } from '../../protocol/chain/whatsonchain.ts'
@@ -111,20 +111,36 @@ describe('devnet over HTTP', () => {
     assert.ok((await chain.unspent(bob.toAddress())).some((u) => u.txid === tx.id('hex') && u.satoshis === 20_000))
     const height = await mine()
     assert.equal(await chain.height(), height)
-    assert.deepEqual(await chain.txStatus(tx.id('hex')), { txid: tx.id('hex'), status: 'MINED', blockHeight: height })
+    const mined = await chain.txStatus(tx.id('hex'))
+    assert.equal(mined?.status, 'MINED')
+    assert.equal(mined?.blockHeight, height)
+    assert.equal(mined?.blockHash, ledger.block(height)?.hash)
+    // The merkle path leads from the tx to the root in the block's header.
+    assert.equal(MerklePath.fromHex(mined!.merklePath!).computeRoot(tx.id('hex')), ledger.block(height)?.header.merkleRoot)
     const page = await (await fetch(`${served.base}/tx/${tx.id('hex')}`)).text()
     assert.match(page, new RegExp(tx.id('hex')))
     assert.match(page, /MINED/)
     assert.match(page, /20,000/)
   })
 
-  test('a double spend is rejected with 466', async () => {
+  test('a double spend fails with 466; both read DOUBLE_SPEND_ATTEMPTED until the first is mined, then the second is REJECTED', async () => {
     const coin = await fund(30_000)
-    await chain.broadcast((await pay(coin, 10_000)).toHex())
+    const first = await pay(coin, 10_000)
+    await chain.broadcast(first.toHex())
     const conflicting = await pay(coin, 11_000)
-    const err = await rejectsWithCode(chain.broadcast(conflicting.toHex()), 466, /already spent/)
+    const err = await rejectsWithCode(chain.broadcast(conflicting.toHex()), 466, /DOUBLE_SPEND_ATTEMPTED/)
     assert.equal(err.txid, conflicting.id('hex'))
-    assert.equal(await chain.txStatus(conflicting.id('hex')), null)
+    assert.ok(err.message.includes(first.id('hex')), err.message)
+    assert.deepEqual(await chain.txStatus(conflicting.id('hex')).then((s) => [s?.status, s?.competingTxs]), ['DOUBLE_SPEND_ATTEMPTED', [first.id('hex')]])
+    assert.deepEqual(await chain.txStatus(first.id('hex')).then((s) => [s?.status, s?.competingTxs]), ['DOUBLE_SPEND_ATTEMPTED', [conflicting.id('hex')]])
+    await mine()
+    assert.equal((await chain.txStatus(first.id('hex')))?.status, 'MINED')
+    const loser = await chain.txStatus(conflicting.id('hex'))
+    assert.deepEqual([loser?.status, loser?.competingTxs], ['REJECTED', [first.id('hex')]])
+    assert.match(loser?.extraInfo ?? '', /competing tx .* mined/)
+    // Broadcasting the loser again, or a new spend of the mined-spent coin, still fails with 466.
+    await rejectsWithCode(chain.broadcast(conflicting.toHex()), 466, /REJECTED/)
+    await rejectsWithCode(chain.broadcast((await pay(coin, 12_000)).toHex()), 466, /already spent by .* mined in block/)
   })
 
   test('a bad signature is rejected by the interpreter (461)', async () => {
