@@ -377,7 +377,8 @@ export class DevnetLedger {
       }
       return old.length
     })
-    this.logger?.info({ blocks: rebuild() }, 'devnet blocks given real headers')
+    const blocks = rebuild()
+    this.logger?.info({ blocks }, 'devnet blocks given real headers')
   }
 
   private meta(key: string): string | undefined {
