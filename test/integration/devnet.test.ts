@@ -5,47 +5,14 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import express from 'express'
 import { MerklePath, PrivateKey, type Transaction } from '@bsv/sdk'
-import { ChainError } from '../../protocol/chain/chain.ts'
 import { ArcClient } from '../../protocol/chain/arc.ts'
 import { WhatsOnChainClient } from '../../protocol/chain/whatsonchain.ts'
 import { HttpChain, chainEndpoints } from '../../protocol/chain/http-chain.ts'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
 import { DevnetLedger } from '../../server/chain/devnet/ledger.ts'
-import { devnetRouter, type DevnetRouterOptions } from '../../server/chain/devnet/routes.ts'
 import { buildSignedP2pkhTx, type SpendableOutput } from '../../server/chain/devnet/p2pkh.ts'
-
-interface Served {
-  base: string
-  close: () => Promise<void>
-}
-
-async function serve(ledger: DevnetLedger, opts?: DevnetRouterOptions): Promise<Served> {
-  const app = express()
-  app.use('/devnet', devnetRouter(ledger, opts))
-  const server: Server = createServer(app)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    base: `http://127.0.0.1:${port}/devnet`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
-}
-
-async function rejectsWithCode(p: Promise<unknown>, code: number, pattern?: RegExp): Promise<ChainError> {
-  try {
-    await p
-  } catch (err) {
-    assert.ok(err instanceof ChainError, `expected ChainError, got ${String(err)}`)
-    assert.equal(err.code, code, `code ${err.code}: ${err.message}`)
-    if (pattern) assert.match(err.message, pattern)
-    return err
-  }
-  assert.fail(`expected a ChainError with code ${code}`)
-}
+import { rejectsWithCode, serve, type Served } from '../support/devnet.ts'
 
 describe('devnet over HTTP', () => {
   let dir: string

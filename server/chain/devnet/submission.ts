@@ -2,7 +2,7 @@
 // (BRC-30) or as BEEF (BRC-62, V2, Atomic BRC-95), told apart by their first bytes as ARC does
 // (internal/api/handler/default.go). Every byte must belong to a transaction.
 //
-// The SDK's parsers trust the counts they read: nine bytes claiming four billion inputs keep them looping for good,
+// The SDK's parsers trust the counts they read: nine bytes claiming 268 million inputs keep them busy for minutes,
 // and a merkle path's check costs the square of its leaves. So each unit is first walked here, every count checked
 // against the bytes left, and only then handed to the SDK.
 import { Beef, Transaction, Utils } from '@bsv/sdk'
