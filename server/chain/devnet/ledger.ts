@@ -203,7 +203,8 @@ export class DevnetLedger {
     })
     const evicted = swap()
     this.logger?.warn({ txid, evicted }, 'devnet test mode: a double spend won')
-    return { txid, status: 'SEEN_ON_NETWORK' }
+    // Both sides read DOUBLE_SPEND_ATTEMPTED until the winner is mined, as on ARC.
+    return { txid, status: this.txStatus(txid)!.status }
   }
 
   /** Mines one block: a coinbase, then the whole mempool in arrival order. Returns the new height. */
