@@ -60,6 +60,9 @@ export function parseConfig(input: HostConfigInput): HostConfig {
   if (result.data.devnetUrl && result.data.network !== 'devnet') {
     throw new ConfigError(`Invalid configuration: --devnet-url names a devnet ledger, but the host runs on ${result.data.network}`)
   }
+  if (result.data.devnetUrl && result.data.devnetTestMode) {
+    throw new ConfigError('Invalid configuration: --devnet-test-mode is for the host\'s own devnet; start the shared one with `npm run devnet -- --test-mode`')
+  }
   if (result.data.deadlineMarginBlocks >= result.data.lifetimeBlocks) {
     throw new ConfigError('Invalid configuration: the deadline margin must be smaller than the channel lifetime')
   }

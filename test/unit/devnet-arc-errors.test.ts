@@ -3,18 +3,9 @@
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Beef, LockingScript, MerklePath, OP, PrivateKey, Transaction, UnlockingScript } from '@bsv/sdk'
+import type { ArcProblem as Problem } from '../../server/chain/devnet/arc-problems.ts'
 import { buildSignedP2pkhTx, type SpendableOutput } from '../../server/chain/devnet/p2pkh.ts'
 import { startTestDevnet, type TestDevnet } from '../support/devnet.ts'
-
-interface Problem {
-  type: string
-  title: string
-  status: number
-  detail: string
-  instance: string | null
-  txid: string | null
-  extraInfo: string
-}
 
 describe('devnet ARC refusals', () => {
   let devnet: TestDevnet

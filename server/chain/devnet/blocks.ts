@@ -92,7 +92,7 @@ export class BlockStore {
   }
 
   /** The txids of a block in block order. */
-  txidsOf(height: number): string[] {
+  private txidsOf(height: number): string[] {
     return this.db.prepare('SELECT txid FROM txs WHERE block_height = ? ORDER BY block_pos').pluck().all(height) as string[]
   }
 

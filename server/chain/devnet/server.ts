@@ -22,7 +22,6 @@ export interface DevnetServerOptions {
 export interface RunningDevnet {
   /** The base every client is given, e.g. http://127.0.0.1:8090/devnet */
   url: string
-  port: number
   ledger: DevnetLedger
   close(): Promise<void>
 }
@@ -53,7 +52,6 @@ export async function startDevnetServer(opts: DevnetServerOptions): Promise<Runn
     : () => {}
   return {
     url,
-    port,
     ledger,
     async close() {
       stopMiner()
