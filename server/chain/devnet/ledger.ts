@@ -145,9 +145,8 @@ export class DevnetLedger {
     const known = this.txStatus(txid)
     if (known) return { txid, status: known.status }
     const verdict = this.check(tx)
-    const rivals = [...new Set(verdict.conflicts.map((c) => c.spentBy))]
+    const { rivals, mined } = this.rivalsIn(verdict)
     const spent = verdict.conflicts.map((c) => `input ${c.input} spends ${c.outpoint}, already spent by ${c.spentBy}`).join('; ')
-    const mined = rivals.find((rival) => this.isMined(rival))
     // Against a mined spend there is no race left to run: the outputs are simply gone.
     if (mined) throw new ChainError(`${spent}, mined in block ${this.txStatus(mined)?.blockHeight}`, 466, txid)
     if (rivals.length > 0) {
@@ -191,9 +190,8 @@ export class DevnetLedger {
     const live = this.db.prepare('SELECT 1 FROM txs WHERE txid = ?').get(txid) !== undefined
     if (live) return { txid, status: this.txStatus(txid)!.status }
     const verdict = this.check(unit.tx)
-    const rivals = [...new Set(verdict.conflicts.map((c) => c.spentBy))]
+    const { rivals, mined } = this.rivalsIn(verdict)
     if (rivals.length === 0) throw new ChainError(`${txid} conflicts with no mempool tx: submit it the normal way`, 400, txid)
-    const mined = rivals.find((rival) => this.isMined(rival))
     if (mined) throw new ChainError(`${txid} conflicts with ${mined}, which is already mined: no miner can take that back`, 466, txid)
     const swap = this.db.transaction(() => {
       const evicted = rivals.flatMap((rival) => this.conflicts.evict(rival, null))
@@ -304,6 +302,12 @@ export class DevnetLedger {
       throw new ChainError(verdict.reason, verdict.code, verdict.txid)
     }
     return verdict
+  }
+
+  /** The txs that already spend what the tx spends, and one of them that is mined, if any. */
+  private rivalsIn(verdict: Extract<Verdict, { ok: true }>): { rivals: string[]; mined: string | undefined } {
+    const rivals = [...new Set(verdict.conflicts.map((c) => c.spentBy))]
+    return { rivals, mined: rivals.find((rival) => this.isMined(rival)) }
   }
 
   private isMined(txid: string): boolean {
