@@ -11,6 +11,7 @@ import { startSettlementScheduler } from './channels/settlement-scheduler.ts'
 import { payeeVerifier } from './channels/verify.ts'
 import { DevnetLedger } from './chain/devnet/ledger.ts'
 import { startMiner } from './chain/devnet/miner.ts'
+import { connectRemoteDevnet } from './chain/devnet/remote.ts'
 import { devnetRouter } from './chain/devnet/routes.ts'
 import type { HostConfig } from './config.ts'
 import { loadIdentity } from './identity.ts'
@@ -58,9 +59,13 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     const { ensureSampleStream } = await import('./media/sample.ts')
     await ensureSampleStream(config.mediaDir, { log: (line: string) => logger.info(line) })
   }
+  // On devnet: a ledger of its own, or the shared one at --devnet-url.
+  const remoteDevnet = config.network === 'devnet' && config.devnetUrl ? await connectRemoteDevnet(config.devnetUrl) : null
   const store = SqliteChannelStore.open(config.dataDir, { durability: config.durability })
   const identity = await loadIdentity(store, config.adminToken)
-  const ledger = config.network === 'devnet' ? DevnetLedger.open({ dataDir: config.dataDir, logger }) : null
+  const ledger = config.network === 'devnet' && !remoteDevnet
+    ? DevnetLedger.open({ dataDir: config.dataDir, logger, testMode: config.devnetTestMode })
+    : null
 
   const app = express()
   app.disable('x-powered-by')
@@ -79,7 +84,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const url = `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`
 
   const chain = HttpChain.forNetwork(config.network, {
-    devnetBaseUrl: `${url}/devnet`,
+    devnetBaseUrl: remoteDevnet?.url ?? `${url}/devnet`,
     arcUrl: config.arcUrl,
     arcApiKey: config.arcApiKey,
     wocUrl: config.wocUrl,
@@ -120,6 +125,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   attachChannelSockets(io, service, { messagesPerSecond: config.messagesPerSecond }, logger)
 
   if (ledger) app.use('/devnet', devnetRouter(ledger))
+  if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)
   app.use('/media', paywall(service, segments, origin, observer))
   app.use(apiRouter({ service, chainView, adminToken: identity.adminToken, network: config.network, mediaDir: config.mediaDir }))
   await hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, paywallObservers })
@@ -136,7 +142,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
 
   const stopMiner = ledger && config.blockIntervalSeconds > 0 ? startMiner(ledger, { intervalMs: config.blockIntervalSeconds * 1000 }) : () => {}
   await chainView.refresh()
-  chainView.start(ledger ? 1_000 : 30_000)
+  chainView.start(config.network === 'devnet' ? 1_000 : 30_000)
   await service.recover()
   const stopScheduler = startSettlementScheduler(service, 1_000, (error, channelId) =>
     logger.warn({ err: error, channelId }, 'settlement failed; will retry'),
@@ -159,6 +165,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       httpServer.closeAllConnections()
       await new Promise<void>((resolve) => httpServer.close(() => resolve()))
       origin.close()
+      remoteDevnet?.close()
       ledger?.close()
       await store.close()
     },

@@ -29,6 +29,10 @@ export const HostConfig = z.object({
   maxCapacity: positiveInt.default(10_000_000),
   /** Devnet only: mine a block this often (0 = only on demand). */
   blockIntervalSeconds: z.coerce.number().nonnegative().default(30),
+  /** Devnet only: the ledger `npm run devnet` serves (e.g. http://127.0.0.1:8090/devnet), instead of the host's own. */
+  devnetUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Devnet only: POST /devnet/test/double-spend lets a conflicting tx win, as a miner could. For tests, never by default. */
+  devnetTestMode: z.boolean().default(false),
   arcUrl: z.url().optional(),
   arcApiKey: z.string().optional(),
   wocUrl: z.url().optional(),
@@ -52,6 +56,12 @@ export function parseConfig(input: HostConfigInput): HostConfig {
   if (!result.success) throw new ConfigError(`Invalid configuration: ${describeIssues(result.error)}`)
   if (result.data.minCapacity > result.data.maxCapacity) {
     throw new ConfigError('Invalid configuration: --min-capacity is larger than --max-capacity')
+  }
+  if (result.data.devnetUrl && result.data.network !== 'devnet') {
+    throw new ConfigError(`Invalid configuration: --devnet-url names a devnet ledger, but the host runs on ${result.data.network}`)
+  }
+  if (result.data.devnetUrl && result.data.devnetTestMode) {
+    throw new ConfigError('Invalid configuration: --devnet-test-mode is for the host\'s own devnet; start the shared one with `npm run devnet -- --test-mode`')
   }
   if (result.data.deadlineMarginBlocks >= result.data.lifetimeBlocks) {
     throw new ConfigError('Invalid configuration: the deadline margin must be smaller than the channel lifetime')

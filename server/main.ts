@@ -20,6 +20,8 @@ const program = new Command()
   .addOption(new Option('--lifetime <blocks>', 'channel lifetime in blocks (refund nLockTime = open height + this)').env('P2P_LIFETIME').default('144'))
   .addOption(new Option('--idle-timeout <seconds>', 'settle a channel after this long without payments').env('P2P_IDLE_TIMEOUT').default('300'))
   .addOption(new Option('--block-interval <seconds>', 'devnet: mine a block this often (0: on demand only)').env('P2P_BLOCK_INTERVAL').default('30'))
+  .addOption(new Option('--devnet-url <url>', 'devnet: use the ledger `npm run devnet` serves, e.g. http://127.0.0.1:8090/devnet').env('P2P_DEVNET_URL'))
+  .addOption(new Option('--devnet-test-mode', 'own devnet: allow POST /devnet/test/double-spend, which lets a conflicting tx win (tests only)').env('P2P_DEVNET_TEST_MODE'))
   .addOption(new Option('--arc-url <url>', 'ARC endpoint for testnet/mainnet').env('P2P_ARC_URL'))
   .addOption(new Option('--arc-api-key <key>', 'ARC API key').env('P2P_ARC_API_KEY'))
   .addOption(new Option('--woc-url <url>', 'WhatsOnChain base URL, e.g. https://api.whatsonchain.com/v1/bsv/test').env('P2P_WOC_URL'))
@@ -43,6 +45,8 @@ async function main() {
     lifetimeBlocks: options.lifetime,
     idleTimeoutSeconds: options.idleTimeout,
     blockIntervalSeconds: options.blockInterval,
+    devnetUrl: options.devnetUrl,
+    devnetTestMode: options.devnetTestMode === true,
     arcUrl: options.arcUrl,
     arcApiKey: options.arcApiKey,
     wocUrl: options.wocUrl,
@@ -62,6 +66,7 @@ async function main() {
       `  Player:     ${host.url}/`,
       `  Dashboard:  ${host.url}/host   admin token: ${adminHint}`,
       ...(host.ledger ? [`  Devnet API: ${host.url}/devnet/arc/v1/policy  and  ${host.url}/devnet/woc/v1/bsv/devnet/chain/info`] : []),
+      ...(config.devnetUrl ? [`  Devnet:     ${config.devnetUrl} (shared; the player reaches it at ${host.url}/devnet)`] : []),
       '  Press Ctrl-C to stop.',
       '',
     ].join('\n'),

@@ -5,8 +5,24 @@ import { ChainError, type BroadcastResult, type TxInfo, type TxStatus } from './
 import { fetchLedger, LedgerHttpClient, readBody } from './ledger-http.ts'
 
 const KNOWN_STATUSES: ReadonlySet<string> = new Set<TxStatus>([
-  'RECEIVED', 'STORED', 'ANNOUNCED_TO_NETWORK', 'SEEN_ON_NETWORK', 'MINED', 'REJECTED', 'DOUBLE_SPEND_ATTEMPTED', 'UNKNOWN',
+  'UNKNOWN', 'QUEUED', 'RECEIVED', 'STORED', 'ANNOUNCED_TO_NETWORK', 'REQUESTED_BY_NETWORK', 'SENT_TO_NETWORK',
+  'ACCEPTED_BY_NETWORK', 'SEEN_IN_ORPHAN_MEMPOOL', 'SEEN_ON_NETWORK', 'DOUBLE_SPEND_ATTEMPTED', 'REJECTED',
+  'MINED_IN_STALE_BLOCK', 'MINED',
 ])
+
+/** What to do about ARC's refusals, added to its own words (ARC's doc/errors.md says what each code means). */
+const HINTS: Record<number, string> = {
+  401: 'Check the ARC API key.',
+  403: 'Check the ARC API key.',
+  460: 'ARC does not know a parent: send the tx in Extended Format or as BEEF, or broadcast its parents first.',
+  461: 'An unlocking script does not satisfy the output it spends: check the signatures.',
+  465: 'Raise the fee to the rate GET /v1/policy asks for.',
+  466: 'Another transaction already spends these outputs.',
+  467: 'The BEEF must carry every unmined ancestor, back to mined ones with merkle paths.',
+  468: 'A merkle path (BUMP) in the BEEF does not hold together.',
+  469: 'A merkle path in the BEEF leads to a root that is not in the chain.',
+  474: 'The transaction is larger than the policy allows (GET /v1/policy, maxtxsizepolicy).',
+}
 
 function asRecord(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {}
@@ -16,10 +32,25 @@ function asStatus(v: unknown): TxStatus {
   return typeof v === 'string' && KNOWN_STATUSES.has(v) ? (v as TxStatus) : 'UNKNOWN'
 }
 
+/** ARC leaves absent values as "" or null; those are simply not there. */
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined
+}
+
+function txids(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string' && t !== '') : []
+}
+
+/** An RFC 7807 problem: ARC's error body, which can also come with HTTP 200 (arc.yaml's own "error" example does). */
+function isProblem(body: Record<string, unknown>): boolean {
+  return typeof body.status === 'number' && body.status >= 400
+}
+
 export class ArcClient extends LedgerHttpClient {
   /**
-   * Submits a raw (or Extended Format) tx. Resolves only with a status the ledger accepted or is processing;
-   * a rejection, including one ARC reports inside a 200 body, throws ChainError with ARC's code (465 fee, 466 conflict...).
+   * Submits a raw, Extended Format or BEEF tx (hex). Resolves only with a status the ledger accepted or is processing.
+   * A refusal throws ChainError with ARC's code (460 parents unknown, 465 fee, 466 conflict...), including a refusal
+   * ARC reports inside a 200 body: DOUBLE_SPEND_ATTEMPTED is 466, an orphan 460, other rejections 409.
    */
   async broadcast(rawHex: string): Promise<BroadcastResult> {
     const url = `${this.baseUrl}/v1/tx`
@@ -34,16 +65,21 @@ export class ArcClient extends LedgerHttpClient {
       this.timeoutMs,
       'ARC',
     )
-    const { json, text } = await readBody(res)
+    const { json, text: raw } = await readBody(res)
     const body = asRecord(json)
-    if (!res.ok) throw this.errorFrom(res.status, body, text, url)
+    if (!res.ok || isProblem(body)) throw this.errorFrom(res.status, body, raw, url)
     const txid = typeof body.txid === 'string' ? body.txid : ''
     const status = asStatus(body.txStatus)
-    if (status === 'REJECTED' || status === 'DOUBLE_SPEND_ATTEMPTED') {
-      const extra = typeof body.extraInfo === 'string' && body.extraInfo ? `: ${body.extraInfo}` : ''
-      // 466 is ARC's own code for a conflict; 409 is its "could not be processed" for everything else.
-      throw new ChainError(`ARC ${status}${extra}`, status === 'DOUBLE_SPEND_ATTEMPTED' ? 466 : 409, txid || undefined)
+    const competing = txids(body.competingTxs)
+    const extra = text(body.extraInfo)
+    const says = `ARC ${status}${extra ? `: ${extra}` : ''}`
+    if (status === 'DOUBLE_SPEND_ATTEMPTED' || (status === 'REJECTED' && competing.length > 0)) {
+      const rivals = competing.length > 0 ? ` (competing: ${competing.join(', ')})` : ''
+      throw new ChainError(`${says}${rivals}. ${HINTS[466]}`, 466, txid || undefined)
     }
+    if (status === 'SEEN_IN_ORPHAN_MEMPOOL') throw new ChainError(`${says}. ${HINTS[460]}`, 460, txid || undefined)
+    // 409 is ARC's "could not be processed" for everything else.
+    if (status === 'REJECTED' || status === 'MINED_IN_STALE_BLOCK') throw new ChainError(says, 409, txid || undefined)
     return { txid, status }
   }
 
@@ -52,11 +88,19 @@ export class ArcClient extends LedgerHttpClient {
     const url = `${this.baseUrl}/v1/tx/${encodeURIComponent(txid)}`
     const res = await fetchLedger(this.fetchImpl, url, { headers: this.headers() }, this.timeoutMs, 'ARC')
     if (res.status === 404) return null
-    const { json, text } = await readBody(res)
+    const { json, text: raw } = await readBody(res)
     const body = asRecord(json)
-    if (!res.ok) throw this.errorFrom(res.status, body, text, url)
+    if (!res.ok || isProblem(body)) throw this.errorFrom(res.status, body, raw, url)
     const info: TxInfo = { txid: typeof body.txid === 'string' ? body.txid : txid, status: asStatus(body.txStatus) }
     if (typeof body.blockHeight === 'number' && body.blockHeight > 0) info.blockHeight = body.blockHeight
+    const blockHash = text(body.blockHash)
+    if (blockHash) info.blockHash = blockHash
+    const merklePath = text(body.merklePath)
+    if (merklePath) info.merklePath = merklePath
+    const competing = txids(body.competingTxs)
+    if (competing.length > 0) info.competingTxs = competing
+    const extraInfo = text(body.extraInfo)
+    if (extraInfo) info.extraInfo = extraInfo
     return info
   }
 
@@ -100,17 +144,17 @@ export class ArcClient extends LedgerHttpClient {
     return h
   }
 
-  /** ARC errors are RFC 7807-ish: {type, title, status, detail, txid, extraInfo}; extraInfo carries the specific reason. */
-  private errorFrom(httpStatus: number, body: Record<string, unknown>, text: string, url: string): ChainError {
+  /** ARC errors are RFC 7807 problems: {type, title, status, detail, instance, txid, extraInfo}; extraInfo says what exactly. */
+  private errorFrom(httpStatus: number, body: Record<string, unknown>, raw: string, url: string): ChainError {
     const code = typeof body.status === 'number' ? body.status : httpStatus
-    const txid = typeof body.txid === 'string' && body.txid ? body.txid : undefined
-    const detail = typeof body.detail === 'string' && body.detail ? body.detail : undefined
-    const extra = typeof body.extraInfo === 'string' && body.extraInfo ? body.extraInfo : undefined
+    const txid = text(body.txid)
+    const detail = text(body.detail) ?? text(body.title)
+    const extra = text(body.extraInfo)
+    const hint = HINTS[code] ? ` ${HINTS[code]}` : ''
     if (detail || extra) {
       const message = detail && extra && detail !== extra ? `${detail}: ${extra}` : (extra ?? detail)!
-      return new ChainError(message, code, txid)
+      return new ChainError(`${message.replace(/\.?$/, '.')}${hint}`, code, txid)
     }
-    const hint = httpStatus === 401 || httpStatus === 403 ? ' Check the ARC API key.' : ''
-    return new ChainError(`ARC at ${url} answered HTTP ${httpStatus}: ${text.slice(0, 200)}${hint}`, code, txid)
+    return new ChainError(`ARC at ${url} answered HTTP ${httpStatus}: ${raw.slice(0, 200)}${hint}`, code, txid)
   }
 }

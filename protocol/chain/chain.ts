@@ -2,16 +2,22 @@
 // Isomorphic: uses only fetch, so the browser wallet and the host share it.
 import type { FeeRate } from '../messages.ts'
 
-/** ARC's txStatus values that we act on. */
+/** ARC's txStatus values (arc.yaml TransactionDetails), in the order a tx moves through them. */
 export type TxStatus =
+  | 'UNKNOWN'
+  | 'QUEUED'
   | 'RECEIVED'
   | 'STORED'
   | 'ANNOUNCED_TO_NETWORK'
+  | 'REQUESTED_BY_NETWORK'
+  | 'SENT_TO_NETWORK'
+  | 'ACCEPTED_BY_NETWORK'
+  | 'SEEN_IN_ORPHAN_MEMPOOL'
   | 'SEEN_ON_NETWORK'
-  | 'MINED'
-  | 'REJECTED'
   | 'DOUBLE_SPEND_ATTEMPTED'
-  | 'UNKNOWN'
+  | 'REJECTED'
+  | 'MINED_IN_STALE_BLOCK'
+  | 'MINED'
 
 export interface BroadcastResult {
   txid: string
@@ -22,6 +28,21 @@ export interface TxInfo {
   txid: string
   status: TxStatus
   blockHeight?: number
+  blockHash?: string
+  /** Once mined: the tx's merkle path in BUMP form (BRC-74) as hex, for SPV and BEEF. */
+  merklePath?: string
+  /** Transactions spending the same outputs (with DOUBLE_SPEND_ATTEMPTED or REJECTED). */
+  competingTxs?: string[]
+  /** The ledger's reason, e.g. why a tx was rejected. */
+  extraInfo?: string
+}
+
+export interface BroadcastOptions {
+  /**
+   * Raw hex of the transactions whose outputs this one spends. With them the tx is sent in Extended Format (BRC-30),
+   * so the ledger validates it without looking its parents up.
+   */
+  parents?: readonly string[]
 }
 
 export interface Utxo {
@@ -32,7 +53,7 @@ export interface Utxo {
 }
 
 export interface Chain {
-  broadcast(rawTxHex: string): Promise<BroadcastResult>
+  broadcast(rawTxHex: string, options?: BroadcastOptions): Promise<BroadcastResult>
   txStatus(txid: string): Promise<TxInfo | null>
   rawTx(txid: string): Promise<string | null>
   height(): Promise<number>

@@ -2,11 +2,11 @@
 // shapes, so devnet, testnet and mainnet differ only in URLs and API keys.
 import { DEFAULT_FEE_RATE } from '../fees.ts'
 import type { FeeRate, Network } from '../messages.ts'
-import type { BroadcastResult, Chain, TxInfo, Utxo } from './chain.ts'
+import type { BroadcastOptions, BroadcastResult, Chain, TxInfo, Utxo } from './chain.ts'
 import { ArcClient } from './arc.ts'
 import { trimSlash } from './ledger-http.ts'
+import { toExtendedFormat } from './tx-formats.ts'
 import { WhatsOnChainClient } from './whatsonchain.ts'
-
 
 /** ARC and WhatsOnChain base URLs for a network. Devnet lives inside the host, mounted at devnetBaseUrl (…/devnet). */
 export function chainEndpoints(network: Network, devnetBaseUrl?: string): { arc: string; woc: string } {
@@ -53,8 +53,10 @@ export class HttpChain implements Chain {
     return new HttpChain({ ...overrides, arcUrl: overrides.arcUrl ?? defaults.arc, wocUrl: overrides.wocUrl ?? defaults.woc })
   }
 
-  broadcast(rawTxHex: string): Promise<BroadcastResult> {
-    return this.arc.broadcast(rawTxHex)
+  /** Sends Extended Format when `options.parents` are given (all of them: a missing one throws), raw otherwise. */
+  async broadcast(rawTxHex: string, options: BroadcastOptions = {}): Promise<BroadcastResult> {
+    const parents = options.parents ?? []
+    return this.arc.broadcast(parents.length > 0 ? toExtendedFormat(rawTxHex, parents) : rawTxHex)
   }
 
   txStatus(txid: string): Promise<TxInfo | null> {

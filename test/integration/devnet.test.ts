@@ -5,47 +5,14 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import express from 'express'
-import { PrivateKey, type Transaction } from '@bsv/sdk'
-import { ChainError } from '../../protocol/chain/chain.ts'
+import { MerklePath, PrivateKey, type Transaction } from '@bsv/sdk'
 import { ArcClient } from '../../protocol/chain/arc.ts'
 import { WhatsOnChainClient } from '../../protocol/chain/whatsonchain.ts'
 import { HttpChain, chainEndpoints } from '../../protocol/chain/http-chain.ts'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
 import { DevnetLedger } from '../../server/chain/devnet/ledger.ts'
-import { devnetRouter, type DevnetRouterOptions } from '../../server/chain/devnet/routes.ts'
 import { buildSignedP2pkhTx, type SpendableOutput } from '../../server/chain/devnet/p2pkh.ts'
-
-interface Served {
-  base: string
-  close: () => Promise<void>
-}
-
-async function serve(ledger: DevnetLedger, opts?: DevnetRouterOptions): Promise<Served> {
-  const app = express()
-  app.use('/devnet', devnetRouter(ledger, opts))
-  const server: Server = createServer(app)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    base: `http://127.0.0.1:${port}/devnet`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
-}
-
-async function rejectsWithCode(p: Promise<unknown>, code: number, pattern?: RegExp): Promise<ChainError> {
-  try {
-    await p
-  } catch (err) {
-    assert.ok(err instanceof ChainError, `expected ChainError, got ${String(err)}`)
-    assert.equal(err.code, code, `code ${err.code}: ${err.message}`)
-    if (pattern) assert.match(err.message, pattern)
-    return err
-  }
-  assert.fail(`expected a ChainError with code ${code}`)
-}
+import { rejectsWithCode, serve, type Served } from '../support/devnet.ts'
 
 describe('devnet over HTTP', () => {
   let dir: string
@@ -111,20 +78,36 @@ describe('devnet over HTTP', () => {
     assert.ok((await chain.unspent(bob.toAddress())).some((u) => u.txid === tx.id('hex') && u.satoshis === 20_000))
     const height = await mine()
     assert.equal(await chain.height(), height)
-    assert.deepEqual(await chain.txStatus(tx.id('hex')), { txid: tx.id('hex'), status: 'MINED', blockHeight: height })
+    const mined = await chain.txStatus(tx.id('hex'))
+    assert.equal(mined?.status, 'MINED')
+    assert.equal(mined?.blockHeight, height)
+    assert.equal(mined?.blockHash, ledger.block(height)?.hash)
+    // The merkle path leads from the tx to the root in the block's header.
+    assert.equal(MerklePath.fromHex(mined!.merklePath!).computeRoot(tx.id('hex')), ledger.block(height)?.header.merkleRoot)
     const page = await (await fetch(`${served.base}/tx/${tx.id('hex')}`)).text()
     assert.match(page, new RegExp(tx.id('hex')))
     assert.match(page, /MINED/)
     assert.match(page, /20,000/)
   })
 
-  test('a double spend is rejected with 466', async () => {
+  test('a double spend fails with 466; both read DOUBLE_SPEND_ATTEMPTED until the first is mined, then the second is REJECTED', async () => {
     const coin = await fund(30_000)
-    await chain.broadcast((await pay(coin, 10_000)).toHex())
+    const first = await pay(coin, 10_000)
+    await chain.broadcast(first.toHex())
     const conflicting = await pay(coin, 11_000)
-    const err = await rejectsWithCode(chain.broadcast(conflicting.toHex()), 466, /already spent/)
+    const err = await rejectsWithCode(chain.broadcast(conflicting.toHex()), 466, /DOUBLE_SPEND_ATTEMPTED/)
     assert.equal(err.txid, conflicting.id('hex'))
-    assert.equal(await chain.txStatus(conflicting.id('hex')), null)
+    assert.ok(err.message.includes(first.id('hex')), err.message)
+    assert.deepEqual(await chain.txStatus(conflicting.id('hex')).then((s) => [s?.status, s?.competingTxs]), ['DOUBLE_SPEND_ATTEMPTED', [first.id('hex')]])
+    assert.deepEqual(await chain.txStatus(first.id('hex')).then((s) => [s?.status, s?.competingTxs]), ['DOUBLE_SPEND_ATTEMPTED', [conflicting.id('hex')]])
+    await mine()
+    assert.equal((await chain.txStatus(first.id('hex')))?.status, 'MINED')
+    const loser = await chain.txStatus(conflicting.id('hex'))
+    assert.deepEqual([loser?.status, loser?.competingTxs], ['REJECTED', [first.id('hex')]])
+    assert.match(loser?.extraInfo ?? '', /competing tx .* mined/)
+    // Broadcasting the loser again, or a new spend of the mined-spent coin, still fails with 466.
+    await rejectsWithCode(chain.broadcast(conflicting.toHex()), 466, /REJECTED/)
+    await rejectsWithCode(chain.broadcast((await pay(coin, 12_000)).toHex()), 466, /already spent by .* mined in block/)
   })
 
   test('a bad signature is rejected by the interpreter (461)', async () => {

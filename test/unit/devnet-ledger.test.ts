@@ -9,7 +9,7 @@ import { ChainError } from '../../protocol/chain/chain.ts'
 import { DevnetLedger } from '../../server/chain/devnet/ledger.ts'
 import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
 import { feeFor } from '../../protocol/fees.ts'
-import { checkTransaction, isFinalAtHeight, parseRawTx } from '../../server/chain/devnet/validate.ts'
+import { checkTransaction, isFinalAtHeight } from '../../server/chain/devnet/validate.ts'
 import { startMiner } from '../../server/chain/devnet/miner.ts'
 
 /** Signs input 0 of `tx` (SIGHASH_ALL|FORKID) against `lockingScript` worth `satoshis`: checksig format bytes. */
@@ -105,14 +105,23 @@ describe('DevnetLedger', () => {
     assert.equal(ledger.unspent(alice.toAddress()).every((u) => u.height === 1), true)
   })
 
-  test('rejects a double spend with 466', async () => {
+  test('a double spend of a mempool tx is DOUBLE_SPEND_ATTEMPTED and spends nothing; of a mined one, refused with 466', async () => {
     const paid = await ledger.faucet(alice.toAddress(), 20_000)
     const spend = (to: PrivateKey) =>
       buildSignedP2pkhTx({ key: alice, inputs: [paid], outputs: [{ address: to.toAddress(), satoshis: 15_000 }], changeAddress: alice.toAddress() })
-    ledger.submit((await spend(bob)).toHex())
+    const first = await spend(bob)
+    ledger.submit(first.toHex())
     const conflicting = await spend(PrivateKey.fromRandom())
-    rejectsWith(() => ledger.submit(conflicting.toHex()), 466, /already spent/)
-    assert.equal(ledger.txStatus(conflicting.id('hex')), null)
+    assert.deepEqual(ledger.submit(conflicting.toHex()), { txid: conflicting.id('hex'), status: 'DOUBLE_SPEND_ATTEMPTED' })
+    assert.deepEqual(ledger.txStatus(conflicting.id('hex'))?.competingTxs, [first.id('hex')])
+    // The loser holds no outputs; the ledger's tx list (WhatsOnChain's view) does not have it.
+    assert.equal(ledger.outputsOf(conflicting.id('hex')).length, 0)
+    assert.equal(ledger.rawTx(conflicting.id('hex')), null)
+    assert.equal(ledger.rawTx(conflicting.id('hex'), true), conflicting.toHex())
+    ledger.mine()
+    assert.equal(ledger.txStatus(first.id('hex'))?.extraInfo, 'previously double spend attempted')
+    const late = await spend(PrivateKey.fromRandom())
+    rejectsWith(() => ledger.submit(late.toHex()), 466, /already spent by .* mined in block/)
   })
 
   test('rejects a spend of an unknown output with 460', async () => {
@@ -266,9 +275,8 @@ describe('checkTransaction (pure)', () => {
       height: 10,
       feeRate: { satoshis: 100, bytes: 1000 },
     }
-    const parsed = parseRawTx(tx.toHex())
-    assert.ok(parsed.ok)
-    assert.equal(checkTransaction(parsed.tx, parsed.size, ctx).ok, true)
+    const parsed = Transaction.fromHex(tx.toHex())
+    assert.equal(checkTransaction(parsed, parsed.toBinary().length, ctx).ok, true)
     // Flip S to n - S: still a valid ECDSA signature, but not low-S.
     const chunks = tx.inputs[0].unlockingScript!.chunks
     const sig = chunks[0].data!

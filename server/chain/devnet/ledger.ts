@@ -1,16 +1,23 @@
-// The devnet: a one-node ledger inside the host process. It validates transactions with the real script
-// interpreter and the same fee, dust and finality rules a BSV node applies, keeps a UTXO set and a mempool,
-// mines blocks on demand, and persists everything in SQLite so a restart keeps the chain.
+// The devnet: a one-node ledger. It validates transactions with the real script interpreter and the fee, dust and
+// finality rules a BSV node applies, takes them raw, in Extended Format or as BEEF, keeps a UTXO set and a mempool,
+// records double spends the way ARC reports them, mines blocks with real headers and merkle roots on demand, and
+// persists everything in SQLite so a restart keeps the chain.
 import { DEFAULT_FEE_RATE } from '../../../protocol/fees.ts'
-import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { P2PKH, PrivateKey, Transaction, UnlockingScript, Utils } from '@bsv/sdk'
+import { PrivateKey, type Beef, type Transaction } from '@bsv/sdk'
 import type { FeeRate } from '../../../protocol/messages.ts'
 import { ChainError, type TxStatus } from '../../../protocol/chain/chain.ts'
-import { checkTransaction, parseRawTx, type PrevOut } from './validate.ts'
-import { buildSignedP2pkhTx, p2pkhScriptHex, pubKeyHashOfAddress, pubKeyHashOfScript } from './p2pkh.ts'
+import { checkTransaction, type PrevOut, type Verdict } from './validate.ts'
+import { pubKeyHashOfAddress, pubKeyHashOfScript } from './p2pkh.ts'
+import { BlockStore, type BlockInfo, type TxProof } from './blocks.ts'
+import { coinbaseTx, genesisTx } from './block-header.ts'
+import { checkBeef } from './beef-check.ts'
+import { ConflictBook } from './conflicts.ts'
+import { DEFAULT_FAUCET_CAP, DevnetFaucet, type FaucetPayment } from './faucet.ts'
+import { applySchema } from './ledger-schema.ts'
+import { decodeSubmission, submissionBytes } from './submission.ts'
 
 export interface LedgerLogger {
   info(obj: object, msg?: string): void
@@ -23,14 +30,33 @@ export interface DevnetLedgerOptions {
   logger?: LedgerLogger
   /** Largest single faucet payment. */
   faucetCap?: number
+  /** Allows forceConflict, a test's way to let a conflicting tx win as a miner could. Off unless a test turns it on. */
+  testMode?: boolean
 }
 
+/** A tx as ARC's GET /v1/tx/{txid} describes it. */
 export interface LedgerTxStatus {
   txid: string
   status: TxStatus
   blockHeight?: number
   blockHash?: string
+  /** BUMP (BRC-74) hex, once mined. */
+  merklePath?: string
+  competingTxs?: string[]
+  extraInfo?: string
   timestamp: number
+}
+
+export interface SubmitResult {
+  txid: string
+  status: TxStatus
+}
+
+/** What a BEEF did: its unmined txs taken in order until one is refused (`error`); `subject` is the tx it is for. */
+export interface BeefOutcome {
+  subject: string
+  accepted: SubmitResult[]
+  error?: ChainError
 }
 
 export interface LedgerUtxo {
@@ -42,60 +68,38 @@ export interface LedgerUtxo {
   lockingScriptHex: string
 }
 
-export interface BlockInfo {
-  height: number
-  hash: string
-  time: number
-  txCount: number
-}
+export type { BlockInfo, TxProof }
 
-export const DEFAULT_FAUCET_CAP = 10_000_000
-/** The genesis coin the faucet pays from: 10 million BSV, more than any test run can spend. */
-const GENESIS_SATOSHIS = 1_000_000_000_000_000
-const GENESIS_NOTE = Utils.toArray('p2p-channels devnet genesis', 'utf8')
+const nowSeconds = (): number => Math.floor(Date.now() / 1000)
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, hash TEXT NOT NULL, time INTEGER NOT NULL, tx_count INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS txs (
-  txid TEXT PRIMARY KEY, raw TEXT NOT NULL, fee INTEGER NOT NULL,
-  block_height INTEGER, received_at INTEGER NOT NULL, seq INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS txs_mempool ON txs (block_height, seq);
-CREATE TABLE IF NOT EXISTS outputs (
-  txid TEXT NOT NULL, vout INTEGER NOT NULL, satoshis INTEGER NOT NULL, script TEXT NOT NULL,
-  pkh TEXT, spent_by TEXT, PRIMARY KEY (txid, vout)
-);
-CREATE INDEX IF NOT EXISTS outputs_unspent_pkh ON outputs (pkh) WHERE spent_by IS NULL;
-`
-
-interface TxRow { txid: string; raw: string; fee: number; block_height: number | null; received_at: number }
+interface TxRow { block_height: number | null; received_at: number }
 interface OutputRow { txid: string; vout: number; satoshis: number; script: string; pkh: string | null; spent_by: string | null }
 
 export class DevnetLedger {
   readonly feeRate: FeeRate
-  readonly faucetCap: number
+  readonly testMode: boolean
   private readonly db: Database.Database
   private readonly logger?: LedgerLogger
-  private readonly faucetKey: PrivateKey
+  private readonly blocks: BlockStore
+  private readonly conflicts: ConflictBook
+  private readonly faucetPayer: DevnetFaucet
   private tip: number
-  /** Faucet payments are built across awaits (signing); one at a time, or two would pick the same coin. */
-  private faucetQueue: Promise<unknown> = Promise.resolve()
 
   private constructor(db: Database.Database, opts: DevnetLedgerOptions) {
     this.db = db
     this.logger = opts.logger
     this.feeRate = opts.feeRate ?? DEFAULT_FEE_RATE
-    this.faucetCap = opts.faucetCap ?? DEFAULT_FAUCET_CAP
-    db.exec(SCHEMA)
+    this.testMode = opts.testMode === true
+    const headersMissing = applySchema(db)
+    this.blocks = new BlockStore(db)
+    this.conflicts = new ConflictBook(db)
     const keyHex = this.meta('faucet_key')
-    if (keyHex === undefined) {
-      this.faucetKey = PrivateKey.fromRandom()
-      this.createGenesis()
-    } else {
-      this.faucetKey = PrivateKey.fromHex(keyHex)
-    }
+    const faucetKey = keyHex === undefined ? PrivateKey.fromRandom() : PrivateKey.fromHex(keyHex)
+    if (keyHex === undefined) this.createGenesis(faucetKey)
+    if (headersMissing) this.rebuildOldBlocks()
     this.tip = Number(this.meta('height'))
+    this.faucetPayer = new DevnetFaucet(this, faucetKey, opts.faucetCap ?? DEFAULT_FAUCET_CAP, (paid) =>
+      this.logger?.info(paid, 'devnet faucet paid'))
   }
 
   static open(opts: DevnetLedgerOptions): DevnetLedger {
@@ -114,71 +118,156 @@ export class DevnetLedger {
     return this.tip
   }
 
+  get faucetCap(): number {
+    return this.faucetPayer.cap
+  }
+
   /** The faucet's own address (mainnet prefix); its coins show in unspent() like anyone's. */
   get faucetAddress(): string {
-    return this.faucetKey.toAddress()
+    return this.faucetPayer.address
   }
 
   /**
-   * Validates and accepts a tx into the mempool. Throws ChainError with ARC's code when it is refused.
+   * Takes one tx, raw, Extended Format or BEEF hex, and answers the status it now has. A refusal throws ChainError with
+   * ARC's code. Spending what a mempool tx spends is no refusal: it is a double spend, answered DOUBLE_SPEND_ATTEMPTED.
    * Submitting a tx the ledger already has answers its current status: broadcasting twice is harmless.
    */
-  submit(rawHex: string): { txid: string; status: TxStatus } {
-    const parsed = parseRawTx(rawHex)
-    if (!parsed.ok) throw new ChainError(parsed.reason, parsed.code)
-    const txid = parsed.tx.id('hex')
+  submit(hex: string): SubmitResult {
+    const unit = decodeSubmission(submissionBytes(hex))
+    if (unit.kind === 'tx') return this.submitTx(unit.tx)
+    const outcome = this.submitBeef(unit.beef)
+    if (outcome.error) throw outcome.error
+    return { txid: outcome.subject, status: this.txStatus(outcome.subject)?.status ?? 'UNKNOWN' }
+  }
+
+  submitTx(tx: Transaction): SubmitResult {
+    const txid = tx.id('hex')
     const known = this.txStatus(txid)
     if (known) return { txid, status: known.status }
-
-    const verdict = checkTransaction(parsed.tx, parsed.size, {
-      lookup: (t, v) => this.lookup(t, v),
-      height: this.tip,
-      feeRate: this.feeRate,
-    })
-    if (!verdict.ok) {
-      this.logger?.info({ txid, code: verdict.code, reason: verdict.reason }, 'devnet rejected tx')
-      throw new ChainError(verdict.reason, verdict.code, txid)
+    const verdict = this.check(tx)
+    const { rivals, mined } = this.rivalsIn(verdict)
+    const spent = verdict.conflicts.map((c) => `input ${c.input} spends ${c.outpoint}, already spent by ${c.spentBy}`).join('; ')
+    // Against a mined spend there is no race left to run: the outputs are simply gone.
+    if (mined) throw new ChainError(`${spent}, mined in block ${this.txStatus(mined)?.blockHeight}`, 466, txid)
+    if (rivals.length > 0) {
+      const inputs = tx.inputs.map((input) => ({ txid: input.sourceTXID ?? '', vout: input.sourceOutputIndex }))
+      this.conflicts.addLoser(txid, tx.toHex(), inputs, nowSeconds(), null)
+      this.logger?.info({ txid, competingTxs: rivals }, 'devnet saw a double spend')
+      return { txid, status: 'DOUBLE_SPEND_ATTEMPTED' }
     }
-    this.store(parsed.tx, txid, rawHex.trim().toLowerCase(), verdict.fee, null)
+    this.store(tx, txid, verdict.fee, null, null)
     this.logger?.info({ txid, fee: verdict.fee, size: verdict.size }, 'devnet accepted tx')
     return { txid, status: 'SEEN_ON_NETWORK' }
   }
 
-  /** Mines one block holding the whole mempool; returns the new height. */
-  mine(): number {
-    const mineTx = this.db.transaction(() => {
-      const height = this.tip + 1
-      const mempool = this.db.prepare('SELECT txid FROM txs WHERE block_height IS NULL ORDER BY seq').pluck().all() as string[]
-      const prevHash = (this.db.prepare('SELECT hash FROM blocks WHERE height = ?').pluck().get(this.tip) as string | undefined) ?? ''
-      const hash = createHash('sha256').update(`${prevHash}:${height}:${mempool.join(',')}`).digest('hex')
-      this.db.prepare('UPDATE txs SET block_height = ? WHERE block_height IS NULL').run(height)
-      this.db.prepare('INSERT INTO blocks (height, hash, time, tx_count) VALUES (?, ?, ?, ?)').run(height, hash, Math.floor(Date.now() / 1000), mempool.length)
-      this.setMeta('height', String(height))
-      return { height, count: mempool.length }
+  /** A BEEF is checked whole against the chain (467, 468, 469), then its unmined txs are taken in order. */
+  submitBeef(beef: Beef): BeefOutcome {
+    const subject = beef.atomicTxid ?? beef.txs[beef.txs.length - 1]?.txid ?? ''
+    const verdict = checkBeef(beef, (height) => this.blocks.at(height)?.header.merkleRoot ?? null)
+    if (!verdict.ok) return { subject, accepted: [], error: new ChainError(verdict.reason, verdict.code, subject || undefined) }
+    const accepted: SubmitResult[] = []
+    for (const tx of verdict.unmined) {
+      try {
+        accepted.push(this.submitTx(tx))
+      } catch (err) {
+        if (err instanceof ChainError) return { subject, accepted, error: err }
+        throw err
+      }
+    }
+    return { subject, accepted }
+  }
+
+  /**
+   * Test mode only: what a miner may do with two conflicting txs. `hex` (raw or EF) takes the place of the mempool txs
+   * it conflicts with; they and their descendants leave the mempool, DOUBLE_SPEND_ATTEMPTED until `hex` is mined, then
+   * REJECTED.
+   */
+  forceConflict(hex: string): SubmitResult {
+    if (!this.testMode) throw new ChainError('forced double spends exist only in devnet test mode', 403)
+    const unit = decodeSubmission(submissionBytes(hex))
+    if (unit.kind !== 'tx') throw new ChainError('send the winning transaction raw or in Extended Format', 400)
+    const txid = unit.tx.id('hex')
+    const live = this.db.prepare('SELECT 1 FROM txs WHERE txid = ?').get(txid) !== undefined
+    if (live) return { txid, status: this.txStatus(txid)!.status }
+    const verdict = this.check(unit.tx)
+    const { rivals, mined } = this.rivalsIn(verdict)
+    if (rivals.length === 0) throw new ChainError(`${txid} conflicts with no mempool tx: submit it the normal way`, 400, txid)
+    if (mined) throw new ChainError(`${txid} conflicts with ${mined}, which is already mined: no miner can take that back`, 466, txid)
+    const swap = this.db.transaction(() => {
+      const evicted = rivals.flatMap((rival) => this.conflicts.evict(rival, null))
+      this.conflicts.removeLoser(txid)
+      this.store(unit.tx, txid, verdict.fee, null, null)
+      return evicted
     })
-    const { height, count } = mineTx()
+    const evicted = swap()
+    this.logger?.warn({ txid, evicted }, 'devnet test mode: a double spend won')
+    // Both sides read DOUBLE_SPEND_ATTEMPTED until the winner is mined, as on ARC.
+    return { txid, status: this.txStatus(txid)!.status }
+  }
+
+  /** Mines one block: a coinbase, then the whole mempool in arrival order. Returns the new height. */
+  mine(): number {
+    const height = this.tip + 1
+    const place = this.db.transaction(() => {
+      const mempool = this.db.prepare('SELECT txid FROM txs WHERE block_height IS NULL ORDER BY seq').pluck().all() as string[]
+      const block = this.placeBlock(height, mempool, nowSeconds())
+      this.setMeta('height', String(height))
+      return { count: mempool.length, hash: block.hash }
+    })
+    const { count, hash } = place()
     this.tip = height
-    this.logger?.info({ height, txs: count }, 'devnet mined block')
+    this.logger?.info({ height, txs: count, hash }, 'devnet mined block')
     return height
   }
 
   txStatus(txid: string): LedgerTxStatus | null {
-    const row = this.db.prepare('SELECT txid, block_height, received_at FROM txs WHERE txid = ?').get(txid) as TxRow | undefined
-    if (!row) return null
-    if (row.block_height === null) return { txid, status: 'SEEN_ON_NETWORK', timestamp: row.received_at }
-    const block = this.block(row.block_height)
-    return { txid, status: 'MINED', blockHeight: row.block_height, blockHash: block?.hash, timestamp: row.received_at }
+    const row = this.db.prepare('SELECT block_height, received_at FROM txs WHERE txid = ?').get(txid) as TxRow | undefined
+    if (row) {
+      const rivals = this.conflicts.rivalsOf(txid)
+      const timestamp = row.received_at
+      if (row.block_height === null) {
+        if (rivals.length === 0) return { txid, status: 'SEEN_ON_NETWORK', timestamp }
+        return { txid, status: 'DOUBLE_SPEND_ATTEMPTED', competingTxs: rivals, extraInfo: 'a competing transaction spends the same outputs', timestamp }
+      }
+      const proof = this.blocks.proofOf(txid)!
+      return {
+        txid,
+        status: 'MINED',
+        blockHeight: proof.blockHeight,
+        blockHash: proof.blockHash,
+        merklePath: proof.merklePath.toHex(),
+        // As ARC: a mined tx no longer lists its competitors, but says it had some.
+        ...(rivals.length > 0 ? { extraInfo: 'previously double spend attempted' } : {}),
+        timestamp,
+      }
+    }
+    const loser = this.conflicts.statusOf(txid, (rival) => this.isMined(rival))
+    if (!loser) return null
+    return { txid, status: loser.status, competingTxs: loser.competingTxs, extraInfo: loser.extraInfo, timestamp: loser.receivedAt }
   }
 
-  rawTx(txid: string): string | null {
-    return (this.db.prepare('SELECT raw FROM txs WHERE txid = ?').pluck().get(txid) as string | undefined) ?? null
+  /** The hex of a tx in the mempool or chain; with `includeLosers`, also of one that lost a double spend. */
+  rawTx(txid: string, includeLosers = false): string | null {
+    const raw = (this.db.prepare('SELECT raw FROM txs WHERE txid = ?').pluck().get(txid) as string | undefined) ?? null
+    return raw ?? (includeLosers ? this.conflicts.loserRaw(txid) : null)
   }
 
   block(height: number): BlockInfo | null {
-    const row = this.db.prepare('SELECT height, hash, time, tx_count FROM blocks WHERE height = ?').get(height) as
-      | { height: number; hash: string; time: number; tx_count: number }
-      | undefined
-    return row ? { height: row.height, hash: row.hash, time: row.time, txCount: row.tx_count } : null
+    return this.blocks.at(height)
+  }
+
+  blockByHash(hash: string): BlockInfo | null {
+    return this.blocks.byHash(hash)
+  }
+
+  /** The newest `count` blocks, tip first. */
+  recentBlocks(count: number): BlockInfo[] {
+    return this.blocks.recent(count)
+  }
+
+  /** Where a mined tx sits in its block, with its merkle path; null until it is mined. */
+  proofOf(txid: string): TxProof | null {
+    return this.blocks.proofOf(txid)
   }
 
   /** Unspent P2PKH outputs paying to the address (either prefix), mempool ones included with height 0. */
@@ -201,29 +290,28 @@ export class DevnetLedger {
   }
 
   /** Pays test coins from the devnet's own genesis coin, through submit() like any other tx. */
-  faucet(address: string, satoshis: number): Promise<{ txid: string; vout: number; satoshis: number }> {
-    const run = this.faucetQueue.then(() => this.payFromFaucet(address, satoshis))
-    this.faucetQueue = run.catch(() => undefined)
-    return run
+  faucet(address: string, satoshis: number): Promise<FaucetPayment> {
+    return this.faucetPayer.pay(address, satoshis)
   }
 
-  private async payFromFaucet(address: string, satoshis: number): Promise<{ txid: string; vout: number; satoshis: number }> {
-    if (pubKeyHashOfAddress(address) === null) throw new ChainError(`${address} is not a P2PKH address`, 400)
-    if (!Number.isSafeInteger(satoshis) || satoshis < 1 || satoshis > this.faucetCap) {
-      throw new ChainError(`the faucet pays between 1 and ${this.faucetCap} satoshis at a time`, 400)
+  /** Full validation against the UTXO set; outputs already spent come back as conflicts. Throws on a refusal. */
+  private check(tx: Transaction): Extract<Verdict, { ok: true }> {
+    const verdict = checkTransaction(tx, tx.toBinary().length, { lookup: (t, v) => this.lookup(t, v), height: this.tip, feeRate: this.feeRate })
+    if (!verdict.ok) {
+      this.logger?.info({ txid: verdict.txid, code: verdict.code, reason: verdict.reason }, 'devnet rejected tx')
+      throw new ChainError(verdict.reason, verdict.code, verdict.txid)
     }
-    const coin = this.unspent(this.faucetAddress).sort((a, b) => b.satoshis - a.satoshis)[0]
-    if (!coin || coin.satoshis < satoshis + 1000) throw new ChainError('the devnet faucet has run dry', 503)
-    const tx = await buildSignedP2pkhTx({
-      key: this.faucetKey,
-      inputs: [coin],
-      outputs: [{ address, satoshis }],
-      changeAddress: this.faucetAddress,
-      feeRate: this.feeRate,
-    })
-    const { txid } = this.submit(tx.toHex())
-    this.logger?.info({ txid, address, satoshis }, 'devnet faucet paid')
-    return { txid, vout: 0, satoshis }
+    return verdict
+  }
+
+  /** The txs that already spend what the tx spends, and one of them that is mined, if any. */
+  private rivalsIn(verdict: Extract<Verdict, { ok: true }>): { rivals: string[]; mined: string | undefined } {
+    const rivals = [...new Set(verdict.conflicts.map((c) => c.spentBy))]
+    return { rivals, mined: rivals.find((rival) => this.isMined(rival)) }
+  }
+
+  private isMined(txid: string): boolean {
+    return (this.db.prepare('SELECT block_height FROM txs WHERE txid = ?').pluck().get(txid) ?? null) !== null
   }
 
   private lookup(txid: string, vout: number): PrevOut | undefined {
@@ -234,11 +322,11 @@ export class DevnetLedger {
   }
 
   /** Writes a tx, its outputs, and marks what it spends, all or nothing. */
-  private store(tx: Transaction, txid: string, raw: string, fee: number, blockHeight: number | null): void {
+  private store(tx: Transaction, txid: string, fee: number, blockHeight: number | null, blockPos: number | null): void {
     const write = this.db.transaction(() => {
-      const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 FROM txs').pluck().get() as number)
-      this.db.prepare('INSERT INTO txs (txid, raw, fee, block_height, received_at, seq) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(txid, raw, fee, blockHeight, Math.floor(Date.now() / 1000), seq)
+      const seq = this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 FROM txs').pluck().get() as number
+      this.db.prepare('INSERT INTO txs (txid, raw, fee, block_height, block_pos, received_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(txid, tx.toHex(), fee, blockHeight, blockPos, nowSeconds(), seq)
       const spend = this.db.prepare('UPDATE outputs SET spent_by = ? WHERE txid = ? AND vout = ? AND spent_by IS NULL')
       for (const input of tx.inputs) {
         if (input.sourceTXID === '0'.repeat(64)) continue
@@ -255,31 +343,47 @@ export class DevnetLedger {
     write()
   }
 
-  /** First start: a coinbase-shaped tx paying the faucet key, mined as block 0. */
-  private createGenesis(): void {
-    const pkh = pubKeyHashOfAddress(this.faucetKey.toAddress())!
-    const genesis = new Transaction(
-      1,
-      [{
-        sourceTXID: '0'.repeat(64),
-        sourceOutputIndex: 0xffffffff,
-        unlockingScript: new UnlockingScript([{ op: GENESIS_NOTE.length, data: GENESIS_NOTE }]),
-        sequence: 0xffffffff,
-      }],
-      [{ lockingScript: new P2PKH().lock(this.faucetKey.toAddress()), satoshis: GENESIS_SATOSHIS }],
-      0,
-    )
-    const raw = genesis.toHex()
+  /** Puts a coinbase and `txids` (in order) into block `height` and mines its header. Inside the caller's transaction. */
+  private placeBlock(height: number, txids: readonly string[], time: number): BlockInfo {
+    const coinbase = coinbaseTx(height)
+    const coinbaseTxid = coinbase.id('hex')
+    this.store(coinbase, coinbaseTxid, 0, height, 0)
+    const place = this.db.prepare('UPDATE txs SET block_height = ?, block_pos = ? WHERE txid = ?')
+    txids.forEach((txid, i) => place.run(height, i + 1, txid))
+    return this.blocks.append(height, [coinbaseTxid, ...txids], time)
+  }
+
+  /** First start: a coinbase-shaped tx paying the faucet key, alone in block 0. */
+  private createGenesis(faucetKey: PrivateKey): void {
+    const genesis = genesisTx(faucetKey.toAddress())
     const txid = genesis.id('hex')
     const init = this.db.transaction(() => {
-      this.setMeta('faucet_key', this.faucetKey.toHex())
+      this.setMeta('faucet_key', faucetKey.toHex())
       this.setMeta('height', '0')
-      this.store(genesis, txid, raw, 0, 0)
-      this.db.prepare('INSERT INTO blocks (height, hash, time, tx_count) VALUES (0, ?, ?, 1)')
-        .run(createHash('sha256').update(`genesis:${txid}`).digest('hex'), Math.floor(Date.now() / 1000))
+      this.store(genesis, txid, 0, 0, 0)
+      this.blocks.append(0, [txid], nowSeconds())
     })
     init()
-    this.logger?.info({ txid, faucetAddress: this.faucetKey.toAddress(), script: p2pkhScriptHex(pkh) }, 'devnet genesis created')
+    this.logger?.info({ txid, faucetAddress: faucetKey.toAddress() }, 'devnet genesis created')
+  }
+
+  /** A data folder from before real headers: every block after genesis gets its coinbase, then a mined header. */
+  private rebuildOldBlocks(): void {
+    const rebuild = this.db.transaction(() => {
+      const old = this.db.prepare('SELECT height, time FROM blocks WHERE header IS NULL ORDER BY height').all() as Array<{ height: number; time: number }>
+      for (const { height, time } of old) {
+        const txids = this.db.prepare('SELECT txid FROM txs WHERE block_height = ? ORDER BY seq').pluck().all(height) as string[]
+        if (height === 0) {
+          this.db.prepare('UPDATE txs SET block_pos = 0 WHERE block_height = 0').run()
+          this.blocks.append(0, txids, time)
+        } else {
+          this.placeBlock(height, txids, time)
+        }
+      }
+      return old.length
+    })
+    const blocks = rebuild()
+    this.logger?.info({ blocks }, 'devnet blocks given real headers')
   }
 
   private meta(key: string): string | undefined {

@@ -26,6 +26,16 @@ function describeScript(hex: string): string {
 
 const txLink = (txid: string): string => `<a href="./${esc(txid)}"><code>${esc(txid)}</code></a>`
 
+function whereItIs(status: LedgerTxStatus, tipHeight: number): string {
+  if (status.blockHeight !== undefined) {
+    return `mined in block ${status.blockHeight} (${tipHeight - status.blockHeight + 1} confirmations), hash <code>${esc(status.blockHash ?? '')}</code>`
+  }
+  const rivals = (status.competingTxs ?? []).map(txLink).join(', ')
+  if (status.status === 'DOUBLE_SPEND_ATTEMPTED') return `a double spend: competing with ${rivals}; whichever is mined wins`
+  if (status.status === 'REJECTED') return `rejected: ${esc(status.extraInfo ?? '')}${rivals ? `; competing with ${rivals}` : ''}`
+  return 'in the mempool, waiting for the next block'
+}
+
 export function renderTxPage(rawHex: string, status: LedgerTxStatus, outputs: TxViewOutput[], tipHeight: number): string {
   const tx = Transaction.fromHex(rawHex)
   const inputs = tx.inputs
@@ -41,9 +51,7 @@ export function renderTxPage(rawHex: string, status: LedgerTxStatus, outputs: Tx
       return `<tr><td>${o.vout}</td><td>${o.satoshis.toLocaleString('en')}</td><td>${esc(describeScript(o.lockingScriptHex))}</td><td>${spent}</td></tr>`
     })
     .join('\n')
-  const where = status.blockHeight !== undefined
-    ? `mined in block ${status.blockHeight} (${tipHeight - status.blockHeight + 1} confirmations), hash <code>${esc(status.blockHash ?? '')}</code>`
-    : 'in the mempool, waiting for the next block'
+  const where = whereItIs(status, tipHeight)
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>devnet tx ${esc(status.txid.slice(0, 12))}…</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;margin:1rem 0}

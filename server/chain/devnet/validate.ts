@@ -1,7 +1,9 @@
 // The devnet's acceptance rules, as one pure function: a parsed tx plus a way to look up the outputs it spends,
-// in; a verdict out. Codes follow ARC (460 missing parent, 461 script, 462 inputs, 463 malformed, 464 outputs,
-// 465 fee, 466 conflict) so clients handle devnet rejections exactly like real ones.
-import { LockingScript, Script, Spend, Transaction, Utils } from '@bsv/sdk'
+// in; a verdict out. Codes follow ARC's (pkg/api/status.go, doc/errors.md): 460 missing parent, 461 unlocking script,
+// 462 inputs, 463 malformed, 464 outputs, 465 fee, 474 size; so clients handle devnet rejections exactly like real
+// ones. Outputs already spent are no verdict of their own: the tx is checked in full and its conflicts returned, for
+// the ledger to treat as a double spend (ARC checks a double spend like any tx before calling it one).
+import { LockingScript, Script, Spend, type Transaction } from '@bsv/sdk'
 import type { FeeRate } from '../../../protocol/messages.ts'
 import { feeFor } from '../../../protocol/fees.ts'
 import { isDataCarrier } from '../../../protocol/scripts.ts'
@@ -23,38 +25,24 @@ export interface ValidationContext {
   feeRate: FeeRate
 }
 
+/** An input whose outpoint another tx already spends. */
+export interface Conflict {
+  input: number
+  outpoint: string
+  spentBy: string
+}
+
 export type Verdict =
-  | { ok: true; txid: string; fee: number; size: number }
-  | { ok: false; code: number; title: string; reason: string; txid?: string }
+  | { ok: true; txid: string; fee: number; size: number; conflicts: Conflict[] }
+  | { ok: false; code: number; reason: string; txid?: string }
 
 const FINAL_SEQUENCE = 0xffffffff
 /** nLockTime at or above this is a Unix time, not a height (bitcoin-sv LOCKTIME_THRESHOLD). */
 const LOCKTIME_THRESHOLD = 500_000_000
 const MAX_SATOSHIS = 21e14
 const NULL_TXID = '0'.repeat(64)
-
-export type Parsed = { ok: true; tx: Transaction; size: number } | { ok: false; code: 400; title: string; reason: string }
-
-/** Parses raw tx hex strictly: it must re-serialize to exactly the same bytes (no trailing garbage). */
-export function parseRawTx(rawHex: string): Parsed {
-  const hex = rawHex.trim().toLowerCase()
-  if (!/^(?:[0-9a-f]{2})+$/.test(hex)) return { ok: false, code: 400, title: 'Bad request', reason: 'the transaction must be even-length hex' }
-  let tx: Transaction
-  try {
-    tx = Transaction.fromHex(hex)
-  } catch (err) {
-    return { ok: false, code: 400, title: 'Bad request', reason: `not a transaction: ${(err as Error).message}` }
-  }
-  let again: string
-  try {
-    // A fresh copy: the parsed tx caches its input bytes, so only a rebuild shows what the fields really encode.
-    again = Utils.toHex(new Transaction(tx.version, tx.inputs, tx.outputs, tx.lockTime).toBinary())
-  } catch (err) {
-    return { ok: false, code: 400, title: 'Bad request', reason: `not a transaction: ${(err as Error).message}` }
-  }
-  if (again !== hex) return { ok: false, code: 400, title: 'Bad request', reason: 'not a transaction: bytes left over after parsing' }
-  return { ok: true, tx, size: hex.length / 2 }
-}
+/** The policy's maxtxsizepolicy: 1 MB is far above anything a channel needs. */
+export const MAX_TX_BYTES = 1_000_000
 
 /** A tx is final when every input is final or its nLockTime is below the height of the block it would enter. */
 export function isFinalAtHeight(tx: Transaction, height: number): boolean {
@@ -66,24 +54,29 @@ export function isFinalAtHeight(tx: Transaction, height: number): boolean {
 
 export function checkTransaction(tx: Transaction, size: number, ctx: ValidationContext): Verdict {
   const txid = tx.id('hex')
-  const reject = (code: number, title: string, reason: string): Verdict => ({ ok: false, code, title, reason, txid })
+  const reject = (code: number, reason: string): Verdict => ({ ok: false, code, reason, txid })
 
-  if (tx.inputs.length === 0) return reject(462, 'Invalid inputs', 'the transaction has no inputs')
-  if (tx.outputs.length === 0) return reject(464, 'Invalid outputs', 'the transaction has no outputs')
+  if (tx.inputs.length === 0) return reject(462, 'the transaction has no inputs')
+  if (tx.outputs.length === 0) return reject(464, 'the transaction has no outputs')
+  if (size > MAX_TX_BYTES) return reject(474, `the transaction is ${size} bytes; the policy allows ${MAX_TX_BYTES}`)
 
   const seen = new Set<string>()
   const prevOuts: PrevOut[] = []
+  const conflicts: Conflict[] = []
   for (const [i, input] of tx.inputs.entries()) {
     const sourceTxid = input.sourceTXID ?? ''
-    if (sourceTxid === NULL_TXID) return reject(462, 'Invalid inputs', `input ${i} is a coinbase input; only the devnet itself mints coins`)
+    if (sourceTxid === NULL_TXID) return reject(462, `input ${i} is a coinbase input; only the devnet itself mints coins`)
     const key = `${sourceTxid}:${input.sourceOutputIndex}`
-    if (seen.has(key)) return reject(463, 'Malformed transaction', `input ${i} spends ${key} a second time in the same transaction`)
+    if (seen.has(key)) return reject(463, `input ${i} spends ${key} a second time in the same transaction`)
     seen.add(key)
     const prev = ctx.lookup(sourceTxid, input.sourceOutputIndex)
-    if (!prev) return reject(460, 'Missing parent output', `input ${i} spends ${key}, which this ledger does not know (wrong txid or vout, or its parent was never broadcast)`)
-    if (prev.spentBy !== null && prev.spentBy !== txid) {
-      return reject(466, 'Conflicting tx found', `input ${i} spends ${key}, already spent by ${prev.spentBy} (DOUBLE_SPEND_ATTEMPTED)`)
+    if (!prev) return reject(460, `input ${i} spends ${key}, which this ledger does not know (wrong txid or vout, or its parent was never broadcast)`)
+    // Extended Format (and BEEF) carry what each input spends; it must be what the ledger holds.
+    const claimed = input.sourceTransaction?.outputs[input.sourceOutputIndex]
+    if (claimed && (claimed.satoshis !== prev.satoshis || claimed.lockingScript.toHex() !== prev.lockingScriptHex)) {
+      return reject(463, `input ${i}: the transaction says ${key} holds ${claimed.satoshis} sat locked by ${claimed.lockingScript.toHex()}, but it holds ${prev.satoshis} sat locked by ${prev.lockingScriptHex}`)
     }
+    if (prev.spentBy !== null && prev.spentBy !== txid) conflicts.push({ input: i, outpoint: key, spentBy: prev.spentBy })
     prevOuts.push(prev)
   }
 
@@ -91,31 +84,33 @@ export function checkTransaction(tx: Transaction, size: number, ctx: ValidationC
   for (const [i, out] of tx.outputs.entries()) {
     const sats = out.satoshis ?? 0
     const scriptHex = out.lockingScript.toHex()
-    if (!Number.isSafeInteger(sats) || sats < 0 || sats > MAX_SATOSHIS) return reject(464, 'Invalid outputs', `output ${i} has an impossible amount ${sats}`)
-    if (sats < 1 && !isDataCarrier(hexToBytes(scriptHex))) return reject(464, 'Invalid outputs', `output ${i} is dust: a spendable output needs at least 1 satoshi`)
+    if (!Number.isSafeInteger(sats) || sats < 0 || sats > MAX_SATOSHIS) return reject(464, `output ${i} has an impossible amount ${sats}`)
+    if (sats < 1 && !isDataCarrier(hexToBytes(scriptHex))) return reject(464, `output ${i} is dust: a spendable output needs at least 1 satoshi`)
     outTotal += sats
   }
-  if (outTotal > MAX_SATOSHIS) return reject(464, 'Invalid outputs', 'outputs add up to more than 21 million coins')
-
-  const inTotal = prevOuts.reduce((s, p) => s + p.satoshis, 0)
-  if (outTotal > inTotal) return reject(462, 'Invalid inputs', `outputs (${outTotal} sat) exceed inputs (${inTotal} sat)`)
+  if (outTotal > MAX_SATOSHIS) return reject(464, 'outputs add up to more than 21 million coins')
 
   if (!isFinalAtHeight(tx, ctx.height)) {
     const why = tx.lockTime >= LOCKTIME_THRESHOLD
       ? 'time-based nLockTime is not supported on devnet; use a block height'
       : `nLockTime ${tx.lockTime} is not below the next block height ${ctx.height + 1}`
-    return reject(463, 'Non-final transaction', `non-final: ${why}`)
+    return reject(463, `non-final: ${why}`)
   }
 
+  // ARC counts outputs above inputs as a fee of 0, too low (465).
+  const inTotal = prevOuts.reduce((s, p) => s + p.satoshis, 0)
+  if (outTotal > inTotal) return reject(465, `outputs (${outTotal} sat) exceed inputs (${inTotal} sat)`)
   const fee = inTotal - outTotal
   const required = feeFor(size, ctx.feeRate)
   if (fee < required) {
-    return reject(465, 'Fee too low', `fee ${fee} sat is below ${required} sat (${size} bytes at ${ctx.feeRate.satoshis} sat per ${ctx.feeRate.bytes} bytes)`)
+    return reject(465, `fee ${fee} sat is below ${required} sat (${size} bytes at ${ctx.feeRate.satoshis} sat per ${ctx.feeRate.bytes} bytes)`)
   }
 
   for (const [i, input] of tx.inputs.entries()) {
     const prev = prevOuts[i]
-    if (!input.unlockingScript) return reject(461, 'Unlocking script failed', `input ${i} has no unlocking script`)
+    if (!input.unlockingScript) return reject(461, `input ${i} has no unlocking script`)
+    // A node's standardness rule, which ARC checks as malformed (463).
+    if (!input.unlockingScript.isPushOnly()) return reject(463, `input ${i}: an unlocking script may only push data`)
     const spend = new Spend({
       sourceTXID: input.sourceTXID ?? '',
       sourceOutputIndex: input.sourceOutputIndex,
@@ -139,8 +134,8 @@ export function checkTransaction(tx: Transaction, size: number, ctx: ValidationC
       // The SDK appends stack dumps after the first line; the first line says what failed.
       why = String((err as Error).message).split('\n')[0]
     }
-    if (!valid) return reject(461, 'Unlocking script failed', `input ${i}: ${why}`)
+    if (!valid) return reject(461, `input ${i}: ${why}`)
   }
 
-  return { ok: true, txid, fee, size }
+  return { ok: true, txid, fee, size, conflicts }
 }

@@ -1,0 +1,63 @@
+// The devnet ledger as a service of its own (`npm run devnet`): the same /devnet routes the host mounts, on its own
+// port and data folder, so several hosts (started with --devnet-url) can share one chain.
+import express, { type Request, type Response } from 'express'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { DevnetLedger, type LedgerLogger } from './ledger.ts'
+import { startMiner } from './miner.ts'
+import { devnetRouter } from './routes.ts'
+
+export interface DevnetServerOptions {
+  port: number
+  /** Loopback unless told otherwise. */
+  host: string
+  dataDir: string
+  /** Mine a block this often; 0 mines only on POST /devnet/mine. */
+  blockIntervalSeconds: number
+  /** Allows POST /devnet/test/double-spend. */
+  testMode: boolean
+  logger?: LedgerLogger & { error(obj: object, msg?: string): void }
+}
+
+export interface RunningDevnet {
+  /** The base every client is given, e.g. http://127.0.0.1:8090/devnet */
+  url: string
+  ledger: DevnetLedger
+  close(): Promise<void>
+}
+
+export async function startDevnetServer(opts: DevnetServerOptions): Promise<RunningDevnet> {
+  const ledger = DevnetLedger.open({ dataDir: opts.dataDir, logger: opts.logger, testMode: opts.testMode })
+  const app = express()
+  app.disable('x-powered-by')
+  // Hosts proxy their viewers' faucet requests here with X-Forwarded-For: the faucet limits each viewer, not each host.
+  app.set('trust proxy', 'loopback')
+  app.use('/devnet', devnetRouter(ledger))
+  app.get('/', (_req: Request, res: Response) => {
+    res.json({ devnet: '/devnet', arc: '/devnet/arc/v1/health', whatsOnChain: '/devnet/woc/v1/bsv/devnet/chain/info' })
+  })
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: 'not_found', message: `Nothing at ${req.method} ${req.path}: the devnet lives under /devnet.` })
+  })
+  const server = createServer(app)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, opts.host, () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  const host = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/devnet`
+  const stopMiner = opts.blockIntervalSeconds > 0
+    ? startMiner(ledger, { intervalMs: opts.blockIntervalSeconds * 1000, onError: (err) => opts.logger?.error({ err }, 'devnet could not mine') })
+    : () => {}
+  return {
+    url,
+    ledger,
+    async close() {
+      stopMiner()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      ledger.close()
+    },
+  }
+}
