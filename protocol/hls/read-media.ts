@@ -95,6 +95,10 @@ export function readMediaPlaylist(manifest: ParsedManifest, raw: RawLines, path:
   const lowLatency = lowLatencyOf(manifest)
   const partContext = { playlistPath: path, partTarget: lowLatency?.partTarget ?? targetDuration, fileSizes }
   const parsedSegments = manifest.segments ?? []
+  // m3u8-parser only lists segments once it has seen an #EXTINF; without any, every segment is skipped below anyway.
+  if (parsedSegments.length !== raw.segments.length && raw.segments.some((segment) => segment.duration !== 'missing')) {
+    return { ok: false, issues: [playlistIssue('unparseable', `The playlist's ${raw.segments.length} segment lines could not be matched to its tags.`)] }
+  }
   const mediaSequence = manifest.mediaSequence ?? 0
   const firstSequence = mediaSequence + (manifest.skip?.skippedSegments ?? 0)
   const timeline = timelineOf(playback, firstSequence, parsedSegments)
@@ -105,7 +109,7 @@ export function readMediaPlaylist(manifest: ParsedManifest, raw: RawLines, path:
   let clock = 0
 
   raw.segments.forEach((rawSegment, index) => {
-    const parsed = parsedSegments[index]
+    const parsed: ParsedSegment = parsedSegments[index] ?? { uri: '', duration: 0 }
     const sequence = firstSequence + index
     const line = rawSegment.line
     const start = timeline === 'program-date-time' ? (parsed.programDateTime as number) / 1000 : clock
