@@ -29,8 +29,3 @@ export function rangesOverlap(a: ByteRange, b: ByteRange): boolean {
 export function rangeContains(outer: ByteRange, inner: ByteRange): boolean {
   return outer.start <= inner.start && inner.end <= outer.end
 }
-
-/** Every byte of a file of `size` bytes; null for an empty file. */
-export function wholeFile(size: number): ByteRange | null {
-  return size > 0 ? { start: 0, end: size - 1 } : null
-}

@@ -61,7 +61,7 @@ function walk(root: string, realRoot: string): Found {
       if (entry.name.startsWith('.')) continue
       const path = folder === '' ? entry.name : `${folder}/${entry.name}`
       if (++entries > MAX_LIBRARY_ENTRIES) {
-        found.problems.push({ path, message: `More than ${MAX_LIBRARY_ENTRIES} files: the rest of the media folder is not listed.` })
+        if (entries === MAX_LIBRARY_ENTRIES + 1) found.problems.push({ path, message: `More than ${MAX_LIBRARY_ENTRIES} files: the rest of the media folder is not listed.` })
         return
       }
       if (entry.isSymbolicLink()) {
