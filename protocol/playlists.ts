@@ -1,39 +1,33 @@
-// What a playlist says about a stream, read the same way by the paywall (which files are paid segments, and how long
-// each is) and by the viewer fleet (which rendition to play). Pure and isomorphic.
-import { Parser } from 'm3u8-parser'
+// The whole-file view of a playlist that the paywall and the viewer fleet use until they key segments by
+// (path, byte range): a view over the HLS model in protocol/hls/. Pure and isomorphic.
+//
+// It lists only what a path alone can price safely. A segment that is a byte range of a file is left out, and so is an
+// init segment that is a byte range: their file also holds other (paid) bytes, and pricing or freeing it by path would
+// open every range of it for one payment. The paywall then answers "not listed" for such files instead of giving them
+// away. A playlist the model refuses lists nothing.
+import { readHlsPlaylist } from './hls/read-playlist.ts'
 
 export interface PlaylistFacts {
   isMaster: boolean
   /** A master playlist's variant (media playlist) paths, in the order listed. */
   variants: string[]
-  /** Media segments, by their absolute path on this host, with their #EXTINF duration in seconds. */
+  /** Whole-file media segments, by their absolute path on this host, with their #EXTINF duration in seconds. */
   segments: Array<{ path: string; duration: number }>
-  /** EXT-X-MAP init segments: free, like playlists. */
+  /** Whole-file EXT-X-MAP init segments: free, like playlists. */
   initSegments: string[]
 }
 
-/** Resolves a playlist entry against the playlist's own path; entries on other hosts are not ours to gate. */
-function localPath(uri: string, playlistPath: string): string | null {
-  const base = new URL(playlistPath, 'http://host.invalid')
-  const resolved = new URL(uri, base)
-  return resolved.host === base.host ? decodeURIComponent(resolved.pathname) : null
-}
-
 export function readPlaylist(text: string, playlistPath: string): PlaylistFacts {
-  const parser = new Parser()
-  parser.push(text)
-  parser.end()
-  const manifest = parser.manifest
-  const segments: PlaylistFacts['segments'] = []
-  const initSegments = new Set<string>()
-  for (const segment of manifest.segments ?? []) {
-    const path = localPath(segment.uri, playlistPath)
-    if (path && Number.isFinite(segment.duration) && segment.duration > 0) segments.push({ path, duration: segment.duration })
-    const init = segment.map ? localPath(segment.map.uri, playlistPath) : null
-    if (init) initSegments.add(init)
+  const reading = readHlsPlaylist(text, playlistPath)
+  const facts: PlaylistFacts = { isMaster: false, variants: [], segments: [], initSegments: [] }
+  if (!reading.ok) return facts
+  const playlist = reading.playlist
+  if (playlist.kind === 'master') return { ...facts, isMaster: true, variants: playlist.variants.map((variant) => variant.path) }
+  return {
+    ...facts,
+    segments: playlist.segments.filter((segment) => segment.key.range === null).map((segment) => ({ path: segment.key.path, duration: segment.duration })),
+    initSegments: playlist.initSegments.filter((init) => init.range === null).map((init) => init.path),
   }
-  const variants = (manifest.playlists ?? []).flatMap((variant) => localPath(variant.uri, playlistPath) ?? [])
-  return { isMaster: variants.length > 0, variants, segments, initSegments: [...initSegments] }
 }
 
 export function isPlaylistPath(path: string): boolean {

@@ -1,12 +1,11 @@
 // The host's JSON API: a public health check and stream list, and the admin's view of every channel.
 import { Router } from 'express'
-import { readdirSync, existsSync } from 'node:fs'
-import { join } from 'node:path'
 import type { ChannelRow } from '../../protocol/dashboard.ts'
 import type { Network } from '../../protocol/messages.ts'
 import type { ChannelService } from '../channels/channel-service.ts'
 import type { ChainView } from '../channels/chain-view.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
+import { scanLibrary } from '../media/media-library.ts'
 import { requireAdmin } from './require-admin.ts'
 
 export interface ApiContext {
@@ -17,13 +16,12 @@ export interface ApiContext {
   mediaDir: string
 }
 
-/** Streams are the media folders that hold a master playlist; the sample comes first. */
+/**
+ * Every stream of the media library, the sample first. Per-stream prices are not listed until the paywall charges
+ * them (the library knows them: scanLibrary().streams[].pricePerSecond).
+ */
 function listStreams(mediaDir: string): Array<{ name: string; url: string }> {
-  if (!existsSync(mediaDir)) return []
-  return readdirSync(mediaDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && existsSync(join(mediaDir, entry.name, 'master.m3u8')))
-    .map((entry) => ({ name: entry.name, url: `/media/${encodeURIComponent(entry.name)}/master.m3u8` }))
-    .sort((a, b) => (a.name === 'sample' ? -1 : b.name === 'sample' ? 1 : a.name.localeCompare(b.name)))
+  return scanLibrary(mediaDir).streams.map(({ name, url }) => ({ name, url }))
 }
 
 export function channelRow(record: ChannelRecord): ChannelRow {

@@ -3,20 +3,24 @@
 // use -master_pl_name/-var_stream_map, which crash the bundled 2018 ffmpeg when combined with VOD playlists.
 import { join } from 'node:path'
 import { AUDIO_KBPS, LADDER_FPS, type Rung } from './ladder.ts'
+import { DEFAULT_PACKAGING, packagingArgs, packagingFlags, type Packaging } from './packaging.ts'
 
 export const SEGMENT_SECONDS = 2
-export const SEGMENT_FILE_PATTERN = 'seg_%05d.ts'
 export const MEDIA_PLAYLIST_NAME = 'index.m3u8'
 export const MASTER_PLAYLIST_NAME = 'master.m3u8'
 
 export interface HlsMode {
   /** 0 keeps every segment (VOD); a live window keeps the last N. */
   listSize: number
+  /** Deletes segments that left the window and stamps each with EXT-X-PROGRAM-DATE-TIME (renditions align by it). */
   live: boolean
+  /** Encode at real time (-re), as a live source would arrive. */
+  paced: boolean
+  segmentSeconds: number
 }
 
-export const VOD: HlsMode = { listSize: 0, live: false }
-export const LIVE_WINDOW: HlsMode = { listSize: 6, live: true }
+export const VOD: HlsMode = { listSize: 0, live: false, paced: false, segmentSeconds: SEGMENT_SECONDS }
+export const LIVE_WINDOW: HlsMode = { listSize: 6, live: true, paced: true, segmentSeconds: SEGMENT_SECONDS }
 
 /**
  * Quotes a path for a filter option (drawtext=fontfile=...). Quoting is enough for ordinary paths; a path with a
@@ -57,11 +61,12 @@ function rungOutputArgs(options: {
   keyframes: string[]
   outDir: string
   mode: HlsMode
+  packaging: Packaging
   seconds?: number
 }): string[] {
-  const { rung, index, audio, keyframes, outDir, mode } = options
+  const { rung, index, audio, keyframes, outDir, mode, packaging } = options
   const folder = join(outDir, rung.name)
-  const flags = mode.live ? ['-hls_flags', 'delete_segments+temp_file'] : []
+  const flags = [...(mode.live ? ['delete_segments', 'temp_file', 'program_date_time'] : []), ...packagingFlags(packaging)]
   return [
     '-map', `[v${index}]`,
     ...(audio ? ['-map', audio] : []),
@@ -71,44 +76,49 @@ function rungOutputArgs(options: {
     ...(audio ? ['-c:a', 'aac', '-b:a', `${AUDIO_KBPS}k`, '-ac', '2', '-ar', '48000'] : []),
     // -t is an output option and applies to one output only, so every rung carries its own.
     ...(options.seconds !== undefined ? ['-t', String(options.seconds)] : []),
-    '-f', 'hls', '-hls_time', String(SEGMENT_SECONDS), '-hls_list_size', String(mode.listSize), ...flags,
-    '-hls_segment_filename', join(folder, SEGMENT_FILE_PATTERN),
+    '-f', 'hls', '-hls_time', String(mode.segmentSeconds), '-hls_list_size', String(mode.listSize),
+    ...(flags.length > 0 ? ['-hls_flags', flags.join('+')] : []),
+    ...packagingArgs(packaging, folder),
     join(folder, MEDIA_PLAYLIST_NAME),
   ]
 }
 
 const COMMON = ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-progress', 'pipe:1', '-nostats']
-/** The pattern is generated at exactly 30 fps, so a fixed GOP puts a keyframe on every 2 s boundary. */
-const FIXED_GOP = ['-g', String(LADDER_FPS * SEGMENT_SECONDS), '-keyint_min', String(LADDER_FPS * SEGMENT_SECONDS), '-sc_threshold', '0']
+/** The pattern is generated at exactly 30 fps, so a fixed GOP puts a keyframe on every segment boundary. */
+function fixedGop(segmentSeconds: number): string[] {
+  const frames = String(Math.round(LADDER_FPS * segmentSeconds))
+  return ['-g', frames, '-keyint_min', frames, '-sc_threshold', '0']
+}
 /** A source's frame rate is whatever it is, so keyframes are forced by time instead of frame count. */
 const TIMED_KEYFRAMES = ['-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`, '-sc_threshold', '0']
 
 /** The test pattern + tone encoded into every rung. `seconds` omitted means run until stopped (live). */
-export function buildTestPatternArgs(options: { rungs: Rung[]; outDir: string; fontFile: string | null; seconds?: number; mode: HlsMode }): string[] {
+export function buildTestPatternArgs(options: { rungs: Rung[]; outDir: string; fontFile: string | null; seconds?: number; mode: HlsMode; packaging?: Packaging }): string[] {
   const top = options.rungs[options.rungs.length - 1]
   const video = testPatternSource({ width: top.width, height: top.height, seconds: options.seconds, fontFile: options.fontFile, live: options.mode.live })
   // -re paces a live stream at real time; a VOD render goes as fast as the machine allows.
-  const pace = options.mode.live ? ['-re'] : []
+  const pace = options.mode.paced ? ['-re'] : []
+  const packaging = options.packaging ?? DEFAULT_PACKAGING
   return [
     ...COMMON,
     ...pace, '-f', 'lavfi', '-i', video,
     ...pace, '-f', 'lavfi', '-i', toneSource(options.seconds),
     '-filter_complex', ladderFilterGraph('[0:v]', options.rungs),
     ...options.rungs.flatMap((rung, index) =>
-      rungOutputArgs({ rung, index, audio: '1:a', keyframes: FIXED_GOP, outDir: options.outDir, mode: options.mode, seconds: options.seconds }),
+      rungOutputArgs({ rung, index, audio: '1:a', keyframes: fixedGop(options.mode.segmentSeconds), outDir: options.outDir, mode: options.mode, packaging, seconds: options.seconds }),
     ),
   ]
 }
 
 /** A host's own video, re-encoded into every rung (frame rate capped at 30 fps; audio only when the source has it). */
-export function buildPackageArgs(options: { input: string; rungs: Rung[]; outDir: string; hasAudio: boolean; sourceFps: number | null }): string[] {
+export function buildPackageArgs(options: { input: string; rungs: Rung[]; outDir: string; hasAudio: boolean; sourceFps: number | null; packaging?: Packaging }): string[] {
   const pre = [...(options.sourceFps === null || options.sourceFps > LADDER_FPS + 0.5 ? [`fps=${LADDER_FPS}`] : []), 'format=yuv420p']
   return [
     ...COMMON,
     '-i', options.input,
     '-filter_complex', ladderFilterGraph('[0:v:0]', options.rungs, pre),
     ...options.rungs.flatMap((rung, index) =>
-      rungOutputArgs({ rung, index, audio: options.hasAudio ? '0:a:0' : null, keyframes: TIMED_KEYFRAMES, outDir: options.outDir, mode: VOD }),
+      rungOutputArgs({ rung, index, audio: options.hasAudio ? '0:a:0' : null, keyframes: TIMED_KEYFRAMES, outDir: options.outDir, mode: VOD, packaging: options.packaging ?? DEFAULT_PACKAGING }),
     ),
   ]
 }

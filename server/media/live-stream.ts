@@ -7,6 +7,7 @@ import { MediaError } from './errors.ts'
 import { buildTestPatternArgs, LIVE_WINDOW, MASTER_PLAYLIST_NAME, MEDIA_PLAYLIST_NAME } from './ffmpeg-args.ts'
 import { resolveFfmpeg, type FfmpegCandidate } from './ffmpeg-locator.ts'
 import { AUDIO_CODEC, AUDIO_KBPS, LADDER_FPS, SAMPLE_LADDER, type Rung } from './ladder.ts'
+import { DEFAULT_PACKAGING, type Packaging } from './packaging.ts'
 import { buildMasterPlaylist } from './playlist.ts'
 import { runFfmpeg } from './run-ffmpeg.ts'
 import { findTestPatternFont } from './test-pattern-font.ts'
@@ -18,6 +19,8 @@ export interface LiveOptions {
   /** Stop after this much media time; omitted = until the signal fires. */
   seconds?: number
   rungs?: Rung[]
+  /** A live window deletes old segments, so it cannot live in one growing file: byte ranges are refused. */
+  packaging?: Packaging
   log?: (line: string) => void
   signal?: AbortSignal
   ffmpegCandidates?: FfmpegCandidate[]
@@ -40,6 +43,8 @@ export function liveMasterPlaylist(rungs: Rung[]): string {
 export async function runLiveStream(options: LiveOptions): Promise<{ path: string }> {
   const log = options.log ?? (() => {})
   const rungs = options.rungs ?? SAMPLE_LADDER
+  const packaging = options.packaging ?? DEFAULT_PACKAGING
+  if (packaging.byterange) throw new MediaError('A live stream cannot use --byterange: its window drops old segments, which one growing file cannot do.')
   const folder = join(options.outRoot, LIVE_NAME)
   const ffmpeg = await resolveFfmpeg({ candidates: options.ffmpegCandidates, log })
   try {
@@ -51,7 +56,7 @@ export async function runLiveStream(options: LiveOptions): Promise<{ path: strin
     throw new MediaError(`Cannot write to the output folder ${options.outRoot} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Choose another one with --out DIR.`)
   }
   log(`Live stream running (${rungs.map((rung) => rung.name).join(' + ')}): ${join(folder, MASTER_PLAYLIST_NAME)}. Stop with Ctrl-C.`)
-  await runFfmpeg(ffmpeg.path, buildTestPatternArgs({ rungs, outDir: folder, fontFile: findTestPatternFont(), seconds: options.seconds, mode: LIVE_WINDOW }), {
+  await runFfmpeg(ffmpeg.path, buildTestPatternArgs({ rungs, outDir: folder, fontFile: findTestPatternFont(), seconds: options.seconds, mode: LIVE_WINDOW, packaging }), {
     what: 'the live stream',
     signal: options.signal,
   })

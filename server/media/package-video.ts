@@ -7,6 +7,7 @@ import { buildPackageArgs, MASTER_PLAYLIST_NAME } from './ffmpeg-args.ts'
 import { resolveFfmpeg, resolveFfprobe, type FfmpegCandidate } from './ffmpeg-locator.ts'
 import { LADDER_FPS, planLadder, type Rung } from './ladder.ts'
 import { probeMedia } from './media-probe.ts'
+import { DEFAULT_PACKAGING, describePackaging, type Packaging } from './packaging.ts'
 import type { ProgressTarget } from './progress-reporter.ts'
 import { sanitizeStreamName, streamNameFromFile } from './stream-name.ts'
 import { buildVodStream } from './vod-build.ts'
@@ -17,6 +18,7 @@ export interface PackageOptions {
   /** Defaults to the input's file name, sanitized. */
   name?: string
   force?: boolean
+  packaging?: Packaging
   log?: (line: string) => void
   progress?: ProgressTarget
   signal?: AbortSignal
@@ -36,10 +38,12 @@ export async function packageVideo(options: PackageOptions): Promise<{ path: str
   const ffmpeg = await resolveFfmpeg({ candidates: options.ffmpegCandidates, log })
   const info = await probeMedia(input, ffmpeg.path, resolveFfprobe(ffmpeg.path))
   const rungs = planLadder(info.video)
+  const packaging = options.packaging ?? DEFAULT_PACKAGING
   const frameRate = Math.min(info.video.fps ?? LADDER_FPS, LADDER_FPS)
   log(
     `Packaging ${options.input} (${info.video.width}x${info.video.height}${info.hasAudio ? '' : ', no audio'}) as "${name}": ` +
-      rungs.map((rung) => `${rung.name} ${rung.width}x${rung.height}`).join(', '),
+      rungs.map((rung) => `${rung.name} ${rung.width}x${rung.height}`).join(', ') +
+      `, ${describePackaging(packaging)}`,
   )
   await buildVodStream({
     ffmpegPath: ffmpeg.path,
@@ -49,7 +53,7 @@ export async function packageVideo(options: PackageOptions): Promise<{ path: str
     frameRate,
     // Without a known duration the bar cannot show a percentage; it then stays at 0% until done.
     totalSeconds: info.durationSeconds ?? 0,
-    args: (outDir) => buildPackageArgs({ input, rungs, outDir, hasAudio: info.hasAudio, sourceFps: info.video.fps }),
+    args: (outDir) => buildPackageArgs({ input, rungs, outDir, hasAudio: info.hasAudio, sourceFps: info.video.fps, packaging }),
     what: `"${name}"`,
     force: options.force === true,
     progress: options.progress ?? { log },

@@ -1,6 +1,5 @@
 // Playlist text in and out. ffmpeg writes the media playlists; these functions finish them as VOD playlists and
 // build the master playlist from what was actually produced (measured bitrates, real sizes).
-import { Parser } from 'm3u8-parser'
 
 /**
  * Makes a finished media playlist an explicit VOD playlist: adds #EXT-X-PLAYLIST-TYPE:VOD (ffmpeg 4.1 cannot add it
@@ -15,31 +14,6 @@ export function finalizeVodPlaylist(text: string): string {
   withoutType.splice(anchor >= 0 ? anchor + 1 : 1, 0, '#EXT-X-PLAYLIST-TYPE:VOD')
   if (!withoutType.some((line) => line.trim() === '#EXT-X-ENDLIST')) withoutType.push('#EXT-X-ENDLIST')
   return `${withoutType.join('\n')}\n`
-}
-
-export interface PlaylistSegment {
-  uri: string
-  duration: number
-}
-
-export interface MediaPlaylistSummary {
-  segments: PlaylistSegment[]
-  endList: boolean
-  playlistType: string | null
-  targetDuration: number | null
-}
-
-export function parseMediaPlaylist(text: string): MediaPlaylistSummary {
-  const parser = new Parser()
-  parser.push(text)
-  parser.end()
-  const manifest = parser.manifest
-  return {
-    segments: (manifest.segments ?? []).map((segment) => ({ uri: segment.uri, duration: segment.duration })),
-    endList: manifest.endList === true,
-    playlistType: typeof manifest.playlistType === 'string' ? manifest.playlistType : null,
-    targetDuration: typeof manifest.targetDuration === 'number' ? manifest.targetDuration : null,
-  }
 }
 
 /**
@@ -60,23 +34,42 @@ export interface MasterVariant {
   uri: string
   bandwidth: number
   averageBandwidth?: number
-  width: number
-  height: number
+  /** Absent for audio-only variants. */
+  width?: number
+  height?: number
+  /** Every codec the variant plays, its audio rendition's included (RFC 8216 §4.3.4.2). */
   codecs: string
   frameRate?: number
+  /** GROUP-ID of the EXT-X-MEDIA audio it plays with. */
+  audioGroup?: string
 }
 
-/** Master playlist listing the variants from lowest to highest bandwidth. */
-export function buildMasterPlaylist(variants: MasterVariant[]): string {
+/** An alternate audio rendition (EXT-X-MEDIA:TYPE=AUDIO). */
+export interface MasterAudio {
+  uri: string
+  groupId: string
+  name: string
+  language?: string
+  isDefault: boolean
+}
+
+/** Master playlist listing the audio renditions, then the variants from lowest to highest bandwidth. */
+export function buildMasterPlaylist(variants: MasterVariant[], audio: MasterAudio[] = []): string {
   if (variants.length === 0) throw new Error('A master playlist needs at least one variant')
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS']
+  for (const rendition of audio) {
+    const language = rendition.language ? `,LANGUAGE="${rendition.language}"` : ''
+    const choice = rendition.isDefault ? 'DEFAULT=YES,AUTOSELECT=YES' : 'DEFAULT=NO,AUTOSELECT=YES'
+    lines.push(`#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${rendition.groupId}",NAME="${rendition.name}"${language},${choice},URI="${rendition.uri}"`)
+  }
   for (const variant of [...variants].sort((a, b) => a.bandwidth - b.bandwidth)) {
     const attributes = [
       `BANDWIDTH=${Math.ceil(variant.bandwidth)}`,
       ...(variant.averageBandwidth ? [`AVERAGE-BANDWIDTH=${Math.ceil(variant.averageBandwidth)}`] : []),
-      `RESOLUTION=${variant.width}x${variant.height}`,
+      ...(variant.width && variant.height ? [`RESOLUTION=${variant.width}x${variant.height}`] : []),
       `CODECS="${variant.codecs}"`,
       ...(variant.frameRate ? [`FRAME-RATE=${variant.frameRate.toFixed(3)}`] : []),
+      ...(variant.audioGroup ? [`AUDIO="${variant.audioGroup}"`] : []),
     ]
     lines.push(`#EXT-X-STREAM-INF:${attributes.join(',')}`, variant.uri)
   }

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { buildTestPatternArgs, MASTER_PLAYLIST_NAME, VOD } from './ffmpeg-args.ts'
 import { resolveFfmpeg, type FfmpegCandidate } from './ffmpeg-locator.ts'
 import { withInterruptSignal } from './interrupts.ts'
-import { LADDER_FPS, SAMPLE_LADDER } from './ladder.ts'
+import { LADDER_FPS, SAMPLE_LADDER, type Rung } from './ladder.ts'
+import { DEFAULT_PACKAGING, describePackaging, type Packaging } from './packaging.ts'
 import type { ProgressTarget } from './progress-reporter.ts'
 import { findTestPatternFont } from './test-pattern-font.ts'
 import { buildVodStream } from './vod-build.ts'
@@ -18,6 +19,9 @@ export interface SampleOptions {
   outRoot: string
   name?: string
   seconds?: number
+  /** The renditions to encode; the 360p + 720p sample ladder by default. */
+  rungs?: Rung[]
+  packaging?: Packaging
   /** Regenerate even when the stream exists. */
   force?: boolean
   log?: (line: string) => void
@@ -36,18 +40,20 @@ export async function generateSampleStream(options: SampleOptions): Promise<{ ge
   if (!(seconds > 0)) throw new RangeError(`seconds must be positive, got ${seconds}`)
   if (!options.force && isStreamComplete(finalDir)) return { generated: false, path: finalDir }
   const log = options.log ?? (() => {})
+  const rungs = options.rungs ?? SAMPLE_LADDER
+  const packaging = options.packaging ?? DEFAULT_PACKAGING
   const ffmpeg = await resolveFfmpeg({ candidates: options.ffmpegCandidates, log })
   const fontFile = findTestPatternFont()
   if (!fontFile) log('No DejaVu font found (apt-get install fonts-dejavu-core); the test pattern will have no burnt-in timestamp.')
-  log(`Generating ${seconds} s sample stream (${SAMPLE_LADDER.map((rung) => rung.name).join(' + ')}) into ${finalDir}`)
+  log(`Generating ${seconds} s sample stream (${rungs.map((rung) => rung.name).join(' + ')}, ${describePackaging(packaging)}) into ${finalDir}`)
   await buildVodStream({
     ffmpegPath: ffmpeg.path,
     finalDir,
-    rungs: SAMPLE_LADDER,
+    rungs,
     hasAudio: true,
     frameRate: LADDER_FPS,
     totalSeconds: seconds,
-    args: (outDir) => buildTestPatternArgs({ rungs: SAMPLE_LADDER, outDir, fontFile, seconds, mode: VOD }),
+    args: (outDir) => buildTestPatternArgs({ rungs, outDir, fontFile, seconds, mode: VOD, packaging }),
     what: 'the sample stream',
     // A stream folder without a master playlist is not ours to keep (we only ever publish complete ones).
     force: options.force === true || existsSync(finalDir),

@@ -1,12 +1,13 @@
 // The shared shell of every VOD build (the sample and a host's own video): encode into a temp folder, finish the
 // media playlists as VOD, measure each rendition and write the master playlist, then move the folder into place.
 // On any failure or interruption the temp folder is removed, so a half-made stream never looks complete.
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { MediaError, MediaInterruptedError } from './errors.ts'
 import { MASTER_PLAYLIST_NAME, MEDIA_PLAYLIST_NAME } from './ffmpeg-args.ts'
 import { AUDIO_CODEC, type Rung } from './ladder.ts'
-import { buildMasterPlaylist, finalizeVodPlaylist, measureBandwidth, parseMediaPlaylist, type MasterVariant } from './playlist.ts'
+import { measureRendition } from './measure-rendition.ts'
+import { buildMasterPlaylist, finalizeVodPlaylist, measureBandwidth, type MasterVariant } from './playlist.ts'
 import { createProgressReporter, type ProgressTarget } from './progress-reporter.ts'
 import { runFfmpeg } from './run-ffmpeg.ts'
 import { createTempFolder, publishFolder, removeFolder, removeStaleTempFolders } from './stream-folder.ts'
@@ -40,10 +41,7 @@ function finishRendition(folder: string, rung: Rung, build: VodBuild): MasterVar
   }
   const finished = finalizeVodPlaylist(text)
   writeFileSync(playlistPath, finished)
-  const { segments } = parseMediaPlaylist(finished)
-  if (segments.length === 0) throw new MediaError(`ffmpeg wrote no segments for the ${rung.name} rendition of ${build.what}.`)
-  const sized = segments.map((segment) => ({ duration: segment.duration, bytes: statSync(join(folder, rung.name, segment.uri)).size }))
-  const { peak, average } = measureBandwidth(sized)
+  const { peak, average } = measureBandwidth(measureRendition(join(folder, rung.name), finished, `the ${rung.name} rendition of ${build.what}`))
   return {
     uri: `${rung.name}/${MEDIA_PLAYLIST_NAME}`,
     bandwidth: peak,

@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildPackageArgs, buildTestPatternArgs, LIVE_WINDOW, testPatternSource, VOD } from '../../server/media/ffmpeg-args.ts'
 import { planLadder, SAMPLE_LADDER } from '../../server/media/ladder.ts'
+import type { Packaging } from '../../server/media/packaging.ts'
 
 function valuesOf(args: string[], option: string): string[] {
   return args.flatMap((arg, index) => (arg === option ? [args[index + 1]] : []))
@@ -30,11 +31,11 @@ test('the test pattern burns in time and frame number only when a font is availa
   assert.match(withText, /^testsrc2=size=1280x720:rate=30:duration=8,drawtext=fontfile='\/fonts\/Mono.ttf':text='%\{pts\\:hms\}  frame %\{n\}'/)
 })
 
-test('the live stream is paced in real time, keeps a 6-segment window and deletes old segments', () => {
+test('the live stream is paced in real time, keeps a 6-segment window, deletes old segments and stamps the clock', () => {
   const args = buildTestPatternArgs({ rungs: SAMPLE_LADDER, outDir: '/out/live', fontFile: null, mode: LIVE_WINDOW })
   assert.equal(args.filter((arg) => arg === '-re').length, 2)
   assert.deepEqual(valuesOf(args, '-hls_list_size'), ['6', '6'])
-  assert.deepEqual(valuesOf(args, '-hls_flags'), ['delete_segments+temp_file', 'delete_segments+temp_file'])
+  assert.deepEqual(valuesOf(args, '-hls_flags'), ['delete_segments+temp_file+program_date_time', 'delete_segments+temp_file+program_date_time'])
   assert.deepEqual(valuesOf(args, '-t'), [], 'runs until stopped')
   assert.ok(valuesOf(args, '-i').every((source) => !source.includes('duration=')))
 })
@@ -55,4 +56,27 @@ test('packaging a 25 fps source with audio keeps its frame rate and carries the 
   assert.deepEqual(valuesOf(args, '-filter_complex'), ['[0:v:0]format=yuv420p,split=1[s0];[s0]scale=320:240,setsar=1[v0]'])
   assert.deepEqual(valuesOf(args, '-map'), ['[v0]', '0:a:0'])
   assert.deepEqual(valuesOf(args, '-c:a'), ['aac'])
+})
+
+test('--format and --byterange: segment type, file names and single_file per rendition', () => {
+  const forms: Array<[Packaging, string[], string[], string[]]> = [
+    [{ format: 'ts', byterange: false }, [], [], ['/out/360p/seg_%05d.ts']],
+    [{ format: 'ts', byterange: true }, [], ['single_file'], ['/out/360p/index.ts']],
+    [{ format: 'fmp4', byterange: false }, ['fmp4'], [], ['/out/360p/seg_%05d.m4s']],
+    [{ format: 'fmp4', byterange: true }, ['fmp4'], ['single_file'], ['/out/360p/index.mp4']],
+  ]
+  for (const [packaging, type, flags, files] of forms) {
+    const args = buildTestPatternArgs({ rungs: SAMPLE_LADDER.slice(0, 1), outDir: '/out', fontFile: null, seconds: 4, mode: VOD, packaging })
+    assert.deepEqual(valuesOf(args, '-hls_segment_type'), type, JSON.stringify(packaging))
+    assert.deepEqual(valuesOf(args, '-hls_flags'), flags, JSON.stringify(packaging))
+    assert.deepEqual(valuesOf(args, '-hls_segment_filename'), files, JSON.stringify(packaging))
+    assert.deepEqual(valuesOf(args, '-hls_fmp4_init_filename'), packaging.format === 'fmp4' && !packaging.byterange ? ['init.mp4'] : [])
+  }
+  const packaged = buildPackageArgs({ input: 'a.mp4', rungs: planLadder({ width: 320, height: 240 }), outDir: '/out', hasAudio: true, sourceFps: 25, packaging: { format: 'fmp4', byterange: true } })
+  assert.deepEqual(valuesOf(packaged, '-hls_flags'), ['single_file'])
+})
+
+test('a mode with shorter segments keeps a keyframe on every boundary', () => {
+  const args = buildTestPatternArgs({ rungs: SAMPLE_LADDER.slice(0, 1), outDir: '/out', fontFile: null, seconds: 4, mode: { ...VOD, segmentSeconds: 0.5 } })
+  assert.deepEqual([valuesOf(args, '-g'), valuesOf(args, '-hls_time')], [['15'], ['0.5']])
 })

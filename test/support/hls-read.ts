@@ -1,0 +1,37 @@
+// Reading hand-written playlists in tests: the playlist when the model accepts it, the issues when it refuses it.
+import assert from 'node:assert/strict'
+import type { FileSizes } from '../../protocol/hls/entry-key.ts'
+import type { MasterPlaylist, MediaPlaylist } from '../../protocol/hls/playlist-model.ts'
+import type { PlaylistIssue } from '../../protocol/hls/playlist-issues.ts'
+import { readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
+
+/** Lines joined the way packagers write them (\n, trailing newline). */
+export function m3u8(...lines: string[]): string {
+  return lines.join('\n') + '\n'
+}
+
+export function readMedia(text: string, path = '/media/show/index.m3u8', fileSizes?: FileSizes): { playlist: MediaPlaylist; issues: PlaylistIssue[] } {
+  const reading = readHlsPlaylist(text, path, { fileSizes })
+  assert.ok(reading.ok, `refused: ${JSON.stringify(reading.issues)}`)
+  assert.equal(reading.playlist.kind, 'media')
+  return { playlist: reading.playlist as MediaPlaylist, issues: reading.issues }
+}
+
+export function readMaster(text: string, path = '/media/show/master.m3u8'): { playlist: MasterPlaylist; issues: PlaylistIssue[] } {
+  const reading = readHlsPlaylist(text, path)
+  assert.ok(reading.ok, `refused: ${JSON.stringify(reading.issues)}`)
+  assert.equal(reading.playlist.kind, 'master')
+  return { playlist: reading.playlist as MasterPlaylist, issues: reading.issues }
+}
+
+/** The issue codes of a refused playlist. */
+export function refusal(text: string, path = '/media/show/index.m3u8', fileSizes?: FileSizes): string[] {
+  const reading = readHlsPlaylist(text, path, { fileSizes })
+  assert.equal(reading.ok, false, 'expected the playlist to be refused')
+  return reading.issues.filter((issue) => issue.severity === 'refused').map((issue) => issue.code)
+}
+
+/** The codes of the entries a playlist skips. */
+export function skipped(issues: PlaylistIssue[]): string[] {
+  return issues.filter((issue) => issue.severity === 'skipped').map((issue) => issue.code)
+}

@@ -1,0 +1,60 @@
+// The segment key's wire form: round trips, and refuses everything formatSegmentKey would not write.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import { formatSegmentKey, parseSegmentKey, type SegmentKey } from '../../protocol/hls/segment-key.ts'
+
+const pathPart = fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom(...'abcXYZ019_-. ~%é名'.split('')) }).filter((part) => !part.startsWith('.'))
+const keyPath = fc.array(pathPart, { minLength: 1, maxLength: 5 }).map((parts) => '/' + parts.join('/'))
+const range = fc.tuple(fc.nat({ max: Number.MAX_SAFE_INTEGER }), fc.nat({ max: Number.MAX_SAFE_INTEGER })).map(([a, b]) => ({ start: Math.min(a, b), end: Math.max(a, b) }))
+const key: fc.Arbitrary<SegmentKey> = fc.tuple(keyPath, fc.option(range, { nil: null })).map(([path, bytes]) => ({ path, range: bytes }))
+
+test('whole files are their path; ranges add #bytes=START-END, both inclusive', () => {
+  assert.equal(formatSegmentKey({ path: '/media/sample/360p/seg_00003.ts', range: null }), '/media/sample/360p/seg_00003.ts')
+  assert.equal(formatSegmentKey({ path: '/media/s/index.mp4', range: { start: 1325, end: 77809 } }), '/media/s/index.mp4#bytes=1325-77809')
+  assert.deepEqual(parseSegmentKey('/media/s/index.mp4#bytes=0-0'), { path: '/media/s/index.mp4', range: { start: 0, end: 0 } })
+})
+
+test('every key round-trips through its string form', () => {
+  fc.assert(fc.property(key, (value) => assert.deepEqual(parseSegmentKey(formatSegmentKey(value)), value)))
+})
+
+test('garbage is refused, never thrown on', () => {
+  const refused = [
+    '',
+    'media/s/a.ts',
+    '/media//a.ts',
+    '/media/../a.ts',
+    '/media/./a.ts',
+    '/media/.hidden/a.ts',
+    '/media/a.ts/',
+    '/media/a.ts?x=1',
+    '/media/a\\b.ts',
+    '/media/a\u0000.ts',
+    '/media/a.ts#',
+    '/media/a.ts#bytes=',
+    '/media/a.ts#bytes=5',
+    '/media/a.ts#bytes=9-5',
+    '/media/a.ts#bytes=01-5',
+    '/media/a.ts#bytes=-5',
+    '/media/a.ts#bytes=1-2-3',
+    '/media/a.ts#bytes=1-2#bytes=3-4',
+    '/media/a.ts#bytes=1-99999999999999999',
+    '/media/a.ts#bytes=1.5-2',
+    '/media/a.ts#range=1-2',
+    '/media/a.ts#BYTES=1-2',
+    '/media/a.ts#bytes= 1-2',
+    '/' + 'a'.repeat(3000),
+  ]
+  for (const text of refused) assert.equal(parseSegmentKey(text), null, JSON.stringify(text))
+  fc.assert(fc.property(fc.string({ maxLength: 60 }), (text) => {
+    const parsed = parseSegmentKey(text)
+    if (parsed) assert.equal(formatSegmentKey(parsed), text)
+  }))
+})
+
+test('formatting a key that has no canonical form throws', () => {
+  assert.throws(() => formatSegmentKey({ path: 'relative.ts', range: null }), /Not a segment path/)
+  assert.throws(() => formatSegmentKey({ path: '/media/a.ts', range: { start: 5, end: 4 } }), /Not a byte range/)
+  assert.throws(() => formatSegmentKey({ path: '/media/a#b.ts', range: null }), /Not a segment path/)
+})
