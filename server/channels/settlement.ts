@@ -97,7 +97,8 @@ export class Settlement {
     if (close) {
       // A stored close may have reached the ledger before the crash or failure that brought us here: ask first.
       const known = plan.kind === 'rebroadcast' ? await deps.chain.txStatus(close.txid).catch(() => null) : null
-      if (!known || !isAccepted(known.status)) await deps.chain.broadcast(close.hex)
+      // Extended Format when the funding is at hand: the ledger then needs no lookup of what the close spends.
+      if (!known || !isAccepted(known.status)) await deps.chain.broadcast(close.hex, { parents: record.fundingTx ? [record.fundingTx] : [] })
     }
     await deps.store.markClosed(id, close?.txid ?? null, reason, deps.clock().now)
     const closed = (await deps.store.channel(id))!
