@@ -14,7 +14,7 @@ import { startMiner } from './chain/devnet/miner.ts'
 import { connectRemoteDevnet } from './chain/devnet/remote.ts'
 import { devnetRouter } from './chain/devnet/routes.ts'
 import type { HostConfig } from './config.ts'
-import { loadIdentity } from './identity.ts'
+import { loadIdentity, type Payout } from './identity.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { paywall, type PaywallObserver } from './paywall/gate.ts'
 import { proxyOrigin, staticOrigin } from './paywall/origin.ts'
@@ -28,6 +28,7 @@ export interface RunningHost {
   url: string
   port: number
   adminToken: string
+  payout: Payout
   service: ChannelService
   ledger: DevnetLedger | null
   chainView: ChainView
@@ -62,7 +63,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   // On devnet: a ledger of its own, or the shared one at --devnet-url.
   const remoteDevnet = config.network === 'devnet' && config.devnetUrl ? await connectRemoteDevnet(config.devnetUrl) : null
   const store = SqliteChannelStore.open(config.dataDir, { durability: config.durability })
-  const identity = await loadIdentity(store, config.adminToken)
+  const identity = await loadIdentity(store, { dataDir: config.dataDir, network: config.network, adminToken: config.adminToken, payoutAddress: config.payoutAddress, log: logger })
   const ledger = config.network === 'devnet' && !remoteDevnet
     ? DevnetLedger.open({ dataDir: config.dataDir, logger, testMode: config.devnetTestMode })
     : null
@@ -107,7 +108,8 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       minCapacity: config.minCapacity,
       maxCapacity: config.maxCapacity,
     },
-    payeeKey: identity.payeeKey,
+    payeeKey: identity.channelKey,
+    payoutScript: identity.payout.script,
     store,
     chain,
     view: chainView,
@@ -152,6 +154,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     url,
     port,
     adminToken: identity.adminToken,
+    payout: identity.payout,
     service,
     ledger,
     chainView,

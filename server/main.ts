@@ -22,6 +22,7 @@ const program = new Command()
   .addOption(new Option('--block-interval <seconds>', 'devnet: mine a block this often (0: on demand only)').env('P2P_BLOCK_INTERVAL').default('30'))
   .addOption(new Option('--devnet-url <url>', 'devnet: use the ledger `npm run devnet` serves, e.g. http://127.0.0.1:8090/devnet').env('P2P_DEVNET_URL'))
   .addOption(new Option('--devnet-test-mode', 'own devnet: allow POST /devnet/test/double-spend, which lets a conflicting tx win (tests only)').env('P2P_DEVNET_TEST_MODE'))
+  .addOption(new Option('--payout-address <addr>', 'where earnings are paid (required on testnet/mainnet; devnet makes one)').env('P2P_PAYOUT_ADDRESS'))
   .addOption(new Option('--arc-url <url>', 'ARC endpoint for testnet/mainnet').env('P2P_ARC_URL'))
   .addOption(new Option('--arc-api-key <key>', 'ARC API key').env('P2P_ARC_API_KEY'))
   .addOption(new Option('--woc-url <url>', 'WhatsOnChain base URL, e.g. https://api.whatsonchain.com/v1/bsv/test').env('P2P_WOC_URL'))
@@ -47,6 +48,7 @@ async function main() {
     blockIntervalSeconds: options.blockInterval,
     devnetUrl: options.devnetUrl,
     devnetTestMode: options.devnetTestMode === true,
+    payoutAddress: options.payoutAddress,
     arcUrl: options.arcUrl,
     arcApiKey: options.arcApiKey,
     wocUrl: options.wocUrl,
@@ -65,6 +67,7 @@ async function main() {
       `  P2P Channels is running on ${config.network}.`,
       `  Player:     ${host.url}/`,
       `  Dashboard:  ${host.url}/host   admin token: ${adminHint}`,
+      `  Payout:     ${host.payout.address}${host.payout.generated ? ' (a devnet key the host made: data/payout.key)' : ''}`,
       ...(host.ledger ? [`  Devnet API: ${host.url}/devnet/arc/v1/policy  and  ${host.url}/devnet/woc/v1/bsv/devnet/chain/info`] : []),
       ...(config.devnetUrl ? [`  Devnet:     ${config.devnetUrl} (shared; the player reaches it at ${host.url}/devnet)`] : []),
       '  Press Ctrl-C to stop.',

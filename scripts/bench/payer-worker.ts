@@ -21,13 +21,7 @@ function run(job: PayerJob): PayerAnswer {
     const { channel } = opened
     return {
       kind: 'open',
-      request: {
-        payerPublicKey: channel.payerPublicKey,
-        fundingTxid: channel.funding.txid,
-        fundingVout: channel.funding.vout,
-        capacity: channel.funding.satoshis,
-        refundTx: opened.refund.toHex(),
-      },
+      request: opened.request,
       fundingHex: opened.fundingHex,
       channel,
     }

@@ -49,6 +49,8 @@ const ACCEPTING_SETTING = 'accepting'
 export interface ChannelServiceDeps {
   policy: ChannelPolicy
   payeeKey: PrivateKey
+  /** Where new channels pay the host (P2PKH hex); each channel keeps the one it opened with. */
+  payoutScript: string
   store: ChannelStore
   chain: Chain
   view: ChainView
@@ -70,6 +72,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
 
   private readonly policy: ChannelPolicy
   private readonly payeeKey: PrivateKey
+  readonly payoutScript: string
   private readonly store: ChannelStore
   private readonly chain: Chain
   private readonly view: ChainView
@@ -89,6 +92,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     const now = deps.now ?? Date.now
     this.policy = policy
     this.payeeKey = payeeKey
+    this.payoutScript = deps.payoutScript
     this.store = store
     this.chain = chain
     this.view = view
@@ -128,6 +132,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return {
       network: this.policy.network,
       payeePublicKey: this.payeePublicKey,
+      payoutScript: this.payoutScript,
       pricePerSecond: this.policy.pricePerSecond,
       renditionMultipliers: this.policy.renditionMultipliers,
       lifetimeBlocks: this.policy.lifetimeBlocks,
@@ -158,6 +163,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       lifetimeBlocks: this.policy.lifetimeBlocks,
       payeeKey: this.payeeKey,
       payeePublicKey: this.payeePublicKey,
+      payoutScript: this.payoutScript,
     })
     if (!verdict.ok) return this.refuse(null, verdict.code, verdict.message)
     const id = randomBytes(12).toString('hex')
@@ -171,6 +177,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       fee: verdict.fee,
       lockTime: verdict.lockTime,
       refundTx: request.refundTx,
+      payoutScript: request.payoutScript,
       createdAt: this.now(),
     })
     return { ok: true, channelId: id, refundPayeeSignature: verdict.payeeSignature }

@@ -15,6 +15,8 @@ export interface OpenContext {
   lifetimeBlocks: number
   payeeKey: PrivateKey
   payeePublicKey: string
+  /** The host's payout script now: a new channel's updates pay it for the channel's life. */
+  payoutScript: string
 }
 
 /** How far the refund's nLockTime may be from the host's own height + lifetime: the two may see different tips. */
@@ -22,7 +24,7 @@ export const LOCK_TIME_TOLERANCE_BLOCKS = 3
 
 /**
  * 1. The host accepts channels. 2. The capacity is in the host's range and covers the close fee. 3. The payer key is
- * not the host's. 4. The refund is the agreed shape and the payer's signature holds: then the host co-signs it.
+ * not the host's. 4. The payer will pay the host's current payout script. 5. The refund is the agreed shape and the payer's signature holds: then the host co-signs it.
  */
 export function checkOpen(request: OpenRequest, ctx: OpenContext): Verdict<{ payeeSignature: string; lockTime: number; fee: number }> {
   if (!ctx.accepting) return { ok: false, code: 'host_stopped', message: 'The host is not accepting new channels right now.' }
@@ -33,6 +35,9 @@ export function checkOpen(request: OpenRequest, ctx: OpenContext): Verdict<{ pay
   const fee = closeFee(ctx.feeRate)
   if (capacity <= fee + 1) return { ok: false, code: 'capacity_out_of_range', message: 'Capacity does not even cover the closing fee.' }
   if (request.payerPublicKey === ctx.payeePublicKey) return { ok: false, code: 'bad_refund', message: 'The payer key must differ from the host key.' }
+  if (request.payoutScript !== ctx.payoutScript) {
+    return { ok: false, code: 'wrong_payee_script', message: "That is not this host's payout script: its terms changed. Reconnect for the current terms." }
+  }
   const cosigned = checkRefundAndCosign({
     payerPublicKey: request.payerPublicKey,
     payeeKey: ctx.payeeKey,

@@ -4,7 +4,7 @@
 import { Hash, PrivateKey, Transaction } from '@bsv/sdk'
 import type { FeeRate, RejectCode } from '../../protocol/messages.ts'
 import { closeFee, feeFor, MAX_CHECKSIG_BYTES } from '../../protocol/fees.ts'
-import { ChannelMultisig, channelScriptBytes, isDataCarrier, p2pkhScriptBytes } from '../../protocol/scripts.ts'
+import { ChannelMultisig, channelScriptBytes, isDataCarrier, p2pkhScriptBytes, scriptBytesOfHex } from '../../protocol/scripts.ts'
 import { checkPayerSignature, sdkVerifier, type SignatureVerifier } from '../../protocol/signature.ts'
 import {
   bytesEqual,
@@ -30,7 +30,10 @@ import {
 export interface PayeeChannel {
   id: string
   payerPublicKey: string
+  /** The channel key: co-signs the 2-of-2. */
   payeePublicKey: string
+  /** What output 0 must pay, byte for byte: the payout script agreed at opening (P2PKH hex). */
+  payoutScript: string
   fundingTxid: string
   fundingVout: number
   capacity: number
@@ -134,8 +137,8 @@ export function inspectUpdate(ch: PayeeChannel, txHex: string, minimumIncrement:
   if (raw.lockTime !== 0) return reject('wrong_locktime', `nLockTime must be 0, got ${raw.lockTime}`)
 
   // 3. Outputs, byte for byte against the agreed scripts.
-  if (!bytesEqual(raw.outputs[0].script, p2pkhScriptBytes(ch.payeePublicKey))) {
-    return reject('wrong_payee_script', "output 0 must pay the host's agreed P2PKH script")
+  if (!bytesEqual(raw.outputs[0].script, scriptBytesOfHex(ch.payoutScript))) {
+    return reject('wrong_payee_script', "output 0 must pay the host's payout script agreed when the channel opened")
   }
   const payerScript = p2pkhScriptBytes(ch.payerPublicKey)
   let payerOutput: number | null = null

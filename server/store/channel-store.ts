@@ -14,6 +14,8 @@ export interface ChannelRecord {
   fee: number
   lockTime: number
   refundTx: string
+  /** The payout script (P2PKH hex) every update pays, fixed at opening; null for channels from before payout addresses. */
+  payoutScript: string | null
   state: ChannelState
   sequence: number
   paid: number
@@ -47,7 +49,7 @@ export interface PaymentRecord {
   at: number
 }
 
-export type NewChannel = Pick<ChannelRecord, 'id' | 'token' | 'payerPublicKey' | 'fundingTxid' | 'fundingVout' | 'capacity' | 'fee' | 'lockTime' | 'refundTx' | 'createdAt'>
+export type NewChannel = Pick<ChannelRecord, 'id' | 'token' | 'payerPublicKey' | 'fundingTxid' | 'fundingVout' | 'capacity' | 'fee' | 'lockTime' | 'refundTx' | 'createdAt'> & { payoutScript: string }
 
 export interface ChannelStore {
   insertChannel(record: NewChannel): Promise<void>
@@ -71,5 +73,6 @@ export interface ChannelStore {
   durations(): Promise<Array<{ path: string; duration: number }>>
   setting(key: string): Promise<string | null>
   putSetting(key: string, value: string): Promise<void>
+  deleteSetting(key: string): Promise<void>
   close(): Promise<void>
 }

@@ -43,13 +43,7 @@ export async function openRawViewer(url: string, cap: number, key = PrivateKey.f
   const { socket, terms } = await connect(url)
   const funds = await requestFaucet(`${url}/devnet`, key.toAddress(), cap * 2 + 10_000)
   const opened = openPayerChannel({ payerKey: key, terms, cap, utxos: [funds] })
-  const open = await send(socket, 'open', {
-    payerPublicKey: key.toPublicKey().toString(),
-    fundingTxid: opened.channel.funding.txid,
-    fundingVout: opened.channel.funding.vout,
-    capacity: opened.channel.funding.satoshis,
-    refundTx: opened.refund.toHex(),
-  })
+  const open = await send(socket, 'open', opened.request)
   if (!open.ok) throw new Error(`open refused: ${open.code} ${open.message}`)
   const refund = acceptRefund(opened.channel, opened.refund, opened.refundPayerSignature, open.refundPayeeSignature)
   if (!refund.ok) throw new Error(refund.message)

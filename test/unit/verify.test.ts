@@ -5,17 +5,19 @@ import assert from 'node:assert/strict'
 import { Curve, PrivateKey, Signature, Utils } from '@bsv/sdk'
 import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import { buildUpdate, channelSighashPreimage, signChannelInput, type FundingOutpoint } from '../../protocol/transactions.ts'
+import { p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { sdkVerifier } from '../../protocol/signature.ts'
 import { libsecp256k1Verifier, nativeVerifier, opensslVerifier, payeeVerifier } from '../../server/channels/verify.ts'
 
 const payerKey = PrivateKey.fromRandom()
 const parties = { payerPublicKey: payerKey.toPublicKey().toString(), payeePublicKey: PrivateKey.fromRandom().toPublicKey().toString() }
+const payoutScript = p2pkhScriptHex(PrivateKey.fromRandom().toPublicKey().toString())
 const funding: FundingOutpoint = { txid: '7c'.repeat(32), vout: 0, satoshis: 50_000 }
 const strangerKey = PrivateKey.fromRandom().toPublicKey().toString()
 
 /** The payer's signature (DER, sighash byte dropped) on an update paying `paid`, and the preimage it signs. */
 function signedUpdate(paid: number): { preimage: Uint8Array; der: Uint8Array } {
-  const unsigned = buildUpdate({ ...parties, funding, paid, feeRate: DEFAULT_FEE_RATE })
+  const unsigned = buildUpdate({ ...parties, payoutScript, funding, paid, feeRate: DEFAULT_FEE_RATE })
   const signature = Utils.toArray(signChannelInput(unsigned, funding, parties, payerKey), 'hex')
   return { preimage: channelSighashPreimage(unsigned, funding, parties), der: Uint8Array.from(signature.slice(0, -1)) }
 }
