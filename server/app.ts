@@ -115,6 +115,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     view: chainView,
     segments,
     verifySignature: verifier.verify,
+    warn: (details, message) => logger.warn(details, message),
   })
   const origin = config.origin ? proxyOrigin(config.origin, config.originTimeoutMs) : staticOrigin(config.mediaDir)
   const paywallObservers: PaywallObserver[] = []
@@ -144,8 +145,12 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
 
   const stopMiner = ledger && config.blockIntervalSeconds > 0 ? startMiner(ledger, { intervalMs: config.blockIntervalSeconds * 1000 }) : () => {}
   await chainView.refresh()
-  chainView.start(config.network === 'devnet' ? 1_000 : 30_000)
+  // The devnet answers at once and mines often; real networks are asked every half minute.
+  const refreshMs = config.network === 'devnet' ? 1_000 : 30_000
+  chainView.start(refreshMs)
   await service.recover()
+  // Fundings are watched as often as the chain view refreshes, and only until they are mined.
+  const stopFundingWatch = service.fundings.start(refreshMs)
   const stopScheduler = startSettlementScheduler(service, 1_000, (error, channelId) =>
     logger.warn({ err: error, channelId }, 'settlement failed; will retry'),
   )
@@ -161,6 +166,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     logger,
     async close() {
       stopScheduler()
+      stopFundingWatch()
       stopMiner()
       chainView.stop()
       io.disconnectSockets(true)

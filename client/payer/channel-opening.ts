@@ -3,6 +3,7 @@
 import type { ClientEvent, ReplyOf, RequestOf, Terms } from '../../protocol/messages.ts'
 import { InsufficientFundsError } from '../../protocol/transactions.ts'
 import { rearm, type AlertThreshold } from './cap-alerts.ts'
+import { fundingParents } from './funding-parents.ts'
 import { acceptRefund, openPayerChannel } from './payer.ts'
 import type { CarriedTotals, PersistedSession } from './persisted-session.ts'
 import type { ChannelWallet } from './session-types.ts'
@@ -56,7 +57,8 @@ export async function openWithHost(
     firedAlerts: rearm(p.thresholds, p.carried.spentBefore, p.carried.spentBefore + channel.cap),
   }
   steps.remember(opening)
-  const funded = await steps.ask('fund', { channelId: offer.channelId, fundingTx: fundingHex })
+  const parents = p.wallet.rawTx ? await fundingParents(fundingHex, (txid) => p.wallet.rawTx!(txid)) : []
+  const funded = await steps.ask('fund', { channelId: offer.channelId, fundingTx: fundingHex, ...(parents.length > 0 ? { fundingParents: parents } : {}) })
   if (!funded.ok) {
     steps.forget()
     steps.fail(explainRejection(funded.code, funded.message, 'fund'))

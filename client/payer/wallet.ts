@@ -13,6 +13,8 @@ export const DEFAULT_WALLET_KEY = 'p2p.wallet.key'
 /** The read side of a ledger the wallet needs: WhatsOnChainClient satisfies it. */
 export interface WalletLedger {
   unspent(address: string): Promise<Utxo[]>
+  rawTx(txid: string): Promise<string | null>
+  broadcast(rawHex: string): Promise<string>
 }
 
 export interface ViewerWalletOptions {
@@ -71,6 +73,11 @@ export class ViewerWallet {
   async utxos(): Promise<SpendableUtxo[]> {
     const unspent = await this.ledger.unspent(this.address)
     return unspent.map(({ txid, vout, satoshis }) => ({ txid, vout, satoshis }))
+  }
+
+  /** A transaction the wallet's coins came from: the funding's parents travel with it in Extended Format. */
+  rawTx(txid: string): Promise<string | null> {
+    return this.ledger.rawTx(txid)
   }
 
   async balance(): Promise<number> {

@@ -20,19 +20,21 @@ import type {
   UpdateAccepted,
   UpdateRequest,
 } from '../../protocol/messages.ts'
-import { ChainError, isAccepted, type Chain } from '../../protocol/chain/chain.ts'
+import { ChainError, isAccepted, isSeen, type Chain, type TxInfo } from '../../protocol/chain/chain.ts'
 import { priceOfSegment, type PriceList } from '../../protocol/pricing.ts'
 import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { SegmentBook } from '../paywall/segment-book.ts'
 import type { ChainView } from './chain-view.ts'
 import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
 import { ChannelQueues } from './channel-queues.ts'
+import { FundingWatch, untilSeen } from './funding-watch.ts'
 import { LiveChannels, type LiveChannel } from './live-channels.ts'
-import { checkFundable, checkOpen } from './open-checks.ts'
+import { checkFundable, checkFundingParents, checkOpen } from './open-checks.ts'
 import { checkFunding } from './payee.ts'
 import { PaymentPath } from './payments.ts'
 import { snapshotOf } from './record-views.ts'
 import { Settlement } from './settlement.ts'
+import { FUNDING_LOST } from './settlement-rules.ts'
 import type { PayeeVerifier } from './verify.ts'
 
 export interface ChannelPolicy extends PriceList {
@@ -57,6 +59,8 @@ export interface ChannelServiceDeps {
   segments: SegmentBook
   verifySignature: PayeeVerifier['verify']
   now?: () => number
+  /** Where a failed check of a funding's status is reported (it is tried again on the next round). */
+  warn?: (details: object, message: string) => void
 }
 
 export class ChannelService extends EventEmitter<ChannelEvents> {
@@ -66,6 +70,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly refuse: Refuse = refuser(this)
   private readonly payments: PaymentPath
   private readonly settlement: Settlement
+  /** Open channels' fundings, until mined: ChannelService.fundingLost hears of a double spend. */
+  readonly fundings: FundingWatch
   private accepting: boolean
   /** Derived once: deriving a public key is an elliptic-curve multiplication, far too slow for every payment. */
   readonly payeePublicKey: string
@@ -78,6 +84,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly view: ChainView
   private readonly segments: SegmentBook
   private readonly now: () => number
+  private readonly warn: ChannelServiceDeps['warn']
 
   /** The service with the open channels and the Start/Stop setting the store remembers. */
   static async start(deps: ChannelServiceDeps): Promise<ChannelService> {
@@ -98,6 +105,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     this.view = view
     this.segments = deps.segments
     this.now = now
+    this.warn = deps.warn
     this.accepting = accepting
     this.payeePublicKey = payeeKey.toPublicKey().toString()
     const { live, queues, refuse } = this
@@ -112,6 +120,12 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       refuse,
       clock: () => ({ now: now(), height: view.height, idleTimeoutSeconds: policy.idleTimeoutSeconds, deadlineMarginBlocks: policy.deadlineMarginBlocks }),
     })
+    this.fundings = new FundingWatch({
+      chain,
+      lost: (id, info) => this.fundingLost(id, info),
+      onError: (error, channelId) => deps.warn?.({ err: error, channelId }, "could not read a channel funding's status; will retry"),
+    })
+    this.on('settled', (summary) => this.fundings.remove(summary.channelId))
     this.payments = new PaymentPath({
       store,
       view,
@@ -198,14 +212,22 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       payeePublicKey: this.payeePublicKey,
     })
     if (!funding.ok) return this.refuse(record.id, funding.code, funding.message)
+    const parents = request.fundingParents ?? []
+    const complete = checkFundingParents(request.fundingTx, parents)
+    if (!complete.ok) return this.refuse(record.id, complete.code, complete.message)
     this.fundingInFlight.add(record.id)
     try {
       await this.store.setFundingTx(record.id, request.fundingTx)
-      const result = await this.chain.broadcast(request.fundingTx)
+      const result = await this.chain.broadcast(request.fundingTx, { parents })
       if (!isAccepted(result.status)) {
         return this.refuse(record.id, 'ledger_rejected', `The ledger did not accept the funding transaction (${result.status}).`)
       }
-      return this.activate(record.id, result.status)
+      // Served only once the network has it: a funding merely stored could still be dropped.
+      const status = await untilSeen(this.chain, record.fundingTxid, result.status)
+      if (!isSeen(status)) {
+        return this.refuse(record.id, 'ledger_rejected', `The ledger holds the funding (${status}) but has not seen it on the network yet; send "fund" again in a moment.`)
+      }
+      return this.activate(record.id, status)
     } catch (error) {
       const message = error instanceof ChainError ? error.message : String(error)
       return this.refuse(record.id, 'ledger_rejected', `The ledger refused the funding transaction: ${message}`)
@@ -288,7 +310,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     for (const record of await this.store.channelsIn(['opening'])) {
       if (!record.fundingTx) continue
       const status = await this.chain.txStatus(record.fundingTxid).catch(() => null)
-      if (status && isAccepted(status.status)) await this.activate(record.id, status.status)
+      if (status && isSeen(status.status)) await this.activate(record.id, status.status)
     }
     await this.settlement.recover()
   }
@@ -311,5 +333,19 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
 
   private async load(record: ChannelRecord): Promise<void> {
     this.live.add(record, await this.store.segmentPayments(record.id))
+    this.fundings.add(record.id, record.fundingTxid)
+  }
+
+  /**
+   * The funding lost to a conflicting tx: from this moment no segment is served and no payment accepted on the channel
+   * (the registry no longer has it), and it settles with whatever close can still reach the ledger.
+   */
+  private fundingLost(id: string, info: TxInfo): void {
+    const live = this.live.byChannelId(id)
+    if (!live) return
+    this.live.remove(id)
+    this.emit('fundingLost', live.record, info)
+    // A settlement that fails here stays "closing" in the store; the scheduler tries it again.
+    this.settle(id, FUNDING_LOST).catch((error: unknown) => this.warn?.({ err: error, channelId: id }, 'could not settle a channel whose funding was double-spent'))
   }
 }

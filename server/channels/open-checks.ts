@@ -2,6 +2,7 @@
 // the host's situation in, a verdict out. The refund is co-signed only when every earlier check passed.
 import type { PrivateKey } from '@bsv/sdk'
 import type { FeeRate, OpenRequest } from '../../protocol/messages.ts'
+import { toExtendedFormat } from '../../protocol/chain/tx-formats.ts'
 import { closeFee } from '../../protocol/fees.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 import { checkRefundAndCosign, type Verdict } from './payee.ts'
@@ -58,4 +59,19 @@ export function checkFundable(record: ChannelRecord, ctx: { accepting: boolean; 
   if (!ctx.accepting) return { ok: false, code: 'host_stopped', message: 'The host stopped accepting channels before this one was funded.' }
   if (ctx.fundingInFlight) return { ok: false, code: 'rate_limited', message: 'This channel is already being funded.' }
   return { ok: true }
+}
+
+/**
+ * The parents a viewer sent with its funding must complete every input (Extended Format): a set that misses one, or
+ * lacks the output an input spends, is refused before anything is broadcast. No parents at all is fine: the funding
+ * then goes to the ledger raw.
+ */
+export function checkFundingParents(fundingTx: string, parents: readonly string[]): Verdict<{}> {
+  if (parents.length === 0) return { ok: true }
+  try {
+    toExtendedFormat(fundingTx, parents)
+    return { ok: true }
+  } catch (error) {
+    return { ok: false, code: 'bad_funding', message: `The funding's parent transactions do not fit it: ${error instanceof Error ? error.message : String(error)}` }
+  }
 }
