@@ -42,7 +42,7 @@ export function checkAddress(text: string, network: Network): AddressCheck {
     return {
       ok: false,
       problem: 'wrong_network',
-      message: `That is a ${its} address, but this wallet is on ${network}${network === 'devnet' ? ' (which uses mainnet-style addresses)' : ''}: coins sent there would not arrive.`,
+      message: `That is a ${its} address, but the coins here are on ${network}${network === 'devnet' ? ' (which uses mainnet-style addresses)' : ''}: sent there, they would not arrive.`,
     }
   }
   return { ok: true, address, script: `76a914${decoded.data}88ac` }

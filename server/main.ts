@@ -48,7 +48,8 @@ async function main() {
     blockIntervalSeconds: options.blockInterval,
     devnetUrl: options.devnetUrl,
     devnetTestMode: options.devnetTestMode === true,
-    payoutAddress: options.payoutAddress,
+    // An empty P2P_PAYOUT_ADDRESS is no address.
+    payoutAddress: options.payoutAddress || undefined,
     arcUrl: options.arcUrl,
     arcApiKey: options.arcApiKey,
     wocUrl: options.wocUrl,
