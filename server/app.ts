@@ -10,6 +10,7 @@ import { ChainView } from './channels/chain-view.ts'
 import { startSettlementScheduler } from './channels/settlement-scheduler.ts'
 import { payeeVerifier } from './channels/verify.ts'
 import { DevnetLedger } from './chain/devnet/ledger.ts'
+import { preflight, type PreflightFindings } from './chain/preflight.ts'
 import { startMiner } from './chain/devnet/miner.ts'
 import { connectRemoteDevnet } from './chain/devnet/remote.ts'
 import { devnetRouter } from './chain/devnet/routes.ts'
@@ -29,6 +30,8 @@ export interface RunningHost {
   port: number
   adminToken: string
   payout: Payout
+  /** What the start-up checks of a real network found (null on devnet). */
+  preflight: PreflightFindings | null
   service: ChannelService
   ledger: DevnetLedger | null
   chainView: ChainView
@@ -60,6 +63,11 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     const { ensureSampleStream } = await import('./media/sample.ts')
     await ensureSampleStream(config.mediaDir, { log: (line: string) => logger.info(line) })
   }
+  const chainOptions = (devnetBaseUrl?: string) =>
+    HttpChain.optionsFor(config.network, { devnetBaseUrl, arcUrl: config.arcUrl, arcApiKey: config.arcApiKey, wocUrl: config.wocUrl, wocApiKey: config.wocApiKey })
+  // A real network is checked before anything starts: a host that cannot reach its ledger must not take viewers.
+  const preflightFindings = config.network === 'devnet' ? null : await preflight(chainOptions())
+  if (preflightFindings) logger.info(preflightFindings, 'preflight passed')
   // On devnet: a ledger of its own, or the shared one at --devnet-url.
   const remoteDevnet = config.network === 'devnet' && config.devnetUrl ? await connectRemoteDevnet(config.devnetUrl) : null
   const store = SqliteChannelStore.open(config.dataDir, { durability: config.durability })
@@ -84,13 +92,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   const url = `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`
 
-  const chain = HttpChain.forNetwork(config.network, {
-    devnetBaseUrl: remoteDevnet?.url ?? `${url}/devnet`,
-    arcUrl: config.arcUrl,
-    arcApiKey: config.arcApiKey,
-    wocUrl: config.wocUrl,
-    wocApiKey: config.wocApiKey,
-  })
+  const chain = new HttpChain(chainOptions(remoteDevnet?.url ?? `${url}/devnet`))
   const chainView = new ChainView(chain, (error) => logger.warn({ err: error }, 'could not refresh chain height and fee rate'))
   const verifier = payeeVerifier()
   if (verifier.engine === 'openssl') logger.warn('libsecp256k1 has no binary for this platform: payments are verified with OpenSSL, about 5x slower')
@@ -126,6 +128,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
 
   const io: ChannelServer = new SocketServer(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false })
   attachChannelSockets(io, service, { messagesPerSecond: config.messagesPerSecond }, logger)
+  chainView.onFeeRateChange(() => io.emit('terms', service.terms()))
 
   if (ledger) app.use('/devnet', devnetRouter(ledger))
   if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)
@@ -160,6 +163,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     port,
     adminToken: identity.adminToken,
     payout: identity.payout,
+    preflight: preflightFindings,
     service,
     ledger,
     chainView,

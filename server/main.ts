@@ -3,6 +3,7 @@ import { Command, Option } from 'commander'
 import { ConfigError, parseConfig, parseMultipliers, type HostConfigInput } from './config.ts'
 import { startHost } from './app.ts'
 import { attachDashboard } from './dashboard/attach.ts'
+import { describePreflight, PreflightError } from './chain/preflight.ts'
 import { createLogger } from './logger.ts'
 
 const program = new Command()
@@ -69,6 +70,7 @@ async function main() {
       `  Player:     ${host.url}/`,
       `  Dashboard:  ${host.url}/host   admin token: ${adminHint}`,
       `  Payout:     ${host.payout.address}${host.payout.generated ? ' (a devnet key the host made: data/payout.key)' : ''}`,
+      ...(host.preflight ? describePreflight(host.preflight) : []),
       ...(host.ledger ? [`  Devnet API: ${host.url}/devnet/arc/v1/policy  and  ${host.url}/devnet/woc/v1/bsv/devnet/chain/info`] : []),
       ...(config.devnetUrl ? [`  Devnet:     ${config.devnetUrl} (shared; the player reaches it at ${host.url}/devnet)`] : []),
       '  Press Ctrl-C to stop.',
@@ -87,7 +89,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError) console.error(error.message)
+  if (error instanceof ConfigError || error instanceof PreflightError) console.error(error.message)
   else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Port already in use: ${(error as Error).message}. Pick another with --port.`)
   else console.error(error)
   process.exit(1)
