@@ -48,6 +48,7 @@ export interface HostParts {
   logger: Logger
   /** Observers added here hear of every segment served and every 402. */
   paywallObservers: PaywallObserver[]
+  payout: Payout
 }
 
 export interface HostHooks {
@@ -134,7 +135,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)
   app.use('/media', paywall(service, segments, origin, observer))
   app.use(apiRouter({ service, chainView, adminToken: identity.adminToken, network: config.network, mediaDir: config.mediaDir }))
-  await hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, paywallObservers })
+  await hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, paywallObservers, payout: identity.payout })
   app.use(playerRouter())
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: `Nothing at ${req.method} ${req.path}.` })

@@ -11,3 +11,15 @@ export function explorerTxUrl(network: Network, txid: string): string {
       return `/devnet/tx/${txid}`
   }
 }
+
+/** An address's page: WhatsOnChain on the real networks; on devnet, the ledger's own list of its unspent outputs. */
+export function explorerAddressUrl(network: Network, address: string): string {
+  switch (network) {
+    case 'mainnet':
+      return `https://whatsonchain.com/address/${address}`
+    case 'testnet':
+      return `https://test.whatsonchain.com/address/${address}`
+    case 'devnet':
+      return `/devnet/woc/v1/bsv/devnet/address/${address}/unspent/all`
+  }
+}
