@@ -1,36 +1,18 @@
 // The viewer can always get their coins out, in a real Chromium against a real host: Withdraw empties the device
 // wallet to a typed address (checked on the devnet ledger), a bad or wrong-network address moves nothing, and the
 // backup phrase restores the same address, balance and waiting refunds in another browser profile.
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { fileURLToPath } from 'node:url'
 import { PrivateKey } from '@bsv/sdk'
-import type { Browser, Page } from 'playwright-core'
-import { buildClient } from '../../scripts/build-client.ts'
-import { ensureSampleStream } from '../../server/media/sample.ts'
+import type { Page } from 'playwright-core'
 import { keyFromPhrase } from '../../client/payer/wallet-phrase.ts'
-import { launchBrowser } from '../support/browser.ts'
-import { startTestHost, type TestHost } from '../support/host.ts'
+import { usePlayerHost } from '../support/player-host.ts'
 import { openRawViewer } from '../support/raw-viewer.ts'
 
-const MEDIA_DIR = fileURLToPath(new URL('../../media/', import.meta.url))
 /** Short-lived channels, so a refund unlocks after a few mined blocks. */
 const LIFETIME = 8
 
-let host: TestHost
-let browser: Browser
-
-before(async () => {
-  await ensureSampleStream(MEDIA_DIR)
-  await buildClient()
-  host = await startTestHost({ mediaDir: MEDIA_DIR, lifetimeBlocks: LIFETIME })
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await host?.dispose()
-})
+const env = usePlayerHost({ lifetimeBlocks: LIFETIME })
 
 interface WalletState {
   walletAddress: string
@@ -38,18 +20,18 @@ interface WalletState {
 }
 
 const state = async (page: Page) => (await page.evaluate(() => window.p2p!.state())) as unknown as WalletState
-const ledgerBalance = (address: string) => host.ledger!.unspent(address).reduce((sum, u) => sum + u.satoshis, 0)
+const ledgerBalance = (address: string) => env.host.ledger!.unspent(address).reduce((sum, u) => sum + u.satoshis, 0)
 
 /**
  * A fresh browser profile on the player, its media held back so it opens no channel: only the device wallet, funded
  * from the devnet faucet on this first visit.
  */
 async function openWallet(): Promise<Page> {
-  const context = await browser.newContext()
+  const context = await env.browser.newContext()
   await context.route(/\/media\//, (route) => route.abort())
   const page = await context.newPage()
   page.on('pageerror', (error) => console.error('page error:', error.message))
-  await page.goto(`${host.url}/`)
+  await page.goto(`${env.host.url}/`)
   await page.waitForFunction(() => ((window.p2p?.state().walletBalance as number | null | undefined) ?? 0) > 0, undefined, { timeout: 30_000 })
   return page
 }
@@ -91,8 +73,8 @@ describe('the device wallet', { timeout: 180_000 }, () => {
     await page.locator('[data-testid="withdraw-result"][data-txid]').waitFor({ timeout: 30_000 })
     const txid = await page.getByTestId('withdraw-result').getAttribute('data-txid')
 
-    assert.deepEqual(host.ledger!.unspent(walletAddress), [], 'the device wallet is empty on the ledger')
-    assert.deepEqual(host.ledger!.unspent(to).map((u) => [u.txid, u.satoshis]), [[txid, amount]])
+    assert.deepEqual(env.host.ledger!.unspent(walletAddress), [], 'the device wallet is empty on the ledger')
+    assert.deepEqual(env.host.ledger!.unspent(to).map((u) => [u.txid, u.satoshis]), [[txid, amount]])
     await balanceShown(page, 0)
     await page.context().close()
   })
@@ -109,7 +91,7 @@ describe('the device wallet', { timeout: 180_000 }, () => {
 
     // A channel of this wallet settled with nothing paid: its co-signed refund waits in the history for its block.
     const key = keyFromPhrase(phrase)
-    const viewer = await openRawViewer(host.url, 2_000, key)
+    const viewer = await openRawViewer(env.host.url, 2_000, key)
     const summary = await viewer.send('close', { channelId: viewer.channelId })
     assert.ok(summary.ok && summary.refundAfterHeight)
     viewer.disconnect()
@@ -148,7 +130,7 @@ describe('the device wallet', { timeout: 180_000 }, () => {
     assert.deepEqual(history.map((entry) => [entry.summary.channelId, entry.refundHex]), [[viewer.channelId, viewer.refundHex]])
 
     // The refund needs no host: once its block comes, the restored profile sends it and the coins are back.
-    for (let i = 0; i < LIFETIME; i++) host.ledger!.mine()
+    for (let i = 0; i < LIFETIME; i++) env.host.ledger!.mine()
     await second.reload()
     await second.waitForFunction(() => (window.p2p?.history() as Array<{ refund?: { status: string } }> | undefined)?.[0]?.refund?.status === 'reclaimed', undefined, { timeout: 30_000 })
     assert.ok(ledgerBalance(original.walletAddress) > balance, 'the refund paid the restored wallet')
