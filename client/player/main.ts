@@ -149,7 +149,8 @@ async function main(): Promise<void> {
     if (final) player.showSummary(summary)
     void player.reclaimMaturedRefunds()
   })
-  session.on('error', (error) => (error.kind === 'host_stopped' ? player.hostStopped(error) : showError(error)))
+  // A channel the host ended under the viewer (stopped, or its funding lost) pauses playback until the viewer plays again.
+  session.on('error', (error) => (error.kind === 'host_stopped' || error.kind === 'funding_double_spent' ? player.hostStopped(error) : showError(error)))
   session.on('hostStatus', (status) => {
     if (!status.accepting) player.hostStopped({ kind: 'host_stopped', message: status.reason ?? 'The host stopped the stream.', nextStep: 'Your channel is settled by the host; come back later.' })
   })

@@ -1,18 +1,20 @@
 // The viewer can always get their coins out, in a real Chromium against a real host: Withdraw empties the device
 // wallet to a typed address (checked on the devnet ledger), a bad or wrong-network address moves nothing, and the
-// backup phrase restores the same address, balance and waiting refunds in another browser profile.
+// backup phrase restores the same address, balance and waiting refunds in another browser profile; a funding
+// double-spent while the player pays stops the channel, and the page says why.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { PrivateKey } from '@bsv/sdk'
+import { PrivateKey, Transaction } from '@bsv/sdk'
 import type { Page } from 'playwright-core'
 import { keyFromPhrase } from '../../client/payer/wallet-phrase.ts'
+import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
 import { usePlayerHost } from '../support/player-host.ts'
 import { openRawViewer } from '../support/raw-viewer.ts'
 
 /** Short-lived channels, so a refund unlocks after a few mined blocks. */
 const LIFETIME = 8
 
-const env = usePlayerHost({ lifetimeBlocks: LIFETIME })
+const env = usePlayerHost({ lifetimeBlocks: LIFETIME, devnetTestMode: true })
 
 interface WalletState {
   walletAddress: string
@@ -136,5 +138,31 @@ describe('the device wallet', { timeout: 180_000 }, () => {
     assert.ok(ledgerBalance(original.walletAddress) > balance, 'the refund paid the restored wallet')
     await first.context().close()
     await second.context().close()
+  })
+
+  test('a funding double-spent while the player pays stops the channel, and the player says why', async () => {
+    const context = await env.browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${env.host.url}/?stream=${encodeURIComponent('/media/sample/360p/index.m3u8')}`)
+    await page.waitForFunction(() => ((window.p2p?.state().segments as number | undefined) ?? 0) > 0, undefined, { timeout: 60_000 })
+    const { channelId } = (await page.evaluate(() => window.p2p!.state())) as { channelId: string }
+    const wif = await page.evaluate(() => localStorage.getItem('p2p.wallet.key'))
+    const key = PrivateKey.fromWif(wif!)
+
+    // The same wallet, elsewhere, spends the coin the funding spent; a miner takes that one.
+    const fundingTxid = ((await (await fetch(`${env.host.url}/api/channels`, { headers: { Authorization: `Bearer ${env.host.adminToken}` } })).json()) as { channels: Array<{ id: string; fundingTxid: string }> }).channels.find((c) => c.id === channelId)!.fundingTxid
+    const funding = Transaction.fromHex(env.host.ledger!.rawTx(fundingTxid)!)
+    const spent = funding.inputs[0]
+    const parent = Transaction.fromHex(env.host.ledger!.rawTx(spent.sourceTXID!)!)
+    const coin = { txid: spent.sourceTXID!, vout: spent.sourceOutputIndex, satoshis: parent.outputs[spent.sourceOutputIndex].satoshis! }
+    const rival = await buildSignedP2pkhTx({ key, inputs: [coin], outputs: [{ address: key.toAddress(), satoshis: coin.satoshis - 500 }] })
+    assert.equal(env.host.ledger!.forceConflict(rival.toHex()).status, 'DOUBLE_SPEND_ATTEMPTED')
+
+    await page.locator('[data-testid="error-banner"][data-kind="funding_double_spent"]').waitFor({ timeout: 30_000 })
+    assert.match((await page.getByTestId('error-message').textContent()) ?? '', /funding was double-spent/)
+    await page.waitForFunction(() => document.querySelector('video')!.paused && window.p2p!.state().stopped === true)
+    const row = (await (await fetch(`${env.host.url}/api/channels`, { headers: { Authorization: `Bearer ${env.host.adminToken}` } })).json()) as { channels: Array<{ id: string; state: string; closeReason: string }> }
+    assert.deepEqual(row.channels.filter((c) => c.id === channelId).map((c) => [c.state, c.closeReason]), [['closed', 'funding_double_spent']])
+    await context.close()
   })
 })

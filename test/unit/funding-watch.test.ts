@@ -5,6 +5,8 @@ import { test } from 'node:test'
 import type { TxInfo, TxStatus } from '../../protocol/chain/chain.ts'
 import { isLost, isSeen } from '../../protocol/chain/chain.ts'
 import { FundingWatch, fundingVerdict, untilSeen } from '../../server/channels/funding-watch.ts'
+import { endedBy } from '../../client/payer/payer.ts'
+import { explainRejection } from '../../client/payer/viewer-errors.ts'
 
 const info = (status: TxStatus): TxInfo => ({ txid: 'ab'.repeat(32), status })
 
@@ -56,4 +58,12 @@ test('the watch reports a lost funding once, stops watching mined ones, and retr
   await watch.check()
   assert.equal(lost.length, 2, 'reported once')
   assert.equal(watch.size, 0)
+})
+
+test('the viewer reads funding_double_spent as the end of its channel, with a message that says what happened', () => {
+  assert.equal(endedBy('funding_double_spent'), 'funding_double_spent')
+  const error = explainRejection('funding_double_spent', 'whatever the host said', 'update')
+  assert.equal(error.kind, 'funding_double_spent')
+  assert.match(error.message, /funding was double-spent/)
+  assert.match(error.nextStep, /only one/)
 })
