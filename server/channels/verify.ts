@@ -3,7 +3,7 @@
 // generic curve code takes ~340 µs and the SDK's pure JS ~1.6 ms. OpenSSL stays as the fallback for platforms the
 // package has no binary for. Shape checks (strict DER, low S, sighash byte) happen before, in protocol/signature.ts,
 // because OpenSSL accepts forms the chain refuses.
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto'
+import { createHash, createPublicKey, hash, verify, type KeyObject } from 'node:crypto'
 import { createRequire } from 'node:module'
 import type { SignatureVerifier } from '../../protocol/signature.ts'
 import type { PendingSignature } from './payee.ts'
@@ -119,7 +119,7 @@ function keyCache(): (publicKeyHex: string) => KeyObject {
   }
 }
 
-/** Double SHA-256 through OpenSSL: the payee's txid and sighash hashing, ~4x faster than the SDK's pure JS. */
+/** Double SHA-256 through OpenSSL's one-shot digest: the payee's txid and sighash hashing, no Hash objects per call. */
 export function nativeHash256(bytes: Uint8Array): Uint8Array {
-  return createHash('sha256').update(createHash('sha256').update(bytes).digest()).digest()
+  return hash('sha256', hash('sha256', bytes, 'buffer'), 'buffer')
 }
