@@ -1,6 +1,7 @@
 // The host's lasting identity: its payee key and its admin token, kept in the store so restarts keep them.
 import { randomBytes } from 'node:crypto'
 import { PrivateKey } from '@bsv/sdk'
+import { signingKeyFromHex } from './crypto/signing-key.ts'
 import type { ChannelStore } from './store/channel-store.ts'
 
 export interface HostIdentity {
@@ -22,5 +23,5 @@ export async function loadIdentity(store: ChannelStore, configuredAdminToken: st
     adminToken = randomBytes(24).toString('base64url')
     await store.putSetting('admin_token', adminToken)
   }
-  return { payeeKey: PrivateKey.fromHex(keyHex), adminToken, adminTokenGenerated }
+  return { payeeKey: signingKeyFromHex(keyHex), adminToken, adminTokenGenerated }
 }

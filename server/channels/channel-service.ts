@@ -33,7 +33,7 @@ import { checkFunding } from './payee.ts'
 import { PaymentPath } from './payments.ts'
 import { snapshotOf } from './record-views.ts'
 import { Settlement } from './settlement.ts'
-import type { PayeeVerifier } from './verify.ts'
+import { nativeVerifier, type PayeeVerifier } from '../crypto/verify.ts'
 
 export interface ChannelPolicy extends PriceList {
   network: Terms['network']
@@ -75,6 +75,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly view: ChainView
   private readonly segments: SegmentBook
   private readonly now: () => number
+  /** The refund's signature is checked once per open, with the fastest verifier this platform has. */
+  private readonly verifyRefund = nativeVerifier()
 
   /** The service with the open channels and the Start/Stop setting the store remembers. */
   static async start(deps: ChannelServiceDeps): Promise<ChannelService> {
@@ -158,6 +160,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       lifetimeBlocks: this.policy.lifetimeBlocks,
       payeeKey: this.payeeKey,
       payeePublicKey: this.payeePublicKey,
+      verify: this.verifyRefund,
     })
     if (!verdict.ok) return this.refuse(null, verdict.code, verdict.message)
     const id = randomBytes(12).toString('hex')

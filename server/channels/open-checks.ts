@@ -2,6 +2,7 @@
 // the host's situation in, a verdict out. The refund is co-signed only when every earlier check passed.
 import type { PrivateKey } from '@bsv/sdk'
 import type { FeeRate, OpenRequest } from '../../protocol/messages.ts'
+import type { SignatureVerifier } from '../../protocol/signature.ts'
 import { closeFee } from '../../protocol/fees.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 import { checkRefundAndCosign, type Verdict } from './payee.ts'
@@ -15,6 +16,7 @@ export interface OpenContext {
   lifetimeBlocks: number
   payeeKey: PrivateKey
   payeePublicKey: string
+  verify: SignatureVerifier
 }
 
 /** How far the refund's nLockTime may be from the host's own height + lifetime: the two may see different tips. */
@@ -43,6 +45,7 @@ export function checkOpen(request: OpenRequest, ctx: OpenContext): Verdict<{ pay
     expectedLockTime: ctx.height + ctx.lifetimeBlocks,
     lockTimeTolerance: LOCK_TIME_TOLERANCE_BLOCKS,
     feeRate: ctx.feeRate,
+    verify: ctx.verify,
   })
   return cosigned.ok ? { ...cosigned, fee } : cosigned
 }

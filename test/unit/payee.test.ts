@@ -26,7 +26,7 @@ import {
   type Verdict,
 } from '../../server/channels/payee.ts'
 import { checkOpen } from '../../server/channels/open-checks.ts'
-import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/channels/verify.ts'
+import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/crypto/verify.ts'
 
 const payerKey = PrivateKey.fromRandom()
 const payeeKey = PrivateKey.fromRandom()
@@ -313,6 +313,7 @@ test('open checks, in order: stopped host, capacity range, the close fee, the ho
     lifetimeBlocks: 144,
     payeeKey,
     payeePublicKey: parties.payeePublicKey,
+    verify: nativeVerifier(),
   }
   const request = { payerPublicKey: parties.payerPublicKey, fundingTxid: funding.txid, fundingVout: funding.vout, capacity: funding.satoshis, refundTx: refundHex() }
   const opened = checkOpen(request, openCtx)
