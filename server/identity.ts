@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { PrivateKey } from '@bsv/sdk'
 import { checkAddress } from '../protocol/address.ts'
 import type { Network } from '../protocol/messages.ts'
+import { signingKeyFromHex } from './crypto/signing-key.ts'
 import { keyFromFile, type KeyFileLog } from './keys/key-file.ts'
 import type { ChannelStore } from './store/channel-store.ts'
 
@@ -43,7 +44,9 @@ export interface IdentityOptions {
 export async function loadIdentity(store: ChannelStore, options: IdentityOptions): Promise<HostIdentity> {
   mkdirSync(options.dataDir, { recursive: true })
   const legacy = await store.setting(LEGACY_KEY_SETTING)
-  const channelKey = keyFromFile(join(options.dataDir, CHANNEL_KEY_FILE), () => (legacy ? PrivateKey.fromHex(legacy) : PrivateKey.fromRandom()), options.log).key
+  const stored = keyFromFile(join(options.dataDir, CHANNEL_KEY_FILE), () => (legacy ? PrivateKey.fromHex(legacy) : PrivateKey.fromRandom()), options.log).key
+  // It signs every refund and close: through libsecp256k1 where the platform has it.
+  const channelKey = signingKeyFromHex(stored.toHex())
   // Only once the key is safely in its file does the old copy go.
   if (legacy) await store.deleteSetting(LEGACY_KEY_SETTING)
   let adminToken = options.adminToken ?? (await store.setting('admin_token'))

@@ -14,7 +14,7 @@ import {
 } from '../../protocol/transactions.ts'
 import type { SignatureVerifier } from '../../protocol/signature.ts'
 import { checkUpdate, type PayeeChannel, type UpdateContext } from '../../server/channels/payee.ts'
-import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/channels/verify.ts'
+import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/crypto/verify.ts'
 
 const UPDATES = 300
 const PRICE = 20

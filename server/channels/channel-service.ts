@@ -35,7 +35,7 @@ import { PaymentPath } from './payments.ts'
 import { snapshotOf } from './record-views.ts'
 import { Settlement } from './settlement.ts'
 import { FUNDING_LOST } from './settlement-rules.ts'
-import type { PayeeVerifier } from './verify.ts'
+import { nativeVerifier, type PayeeVerifier } from '../crypto/verify.ts'
 
 export interface ChannelPolicy extends PriceList {
   network: Terms['network']
@@ -85,6 +85,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly segments: SegmentBook
   private readonly now: () => number
   private readonly warn: ChannelServiceDeps['warn']
+  /** The refund's signature is checked once per open, with the fastest verifier this platform has. */
+  private readonly verifyRefund = nativeVerifier()
 
   /** The service with the open channels and the Start/Stop setting the store remembers. */
   static async start(deps: ChannelServiceDeps): Promise<ChannelService> {
@@ -178,6 +180,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       payeeKey: this.payeeKey,
       payeePublicKey: this.payeePublicKey,
       payoutScript: this.payoutScript,
+      verify: this.verifyRefund,
     })
     if (!verdict.ok) return this.refuse(null, verdict.code, verdict.message)
     const id = randomBytes(12).toString('hex')

@@ -3,6 +3,7 @@
 import type { PrivateKey } from '@bsv/sdk'
 import type { FeeRate, OpenRequest } from '../../protocol/messages.ts'
 import { toExtendedFormat } from '../../protocol/chain/tx-formats.ts'
+import type { SignatureVerifier } from '../../protocol/signature.ts'
 import { closeFee } from '../../protocol/fees.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 import { checkRefundAndCosign, type Verdict } from './payee.ts'
@@ -18,6 +19,7 @@ export interface OpenContext {
   payeePublicKey: string
   /** The host's payout script now: a new channel's updates pay it for the channel's life. */
   payoutScript: string
+  verify: SignatureVerifier
 }
 
 /** How far the refund's nLockTime may be from the host's own height + lifetime: the two may see different tips. */
@@ -49,6 +51,7 @@ export function checkOpen(request: OpenRequest, ctx: OpenContext): Verdict<{ pay
     expectedLockTime: ctx.height + ctx.lifetimeBlocks,
     lockTimeTolerance: LOCK_TIME_TOLERANCE_BLOCKS,
     feeRate: ctx.feeRate,
+    verify: ctx.verify,
   })
   return cosigned.ok ? { ...cosigned, fee } : cosigned
 }

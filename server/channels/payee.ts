@@ -55,7 +55,7 @@ export interface InspectionContext {
   feeRate: FeeRate
   /** Blocks before the refund's nLockTime from which updates are refused and the channel must settle. */
   deadlineMargin: number
-  /** Optional faster double SHA-256 (server/channels/verify.ts nativeHash256); defaults to the SDK's. */
+  /** Optional faster double SHA-256 (server/crypto/verify.ts nativeHash256); defaults to the SDK's. */
   hash256?: Hash256
 }
 
@@ -201,6 +201,8 @@ export function checkRefundAndCosign(p: {
   expectedLockTime: number
   lockTimeTolerance: number
   feeRate: FeeRate
+  /** The curve check of the payer's refund signature; the SDK's pure-JS one unless the caller has a faster one. */
+  verify?: SignatureVerifier
 }): Verdict<{ payeeSignature: string; lockTime: number }> {
   let bytes: Uint8Array
   let raw: RawTx
@@ -231,7 +233,7 @@ export function checkRefundAndCosign(p: {
   const shape = checkPayerSignature(signature)
   if (!shape.ok) return reject('bad_refund', shape.message)
   const preimage = rawSighashPreimage(bytes, raw, 0, channelScriptBytes(p.payerPublicKey, payeePublicKey), p.capacity)
-  if (!sdkVerifier(preimage, shape.der, p.payerPublicKey)) return reject('bad_refund', "the refund's signature does not verify for the viewer's key")
+  if (!(p.verify ?? sdkVerifier)(preimage, shape.der, p.payerPublicKey)) return reject('bad_refund', "the refund's signature does not verify for the viewer's key")
   // Same digest the payer signed: the payee's signature completes the 2-of-2 on this exact refund.
   const payeeSignature = p.payeeKey.sign(Hash.sha256(Array.from(preimage)), undefined, true)
   return { ok: true, payeeSignature: bytesToHex([...(payeeSignature.toDER() as number[]), 0x41]), lockTime: raw.lockTime }

@@ -1,6 +1,6 @@
 // The channel store in SQLite, in the data folder: WAL, and synchronous=FULL unless told otherwise. Payments that
-// arrive in the same turn of the event loop are committed together, with one fsync (group commit), and each is
-// acknowledged only once that commit is durable. Every other call first commits the payments queued before it, so
+// arrive in the same turn of the event loop are committed together, in one transaction with one fsync (group commit),
+// and each is acknowledged only once that commit is durable. Every other call first commits the payments queued before it, so
 // the store applies calls in the order they were made: a close never commits before the payments it settles.
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
@@ -91,7 +91,8 @@ interface QueuedPayment {
 export class SqliteChannelStore implements ChannelStore {
   private readonly db: Database.Database
   private readonly statements
-  private readonly commitBatch: (batch: QueuedPayment[]) => Array<Error | null>
+  private readonly applyOne: (payment: PaymentRecord) => void
+  private readonly commitBatch: (batch: readonly QueuedPayment[]) => void
   private queued: QueuedPayment[] = []
 
   static open(dataDir: string, options: StoreOptions): SqliteChannelStore {
@@ -132,8 +133,7 @@ export class SqliteChannelStore implements ChannelStore {
       putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
       deleteSetting: db.prepare('DELETE FROM settings WHERE key = ?'),
     }
-    // Each payment in a savepoint of its own: one that fails its guard is rolled back alone, the batch commits.
-    const applyOne = db.transaction((payment: PaymentRecord) => {
+    this.applyOne = (payment) => {
       this.statements.insertPayment.run(payment)
       const changed = this.statements.applyPayment.run({
         channelId: payment.channelId,
@@ -147,17 +147,10 @@ export class SqliteChannelStore implements ChannelStore {
         at: payment.at,
       }).changes
       if (changed !== 1) throw new Error(`payment ${payment.sequence} does not follow channel ${payment.channelId}'s last one`)
+    }
+    this.commitBatch = db.transaction((batch: readonly QueuedPayment[]) => {
+      for (const { payment } of batch) this.applyOne(payment)
     })
-    this.commitBatch = db.transaction((batch: QueuedPayment[]) =>
-      batch.map(({ payment }) => {
-        try {
-          applyOne(payment)
-          return null
-        } catch (error) {
-          return error instanceof Error ? error : new Error(String(error))
-        }
-      }),
-    )
   }
 
   recordPayment(payment: PaymentRecord): Promise<void> {
@@ -181,20 +174,24 @@ export class SqliteChannelStore implements ChannelStore {
     const batch = this.queued
     if (batch.length === 0) return
     this.queued = []
-    let outcomes: Array<Error | null>
     try {
-      outcomes = this.commitBatch(batch)
-    } catch (error) {
-      // The commit itself failed (a full or read-only disk): nothing in the batch is durable.
-      const failure = error instanceof Error ? error : new Error(String(error))
-      for (const queued of batch) queued.reject(failure)
+      this.commitBatch(batch)
+    } catch {
+      // One payment broke its guard, or the disk refused the commit: the batch was rolled back whole. Each payment
+      // then commits (or fails) on its own, so one bad payment never takes the others down with it.
+      for (const queued of batch) this.commitAlone(queued)
       return
     }
-    batch.forEach((queued, index) => {
-      const outcome = outcomes[index]
-      if (outcome) queued.reject(outcome)
-      else queued.resolve()
-    })
+    for (const queued of batch) queued.resolve()
+  }
+
+  private commitAlone(queued: QueuedPayment): void {
+    try {
+      this.db.transaction(this.applyOne)(queued.payment)
+      queued.resolve()
+    } catch (error) {
+      queued.reject(error instanceof Error ? error : new Error(String(error)))
+    }
   }
 
   insertChannel(record: NewChannel): Promise<void> {

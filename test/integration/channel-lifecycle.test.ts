@@ -9,7 +9,7 @@ import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import { ChainError } from '../../protocol/chain/chain.ts'
 import { acceptRefund, markDelivered, openPayerChannel, signSegment, type PayerChannel } from '../../client/payer/payer.ts'
 import { buildClose, checkFunding, checkRefundAndCosign, checkUpdate, type PayeeChannel } from '../../server/channels/payee.ts'
-import { nativeVerifier } from '../../server/channels/verify.ts'
+import { nativeVerifier } from '../../server/crypto/verify.ts'
 import { DevnetLedger } from '../../server/chain/devnet/ledger.ts'
 import { tempDir } from '../support/host.ts'
 

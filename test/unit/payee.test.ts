@@ -26,7 +26,7 @@ import {
   type Verdict,
 } from '../../server/channels/payee.ts'
 import { checkOpen } from '../../server/channels/open-checks.ts'
-import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/channels/verify.ts'
+import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/crypto/verify.ts'
 
 const payerKey = PrivateKey.fromRandom()
 const payeeKey = PrivateKey.fromRandom()
@@ -327,6 +327,7 @@ test('open checks, in order: stopped host, capacity range, the close fee, the ho
     payeeKey,
     payeePublicKey: parties.payeePublicKey,
     payoutScript,
+    verify: nativeVerifier(),
   }
   const request = { payerPublicKey: parties.payerPublicKey, fundingTxid: funding.txid, fundingVout: funding.vout, capacity: funding.satoshis, refundTx: refundHex(), payoutScript }
   const opened = checkOpen(request, openCtx)

@@ -25,7 +25,7 @@ import {
   type PayerVerdict,
 } from '../../client/payer/payer.ts'
 import { checkRefundAndCosign, checkUpdate, type PayeeChannel } from '../../server/channels/payee.ts'
-import { nativeVerifier } from '../../server/channels/verify.ts'
+import { nativeVerifier } from '../../server/crypto/verify.ts'
 
 const FEE = closeFee(DEFAULT_FEE_RATE)
 const payeeKey = PrivateKey.fromRandom()

@@ -25,7 +25,7 @@ import {
 } from '../../protocol/transactions.ts'
 import { acceptRefund, markDelivered, openPayerChannel, signSegment, signTip, type PayerChannel } from '../../client/payer/payer.ts'
 import { buildClose, checkFunding, checkRefundAndCosign, checkUpdate, type PayeeChannel } from '../../server/channels/payee.ts'
-import { nativeHash256, nativeVerifier } from '../../server/channels/verify.ts'
+import { nativeHash256, nativeVerifier } from '../../server/crypto/verify.ts'
 import type { Terms } from '../../protocol/messages.ts'
 
 /** A confirmed-looking parent paying `amounts` to the payer's P2PKH: funding inputs then have real scripts to satisfy. */

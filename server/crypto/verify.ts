@@ -3,16 +3,10 @@
 // generic curve code takes ~340 µs and the SDK's pure JS ~1.6 ms. OpenSSL stays as the fallback for platforms the
 // package has no binary for. Shape checks (strict DER, low S, sighash byte) happen before, in protocol/signature.ts,
 // because OpenSSL accepts forms the chain refuses.
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto'
-import { createRequire } from 'node:module'
+import { createHash, createPublicKey, hash, verify, type KeyObject } from 'node:crypto'
 import type { SignatureVerifier } from '../../protocol/signature.ts'
-import type { PendingSignature } from './payee.ts'
-
-/** The two calls we use from secp256k1's N-API binding. */
-interface Secp256k1Binding {
-  signatureImport(der: Uint8Array, output?: Uint8Array): Uint8Array
-  ecdsaVerify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
-}
+import { libsecp256k1 as secp256k1 } from '../crypto/libsecp256k1.ts'
+import type { PendingSignature } from '../channels/payee.ts'
 
 export type VerifierEngine = 'libsecp256k1' | 'openssl'
 
@@ -26,19 +20,6 @@ export interface PayeeVerifier {
 const SPKI_SECP256K1_COMPRESSED_PREFIX = Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex')
 const MAX_CACHED_KEYS = 100_000
 
-/**
- * The native binding itself, never the package's pure-JS fallback (that one is slower than OpenSSL); null where the
- * package has no binary for this platform.
- */
-function loadSecp256k1(): Secp256k1Binding | null {
-  try {
-    return createRequire(import.meta.url)('secp256k1/bindings') as Secp256k1Binding
-  } catch {
-    return null
-  }
-}
-
-const secp256k1 = loadSecp256k1()
 
 /** The fastest verifier this platform has: libsecp256k1, else OpenSSL. */
 export function nativeVerifier(): SignatureVerifier {
@@ -119,7 +100,7 @@ function keyCache(): (publicKeyHex: string) => KeyObject {
   }
 }
 
-/** Double SHA-256 through OpenSSL: the payee's txid and sighash hashing, ~4x faster than the SDK's pure JS. */
+/** Double SHA-256 through OpenSSL's one-shot digest: the payee's txid and sighash hashing, no Hash objects per call. */
 export function nativeHash256(bytes: Uint8Array): Uint8Array {
-  return createHash('sha256').update(createHash('sha256').update(bytes).digest()).digest()
+  return hash('sha256', hash('sha256', bytes, 'buffer'), 'buffer')
 }
