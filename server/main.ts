@@ -2,7 +2,9 @@
 import { Command, Option } from 'commander'
 import { ConfigError, parseConfig, parseMultipliers, type HostConfigInput } from './config.ts'
 import { startHost } from './app.ts'
+import { join } from 'node:path'
 import { attachDashboard } from './dashboard/attach.ts'
+import { PAYOUT_KEY_FILE } from './identity.ts'
 import { describePreflight, PreflightError } from './chain/preflight.ts'
 import { createLogger } from './logger.ts'
 
@@ -69,7 +71,7 @@ async function main() {
       `  P2P Channels is running on ${config.network}.`,
       `  Player:     ${host.url}/`,
       `  Dashboard:  ${host.url}/host   admin token: ${adminHint}`,
-      `  Payout:     ${host.payout.address}${host.payout.generated ? ' (a devnet key the host made: data/payout.key)' : ''}`,
+      `  Payout:     ${host.payout.address}${host.payout.generated ? ` (a devnet key the host made: ${join(config.dataDir, PAYOUT_KEY_FILE)})` : ''}`,
       ...(host.preflight ? describePreflight(host.preflight) : []),
       ...(host.ledger ? [`  Devnet API: ${host.url}/devnet/arc/v1/policy  and  ${host.url}/devnet/woc/v1/bsv/devnet/chain/info`] : []),
       ...(config.devnetUrl ? [`  Devnet:     ${config.devnetUrl} (shared; the player reaches it at ${host.url}/devnet)`] : []),

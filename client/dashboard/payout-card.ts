@@ -12,6 +12,6 @@ export function renderPayout(card: HTMLElement, payout: PayoutView, network: Net
   find('payout-settled').textContent = `${formatSats(payout.settled)} sat`
   find('payout-channels').textContent = formatSats(payout.channels)
   find('payout-note').textContent = payout.generated
-    ? 'A devnet address the host made for itself; its key is data/payout.key. On testnet and mainnet, give your own with --payout-address.'
+    ? 'A devnet address the host made for itself; its key is payout.key in the data folder. On testnet and mainnet, give your own with --payout-address.'
     : 'Set with --payout-address. Channels opened before a change keep paying the address they opened with.'
 }
