@@ -8,7 +8,6 @@ const P2PKH_PREFIX: Record<Network, string> = { mainnet: '00', testnet: '6f', de
 /** P2SH versions: such outputs are unspendable since Genesis, so money sent there is lost. */
 const P2SH_PREFIXES: ReadonlySet<string> = new Set(['05', 'c4'])
 const BASE58 = /^[1-9A-HJ-NP-Za-km-z]+$/
-const P2PKH_SCRIPT = /^76a914([0-9a-f]{40})88ac$/
 
 export type AddressProblem = 'empty' | 'not_an_address' | 'wrong_network' | 'not_p2pkh'
 
@@ -46,10 +45,4 @@ export function checkAddress(text: string, network: Network): AddressCheck {
     }
   }
   return { ok: true, address, script: `76a914${decoded.data}88ac` }
-}
-
-/** The address of a P2PKH script on `network`, or null when the script is not P2PKH. */
-export function addressOfScript(scriptHex: string, network: Network): string | null {
-  const hash = P2PKH_SCRIPT.exec(scriptHex)?.[1]
-  return hash ? Utils.toBase58Check(Utils.toArray(hash, 'hex'), Utils.toArray(P2PKH_PREFIX[network], 'hex')) : null
 }

@@ -130,6 +130,9 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const io: ChannelServer = new SocketServer(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false })
   attachChannelSockets(io, service, { messagesPerSecond: config.messagesPerSecond }, logger)
   chainView.onFeeRateChange(() => io.emit('terms', service.terms()))
+  service.on('fundingLost', (record, status) =>
+    logger.warn({ channelId: record.id, fundingTxid: record.fundingTxid, status: status.status, competingTxs: status.competingTxs }, "a channel's funding was double-spent: the channel is stopped"),
+  )
 
   if (ledger) app.use('/devnet', devnetRouter(ledger))
   if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)

@@ -9,7 +9,7 @@ import { ensureSampleStream } from '../../server/media/sample.ts'
 import { launchBrowser } from './browser.ts'
 import { startTestHost, type TestHost } from './host.ts'
 
-export const SAMPLE_MEDIA_DIR = fileURLToPath(new URL('../../media/', import.meta.url))
+const SAMPLE_MEDIA_DIR = fileURLToPath(new URL('../../media/', import.meta.url))
 
 export interface PlayerHost {
   host: TestHost

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { PrivateKey, Utils } from '@bsv/sdk'
-import { addressOfScript, checkAddress } from '../../protocol/address.ts'
+import { checkAddress } from '../../protocol/address.ts'
 import { payoutAddressProblem } from '../../server/config.ts'
 
 const key = PrivateKey.fromRandom()
@@ -14,9 +14,6 @@ test('a P2PKH address of the right network gives its locking script, spaces trim
   assert.deepEqual(checkAddress(` ${mainnet}\n`, 'mainnet'), { ok: true, address: mainnet, script: `76a914${hash}88ac` })
   assert.deepEqual(checkAddress(testnet, 'testnet'), { ok: true, address: testnet, script: `76a914${hash}88ac` })
   assert.equal(checkAddress(mainnet, 'devnet').ok, true, 'the devnet uses mainnet-style addresses')
-  assert.equal(addressOfScript(`76a914${hash}88ac`, 'testnet'), testnet)
-  assert.equal(addressOfScript(`76a914${hash}88ac`, 'devnet'), mainnet)
-  assert.equal(addressOfScript('6a', 'mainnet'), null)
 })
 
 test('each wrong address says what is wrong with it', () => {
