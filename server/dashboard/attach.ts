@@ -12,12 +12,13 @@ import { reduceStats, seedStats, type HostEvent, type HostStats } from './stats.
 /** Read once at start-up so totals survive a restart; bounded so a very old host does not load its whole history. */
 const SEED_CHANNELS = 100_000
 
-export async function attachDashboard({ app, io, service, adminToken, logger, paywallObservers }: HostParts): Promise<void> {
-  let stats: HostStats = seedStats(await service.listChannels(SEED_CHANNELS), service.isAccepting)
-  const network = service.terms().network
+export async function attachDashboard({ app, io, service, adminToken, logger, paywallObservers, library }: HostParts): Promise<void> {
+  let stats: HostStats = seedStats(await service.listChannels(SEED_CHANNELS), service.isAccepting, await service.salesByStream())
+  const { network, pricePerSecond: hostPrice } = service.terms()
   const now = () => Date.now()
   const lastActivity = () => service.openChannels().map((record) => record.lastActivityAt)
-  const snapshot = async () => dashboardSnapshot(stats, now(), lastActivity(), network, (await service.listChannels(TABLE_ROWS)).map(channelRow))
+  const snapshot = async () =>
+    dashboardSnapshot(stats, now(), lastActivity(), { network, rows: (await service.listChannels(TABLE_ROWS)).map(channelRow), library: library.current().streams, hostPrice })
 
   const live = attachLiveFeed(io, {
     adminToken,
@@ -37,7 +38,9 @@ export async function attachDashboard({ app, io, service, adminToken, logger, pa
   }
 
   service.on('opened', (record) => dispatch({ type: 'opened', channelId: record.id, at: now() }))
-  service.on('accepted', (event) => dispatch({ type: 'accepted', channelId: event.channelId, kind: event.kind, amount: event.amount, at: now() }))
+  service.on('accepted', (event) =>
+    dispatch({ type: 'accepted', channelId: event.channelId, kind: event.kind, amount: event.amount, seconds: event.seconds, stream: event.stream, at: now() }),
+  )
   service.on('rejected', (event) => dispatch({ type: 'rejected', code: event.code, at: now() }))
   service.on('verified', (seconds) => dispatch({ type: 'verified', seconds, at: now() }))
   service.on('settled', (summary) =>

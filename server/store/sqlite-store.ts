@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChannelState, CloseReason } from '../../protocol/messages.ts'
-import type { ChannelRecord, ChannelStore, NewChannel, PaymentRecord } from './channel-store.ts'
+import type { ChannelRecord, ChannelStore, NewChannel, PaymentRecord, StreamSales } from './channel-store.ts'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS channels (
@@ -47,17 +47,28 @@ CREATE TABLE IF NOT EXISTS payments (
   amount INTEGER NOT NULL,
   seconds REAL NOT NULL,
   at INTEGER NOT NULL,
+  stream TEXT,
   PRIMARY KEY (channel_id, sequence)
 );
-CREATE TABLE IF NOT EXISTS segment_durations (
+CREATE TABLE IF NOT EXISTS served_playlists (
   path TEXT PRIMARY KEY,
-  duration REAL NOT NULL
+  first_served_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
 `
+
+/**
+ * Upgrades a data folder made by an earlier version, each step guarded so it runs once: columns are added with
+ * defaults that describe the old rows. (The segment_durations table of earlier versions is left as it was, unused:
+ * the paywall now reads back the playlists it served.)
+ */
+function upgrade(db: Database.Database): void {
+  const columns = (table: string) => new Set((db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((column) => column.name))
+  if (!columns('payments').has('stream')) db.exec('ALTER TABLE payments ADD COLUMN stream TEXT')
+}
 
 /** The channels table read straight into ChannelRecord's shape. */
 const CHANNEL_COLUMNS = `id, token, payer_public_key AS payerPublicKey, funding_txid AS fundingTxid, funding_vout AS fundingVout,
@@ -93,6 +104,7 @@ export class SqliteChannelStore implements ChannelStore {
     db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`)
     db.pragma('foreign_keys = ON')
     db.exec(SCHEMA)
+    upgrade(db)
     this.statements = {
       insertChannel: db.prepare(`INSERT INTO channels (id, token, payer_public_key, funding_txid, funding_vout, capacity, fee,
         lock_time, refund_tx, state, created_at, last_activity_at)
@@ -103,8 +115,8 @@ export class SqliteChannelStore implements ChannelStore {
       allChannels: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY created_at DESC LIMIT ?`),
       setFundingTx: db.prepare('UPDATE channels SET funding_tx = ? WHERE id = ? AND state = \'opening\''),
       markOpen: db.prepare('UPDATE channels SET state = \'open\', last_activity_at = ? WHERE id = ? AND state = \'opening\''),
-      insertPayment: db.prepare(`INSERT INTO payments (channel_id, sequence, paid, txid, tx, kind, subject, amount, seconds, at)
-        VALUES (@channelId, @sequence, @paid, @txid, @tx, @kind, @subject, @amount, @seconds, @at)`),
+      insertPayment: db.prepare(`INSERT INTO payments (channel_id, sequence, paid, txid, tx, kind, subject, amount, seconds, stream, at)
+        VALUES (@channelId, @sequence, @paid, @txid, @tx, @kind, @subject, @amount, @seconds, @stream, @at)`),
       applyPayment: db.prepare(`UPDATE channels SET sequence = @sequence, paid = @paid, last_tx = @tx, last_txid = @txid,
         tips = tips + @tip, segments = segments + @segment, seconds = seconds + @seconds, last_activity_at = @at
         WHERE id = @channelId AND state = 'open' AND sequence = @sequence - 1`),
@@ -113,8 +125,9 @@ export class SqliteChannelStore implements ChannelStore {
         WHERE id = ? AND state IN ('open', 'closing')`),
       markClosed: db.prepare(`UPDATE channels SET state = 'closed', close_txid = ?, close_reason = COALESCE(close_reason, ?),
         closed_at = ? WHERE id = ? AND state <> 'closed'`),
-      upsertDuration: db.prepare('INSERT OR REPLACE INTO segment_durations (path, duration) VALUES (?, ?)'),
-      durations: db.prepare('SELECT path, duration FROM segment_durations'),
+      salesByStream: db.prepare(`SELECT stream, SUM(amount) AS amount, SUM(seconds) AS seconds FROM payments WHERE kind = 'segment' GROUP BY stream`),
+      rememberPlaylist: db.prepare('INSERT OR IGNORE INTO served_playlists (path, first_served_at) VALUES (?, ?)'),
+      playlists: db.prepare('SELECT path FROM served_playlists ORDER BY first_served_at DESC LIMIT ?'),
       setting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
     }
@@ -219,12 +232,16 @@ export class SqliteChannelStore implements ChannelStore {
     return this.inOrder(() => this.statements.markClosed.run(closeTxid, reason, at, id).changes === 1)
   }
 
-  rememberDuration(path: string, duration: number): Promise<void> {
-    return this.inOrder(() => void this.statements.upsertDuration.run(path, duration))
+  salesByStream(): Promise<StreamSales[]> {
+    return this.inOrder(() => this.statements.salesByStream.all() as StreamSales[])
   }
 
-  durations(): Promise<Array<{ path: string; duration: number }>> {
-    return this.inOrder(() => this.statements.durations.all() as Array<{ path: string; duration: number }>)
+  rememberPlaylist(path: string, at: number): Promise<void> {
+    return this.inOrder(() => void this.statements.rememberPlaylist.run(path, at))
+  }
+
+  playlists(limit: number): Promise<string[]> {
+    return this.inOrder(() => (this.statements.playlists.all(limit) as Array<{ path: string }>).map((row) => row.path))
   }
 
   setting(key: string): Promise<string | null> {
