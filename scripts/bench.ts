@@ -129,7 +129,7 @@ async function measurePlainPath(plan: Plan, server: BenchChild, stream: BenchStr
 /** Pays update `index` of a pre-signed channel, then the segment may be fetched. */
 function payer(channel: BenchChannel): LoadViewer['pay'] {
   return async (index, segment) => {
-    const reply = await request(channel.socket, 'update', { channelId: channel.channelId, tx: channel.updates[index], segment: segment.path }, BENCH_ANSWER_TIMEOUT_MS)
+    const reply = await request(channel.socket, 'update', { channelId: channel.channelId, tx: channel.updates[index], segment: segment.id }, BENCH_ANSWER_TIMEOUT_MS)
     return reply.ok ? null : `update_${reply.code}`
   }
 }
@@ -148,7 +148,7 @@ async function preparePayingViewers(plan: Plan, host: BenchChild, terms: Terms, 
       const levels = plan.levels.filter((level) => i < level).length
       const cpuShare = i < 100 ? Math.ceil(plan.cpuPayments / Math.min(100, count)) : 0
       const total = Math.min(stream.segments.length, levels * perLevel + cpuShare)
-      const segments = stream.segments.slice(0, total).map((segment) => ({ path: segment.path, price }))
+      const segments = stream.segments.slice(0, total).map((segment) => ({ path: segment.id, price }))
       const signed = await pool.run({ kind: 'presign', keyHex: channel.keyHex, channel: channel.channel, segments, feeRate: terms.feeRate })
       channel.updates = signed.txs
     }),

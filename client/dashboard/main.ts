@@ -4,6 +4,7 @@ import { io, type Socket } from 'socket.io-client'
 import { DASHBOARD_NAMESPACE, type DashboardServerEvents, type DashboardSnapshot } from '../../protocol/dashboard.ts'
 import { AdminApiError, adminFetch, forgetToken, savedToken, saveToken } from './admin-token.ts'
 import { renderChannelRows } from './channel-table.ts'
+import { renderStreamRows } from './stream-table.ts'
 import { EarningsChart } from './earnings-chart.ts'
 import { formatBytes, formatRate, formatSats } from './format.ts'
 
@@ -28,6 +29,7 @@ const view = {
   status: byTestId('host-status'),
   chart: byTestId('chart'),
   channels: byTestId<HTMLTableSectionElement>('channels'),
+  streams: byTestId<HTMLTableSectionElement>('streams'),
 }
 
 const text = (id: string, value: string) => {
@@ -56,6 +58,7 @@ function render(snapshot: DashboardSnapshot): void {
   view.network.hidden = false
   renderAccepting(snapshot.accepting)
   renderChannelRows(view.channels, snapshot.channelRows, snapshot.network, snapshot.at)
+  renderStreamRows(view.streams, snapshot.streams)
   chart ??= new EarningsChart(view.chart)
   chart.update(snapshot.earningsPerMinute)
 }

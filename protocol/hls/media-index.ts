@@ -103,6 +103,12 @@ export class MediaIndex implements Catalog {
     return this.roles.roleOf(path)
   }
 
+  /** The stream an entry belongs to: the first master listing its playlist, or the playlist itself. */
+  streamOf(id: string): string | null {
+    const playlist = this.byId.get(id)?.playlist
+    return playlist === undefined ? null : (this.roles.mastersOf(playlist)[0] ?? playlist)
+  }
+
   private forget(path: string): void {
     const listing = this.listings.get(path)
     if (listing) this.replace(path, listing, null)

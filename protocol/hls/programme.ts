@@ -43,6 +43,11 @@ export class PlaylistRoles {
     this.merged.clear()
   }
 
+  /** The masters that list a media playlist, in path order (none: it is a stream of its own). */
+  mastersOf(path: string): string[] {
+    return [...this.byMaster.entries()].filter(([, roles]) => roles.has(path)).map(([master]) => master).sort()
+  }
+
   roleOf(path: string): PlaylistRole {
     let role = this.merged.get(path)
     if (!role) {

@@ -60,6 +60,7 @@ export function apiRouter(context: ApiContext): Router {
       pricePerSecond: terms.pricePerSecond,
       renditionMultipliers: terms.renditionMultipliers,
       previewSeconds: terms.previewSeconds,
+      streamPrices: terms.streamPrices,
       accepting: service.isAccepting,
       streams: listStreams(context.library, terms.pricePerSecond),
     })

@@ -4,26 +4,9 @@
 import { Router, type Request, type Response } from 'express'
 import { isPlaylistPath } from '../../protocol/hls/read-playlist.ts'
 import { TOKEN_HEADER, TOKEN_QUERY } from '../../protocol/paywall.ts'
-import type { ChannelService } from '../channels/channel-service.ts'
-import type { MediaBook } from './media-book.ts'
 import { serveMedia } from './media-request.ts'
-import type { MediaPricing } from './media-pricing.ts'
-import type { Origin } from './origin.ts'
+import type { PaywallParts } from './paywall-parts.ts'
 import { servePlaylist } from './playlist-request.ts'
-
-export interface PaywallObserver {
-  /** Media bytes served: to a channel, or (null) free of charge. */
-  served(channelId: string | null, bytes: number): void
-  paymentRequired(segment: string): void
-}
-
-export interface PaywallParts {
-  service: ChannelService
-  book: MediaBook
-  pricing: MediaPricing
-  origin: Origin
-  observer: PaywallObserver
-}
 
 /** The media-relative path of a request, or null when it tries to leave the media root. */
 export function safeMediaPath(rawPath: string): string | null {

@@ -12,7 +12,7 @@ import { parseRangeHeader, readRangeHeader } from '../../protocol/hls/range-head
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 import { paidEntriesOf } from '../channels/live-channels.ts'
 import { paymentRequiredBody } from './access.ts'
-import type { PaywallParts } from './gate.ts'
+import type { PaywallParts } from './paywall-parts.ts'
 
 export interface MediaRequest {
   /** /media/... as the book keys it. */

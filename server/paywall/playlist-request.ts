@@ -2,7 +2,7 @@
 // it. One the HLS model refuses (unparseable, over the size limit, overlapping byte ranges...) is not served: a 502
 // that names the problem, and nothing the paywall knows changes.
 import type { Response } from 'express'
-import type { PaywallParts } from './gate.ts'
+import type { PaywallParts } from './paywall-parts.ts'
 
 export async function servePlaylist(parts: Pick<PaywallParts, 'book'>, mediaPath: string, res: Response): Promise<void> {
   const read = await parts.book.read(mediaPath)
