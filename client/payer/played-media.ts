@@ -4,7 +4,7 @@
 // preview or an alternate audio track, and pays for the rest exactly what the host will ask.
 import { entryCharge, type EntryCharge } from '../../protocol/hls/entry-charge.ts'
 import { MediaIndex } from '../../protocol/hls/media-index.ts'
-import { mergeSpans } from '../../protocol/hls/media-spans.ts'
+import { mergeSpans, type MediaSpan } from '../../protocol/hls/media-spans.ts'
 import type { PlaylistReading } from '../../protocol/hls/playlist-model.ts'
 import { readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
 import type { Terms } from '../../protocol/messages.ts'
@@ -12,7 +12,8 @@ import type { ChargeOf } from './segment-purchase.ts'
 
 export class PlayedMedia {
   readonly index = new MediaIndex()
-  private readonly received = new Set<string>()
+  /** The programme media time of every entry received, as it was when it arrived. */
+  private readonly received = new Map<string, MediaSpan>()
 
   /** `terms`: the host's latest terms, null until they arrive (nothing is charged before). */
   constructor(private readonly terms: () => Terms | null) {}
@@ -35,16 +36,12 @@ export class PlayedMedia {
 
   /** An entry's bytes arrived. */
   delivered(segment: string): void {
-    this.received.add(segment)
+    const entry = this.index.get(segment)
+    if (entry && entry.duration > 0 && this.index.roleOf(entry.playlist).kind === 'programme') this.received.set(segment, { start: entry.start, end: entry.start + entry.duration })
   }
 
   /** Seconds of programme media time received (alternate audio and overlaps between renditions count once). */
   receivedSeconds(): number {
-    const spans = [...this.received].flatMap((id) => {
-      const entry = this.index.get(id)
-      if (!entry || entry.duration === 0 || this.index.roleOf(entry.playlist).kind !== 'programme') return []
-      return [{ start: entry.start, end: entry.start + entry.duration }]
-    })
-    return mergeSpans(spans).reduce((sum, span) => sum + span.end - span.start, 0)
+    return mergeSpans([...this.received.values()]).reduce((sum, span) => sum + span.end - span.start, 0)
   }
 }

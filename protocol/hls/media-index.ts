@@ -2,9 +2,9 @@
 // and fleet viewer one for what it plays, and both fill it from the same readings with the same rules, so they agree
 // on every key, duration, media time and role. Each media playlist keeps its latest reading (on a timeline carried
 // across live reloads) and, bounded, the entries that recently left its window: a segment that has just slid out of a
-// live window can still be paid for and served. A finished playlist keeps nothing it no longer lists, and no kept
-// entry may share bytes with a listed one (a file packaged again in place must not be sold by its old cuts). Pure:
-// readings in, lookups out; no I/O.
+// live window can still be paid for and served, and the parts of older LL-HLS segments stay linked to them. No kept
+// entry may share bytes with a listed one other than its own segment (a file packaged again in place must not be sold
+// by its old cuts). Pure: readings in, lookups out; no I/O.
 import { rangesOverlap } from './byte-range.ts'
 import type { Catalog, CatalogEntry } from './catalog.ts'
 import type { MediaPlaylist, Part, Playlist } from './playlist-model.ts'
@@ -76,7 +76,7 @@ export class MediaIndex implements Catalog {
     const clashes = (entry: IndexedEntry, other: IndexedEntry) =>
       other.key.path === entry.key.path && other.id !== entry.parent && rangesOverlap(other.key.range ?? WHOLE, entry.key.range ?? WHOLE)
     const stillValid = (entry: IndexedEntry) => !entries.has(entry.id) && !listed.some((other) => clashes(entry, other))
-    const left = previous && !reading.ended ? [...previous.retained, ...previous.entries.values()].filter(stillValid) : []
+    const left = previous ? [...previous.retained, ...previous.entries.values()].filter(stillValid) : []
     const retained = left.slice(Math.max(0, left.length - RETAINED_ENTRIES))
     this.replace(playlist.path, previous, { reading, entries, retained })
   }

@@ -12,7 +12,7 @@ function liveWindow(first: number, count: number, path = '/media/live/v/index.m3
   return readMedia(m3u8(...lines), path).playlist
 }
 
-test('entries are found by key and by file, in byte order, and a playlist read again replaces its entries', () => {
+test('entries are found by key and by file, in byte order; a playlist read again lists its new entries', () => {
   const index = new MediaIndex()
   index.learn(readMedia(m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXT-X-MAP:URI="v.mp4",BYTERANGE="100@0"', '#EXTINF:2,', '#EXT-X-BYTERANGE:400@500', 'v.mp4', '#EXTINF:2,', '#EXT-X-BYTERANGE:400@100', 'v.mp4', '#EXT-X-ENDLIST'), '/media/s/v.m3u8').playlist)
   assert.deepEqual(index.inFile('/media/s/v.mp4').map((entry) => [entry.id, entry.kind]), [
@@ -22,9 +22,9 @@ test('entries are found by key and by file, in byte order, and a playlist read a
   ])
   assert.deepEqual([index.get('/media/s/v.mp4#bytes=500-899')?.start, index.get('/media/s/v.mp4#bytes=100-499')?.start], [0, 2])
   assert.equal(index.get('/media/s/v.mp4#bytes=500-899')?.playlist, '/media/s/v.m3u8')
-  index.learn(readMedia(m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXTINF:2,', 'a.ts', '#EXT-X-ENDLIST'), '/media/s/v.m3u8').playlist)
-  assert.deepEqual(index.inFile('/media/s/v.mp4'), [])
-  assert.equal(index.get('/media/s/a.ts')?.kind, 'segment')
+  index.learn(readMedia(m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXT-X-MAP:URI="v.mp4",BYTERANGE="100@0"', '#EXTINF:4,', '#EXT-X-BYTERANGE:800@100', 'v.mp4', '#EXTINF:2,', 'a.ts', '#EXT-X-ENDLIST'), '/media/s/v.m3u8').playlist)
+  assert.deepEqual(index.inFile('/media/s/v.mp4').map((entry) => entry.id), ['/media/s/v.mp4#bytes=0-99', '/media/s/v.mp4#bytes=100-899'])
+  assert.deepEqual([index.get('/media/s/a.ts')?.kind, index.get('/media/s/a.ts')?.start], ['segment', 4])
 })
 
 test('a live window moves on: the segments that left it stay known, bounded, on the same timeline', () => {
@@ -91,7 +91,7 @@ test('LL-HLS: the links between parts and their segment survive the playlist dro
   assert.equal(index.get('/media/ll/p1.0.m4s')?.parent, '/media/ll/s1.m4s')
 })
 
-test('byte-range parts of older segments stay known after the playlist stops listing them; a finished playlist keeps nothing', () => {
+test('byte-range parts of older segments stay known after the playlist stops listing them; old cuts of a file packaged again do not', () => {
   const index = new MediaIndex()
   const head = ['#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXT-X-PART-INF:PART-TARGET=1', '#EXT-X-PLAYLIST-TYPE:EVENT']
   const parts0 = ['#EXT-X-PART:DURATION=1,URI="v.mp4",BYTERANGE="100@0"', '#EXT-X-PART:DURATION=1,URI="v.mp4",BYTERANGE="100@100"']
