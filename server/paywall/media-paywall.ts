@@ -42,6 +42,7 @@ export function createMediaPaywall(config: HostConfig, store: ChannelStore, logg
     renditionMultipliers: config.renditionMultipliers,
     previewSeconds: config.previewSeconds,
     streamPrices: () => library.current().prices,
+    libraryStreamOf: (playlist) => library.streamOf(playlist),
   })
   return { library, origin, book, pricing }
 }

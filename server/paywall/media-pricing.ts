@@ -13,6 +13,8 @@ export interface PricingSettings {
   previewSeconds: number
   /** The library's per-folder prices, as of now. */
   streamPrices: () => Terms['streamPrices']
+  /** The library's stream a playlist belongs to, when the library has one. */
+  libraryStreamOf: (playlist: string) => string | null
 }
 
 export class MediaPricing implements MediaCharges {
@@ -39,7 +41,8 @@ export class MediaPricing implements MediaCharges {
   }
 
   streamOf(id: string): string | null {
-    return this.book.index.streamOf(id)
+    const stream = this.book.index.streamOf(id)
+    return stream === null ? null : (this.settings.libraryStreamOf(stream) ?? stream)
   }
 
   terms(): Pick<Terms, 'streamPrices' | 'previewSeconds'> {

@@ -122,6 +122,13 @@ describe('host dashboard in the browser', () => {
     // The money moved on chain, and the devnet page behind the link knows the close tx.
     assert.equal(sats(await dashboard.getByTestId('earned-accepted').textContent()), 0)
     assert.equal(sats(await dashboard.getByTestId('earned-settled').textContent()), stopped.lastSummary!.paid)
+    // The sample stream's row: its price, the media time it sold and what it earned.
+    const sample = dashboard.locator('[data-testid="stream-row"][data-stream="/media/sample/master.m3u8"]')
+    await sample.waitFor({ timeout: TIMEOUT })
+    const cells = await sample.locator('td').allTextContents()
+    assert.deepEqual([cells[0], cells[1]], ['sample', '10 sat/s'])
+    assert.equal(sats(cells[3]), stopped.lastSummary!.paid - stopped.lastSummary!.tips)
+    assert.match(cells[2], /^[1-9][0-9]* s$/, 'the seconds it sold')
     assert.equal((await fetch(`${host.url}${closeHref}`)).status, 200)
 
     await dashboard.getByTestId('toggle-accepting').click()
