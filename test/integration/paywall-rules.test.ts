@@ -37,6 +37,11 @@ function library(): string {
   write(root, 'show/audio/index.m3u8', vod(['a0.aac', 'a1.aac', 'a2.aac', 'a3.aac']))
   files('show/video', ['v0.ts', 'v1.ts', 'v2.ts', 'v3.ts'])
   files('show/audio', ['a0.aac', 'a1.aac', 'a2.aac', 'a3.aac'])
+  write(root, 'abr/master.m3u8', ['#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=500000', '360p/index.m3u8', '#EXT-X-STREAM-INF:BANDWIDTH=1500000', '720p/index.m3u8', ''].join('\n'))
+  for (const rendition of ['360p', '720p']) {
+    write(root, `abr/${rendition}/index.m3u8`, vod(['s0.ts', 's1.ts', 's2.ts', 's3.ts']))
+    files(`abr/${rendition}`, ['s0.ts', 's1.ts', 's2.ts', 's3.ts'])
+  }
   write(root, 'live/index.m3u8', windowOf(10, 3))
   files('live', ['seg_10.ts', 'seg_11.ts', 'seg_12.ts', 'seg_13.ts'])
   write(root, 'bad/index.m3u8', vod(['s0.ts', 's1.ts']))
@@ -104,6 +109,25 @@ describe('the paywall\'s rules', () => {
       const rows = (await (await fetch(`${host.url}/api/channels`, { headers: { Authorization: `Bearer ${host.adminToken}` } })).json()) as { channels: Array<{ id: string; paid: number; seconds: number }> }
       const row = rows.channels.find((channel) => channel.id === viewer.channelId)!
       assert.deepEqual([row.paid, row.seconds], [20, 2], 'the video, and only the video, was paid for')
+    } finally {
+      viewer.disconnect()
+    }
+  })
+
+  test('a rendition switch never sells the same media time twice: seconds paid in 360p are served in 720p', async () => {
+    for (const path of ['/media/abr/master.m3u8', '/media/abr/360p/index.m3u8', '/media/abr/720p/index.m3u8']) assert.equal((await get(host, path)).status, 200)
+    const viewer = await openRawViewer(host.url, 5_000)
+    try {
+      for (const segment of ['s1', 's2']) {
+        assert.equal((await viewer.pay(`/media/abr/360p/${segment}.ts`, 20)).ok, true)
+        viewer.delivered(`/media/abr/360p/${segment}.ts`)
+      }
+      const twice = await viewer.pay('/media/abr/720p/s2.ts', 20)
+      assert.equal(!twice.ok && twice.code, 'replay', 'the media time from 4 s to 6 s is paid')
+      assert.equal((await get(host, '/media/abr/720p/s1.ts', viewer.token)).status, 200)
+      assert.equal((await get(host, '/media/abr/720p/s2.ts', viewer.token)).status, 200)
+      assert.equal((await get(host, '/media/abr/720p/s3.ts', viewer.token)).status, 402, 'media time not paid in any rendition')
+      assert.equal((await viewer.pay('/media/abr/720p/s3.ts', 20)).ok, true)
     } finally {
       viewer.disconnect()
     }
