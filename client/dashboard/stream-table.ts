@@ -1,13 +1,7 @@
 // The streams table: each stream of the library with the price it sells at, the media time sold and what it earned.
 import type { StreamRow } from '../../protocol/dashboard.ts'
 import { formatSats, formatWatchTime } from './format.ts'
-
-function cell(text: string, className?: string): HTMLTableCellElement {
-  const td = document.createElement('td')
-  td.textContent = text
-  if (className) td.className = className
-  return td
-}
+import { cell, fillRows } from './table-rows.ts'
 
 function priceText(pricePerSecond: number | null): string {
   if (pricePerSecond === null) return '—'
@@ -15,23 +9,13 @@ function priceText(pricePerSecond: number | null): string {
 }
 
 export function renderStreamRows(body: HTMLTableSectionElement, rows: StreamRow[]): void {
-  if (rows.length === 0) {
+  fillRows(body, rows, { text: 'No streams in the media folder yet. Add one with npm run media.', columns: 4 }, (row) => {
     const tr = document.createElement('tr')
-    const td = cell('No streams in the media folder yet. Add one with npm run media.', 'empty')
-    td.colSpan = 4
-    tr.append(td)
-    body.replaceChildren(tr)
-    return
-  }
-  body.replaceChildren(
-    ...rows.map((row) => {
-      const tr = document.createElement('tr')
-      tr.dataset.testid = 'stream-row'
-      tr.dataset.stream = row.stream ?? ''
-      const name = cell(row.name)
-      if (row.stream) name.title = row.stream
-      tr.append(name, cell(priceText(row.pricePerSecond), 'num'), cell(formatWatchTime(row.secondsSold), 'num'), cell(formatSats(row.earned), 'num'))
-      return tr
-    }),
-  )
+    tr.dataset.testid = 'stream-row'
+    tr.dataset.stream = row.stream ?? ''
+    const name = cell(row.name)
+    if (row.stream) name.title = row.stream
+    tr.append(name, cell(priceText(row.pricePerSecond), 'num'), cell(formatWatchTime(row.secondsSold), 'num'), cell(formatSats(row.earned), 'num'))
+    return tr
+  })
 }

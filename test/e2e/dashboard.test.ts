@@ -16,7 +16,7 @@ interface PlayerState {
   channelId: string | null
   paid: number
   phase: string
-  lastSummary: { closeTxid: string | null; reason: string; paid: number } | null
+  lastSummary: { closeTxid: string | null; reason: string; paid: number; tips: number } | null
 }
 
 const playerState = (page: Page) => page.evaluate(() => (window as unknown as { p2p?: { state(): unknown } }).p2p?.state() ?? null) as Promise<PlayerState | null>

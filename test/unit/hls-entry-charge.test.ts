@@ -6,7 +6,7 @@ import { entryCharge, inPreview, releasedTo, type ChargeRules, type PaidEntries 
 import { MediaIndex } from '../../protocol/hls/media-index.ts'
 import { covers, mergeSpans, withinReach } from '../../protocol/hls/media-spans.ts'
 import type { PriceList } from '../../protocol/pricing.ts'
-import { m3u8, readMaster, readMedia } from '../support/hls-read.ts'
+import { m3u8, readMaster, readMedia, showMaster } from '../support/hls-read.ts'
 
 const PRICES: PriceList = { pricePerSecond: 10, renditionMultipliers: {}, streamPrices: [] }
 
@@ -24,19 +24,7 @@ function vod(path: string, durations: number[], extension = 'ts') {
 /** One show: 360p and 720p of 2 s segments, with an audio group of 2.048 s AAC segments. */
 function show(prices: Partial<PriceList> = {}, previewSeconds = 0): ChargeRules {
   const index = new MediaIndex()
-  index.learn(
-    readMaster(
-      m3u8(
-        '#EXTM3U',
-        '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME="English",DEFAULT=YES,URI="audio/index.m3u8"',
-        '#EXT-X-STREAM-INF:BANDWIDTH=800000,AUDIO="aud"',
-        '360p/index.m3u8',
-        '#EXT-X-STREAM-INF:BANDWIDTH=2000000,AUDIO="aud"',
-        '720p/index.m3u8',
-      ),
-      '/media/show/master.m3u8',
-    ).playlist,
-  )
+  index.learn(readMaster(showMaster(), '/media/show/master.m3u8').playlist)
   index.learn(vod('/media/show/360p/index.m3u8', [2, 2, 2, 2, 2]))
   index.learn(vod('/media/show/720p/index.m3u8', [2, 2, 2, 2, 2]))
   index.learn(vod('/media/show/audio/index.m3u8', [2.048, 2.048, 2.048, 2.048, 1.808], 'aac'))

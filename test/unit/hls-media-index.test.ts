@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { MediaIndex, RETAINED_ENTRIES } from '../../protocol/hls/media-index.ts'
 import { placeOnTimeline } from '../../protocol/hls/timeline.ts'
-import { m3u8, readMaster, readMedia } from '../support/hls-read.ts'
+import { m3u8, readMaster, readMedia, showMaster } from '../support/hls-read.ts'
 
 function liveWindow(first: number, count: number, path = '/media/live/v/index.m3u8') {
   const lines = ['#EXTM3U', '#EXT-X-TARGETDURATION:2', `#EXT-X-MEDIA-SEQUENCE:${first}`]
@@ -52,20 +52,7 @@ test('a window without PROGRAM-DATE-TIME is placed by sequence number, so rendit
 
 test('roles from the master: variants are one programme, the audio group accompanies them, I-frame playlists are ignored', () => {
   const index = new MediaIndex()
-  index.learn(
-    readMaster(
-      m3u8(
-        '#EXTM3U',
-        '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME="English",DEFAULT=YES,URI="audio/index.m3u8"',
-        '#EXT-X-STREAM-INF:BANDWIDTH=800000,AUDIO="aud"',
-        '360p/index.m3u8',
-        '#EXT-X-STREAM-INF:BANDWIDTH=2000000,AUDIO="aud"',
-        '720p/index.m3u8',
-        '#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=90000,URI="iframes.m3u8"',
-      ),
-      '/media/show/master.m3u8',
-    ).playlist,
-  )
+  index.learn(readMaster(showMaster('#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=90000,URI="iframes.m3u8"'), '/media/show/master.m3u8').playlist)
   assert.deepEqual(index.roleOf('/media/show/360p/index.m3u8'), { kind: 'programme', group: ['/media/show/360p/index.m3u8', '/media/show/720p/index.m3u8'] })
   assert.deepEqual(index.roleOf('/media/show/audio/index.m3u8'), { kind: 'companion', programme: ['/media/show/360p/index.m3u8', '/media/show/720p/index.m3u8'] })
   assert.deepEqual(index.roleOf('/media/other/index.m3u8'), { kind: 'programme', group: ['/media/other/index.m3u8'] }, 'a playlist no master lists')
