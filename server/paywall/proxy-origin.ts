@@ -126,6 +126,7 @@ export function proxyOrigin(originUrl: string, timeoutMs: number): Origin {
           const first = answer.statusCode === 206 ? firstByteOf(answer) : answer.statusCode === 200 ? 0 : null
           if (first === null || first > range.start) {
             answer.resume()
+            if (answer.statusCode === 404) return sendError(res, 404, 'not_found', `The media origin has no ${path}.`)
             return sendError(res, 502, 'origin_error', `The media origin answered HTTP ${answer.statusCode} for bytes ${range.start}-${range.end} of ${path}.`)
           }
           writeByteHeaders(res, path, bytes)
