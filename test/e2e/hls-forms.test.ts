@@ -148,6 +148,10 @@ describe('every HLS form plays in Chromium and is paid for exactly', { timeout: 
       }
       const page = await openPlayer(`/media/${form.name}/master.m3u8`, form.live ? 1 : 4)
       try {
+        // The price of the chosen stream is on the page before any money moves, and beside each stream in the picker.
+        assert.equal(await page.getByTestId('price').textContent(), `${price} sat/s`)
+        const choice = await page.getByTestId('stream-select').locator('option:checked').textContent()
+        assert.equal(choice?.endsWith(`· ${price} sat/s`), true, `the picker shows "${choice}"`)
         await playFor(page, PLAYED_SECONDS, form.live ? 60_000 : 30_000)
         const { channelId } = await state(page)
         await page.getByTestId('stop-button').click()
