@@ -61,9 +61,23 @@ export interface PayoutView {
   generated: boolean
 }
 
+/** One stream of the host's library, or one that sold before it left it. */
+export interface StreamRow {
+  /** Its playlist's path on the host, decoded (/media/shows/s01/master.m3u8); null: sales stored before streams were recorded. */
+  stream: string | null
+  name: string
+  /** Satoshis per second it is sold at now; null when it is not in the library (any more) or not for sale. */
+  pricePerSecond: number | null
+  /** Seconds of media sold, over every channel since the store began. */
+  secondsSold: number
+  earned: number
+}
+
 export interface DashboardSnapshot extends StatsSnapshot {
   network: Network
   payout: PayoutView
   /** Most recent channels first. */
   channelRows: ChannelRow[]
+  /** The library's streams in its order, then those that sold and are no longer listed. */
+  streams: StreamRow[]
 }

@@ -1,6 +1,7 @@
 // The Socket.IO protocol between a viewer (payer) and a host (payee). Isomorphic: no Node-only imports.
 // Every inbound message is parsed with these schemas before anything else looks at it.
 import { z } from 'zod'
+import { parseSegmentKey, SEGMENT_KEY_MAX_LENGTH } from './hls/segment-key.ts'
 
 /** Largest transaction we accept in a message: an update is ~300 bytes, a funding tx with many inputs a few KB. */
 export const MAX_TX_HEX_CHARS = 200_000
@@ -15,8 +16,19 @@ export const PublicKeyHex = z.string().regex(/^0[23][0-9a-f]{64}$/, 'must be a 3
 export const ChannelId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex channel id')
 export const AccessToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 43-character base64url token')
 const Satoshis = z.number().int().nonnegative().max(21e14)
-/** A media segment's path on the host, as the player requested it (e.g. /media/sample/360p/seg_003.ts). */
-export const SegmentPath = z.string().min(1).max(1024).startsWith('/media/')
+/**
+ * What a payment pays for: a segment or part's canonical key (protocol/hls/segment-key.ts), its path on the host and,
+ * for a byte range of a file, both ends: /media/sample/360p/seg_003.ts or /media/show/360p/index.mp4#bytes=1325-77809.
+ */
+export const SegmentId = z
+  .string()
+  .max(SEGMENT_KEY_MAX_LENGTH + 40)
+  .startsWith('/media/')
+  .refine((text) => parseSegmentKey(text) !== null, 'must be /media/PATH or /media/PATH#bytes=START-END')
+
+/** A folder's own price (stream.json), for protocol/stream-prices.ts; null: its settings are broken, nothing below is sold. */
+export const FolderPrice = z.object({ folder: z.string().max(SEGMENT_KEY_MAX_LENGTH), pricePerSecond: Satoshis.nullable() })
+export type FolderPrice = z.infer<typeof FolderPrice>
 
 /** A pay-to-public-key-hash locking script in hex: the only kind of payee output both sides size the close fee for. */
 export const P2pkhScript = z.string().regex(/^76a914[0-9a-f]{40}88ac$/, 'must be a P2PKH locking script in lowercase hex')
@@ -45,6 +57,10 @@ export const Terms = z.object({
   maxCapacity: Satoshis,
   /** False while the host is stopped: new channels are refused. */
   accepting: z.boolean(),
+  /** Per-stream prices per second (stream.json), nearest folder wins; pricePerSecond applies where none does. */
+  streamPrices: z.array(FolderPrice),
+  /** The first seconds of every stream's media time are served without a channel (0: no preview). */
+  previewSeconds: z.number().nonnegative(),
 })
 export type Terms = z.infer<typeof Terms>
 
@@ -82,7 +98,7 @@ export type FundRequest = z.infer<typeof FundRequest>
 export const ResumeRequest = z.object({ channelId: ChannelId, token: AccessToken })
 export type ResumeRequest = z.infer<typeof ResumeRequest>
 
-export const UpdateRequest = z.object({ channelId: ChannelId, tx: TxHex, segment: SegmentPath })
+export const UpdateRequest = z.object({ channelId: ChannelId, tx: TxHex, segment: SegmentId })
 export type UpdateRequest = z.infer<typeof UpdateRequest>
 
 export const TipRequest = z.object({
@@ -125,6 +141,8 @@ export const RejectCode = z.enum([
   'bad_signature',
   'past_deadline',
   'unknown_segment',
+  'not_priced',
+  'not_for_sale',
   'bad_funding',
   'bad_refund',
   'capacity_out_of_range',

@@ -1,7 +1,7 @@
 // What the paywall's HTTP answers mean to both sides: where the channel token travels, and the 402 body that tells a
 // viewer what a segment costs and how to resynchronise. Isomorphic: the player and the fleet parse what the host sends.
 import { z } from 'zod'
-import { ChannelId, LastUpdate, SegmentPath } from './messages.ts'
+import { ChannelId, LastUpdate, SegmentId } from './messages.ts'
 
 /** The request header that carries a channel's access token (HTTP header names are case-insensitive). */
 export const TOKEN_HEADER = 'X-Channel-Token'
@@ -15,7 +15,8 @@ export const PaymentRequiredBody = z.object({
   error: z.literal('payment_required'),
   message: z.string(),
   channelId: ChannelId.nullable(),
-  segment: SegmentPath,
+  /** The first entry the request needs that the channel has not paid for (a canonical segment key). */
+  segment: SegmentId,
   price: Satoshis,
   /** The cumulative total the channel must reach to be served this segment. */
   required: Satoshis,

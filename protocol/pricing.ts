@@ -1,5 +1,6 @@
-// What a segment costs. Isomorphic and pure.
+// What media costs. Isomorphic and pure: the host charges and the viewer signs with these same functions.
 import type { Terms } from './messages.ts'
+import { pricePerSecondFor } from './stream-prices.ts'
 
 /**
  * Integer satoshis for a segment of `durationSeconds` at `pricePerSecond`, scaled by the rendition multiplier.
@@ -21,9 +22,14 @@ export function renditionOf(segmentPath: string): string {
 }
 
 /** The part of the host's terms that prices media. */
-export type PriceList = Pick<Terms, 'pricePerSecond' | 'renditionMultipliers'>
+export type PriceList = Pick<Terms, 'pricePerSecond' | 'renditionMultipliers' | 'streamPrices'>
 
-/** What one segment costs under the host's terms: the one price both the host and the viewer compute. */
-export function priceOfSegment(prices: PriceList, segmentPath: string, durationSeconds: number): number {
-  return segmentPrice(durationSeconds, prices.pricePerSecond, prices.renditionMultipliers[renditionOf(segmentPath)] ?? 1)
+/**
+ * Satoshis per second of the media at `path` (a segment, part or playlist path): its stream's price (stream.json, else
+ * the host's), times its rendition's multiplier. 0: free; null: not for sale (its stream.json is broken).
+ */
+export function mediaRate(prices: PriceList, path: string): number | null {
+  const perSecond = pricePerSecondFor(path, prices.streamPrices, prices.pricePerSecond)
+  if (perSecond === null) return null
+  return perSecond * (prices.renditionMultipliers[renditionOf(path)] ?? 1)
 }

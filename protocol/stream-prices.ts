@@ -1,13 +1,10 @@
 // The price per second of a stream's media, shared by the host (what it charges) and the player (what it shows and
 // signs for). Prices are set per folder of the media library, by a stream.json file (see server/media/stream-settings.ts):
-// the nearest folder above a segment that sets a price wins, and the host's --price applies where none does.
+// the nearest folder above a segment that sets a price wins, and the host's --price applies where none does. The host
+// sends the table in its terms. A FolderPrice's folder is as served, e.g. /media/shows/s01 (no trailing slash).
+import type { FolderPrice } from './messages.ts'
 
-export interface FolderPrice {
-  /** The folder as served, e.g. /media/shows/s01 (no trailing slash). */
-  folder: string
-  /** Satoshis per second; null when the folder's settings are broken, so nothing below it is sold. */
-  pricePerSecond: number | null
-}
+export type { FolderPrice }
 
 function isInside(path: string, folder: string): boolean {
   return path.startsWith(folder + '/')

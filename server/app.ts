@@ -17,9 +17,10 @@ import { devnetRouter } from './chain/devnet/routes.ts'
 import type { HostConfig } from './config.ts'
 import { loadIdentity, type Payout } from './identity.ts'
 import { createLogger, type Logger } from './logger.ts'
-import { paywall, type PaywallObserver } from './paywall/gate.ts'
-import { proxyOrigin, staticOrigin } from './paywall/origin.ts'
-import { SegmentBook } from './paywall/segment-book.ts'
+import { paywall } from './paywall/gate.ts'
+import type { PaywallObserver } from './paywall/paywall-parts.ts'
+import { createMediaPaywall } from './paywall/media-paywall.ts'
+import type { LibraryCache } from './media/library-cache.ts'
 import { attachChannelSockets, type ChannelServer } from './socket/channel-socket.ts'
 import { SqliteChannelStore } from './store/sqlite-store.ts'
 import { apiRouter } from './api/routes.ts'
@@ -49,6 +50,8 @@ export interface HostParts {
   /** Observers added here hear of every segment served and every 402. */
   paywallObservers: PaywallObserver[]
   payout: Payout
+  /** The streams the host lists, with their names and prices. */
+  library: LibraryCache
 }
 
 export interface HostHooks {
@@ -97,9 +100,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const chainView = new ChainView(chain, (error) => logger.warn({ err: error }, 'could not refresh chain height and fee rate'))
   const verifier = payeeVerifier()
   if (verifier.engine === 'openssl') logger.warn('libsecp256k1 has no binary for this platform: payments are verified with OpenSSL, about 5x slower')
-  const segments = new SegmentBook(await store.durations(), (path, duration) =>
-    store.rememberDuration(path, duration).catch((error: unknown) => logger.warn({ err: error, path }, 'could not remember a segment duration')),
-  )
+  const media = createMediaPaywall(config, store, logger)
   const service = await ChannelService.start({
     policy: {
       network: config.network,
@@ -116,11 +117,10 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     store,
     chain,
     view: chainView,
-    segments,
+    media: media.pricing,
     verifySignature: verifier.verify,
     warn: (details, message) => logger.warn(details, message),
   })
-  const origin = config.origin ? proxyOrigin(config.origin, config.originTimeoutMs) : staticOrigin(config.mediaDir)
   const paywallObservers: PaywallObserver[] = []
   const observer: PaywallObserver = {
     served: (channelId, bytes) => paywallObservers.forEach((o) => o.served(channelId, bytes)),
@@ -136,9 +136,9 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
 
   if (ledger) app.use('/devnet', devnetRouter(ledger))
   if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)
-  app.use('/media', paywall(service, segments, origin, observer))
-  app.use(apiRouter({ service, chainView, adminToken: identity.adminToken, network: config.network, mediaDir: config.mediaDir }))
-  await hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, paywallObservers, payout: identity.payout })
+  app.use('/media', paywall({ service, book: media.book, pricing: media.pricing, origin: media.origin, observer }))
+  app.use(apiRouter({ service, chainView, adminToken: identity.adminToken, network: config.network, library: media.library }))
+  await hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, paywallObservers, payout: identity.payout, library: media.library })
   app.use(playerRouter())
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: `Nothing at ${req.method} ${req.path}.` })
@@ -181,7 +181,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       await new Promise<void>((resolve) => io.close(() => resolve()))
       httpServer.closeAllConnections()
       await new Promise<void>((resolve) => httpServer.close(() => resolve()))
-      origin.close()
+      media.origin.close()
       remoteDevnet?.close()
       ledger?.close()
       await store.close()

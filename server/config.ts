@@ -46,6 +46,8 @@ export const HostConfig = z.object({
   messagesPerSecond: positiveInt.default(40),
   originTimeoutMs: positiveInt.default(10_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The first this many seconds of every stream's media time are served free, without a channel. */
+  previewSeconds: z.coerce.number().nonnegative().max(86_400).default(0),
   /** Generate the sample stream on first start when the media folder has none. */
   generateSample: z.boolean().default(true),
 })

@@ -17,6 +17,7 @@ const program = new Command()
   .addOption(new Option('--origin <url>', 'proxy an external HTTP origin instead of the media folder').env('P2P_ORIGIN'))
   .addOption(new Option('--price <sats>', 'satoshis per second of media').env('P2P_PRICE').default('10'))
   .addOption(new Option('--rendition-price <list>', 'price multipliers per rendition, e.g. 720p=1.5').env('P2P_RENDITION_PRICE'))
+  .addOption(new Option('--preview-seconds <n>', 'serve the first N seconds of every stream free, without a channel').env('P2P_PREVIEW_SECONDS').default('0'))
   .addOption(new Option('--network <name>', 'ledger to use').choices(['devnet', 'testnet', 'mainnet']).env('P2P_NETWORK').default('devnet'))
   .addOption(new Option('--data <dir>', 'folder for durable state (channels, devnet chain)').env('P2P_DATA').default('data'))
   .addOption(new Option('--admin-token <token>', 'token for the dashboard and admin API (generated when absent)').env('P2P_ADMIN_TOKEN'))
@@ -43,6 +44,7 @@ async function main() {
     origin: options.origin,
     price: options.price,
     renditionMultipliers: options.renditionPrice ? parseMultipliers(options.renditionPrice) : {},
+    previewSeconds: options.previewSeconds,
     network: options.network,
     dataDir: options.data,
     adminToken: options.adminToken,

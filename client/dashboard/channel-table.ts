@@ -3,6 +3,7 @@ import type { Network } from '../../protocol/messages.ts'
 import type { ChannelRow } from '../../protocol/dashboard.ts'
 import { explorerTxUrl } from './explorer.ts'
 import { formatAgo, formatSats, formatWatchTime, shortHex } from './format.ts'
+import { cell, fillRows } from './table-rows.ts'
 
 const STATE_LABEL: Record<ChannelRow['state'], string> = { opening: 'Opening', open: 'Open', closing: 'Settling', closed: 'Settled' }
 const REASON_LABEL: Record<string, string> = {
@@ -12,13 +13,6 @@ const REASON_LABEL: Record<string, string> = {
   host_stopped: 'host stopped',
   recovery: 'after restart',
   funding_double_spent: 'funding double-spent',
-}
-
-function cell(text: string, className?: string): HTMLTableCellElement {
-  const td = document.createElement('td')
-  td.textContent = text
-  if (className) td.className = className
-  return td
 }
 
 function txCell(network: Network, txid: string | null, testid: string): HTMLTableCellElement {
@@ -40,42 +34,32 @@ function txCell(network: Network, txid: string | null, testid: string): HTMLTabl
 }
 
 export function renderChannelRows(body: HTMLTableSectionElement, rows: ChannelRow[], network: Network, now: number): void {
-  if (rows.length === 0) {
+  fillRows(body, rows, { text: 'No channels yet. They appear here as soon as a viewer opens one.', columns: 8 }, (row) => {
     const tr = document.createElement('tr')
-    const td = cell('No channels yet. They appear here as soon as a viewer opens one.', 'empty')
-    td.colSpan = 8
-    tr.append(td)
-    body.replaceChildren(tr)
-    return
-  }
-  body.replaceChildren(
-    ...rows.map((row) => {
-      const tr = document.createElement('tr')
-      tr.dataset.testid = 'channel-row'
-      tr.dataset.channelId = row.id
-      tr.dataset.state = row.state
-      const viewer = cell(shortHex(row.viewer), 'mono')
-      viewer.title = row.viewer
-      const state = document.createElement('td')
-      const pill = document.createElement('span')
-      // A funding lost to a double spend is flagged: the host stopped serving it, and its close has nothing to spend.
-      pill.className = `pill pill-${row.state}${row.closeReason === 'funding_double_spent' ? ' pill-lost' : ''}`
-      pill.dataset.testid = 'channel-state'
-      pill.textContent = STATE_LABEL[row.state] + (row.closeReason && row.state === 'closed' ? ` · ${REASON_LABEL[row.closeReason] ?? row.closeReason}` : '')
-      state.append(pill)
-      const paid = cell(`${formatSats(row.paid)}${row.tips > 0 ? ` (${formatSats(row.tips)} tips)` : ''}`, 'num')
-      paid.dataset.testid = 'channel-paid'
-      tr.append(
-        viewer,
-        cell(formatSats(row.capacity), 'num'),
-        paid,
-        cell(formatWatchTime(row.seconds), 'num'),
-        cell(formatAgo(row.lastActivityAt, now)),
-        state,
-        txCell(network, row.state === 'opening' ? null : row.fundingTxid, 'funding-link'),
-        txCell(network, row.closeTxid, 'close-link'),
-      )
-      return tr
-    }),
-  )
+    tr.dataset.testid = 'channel-row'
+    tr.dataset.channelId = row.id
+    tr.dataset.state = row.state
+    const viewer = cell(shortHex(row.viewer), 'mono')
+    viewer.title = row.viewer
+    const state = document.createElement('td')
+    const pill = document.createElement('span')
+    // A funding lost to a double spend is flagged: the host stopped serving it, and its close has nothing to spend.
+    pill.className = `pill pill-${row.state}${row.closeReason === 'funding_double_spent' ? ' pill-lost' : ''}`
+    pill.dataset.testid = 'channel-state'
+    pill.textContent = STATE_LABEL[row.state] + (row.closeReason && row.state === 'closed' ? ` · ${REASON_LABEL[row.closeReason] ?? row.closeReason}` : '')
+    state.append(pill)
+    const paid = cell(`${formatSats(row.paid)}${row.tips > 0 ? ` (${formatSats(row.tips)} tips)` : ''}`, 'num')
+    paid.dataset.testid = 'channel-paid'
+    tr.append(
+      viewer,
+      cell(formatSats(row.capacity), 'num'),
+      paid,
+      cell(formatWatchTime(row.seconds), 'num'),
+      cell(formatAgo(row.lastActivityAt, now)),
+      state,
+      txCell(network, row.state === 'opening' ? null : row.fundingTxid, 'funding-link'),
+      txCell(network, row.closeTxid, 'close-link'),
+    )
+    return tr
+  })
 }

@@ -5,6 +5,7 @@ import { DASHBOARD_NAMESPACE, type DashboardServerEvents, type DashboardSnapshot
 import { AdminApiError, adminFetch, forgetToken, savedToken, saveToken } from './admin-token.ts'
 import { renderChannelRows } from './channel-table.ts'
 import { renderPayout } from './payout-card.ts'
+import { renderStreamRows } from './stream-table.ts'
 import { EarningsChart } from './earnings-chart.ts'
 import { formatBytes, formatRate, formatSats } from './format.ts'
 
@@ -29,6 +30,7 @@ const view = {
   status: byTestId('host-status'),
   chart: byTestId('chart'),
   channels: byTestId<HTMLTableSectionElement>('channels'),
+  streams: byTestId<HTMLTableSectionElement>('streams'),
 }
 
 const text = (id: string, value: string) => {
@@ -58,6 +60,7 @@ function render(snapshot: DashboardSnapshot): void {
   renderAccepting(snapshot.accepting)
   renderPayout(byTestId('payout'), snapshot.payout, snapshot.network)
   renderChannelRows(view.channels, snapshot.channelRows, snapshot.network, snapshot.at)
+  renderStreamRows(view.streams, snapshot.streams)
   chart ??= new EarningsChart(view.chart)
   chart.update(snapshot.earningsPerMinute)
 }

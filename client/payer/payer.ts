@@ -44,7 +44,7 @@ export interface PayerChannel {
   paid: number
   tips: number
   sequence: number
-  /** Segment path -> price paid for it. */
+  /** Segment key (protocol/hls/segment-key.ts) -> price paid for it. */
   paidSegments: Record<string, number>
   /** A segment paid for but not yet received: nothing else is paid until it arrives. */
   awaitingDelivery: string | null
@@ -276,6 +276,8 @@ export function reactToUpdate(p: {
   const { reply } = p
   if (reply.ok) return { kind: 'paid', channel: p.signed }
   if (reply.code === 'replay') return { kind: 'already_paid', channel: { ...p.channel, paidSegments: { ...p.channel.paidSegments, [p.segment]: p.price } } }
+  // Nothing to pay after all (the host counts it free with the programme or the preview): fetch it as it is.
+  if (reply.code === 'not_priced') return { kind: 'already_paid', channel: p.channel }
   if ((reply.code === 'stale' || reply.code === 'underpaid') && !p.resynced) return { kind: 'resync' }
   return refusal(reply)
 }

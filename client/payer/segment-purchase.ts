@@ -1,41 +1,87 @@
-// Buying one segment: pay, fetch it with the channel token, and when the host refuses the fetch (402: it has no
-// payment for it; 403: it does not know the token), resynchronise from what it said and pay again, a bounded number of
-// times. The player's hls.js loader and the viewer fleet both buy segments through this.
+// Buying one segment, part, init segment or key file: decide what it costs the current channel (the charge rules of
+// protocol/hls/entry-charge.ts, which the host applies too), pay when something is due, fetch it with the channel
+// token, and when the host refuses the fetch (402: it has no payment for it; 403: it does not know the token),
+// resynchronise from what it said and try again, a bounded number of times. Init segments, the free preview and
+// streams priced at 0 are fetched without a channel; key files need an open one but are never paid for; alternate
+// audio and subtitles wait until the programme's media time is paid. The player's hls.js loader and the viewer fleet
+// both buy through this.
+import type { EntryCharge, PaidEntries } from '../../protocol/hls/entry-charge.ts'
 import { parsePaymentRequired } from '../../protocol/paywall.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 
-/** What buying needs from a channel session (ChannelSession is one). */
+/** What an entry costs a channel that has paid `paid` (null: no channel). */
+export type ChargeOf = (paid: PaidEntries | null) => EntryCharge
+
+/** What buying needs from a channel session (ChannelSession is one; the player adds opening a channel on demand). */
 export interface SegmentPayer {
-  payForSegment(segmentPath: string, durationSeconds: number, signal?: AbortSignal): Promise<{ token: string; charged: number }>
-  markDelivered(segmentPath: string): void
+  /** What the current channel has paid for; null without one. */
+  paidEntries(): PaidEntries | null
+  /** Pays what `chargeOf` says is due; resolves with the token once the host acknowledged it (at once if nothing is). */
+  payForSegment(segment: string, chargeOf: ChargeOf, signal?: AbortSignal): Promise<{ token: string; charged: number }>
+  /** The token of a usable channel. */
+  channelToken(signal?: AbortSignal): Promise<string>
+  /** Resolves at the channel's next accepted payment. */
+  nextPayment(signal?: AbortSignal): Promise<void>
+  markDelivered(segment: string): void
   resyncFromPaymentRequired(body: PaymentRequiredBody): void
 }
 
 /** How often one segment may be paid again after the host refused its fetch, before the refusal is final. */
 export const MAX_REFUSALS = 2
 
+/** The token to fetch with (null: no channel needed) and what was paid for it now. */
+export interface Purchased {
+  token: string | null
+  charged: number
+}
+
+export class NotForSale extends Error {
+  constructor(readonly segment: string, reason: 'unknown' | 'not_for_sale') {
+    super(reason === 'unknown' ? `${segment} is in no playlist this player has loaded` : `${segment} is not for sale: its stream's settings are broken on the host`)
+    this.name = 'NotForSale'
+  }
+}
+
 export class SegmentPurchase {
   private refusals = 0
 
   constructor(
     private readonly payer: SegmentPayer,
-    readonly path: string,
-    readonly duration: number,
+    /** The entry's canonical key (protocol/hls/segment-key.ts). */
+    readonly segment: string,
+    private readonly chargeOf: ChargeOf,
   ) {}
 
-  /** Resolves with the token to fetch with, once the host has acknowledged the payment (at once if paid before). */
-  pay(signal?: AbortSignal): Promise<{ token: string; charged: number }> {
-    return this.payer.payForSegment(this.path, this.duration, signal)
+  /** Resolves once the entry may be fetched: paid for and acknowledged, or nothing to pay. */
+  async pay(signal?: AbortSignal): Promise<Purchased> {
+    for (;;) {
+      const charge = this.chargeOf(this.payer.paidEntries())
+      switch (charge.kind) {
+        case 'free':
+          return { token: charge.reason === 'key' ? await this.payer.channelToken(signal) : null, charged: 0 }
+        case 'waiting':
+          await this.payer.nextPayment(signal)
+          continue
+        case 'paid':
+          // The host turned this companion down once already: its view of the paid media time is a payment behind.
+          if (charge.reason === 'companion' && this.refusals > 0) await this.payer.nextPayment(signal)
+          return { token: await this.payer.channelToken(signal), charged: 0 }
+        case 'due':
+          return this.payer.payForSegment(this.segment, this.chargeOf, signal)
+        default:
+          throw new NotForSale(this.segment, charge.kind)
+      }
+    }
   }
 
   /** The bytes arrived: the next segment may be paid. */
   delivered(): void {
-    this.payer.markDelivered(this.path)
+    this.payer.markDelivered(this.segment)
   }
 
   /** Paid for, but no longer wanted (the player moved on): it counts as delivered so paying does not stall. */
   abandoned(): void {
-    this.payer.markDelivered(this.path)
+    this.payer.markDelivered(this.segment)
   }
 
   /** The host refused the fetch. True when paying again is worth it; the session has then adopted the host's view. */
@@ -60,20 +106,22 @@ export interface FetchedAnswer {
  */
 export async function fetchPaid<A extends FetchedAnswer>(
   purchase: SegmentPurchase,
-  get: (token: string) => Promise<A>,
+  get: (token: string | null) => Promise<A>,
   observe: { paid?(charged: number, ms: number): void; refused?(status: number): void } = {},
   signal?: AbortSignal,
-): Promise<A> {
+): Promise<A & { charged: number }> {
+  let charged = 0
   for (;;) {
     const started = performance.now()
-    const { token, charged } = await purchase.pay(signal)
-    if (charged > 0) observe.paid?.(charged, performance.now() - started)
-    const answer = await get(token)
+    const bought = await purchase.pay(signal)
+    charged += bought.charged
+    if (bought.charged > 0) observe.paid?.(bought.charged, performance.now() - started)
+    const answer = await get(bought.token)
     if (answer.status >= 200 && answer.status < 300) {
       purchase.delivered()
-      return answer
+      return { ...answer, charged }
     }
     observe.refused?.(answer.status)
-    if (!purchase.refused(answer.status, answer.json())) return answer
+    if (!purchase.refused(answer.status, answer.json())) return { ...answer, charged }
   }
 }

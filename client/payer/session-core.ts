@@ -2,7 +2,6 @@
 // phase, the gates payments wait at, and the one way failures reach the viewer. The flows with the host that move
 // all this (open, pay, close) are ChannelSession's, in session.ts.
 import type { ClientEvent, CloseReason, Rejection, ReplyOf, RequestOf, SettlementSummary, Terms } from '../../protocol/messages.ts'
-import { priceOfSegment } from '../../protocol/pricing.ts'
 import { keepsRefund } from '../../protocol/settlement.ts'
 import { crossedThresholds, DEFAULT_THRESHOLDS, rearm, type AlertThreshold } from './cap-alerts.ts'
 import { TypedEmitter } from './emitter.ts'
@@ -29,6 +28,8 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
   protected readonly usable = new Gate()
   protected readonly deliveries = new WaiterList()
   protected readonly capRaises = new WaiterList()
+  /** Callers waiting for the channel's next accepted payment (a companion waits for the programme's). */
+  protected readonly paymentsMade = new WaiterList()
   protected atCap = false
 
   constructor(options: ChannelSessionOptions) {
@@ -109,11 +110,6 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
     this.save({ ...p, firedAlerts: rearm(thresholds, spent, cap) })
   }
 
-  /** The price of a segment at the host's terms. */
-  priceOf(segmentPath: string, durationSeconds: number): number {
-    return priceOfSegment(this.requireTerms(), segmentPath, durationSeconds)
-  }
-
   protected finishChannel(summary: SettlementSummary, p: PersistedSession, info: { final: boolean }): void {
     this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined)
     this.forget()
@@ -134,6 +130,7 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
     const crossed = crossedThresholds(this.thresholds, p.firedAlerts, spent, cap)
     if (crossed.fired.length !== p.firedAlerts.length) this.save({ ...p, firedAlerts: crossed.fired })
     this.emit('paid', { ...payment, spent, cap })
+    this.paymentsMade.resolveAll()
     for (const alert of crossed.alerts) this.emit('alert', alert)
     this.emit('change', this.snapshot())
   }
@@ -156,6 +153,7 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
   protected cancelWaiters(error: Error): void {
     this.capRaises.rejectAll(error)
     this.deliveries.rejectAll(error)
+    this.paymentsMade.rejectAll(error)
   }
 
   /** One request/answer with the host; silence past the timeout becomes a "host unreachable" error. */

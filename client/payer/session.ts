@@ -7,6 +7,7 @@
 // - the funding goes to the host only after the host's refund signature passed the full script interpreter;
 // - payments are serialized, and never more than one paid segment is waiting to be delivered;
 // - nothing is signed past the viewer's cap: at the cap it waits for raiseCap() or close().
+import type { PaidEntries } from '../../protocol/hls/entry-charge.ts'
 import type { ClientEvent, SettlementSummary } from '../../protocol/messages.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { keepsRefund } from '../../protocol/settlement.ts'
@@ -15,7 +16,6 @@ import { openWithHost, type OpeningSteps } from './channel-opening.ts'
 import {
   afterPaymentRequired,
   endedBy,
-  isPaid,
   markDelivered,
   raiseCap as raisePayerCap,
   reactToTip,
@@ -26,7 +26,9 @@ import {
   signTip,
   type UpdateReaction,
 } from './payer.ts'
+import { paidEntriesOf } from './paid-entries.ts'
 import { carriedAfter, localSummary, NOTHING_CARRIED, totalsOf, type CarriedTotals, type PersistedSession } from './persisted-session.ts'
+import type { ChargeOf } from './segment-purchase.ts'
 import { SessionCore } from './session-core.ts'
 import type { ChannelSessionOptions } from './session-types.ts'
 import { channelClosed, deliveryTimeout, explainRejection, fundingDoubleSpent, hostStopped, ViewerFailure } from './viewer-errors.ts'
@@ -117,21 +119,38 @@ export class ChannelSession extends SessionCore {
     }
   }
 
+  /** What the current channel has paid for; null without one. */
+  paidEntries(): PaidEntries | null {
+    return this.persisted ? paidEntriesOf(this.persisted.channel) : null
+  }
+
+  /** The current channel's token, once the channel is usable. */
+  async channelToken(signal?: AbortSignal): Promise<string> {
+    await this.untilUsable(signal)
+    return this.current().token!
+  }
+
+  /** Resolves at the channel's next accepted payment. */
+  nextPayment(signal?: AbortSignal): Promise<void> {
+    return this.paymentsMade.wait(signal)
+  }
+
   /**
-   * Pays for one segment before it is fetched; resolves with the token to fetch it with once the host acknowledged
-   * the payment. Already-paid segments resolve at once. At the cap it waits for raiseCap() (or rejects on close or
-   * when `signal` aborts).
+   * Pays for one segment (or part) before it is fetched, at what `chargeOf` says it is due given what the channel has
+   * paid; resolves with the token to fetch it with once the host acknowledged the payment. Entries with nothing due
+   * resolve at once. At the cap it waits for raiseCap() (or rejects on close or when `signal` aborts).
    */
-  payForSegment(segmentPath: string, durationSeconds: number, signal?: AbortSignal): Promise<{ token: string; charged: number }> {
+  payForSegment(segment: string, chargeOf: ChargeOf, signal?: AbortSignal): Promise<{ token: string; charged: number }> {
     return this.payments.run(async () => {
       let resynced = false
       for (;;) {
         await this.untilUsable(signal)
         const p = this.current()
-        if (isPaid(p.channel, segmentPath)) return { token: p.token!, charged: 0 }
+        const charge = chargeOf(paidEntriesOf(p.channel))
+        if (charge.kind !== 'due') return { token: p.token!, charged: 0 }
         const terms = this.requireTerms()
-        const price = this.priceOf(segmentPath, durationSeconds)
-        const verdict = signSegment(p.channel, this.wallet.key, segmentPath, price, terms.feeRate)
+        const price = charge.amount
+        const verdict = signSegment(p.channel, this.wallet.key, segment, price, terms.feeRate)
         if (!verdict.ok) {
           if (verdict.reason === 'awaiting_delivery') {
             await this.waitForDelivery(p.channel.awaitingDelivery ?? '?', signal)
@@ -141,12 +160,12 @@ export class ChannelSession extends SessionCore {
           }
           continue
         }
-        const reply = await this.ask('update', { channelId: p.channel.channelId!, tx: verdict.tx, segment: segmentPath })
+        const reply = await this.ask('update', { channelId: p.channel.channelId!, tx: verdict.tx, segment })
         const now = this.current()
-        const reaction = reactToUpdate({ channel: now.channel, signed: verdict.channel, segment: segmentPath, price, reply, resynced })
+        const reaction = reactToUpdate({ channel: now.channel, signed: verdict.channel, segment, price, reply, resynced })
         if (reaction.kind === 'paid') {
-          this.save({ ...now, channel: reaction.channel, seconds: now.seconds + durationSeconds, segments: now.segments + 1 })
-          this.afterPayment({ kind: 'segment', segment: segmentPath, amount: price })
+          this.save({ ...now, channel: reaction.channel, seconds: now.seconds + charge.seconds, segments: now.segments + 1 })
+          this.afterPayment({ kind: 'segment', segment, amount: price })
           return { token: now.token!, charged: price }
         }
         if (reaction.kind === 'already_paid') {

@@ -2,7 +2,7 @@
 // controller (player-controller.ts), which owns the page's state. Everything that decides lives elsewhere.
 import { io } from 'socket.io-client'
 import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
-import type { Network } from '../../protocol/messages.ts'
+import type { Network, Terms } from '../../protocol/messages.ts'
 import type { HostSocket } from '../payer/host-request.ts'
 import { ChannelSession } from '../payer/session.ts'
 import { ViewerWallet } from '../payer/wallet.ts'
@@ -19,7 +19,8 @@ import { loadPreferences, savePreferences, type Preferences } from './preference
 import { PreferencesPanel } from './preferences-panel.ts'
 import { watchReloadIntent } from './reload-intent.ts'
 import { SettleSummaryView } from './settle-summary.ts'
-import { renderStreamPicker } from './stream-picker.ts'
+import { renderStreamPicker, type StreamEntry } from './stream-picker.ts'
+import { priceLabel, streamPrice } from './stream-price.ts'
 import { TipButton } from './tip-button.ts'
 import { WalletPanel } from './wallet-panel.ts'
 import { WithdrawPanel } from './withdraw-panel.ts'
@@ -32,7 +33,9 @@ interface HostInfo {
   woc: string
   pricePerSecond: number
   accepting: boolean
-  streams: Array<{ name: string; url: string }>
+  streams: StreamEntry[]
+  streamPrices: Terms['streamPrices']
+  previewSeconds: number
 }
 
 /** How often an open page checks whether a waiting refund has unlocked: blocks come minutes apart. */
@@ -68,7 +71,8 @@ async function main(): Promise<void> {
   const { wallet, created } = ViewerWallet.load(storage, walletOptions)
   const socket: HostSocket = io(location.origin, { transports: ['websocket', 'polling'] })
   const session = new ChannelSession({ socket, wallet, storage, storageKey: 'p2p.session', thresholds: preferences.thresholds })
-  const price = () => session.terms?.pricePerSecond ?? info.pricePerSecond
+  const source = new URLSearchParams(location.search).get('stream') ?? info.streams[0]?.url
+  const price = () => streamPrice(source, session.terms ?? info) ?? 0
 
   const video = byTestId<HTMLVideoElement>('video')
   const meter = new CapMeter(preferences.thresholds)
@@ -107,7 +111,7 @@ async function main(): Promise<void> {
   const firedAlerts: number[] = []
 
   setText(byTestId('network'), info.network)
-  setText(byTestId('price'), `${info.pricePerSecond} sat/s`)
+  setText(byTestId('price'), priceLabel(streamPrice(source, info), info.previewSeconds))
   const render = () => {
     meter.render(session.snapshot(), preferences.cap)
     setText(byTestId('session-phase'), session.snapshot().phase)
@@ -128,7 +132,7 @@ async function main(): Promise<void> {
     render()
     return `Saved. Your cap is ${next.cap} sat (${capAsTime(next.cap, price())}).`
   })
-  prefsPanel.setPrice(info.pricePerSecond)
+  prefsPanel.setPrice(price())
   new TipButton((amount) => session.tip(amount))
 
   byTestId('stop-button').addEventListener('click', () => {
@@ -155,8 +159,8 @@ async function main(): Promise<void> {
     if (!status.accepting) player.hostStopped({ kind: 'host_stopped', message: status.reason ?? 'The host stopped the stream.', nextStep: 'Your channel is settled by the host; come back later.' })
   })
   session.on('terms', (terms) => {
-    setText(byTestId('price'), `${terms.pricePerSecond} sat/s`)
-    prefsPanel.setPrice(terms.pricePerSecond)
+    setText(byTestId('price'), priceLabel(streamPrice(source, terms), terms.previewSeconds))
+    prefsPanel.setPrice(price())
   })
   socket.on('connect_error', () => {
     showError({ kind: 'host_unreachable', message: 'Lost the connection to the host.', nextStep: 'The player reconnects by itself and resumes the same channel; check your network if this stays.' })
@@ -191,6 +195,7 @@ async function main(): Promise<void> {
       errors: shownErrors.map((e) => ({ ...e })),
       lastSummary: player.lastSummary ? { ...player.lastSummary } : null,
       stopped: player.isStopped,
+      receivedSeconds: player.media.receivedSeconds(),
     }),
     history: () => session.history().map((entry) => ({ ...entry, summary: { ...entry.summary } })),
   })
@@ -205,7 +210,6 @@ async function main(): Promise<void> {
   void player.reclaimMaturedRefunds()
   setInterval(() => void player.reclaimMaturedRefunds(), REFUND_CHECK_MS)
 
-  const source = new URLSearchParams(location.search).get('stream') ?? info.streams[0]?.url
   if (!source) {
     showError({ kind: 'host_unreachable', message: 'This host lists no streams.', nextStep: 'Ask the host to add a video (npm run media).' })
     return

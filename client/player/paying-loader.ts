@@ -1,27 +1,28 @@
 // hls.js fragment loader that pays before it fetches. It follows hls.js's own template method: load() and its
-// retries run loadInternal(), and this loader's loadInternal() first buys the segment (client/payer/segment-purchase.ts)
-// and only then lets hls.js's XhrLoader send the request, with the channel token. So a first load, an hls.js retry and
-// a re-pay after the host's 402 take one path. Playlists go through hls.js's own loader: they are free.
+// retries run loadInternal(), and this loader's loadInternal() first buys the fragment, part or init segment
+// (client/payer/segment-purchase.ts) and only then lets hls.js's XhrLoader send the request, with the channel token
+// when one is needed. So a first load, an hls.js retry and a re-pay after the host's 402 take one path. Each request
+// is keyed as the host keys it (fragment-key.ts); what it costs is the played media's charge (played-media.ts), so
+// init segments, the preview and alternate audio are never paid for.
 import { XhrLoader, type HlsConfig, type LoaderCallbacks, type LoaderConfiguration, type LoaderContext } from 'hls.js'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
+import type { PlayedMedia } from '../payer/played-media.ts'
 import { SegmentPurchase, type SegmentPayer } from '../payer/segment-purchase.ts'
+import { rangeOfContext, segmentKeyOf } from './fragment-key.ts'
 
 /** What the page hears of each segment bought. */
 export interface LoaderObserver {
-  failed(segmentPath: string, error: unknown): void
+  failed(segment: string, error: unknown): void
 }
 
-interface FragmentLike {
-  duration: number
-}
+type FragmentContext = LoaderContext & Parameters<typeof rangeOfContext>[0]
 
-/** The segment's path on the host, which is what the host prices and entitles ("/media/sample/360p/seg_003.ts"). */
-export function segmentPathOf(url: string, base: string): string {
-  return new URL(url, base).pathname
+function pageBase(): string {
+  return globalThis.location?.href ?? 'http://localhost/'
 }
 
 /** Builds the loader class around the page's payer (hls.js instantiates loaders itself, per fragment). */
-export function createPayingLoader(payer: SegmentPayer, observer: LoaderObserver) {
+export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, observer: LoaderObserver) {
   return class PayingLoader extends XhrLoader {
     private purchase: SegmentPurchase | null = null
     private payment: AbortController | null = null
@@ -31,14 +32,16 @@ export function createPayingLoader(payer: SegmentPayer, observer: LoaderObserver
     }
 
     override load(context: LoaderContext, config: LoaderConfiguration, callbacks: LoaderCallbacks<LoaderContext>): void {
-      const frag = (context as LoaderContext & { frag?: FragmentLike }).frag
-      if (!frag) return super.load(context, config, callbacks)
-      const purchase = new SegmentPurchase(payer, segmentPathOf(context.url, globalThis.location?.href ?? 'http://localhost/'), frag.duration)
+      const fragment = context as FragmentContext
+      const segment = fragment.frag ? segmentKeyOf(context.url, pageBase(), rangeOfContext(fragment)) : null
+      if (!segment) return super.load(context, config, callbacks)
+      const purchase = new SegmentPurchase(payer, segment, media.chargeOf(segment))
       this.purchase = purchase
       super.load(context, config, {
         ...callbacks,
         onSuccess: (response, stats, ctx, details) => {
           purchase.delivered()
+          media.delivered(segment)
           callbacks.onSuccess(response, stats, ctx, details)
         },
         onError: (error, ctx, details, stats) => {
@@ -48,7 +51,7 @@ export function createPayingLoader(payer: SegmentPayer, observer: LoaderObserver
       })
     }
 
-    /** Buys the segment, then sends the request with the token. */
+    /** Buys the entry, then sends the request, with the token when one is needed. */
     protected override loadInternal(): void {
       const purchase = this.purchase
       if (!purchase) return super.loadInternal()
@@ -58,13 +61,16 @@ export function createPayingLoader(payer: SegmentPayer, observer: LoaderObserver
         ({ token }) => {
           if (controller.signal.aborted) return purchase.abandoned()
           this.payment = null
-          if (this.context) this.context.headers = { ...(this.context.headers ?? {}), [TOKEN_HEADER]: token }
+          if (this.context) {
+            const { [TOKEN_HEADER]: _previous, ...headers } = this.context.headers ?? {}
+            this.context.headers = token ? { ...headers, [TOKEN_HEADER]: token } : headers
+          }
           super.loadInternal()
         },
         (error: unknown) => {
           if (controller.signal.aborted) return
           this.payment = null
-          observer.failed(purchase.path, error)
+          observer.failed(purchase.segment, error)
           if (this.context) this.callbacks?.onError({ code: 0, text: error instanceof Error ? error.message : String(error) }, this.context, null, this.stats)
         },
       )

@@ -1,8 +1,9 @@
 // The player's state and what changes it: whether the viewer stopped, the channel being opened, the hls.js instance
 // (absent until the stream is attached), the last summary. main.ts builds the page and hands every event here.
-import Hls, { type FragmentLoaderConstructor } from 'hls.js'
+import Hls, { type FragmentLoaderConstructor, type PlaylistLoaderConstructor } from 'hls.js'
 import type { SettlementSummary } from '../../protocol/messages.ts'
 import { reclaimRefunds, type RefundLedger } from '../payer/refunds.ts'
+import { PlayedMedia } from '../payer/played-media.ts'
 import type { SegmentPayer } from '../payer/segment-purchase.ts'
 import type { ChannelSession } from '../payer/session.ts'
 import type { ViewerError } from '../payer/viewer-errors.ts'
@@ -11,7 +12,9 @@ import type { ViewerWallet } from '../payer/wallet.ts'
 import type { CapDialog } from './cap-dialog.ts'
 import { formatSats } from './cap-format.ts'
 import { byTestId, setText } from './dom.ts'
+import { createKeyLoader } from './key-loader.ts'
 import { createPayingLoader } from './paying-loader.ts'
+import { createPlaylistLoader } from './playlist-loader.ts'
 import type { SettleSummaryView } from './settle-summary.ts'
 import { devnetTopUp } from './top-up.ts'
 import type { WalletPanel } from './wallet-panel.ts'
@@ -40,8 +43,12 @@ export class PlayerController {
   /** The start-up resume of a channel from an earlier page load: a Stop waits for it, or its close is refused. */
   private resuming: Promise<unknown> = Promise.resolve()
   private summary: SettlementSummary | null = null
+  /** Every playlist hls.js loaded, read as the host reads it: what each fragment is and costs. */
+  readonly media: PlayedMedia
 
-  constructor(private readonly parts: PlayerParts) {}
+  constructor(private readonly parts: PlayerParts) {
+    this.media = new PlayedMedia(() => parts.session.terms)
+  }
 
   get isStopped(): boolean {
     return this.stopped
@@ -51,13 +58,19 @@ export class PlayerController {
     return this.summary
   }
 
-  /** What the paying loader pays through: the current channel, or one opened at the preferred cap. */
+  /** What the paying loader pays through: the current channel, or one opened at the preferred cap when one is needed. */
   readonly payer: SegmentPayer = {
-    payForSegment: async (path, duration, signal) => {
+    paidEntries: () => this.parts.session.paidEntries(),
+    payForSegment: async (segment, chargeOf, signal) => {
       await this.ensureChannel()
-      return this.parts.session.payForSegment(path, duration, signal)
+      return this.parts.session.payForSegment(segment, chargeOf, signal)
     },
-    markDelivered: (path) => this.parts.session.markDelivered(path),
+    channelToken: async (signal) => {
+      await this.ensureChannel()
+      return this.parts.session.channelToken(signal)
+    },
+    nextPayment: (signal) => this.parts.session.nextPayment(signal),
+    markDelivered: (segment) => this.parts.session.markDelivered(segment),
     resyncFromPaymentRequired: (body) => this.parts.session.resyncFromPaymentRequired(body),
   }
 
@@ -77,11 +90,16 @@ export class PlayerController {
     if (!Hls.isSupported()) return false
     const hls = new Hls({
       // hls.js types fLoader for fragment contexts only; the loader handles any context and passes non-fragments on.
-      fLoader: createPayingLoader(this.payer, {
-        failed: (path, error) => {
-          if (!(error instanceof PaymentCancelled)) console.warn(`payment for ${path} failed`, error)
+      fLoader: createPayingLoader(this.payer, this.media, {
+        failed: (segment, error) => {
+          if (!(error instanceof PaymentCancelled)) console.warn(`payment for ${segment} failed`, error)
         },
       }) as unknown as FragmentLoaderConstructor,
+      pLoader: createPlaylistLoader(this.media) as unknown as PlaylistLoaderConstructor,
+      // Key files (AES-128) come through the general loader; it adds the channel token they need.
+      loader: createKeyLoader(this.payer),
+      // LL-HLS: load parts (each priced by its own duration) when the playlist has them; other playlists are unaffected.
+      lowLatencyMode: true,
       maxBufferLength: BUFFER_SECONDS,
       maxMaxBufferLength: BUFFER_SECONDS,
       backBufferLength: 30,

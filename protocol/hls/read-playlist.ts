@@ -40,3 +40,8 @@ export function readHlsPlaylist(text: string, path: string, options: ReadOptions
   if (raw.hasVariants) return readMasterPlaylist(manifest, raw, path)
   return readMediaPlaylist(manifest, raw, path, options.fileSizes)
 }
+
+/** Whether a path names a playlist (served free, read by the model) rather than media. */
+export function isPlaylistPath(path: string): boolean {
+  return path.toLowerCase().endsWith('.m3u8')
+}

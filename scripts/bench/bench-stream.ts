@@ -20,7 +20,8 @@ export function writeBenchStream(mediaDir: string, opts: { segments: number; sec
     const file = `seg_${String(i).padStart(4, '0')}.ts`
     writeFileSync(join(folder, file), randomBytes(opts.bytes))
     lines.push(`#EXTINF:${opts.seconds.toFixed(6)},`, file)
-    segments.push({ path: `/media/bench/360p/${file}`, duration: opts.seconds })
+    const path = `/media/bench/360p/${file}`
+    segments.push({ id: path, key: { path, range: null }, duration: opts.seconds })
   }
   lines.push('#EXT-X-ENDLIST', '')
   writeFileSync(join(folder, 'index.m3u8'), lines.join('\n'))

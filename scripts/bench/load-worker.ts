@@ -61,7 +61,7 @@ async function prepare(url: string, prepared: PreparedChannel[]): Promise<void> 
 
 /** Pays the channel's next pre-signed update for `segment`; null on success, else an error kind. */
 async function pay(channel: LiveChannel, index: number, segment: StreamSegment): Promise<string | null> {
-  const reply = await request(channel.socket, 'update', { channelId: channel.channelId, tx: channel.updates[index], segment: segment.path }, BENCH_ANSWER_TIMEOUT_MS)
+  const reply = await request(channel.socket, 'update', { channelId: channel.channelId, tx: channel.updates[index], segment: segment.id }, BENCH_ANSWER_TIMEOUT_MS)
   return reply.ok ? null : `update_${reply.code}`
 }
 

@@ -1,7 +1,7 @@
 // Concurrent viewers fetching segments at playback pace through one path (static, proxy or paywall), measured from
 // the client: segment latency (request to last byte), payment latency (update to acknowledgement), errors.
 import type { HttpClient } from '../fleet/http-client.ts'
-import type { StreamSegment } from '../fleet/playlist.ts'
+import { requestFor, type StreamSegment } from '../fleet/playlist.ts'
 
 export interface LoadViewer {
   /** Index of the next segment; advanced as the viewer plays. */
@@ -54,7 +54,8 @@ export async function runSegmentLoad(opts: {
         outcome.payMs.push(performance.now() - payStarted)
       }
       try {
-        const answer = await opts.http.get(opts.url + segment.path, { headers: viewer.headers })
+        const request = requestFor(segment.key)
+        const answer = await opts.http.get(opts.url + request.path, { headers: { ...viewer.headers, ...request.headers } })
         if (answer.status === 200) {
           outcome.ok++
           outcome.segmentMs.push(answer.ms)

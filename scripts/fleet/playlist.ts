@@ -1,21 +1,42 @@
-// Finds the segments a viewer plays: master playlist -> first rendition -> its media segments with durations.
-import { readPlaylist, type PlaylistFacts } from '../../protocol/playlists.ts'
+// Finds what a viewer of the fleet plays: the master playlist, its first variant, and that variant's media segments,
+// read with the same HLS model and kept in the same played media as the browser player keeps them, so the fleet
+// keys, prices and skips (init segments, the preview) exactly as a player does.
+import { PlayedMedia } from '../../client/payer/played-media.ts'
+import type { SegmentKey } from '../../protocol/hls/segment-key.ts'
+import type { Terms } from '../../protocol/messages.ts'
 import type { HttpClient } from './http-client.ts'
 
-/** A segment's path on the host, as the paywall prices it (e.g. /media/sample/360p/seg_003.ts), and its duration. */
-export type StreamSegment = PlaylistFacts['segments'][number]
+/** One segment a viewer plays: its canonical key (what it pays for), its bytes, and its duration. */
+export interface StreamSegment {
+  id: string
+  key: SegmentKey
+  duration: number
+}
 
-/** Fetches the master (or media) playlist at `playlistPath` and, through it, the media playlist's segments. */
-export async function loadSegments(http: HttpClient, baseUrl: string, playlistPath: string): Promise<StreamSegment[]> {
-  const fetchText = async (path: string) => {
-    const answer = await http.get(baseUrl + path, { keepBody: true })
+export interface LoadedStream {
+  media: PlayedMedia
+  segments: StreamSegment[]
+}
+
+/** The URL path and Range header that ask for exactly one segment's bytes. */
+export function requestFor(key: SegmentKey): { path: string; headers: Record<string, string> } {
+  const path = key.path.split('/').map(encodeURIComponent).join('/')
+  return { path, headers: key.range ? { Range: `bytes=${key.range.start}-${key.range.end}` } : {} }
+}
+
+/** Fetches the master (or media) playlist at `playlistPath` and, through it, the first variant's media segments. */
+export async function loadStream(http: HttpClient, baseUrl: string, playlistPath: string, terms: () => Terms | null): Promise<LoadedStream> {
+  const media = new PlayedMedia(terms)
+  const read = async (path: string) => {
+    const answer = await http.get(baseUrl + requestFor({ path, range: null }).path, { keepBody: true })
     if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${answer.body?.toString('utf8').slice(0, 200) ?? ''}`)
-    return answer.body!.toString('utf8')
+    const reading = media.learn(answer.body!.toString('utf8'), path)
+    if (!reading.ok) throw new Error(`${path} is not a playlist the host serves: ${reading.issues[0]?.message ?? 'refused'}`)
+    return reading.playlist
   }
-  const first = readPlaylist(await fetchText(playlistPath), playlistPath)
-  const variant = first.variants[0]
-  const mediaPath = variant ?? playlistPath
-  const { segments } = variant ? readPlaylist(await fetchText(variant), variant) : first
-  if (segments.length === 0) throw new Error(`${mediaPath} lists no media segments`)
-  return segments
+  const first = await read(playlistPath)
+  const mediaPath = first.kind === 'master' ? first.variants[0].path : playlistPath
+  const playlist = first.kind === 'master' ? await read(mediaPath) : first
+  if (playlist.kind !== 'media' || playlist.segments.length === 0) throw new Error(`${mediaPath} lists no media segments`)
+  return { media, segments: playlist.segments.map((segment) => ({ id: segment.id, key: segment.key, duration: segment.duration })) }
 }

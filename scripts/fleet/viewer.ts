@@ -11,7 +11,7 @@ import type { SpendableUtxo } from '../../protocol/transactions.ts'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 import { fetchPaid, SegmentPurchase, type FetchedAnswer } from '../../client/payer/segment-purchase.ts'
 import type { HttpAnswer, HttpClient } from './http-client.ts'
-import { loadSegments, type StreamSegment } from './playlist.ts'
+import { loadStream, requestFor, type LoadedStream } from './playlist.ts'
 import { emptyResult, recordError, type ViewerResult } from './viewer-result.ts'
 
 /** Live counters the progress line reads; every viewer adds to the same object. */
@@ -86,9 +86,10 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     const atCap = new AbortController()
     session.on('capReached', () => atCap.abort())
 
-    let segments: StreamSegment[]
+    let stream: LoadedStream
     try {
-      segments = await loadSegments(plan.http, plan.url, plan.playlistPath)
+      const terms = await session.waitForTerms()
+      stream = await loadStream(plan.http, plan.url, plan.playlistPath, () => session!.terms ?? terms)
     } catch (error) {
       fail('playlist', error)
       result.stoppedEarly = 'error'
@@ -112,7 +113,7 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     result.fundingVout = stored?.channel?.funding?.vout ?? 0
     result.payoutScript = session.terms?.payoutScript ?? ''
 
-    result.stoppedEarly = await watch(plan, session, segments, result, atCap.signal, fail)
+    result.stoppedEarly = await watch(plan, session, stream, result, atCap.signal, fail)
 
     try {
       const summary = await session.close()
@@ -151,15 +152,15 @@ function parseJson(body: Buffer | null): unknown {
 async function watch(
   plan: ViewerPlan,
   session: ChannelSession,
-  segments: StreamSegment[],
+  stream: LoadedStream,
   result: ViewerResult,
   atCap: AbortSignal,
   fail: (kind: Parameters<typeof recordError>[1], error: unknown) => void,
 ): Promise<ViewerResult['stoppedEarly']> {
   const started = performance.now()
   const deadline = started + plan.seconds * 1000
-  const get = (path: string) => (token: string) =>
-    plan.http.get(plan.url + path, { headers: { [TOKEN_HEADER]: token } }).then(fetched, (error: unknown) => {
+  const get = (request: ReturnType<typeof requestFor>) => (token: string | null) =>
+    plan.http.get(plan.url + request.path, { headers: { ...request.headers, ...(token ? { [TOKEN_HEADER]: token } : {}) } }).then(fetched, (error: unknown) => {
       throw new FetchFailed(message(error))
     })
   const observe = {
@@ -169,18 +170,17 @@ async function watch(
     },
   }
   let mediaOffset = 0
-  for (const segment of segments) {
+  for (const segment of stream.segments) {
     // Playback pace: segment k is wanted when the media before it has played at `speed`.
     const due = started + (mediaOffset / plan.speed) * 1000
     if (due >= deadline) return null
     await sleep(due - performance.now())
     mediaOffset += segment.duration
-    const price = session.priceOf(segment.path, segment.duration)
-    const purchase = new SegmentPurchase(session, segment.path, segment.duration)
-    let answer: HttpAnswer | null = null
+    const purchase = new SegmentPurchase(session, segment.id, stream.media.chargeOf(segment.id))
+    let answer: (HttpAnswer & { charged: number }) | null = null
     for (let attempt = 0; attempt < 2 && answer === null; attempt++) {
       try {
-        answer = await fetchPaid(purchase, get(segment.path), observe, atCap)
+        answer = await fetchPaid(purchase, get(requestFor(segment.key)), observe, atCap)
       } catch (error) {
         if (error instanceof FetchFailed) {
           fail('network', error)
@@ -194,15 +194,15 @@ async function watch(
       }
     }
     if (answer === null) return 'error'
-    if (answer.status !== 200) {
+    if (answer.status !== 200 && answer.status !== 206) {
       fail(`http_${answer.status}`, answer.body?.toString('utf8').slice(0, 200) ?? '')
       return 'error'
     }
     result.segmentLatencyMs.push(answer.ms)
     result.segmentsOk++
-    result.served += price
+    result.served += answer.charged
     plan.progress.segments++
-    plan.progress.satoshis += price
+    plan.progress.satoshis += answer.charged
   }
   return 'end_of_stream'
 }

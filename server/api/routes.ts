@@ -5,7 +5,7 @@ import type { Network } from '../../protocol/messages.ts'
 import type { ChannelService } from '../channels/channel-service.ts'
 import type { ChainView } from '../channels/chain-view.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
-import { scanLibrary } from '../media/media-library.ts'
+import type { LibraryCache } from '../media/library-cache.ts'
 import { requireAdmin } from './require-admin.ts'
 
 export interface ApiContext {
@@ -13,15 +13,12 @@ export interface ApiContext {
   chainView: ChainView
   adminToken: string
   network: Network
-  mediaDir: string
+  library: LibraryCache
 }
 
-/**
- * Every stream of the media library, the sample first. Per-stream prices are not listed until the paywall charges
- * them (the library knows them: scanLibrary().streams[].pricePerSecond).
- */
-function listStreams(mediaDir: string): Array<{ name: string; url: string }> {
-  return scanLibrary(mediaDir).streams.map(({ name, url }) => ({ name, url }))
+/** Every stream of the media library, the sample first, with the price per second it is sold at. */
+function listStreams(library: LibraryCache, hostPrice: number): Array<{ name: string; url: string; kind: 'master' | 'media'; pricePerSecond: number }> {
+  return library.current().streams.map(({ name, url, kind, pricePerSecond }) => ({ name, url, kind, pricePerSecond: pricePerSecond ?? hostPrice }))
 }
 
 export function channelRow(record: ChannelRecord): ChannelRow {
@@ -55,13 +52,17 @@ export function apiRouter(context: ApiContext): Router {
 
   router.get('/api/info', (_req, res) => {
     const devnet = context.network === 'devnet'
+    const terms = service.terms()
     res.json({
       network: context.network,
       devnet: devnet ? '/devnet' : null,
       woc: devnet ? '/devnet/woc/v1/bsv/devnet' : `https://api.whatsonchain.com/v1/bsv/${context.network === 'mainnet' ? 'main' : 'test'}`,
-      pricePerSecond: service.terms().pricePerSecond,
+      pricePerSecond: terms.pricePerSecond,
+      renditionMultipliers: terms.renditionMultipliers,
+      previewSeconds: terms.previewSeconds,
+      streamPrices: terms.streamPrices,
       accepting: service.isAccepting,
-      streams: listStreams(context.mediaDir),
+      streams: listStreams(context.library, terms.pricePerSecond),
     })
   })
 

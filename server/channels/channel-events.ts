@@ -7,7 +7,7 @@ import type { ChannelRecord, PaymentKind } from '../store/channel-store.ts'
 
 export interface ChannelEvents {
   opened: [record: ChannelRecord]
-  accepted: [event: { channelId: string; kind: PaymentKind; amount: number; paid: number; seconds: number }]
+  accepted: [event: { channelId: string; kind: PaymentKind; amount: number; paid: number; seconds: number; stream: string | null }]
   rejected: [event: { channelId: string | null; code: RejectCode }]
   verified: [seconds: number]
   settled: [summary: SettlementSummary, record: ChannelRecord]

@@ -21,23 +21,22 @@ import type {
   UpdateRequest,
 } from '../../protocol/messages.ts'
 import { ChainError, isAccepted, isSeen, type Chain, type TxInfo } from '../../protocol/chain/chain.ts'
-import { priceOfSegment, type PriceList } from '../../protocol/pricing.ts'
-import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
-import type { SegmentBook } from '../paywall/segment-book.ts'
+import type { ChannelRecord, ChannelStore, StreamSales } from '../store/channel-store.ts'
 import type { ChainView } from './chain-view.ts'
 import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
 import { ChannelQueues } from './channel-queues.ts'
 import { FundingWatch, untilSeen } from './funding-watch.ts'
-import { LiveChannels, type LiveChannel } from './live-channels.ts'
+import { LiveChannels, paidEntriesOf, type LiveChannel } from './live-channels.ts'
 import { checkFundable, checkFundingParents, checkOpen } from './open-checks.ts'
 import { checkFunding } from './payee.ts'
 import { PaymentPath } from './payments.ts'
 import { snapshotOf } from './record-views.ts'
+import { segmentVerdict, type MediaCharges } from './segment-charge.ts'
 import { Settlement } from './settlement.ts'
 import { FUNDING_LOST } from './settlement-rules.ts'
 import { nativeVerifier, type PayeeVerifier } from '../crypto/verify.ts'
 
-export interface ChannelPolicy extends PriceList {
+export interface ChannelPolicy extends Pick<Terms, 'pricePerSecond' | 'renditionMultipliers'> {
   network: Terms['network']
   lifetimeBlocks: number
   deadlineMarginBlocks: number
@@ -56,7 +55,8 @@ export interface ChannelServiceDeps {
   store: ChannelStore
   chain: Chain
   view: ChainView
-  segments: SegmentBook
+  /** What each segment costs, by the playlists the paywall has served. */
+  media: MediaCharges
   verifySignature: PayeeVerifier['verify']
   now?: () => number
   /** Where a failed check of a funding's status is reported (it is tried again on the next round). */
@@ -82,7 +82,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly store: ChannelStore
   private readonly chain: Chain
   private readonly view: ChainView
-  private readonly segments: SegmentBook
+  private readonly media: MediaCharges
   private readonly now: () => number
   private readonly warn: ChannelServiceDeps['warn']
   /** The refund's signature is checked once per open, with the fastest verifier this platform has. */
@@ -105,7 +105,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     this.store = store
     this.chain = chain
     this.view = view
-    this.segments = deps.segments
+    this.media = deps.media
     this.now = now
     this.warn = deps.warn
     this.accepting = accepting
@@ -157,13 +157,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       minCapacity: this.policy.minCapacity,
       maxCapacity: this.policy.maxCapacity,
       accepting: this.accepting,
+      ...this.media.terms(),
     }
-  }
-
-  /** The price of a listed segment, or undefined when no playlist this host served lists it. */
-  priceOf(segmentPath: string): number | undefined {
-    const duration = this.segments.duration(segmentPath)
-    return duration === undefined ? undefined : priceOfSegment(this.policy, segmentPath, duration)
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -264,15 +259,10 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return this.queues.run(request.channelId, async () => {
       const channel = await this.liveChannel(request.channelId)
       if (!channel.ok) return channel
-      const seconds = this.segments.duration(request.segment)
-      if (seconds === undefined) {
-        return this.refuse(request.channelId, 'unknown_segment', `The host has not listed ${request.segment} in any playlist it served; load its playlist first.`)
-      }
-      if (channel.live.entitlements.has(request.segment)) {
-        return this.refuse(request.channelId, 'replay', `Segment ${request.segment} is already paid for on this channel; request it again for free.`)
-      }
-      const price = priceOfSegment(this.policy, request.segment, seconds)
-      return this.payments.accept(channel.live, { kind: 'segment', tx: request.tx, segment: request.segment, price, seconds })
+      const verdict = segmentVerdict(request.segment, await this.media.charge(request.segment, paidEntriesOf(channel.live)))
+      if (!verdict.ok) return this.refuse(request.channelId, verdict.code, verdict.message)
+      const { price, seconds } = verdict
+      return this.payments.accept(channel.live, { kind: 'segment', tx: request.tx, segment: request.segment, price, seconds, stream: this.media.streamOf(request.segment) })
     })
   }
 
@@ -328,6 +318,11 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
 
   async listChannels(limit = 500): Promise<ChannelRecord[]> {
     return (await this.store.recentChannels(limit)).map((record) => this.live.byChannelId(record.id)?.record ?? record)
+  }
+
+  /** Segment sales per stream, for the dashboard. */
+  salesByStream(): Promise<StreamSales[]> {
+    return this.store.salesByStream()
   }
 
   openChannels(): ChannelRecord[] {

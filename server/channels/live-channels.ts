@@ -1,11 +1,17 @@
 // The registry of open channels the host holds in memory: each one's record and the segments it has paid for, found
 // by id (payments) or by access token (segment requests). Only open channels live here; the store keeps the rest.
+import type { PaidEntries } from '../../protocol/hls/entry-charge.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 
 export interface LiveChannel {
   record: ChannelRecord
-  /** Segment path -> the price it was paid for. */
+  /** Segment key (protocol/hls/segment-key.ts) -> the price it was paid for. */
   entitlements: Map<string, number>
+}
+
+/** What a channel has paid for, as the charge rules read it. */
+export function paidEntriesOf(live: LiveChannel): PaidEntries {
+  return { has: (id) => live.entitlements.has(id), ids: () => live.entitlements.keys() }
 }
 
 export class LiveChannels {

@@ -12,7 +12,7 @@ import { nativeHash256, type PayeeVerifier } from '../crypto/verify.ts'
 
 /** One payment, priced: a segment at the host's price for it, or a tip of the viewer's chosen amount. */
 export type Payment =
-  | { kind: 'segment'; tx: string; segment: string; price: number; seconds: number }
+  | { kind: 'segment'; tx: string; segment: string; price: number; seconds: number; stream: string | null }
   | { kind: 'tip'; tx: string; amount: number; note: string | null }
 
 export interface PaymentDeps {
@@ -54,7 +54,8 @@ export class PaymentPath {
     const seconds = payment.kind === 'segment' ? payment.seconds : 0
     const subject = payment.kind === 'segment' ? payment.segment : payment.note
     // Durable before anything is served: an accepted payment survives a killed process.
-    await deps.store.recordPayment({ channelId: record.id, sequence, paid, txid: verdict.txid, tx: payment.tx, kind: payment.kind, subject, amount, seconds, at })
+    const stream = payment.kind === 'segment' ? payment.stream : null
+    await deps.store.recordPayment({ channelId: record.id, sequence, paid, txid: verdict.txid, tx: payment.tx, kind: payment.kind, subject, amount, seconds, stream, at })
     live.record = {
       ...live.record,
       sequence,
@@ -67,7 +68,7 @@ export class PaymentPath {
       lastActivityAt: at,
     }
     if (payment.kind === 'segment') live.entitlements.set(payment.segment, amount)
-    deps.events.emit('accepted', { channelId: record.id, kind: payment.kind, amount, paid, seconds })
+    deps.events.emit('accepted', { channelId: record.id, kind: payment.kind, amount, paid, seconds, stream })
     return { ok: true, sequence, paid }
   }
 }

@@ -13,15 +13,15 @@ import { reduceStats, seedStats, type HostEvent, type HostStats } from './stats.
 /** Read once at start-up so totals survive a restart; bounded so a very old host does not load its whole history. */
 const SEED_CHANNELS = 100_000
 
-export async function attachDashboard({ app, io, service, adminToken, logger, paywallObservers, payout }: HostParts): Promise<void> {
+export async function attachDashboard({ app, io, service, adminToken, logger, paywallObservers, payout, library }: HostParts): Promise<void> {
   const known = await service.listChannels(SEED_CHANNELS)
-  let stats: HostStats = seedStats(known, service.isAccepting)
+  let stats: HostStats = seedStats(known, service.isAccepting, await service.salesByStream())
   let paidOut = tallyPayout(known, payout.script)
-  const network = service.terms().network
+  const { network, pricePerSecond: hostPrice } = service.terms()
   const now = () => Date.now()
   const lastActivity = () => service.openChannels().map((record) => record.lastActivityAt)
   const snapshot = async () => ({
-    ...dashboardSnapshot(stats, now(), lastActivity(), network, (await service.listChannels(TABLE_ROWS)).map(channelRow)),
+    ...dashboardSnapshot(stats, now(), lastActivity(), { network, rows: (await service.listChannels(TABLE_ROWS)).map(channelRow), library: library.current().streams, hostPrice }),
     payout: { address: payout.address, generated: payout.generated, ...paidOut },
   })
 
@@ -43,7 +43,9 @@ export async function attachDashboard({ app, io, service, adminToken, logger, pa
   }
 
   service.on('opened', (record) => dispatch({ type: 'opened', channelId: record.id, at: now() }))
-  service.on('accepted', (event) => dispatch({ type: 'accepted', channelId: event.channelId, kind: event.kind, amount: event.amount, at: now() }))
+  service.on('accepted', (event) =>
+    dispatch({ type: 'accepted', channelId: event.channelId, kind: event.kind, amount: event.amount, seconds: event.seconds, stream: event.stream, at: now() }),
+  )
   service.on('rejected', (event) => dispatch({ type: 'rejected', code: event.code, at: now() }))
   service.on('verified', (seconds) => dispatch({ type: 'verified', seconds, at: now() }))
   service.on('settled', (_summary, record) => (paidOut = addSettled(paidOut, record, payout.script)))

@@ -2,10 +2,23 @@
 import type { ChannelRow, DashboardSnapshot } from '../../protocol/dashboard.ts'
 import type { Network } from '../../protocol/messages.ts'
 import { snapshotOf, type HostStats } from './stats.ts'
+import { streamRows, type ListedStream } from './stream-rows.ts'
 
 /** How many channels the table shows; the full list is at GET /api/channels. */
 export const TABLE_ROWS = 100
 
-export function dashboardSnapshot(stats: HostStats, now: number, lastActivity: readonly number[], network: Network, rows: ChannelRow[]): Omit<DashboardSnapshot, 'payout'> {
-  return { ...snapshotOf(stats, now, lastActivity), network, channelRows: rows.slice(0, TABLE_ROWS) }
+export interface SnapshotContext {
+  network: Network
+  rows: ChannelRow[]
+  library: readonly ListedStream[]
+  hostPrice: number
+}
+
+export function dashboardSnapshot(stats: HostStats, now: number, lastActivity: readonly number[], context: SnapshotContext): Omit<DashboardSnapshot, 'payout'> {
+  return {
+    ...snapshotOf(stats, now, lastActivity),
+    network: context.network,
+    channelRows: context.rows.slice(0, TABLE_ROWS),
+    streams: streamRows(stats.streams, context.library, context.hostPrice),
+  }
 }

@@ -6,11 +6,13 @@ import type { CloseReason, RejectCode } from '../../protocol/messages.ts'
 
 export type HostEvent =
   | { type: 'opened'; channelId: string; at: number }
-  | { type: 'accepted'; channelId: string; kind: 'segment' | 'tip'; amount: number; at: number }
+  /** `stream`: the stream a segment payment was for (null for tips, or when unknown); `seconds`: the media it bought. */
+  | { type: 'accepted'; channelId: string; kind: 'segment' | 'tip'; amount: number; seconds: number; stream: string | null; at: number }
   | { type: 'rejected'; code: RejectCode; at: number }
   | { type: 'verified'; seconds: number; at: number }
   | { type: 'settled'; channelId: string; paid: number; onChain: boolean; reason: CloseReason; at: number }
-  | { type: 'served'; channelId: string; bytes: number; at: number }
+  /** `channelId` null: served free (the preview). */
+  | { type: 'served'; channelId: string | null; bytes: number; at: number }
   | { type: 'paymentRequired'; at: number }
   | { type: 'accepting'; accepting: boolean; at: number }
 
@@ -19,6 +21,15 @@ export interface EarningSlot {
   start: number
   sats: number
 }
+
+/** What one stream has sold. */
+export interface StreamSold {
+  seconds: number
+  sats: number
+}
+
+/** Sales are keyed by stream path; payments stored before streams were recorded are under this key. */
+export const UNRECORDED_STREAM = ''
 
 export interface HostStats {
   accepting: boolean
@@ -37,6 +48,8 @@ export interface HostStats {
   bytesServed: number
   paymentRequired: number
   earnings: readonly EarningSlot[]
+  /** Segment sales per stream path, since the store began. */
+  streams: Readonly<Record<string, StreamSold>>
 }
 
 /** What the store already knows when the host starts, so a restart does not zero the earnings. */
@@ -55,7 +68,8 @@ const MINUTE_MS = 60_000
 /** A channel that paid (or opened) within this window counts as a viewer watching now. */
 export const WATCHING_WINDOW_MS = 30_000
 
-export function seedStats(channels: readonly KnownChannel[], accepting: boolean): HostStats {
+/** `sales`: what the store holds per stream (null: stored before streams were recorded). */
+export function seedStats(channels: readonly KnownChannel[], accepting: boolean, sales: ReadonlyArray<{ stream: string | null; amount: number; seconds: number }> = []): HostStats {
   let channelsOpen = 0
   let channelsSettled = 0
   let satsAccepted = 0
@@ -84,6 +98,7 @@ export function seedStats(channels: readonly KnownChannel[], accepting: boolean)
     bytesServed: 0,
     paymentRequired: 0,
     earnings: [],
+    streams: Object.fromEntries(sales.map((sale) => [sale.stream ?? UNRECORDED_STREAM, { seconds: sale.seconds, sats: sale.amount }])),
   }
 }
 
@@ -98,6 +113,7 @@ export function reduceStats(stats: HostStats, event: HostEvent): HostStats {
         tips: stats.tips + (event.kind === 'tip' ? event.amount : 0),
         updatesAccepted: stats.updatesAccepted + 1,
         earnings: addEarning(stats.earnings, event.at, event.amount),
+        streams: event.kind === 'segment' ? addSale(stats.streams, event.stream ?? UNRECORDED_STREAM, event.seconds, event.amount) : stats.streams,
       }
     case 'rejected':
       return { ...stats, rejectedByCode: { ...stats.rejectedByCode, [event.code]: (stats.rejectedByCode[event.code] ?? 0) + 1 } }
@@ -120,6 +136,11 @@ export function reduceStats(stats: HostStats, event: HostEvent): HostStats {
     case 'verified':
       return stats
   }
+}
+
+export function addSale(streams: HostStats['streams'], stream: string, seconds: number, sats: number): HostStats['streams'] {
+  const sold = streams[stream] ?? { seconds: 0, sats: 0 }
+  return { ...streams, [stream]: { seconds: sold.seconds + seconds, sats: sold.sats + sats } }
 }
 
 /** Adds sats to the 10-second slot holding `at`, and forgets slots older than an hour before it. */

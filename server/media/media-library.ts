@@ -7,8 +7,7 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { join, sep } from 'node:path'
 import { MAX_PLAYLIST_BYTES } from '../../protocol/hls/playlist-issues.ts'
-import { readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
-import { isPlaylistPath } from '../../protocol/playlists.ts'
+import { isPlaylistPath, readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
 import type { FolderPrice } from '../../protocol/stream-prices.ts'
 import { MAX_STREAM_SETTINGS_BYTES, parseStreamSettings, STREAM_SETTINGS_FILE, type StreamSettings } from './stream-settings.ts'
 
@@ -19,6 +18,8 @@ export const MAX_LIBRARY_ENTRIES = 20_000
 export interface LibraryStream {
   /** Its playlist as the host serves it: /media/shows/s01/e01/master.m3u8 (percent-encoded). */
   url: string
+  /** The same path decoded, as segment keys and the dashboard name it. */
+  path: string
   name: string
   /** Its folder below the media folder, "/"-separated; "" at the top. */
   folder: string
@@ -151,7 +152,7 @@ export function scanLibrary(root: string): MediaLibrary {
     const file = path.slice(folder.length === 0 ? 0 : folder.length + 1)
     const base = found.settings.get(folder)?.title ?? folderName(folder, file)
     const name = (perFolder.get(folder) ?? 0) > 1 && folder !== '' ? `${base} / ${file.replace(/\.m3u8$/i, '')}` : base
-    return [{ url: urlOf(path), name, folder, kind: playlist.kind, pricePerSecond: priced.at(-1) ?? null }]
+    return [{ url: urlOf(path), path: `${MEDIA_MOUNT}/${path}`, name, folder, kind: playlist.kind, pricePerSecond: priced.at(-1) ?? null }]
   })
   streams.sort((a, b) => (a.folder === 'sample' ? -1 : b.folder === 'sample' ? 1 : a.name.localeCompare(b.name, undefined, { numeric: true })))
   const prices: FolderPrice[] = [...found.settings.entries()].flatMap(([folder, settings]) =>

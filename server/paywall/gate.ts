@@ -1,17 +1,12 @@
-// The paywall: playlists and init segments pass free (and teach the price of each segment); media segments are
-// released only to a channel whose accepted, stored payments cover them.
+// The paywall: playlists pass free (and teach the book what each entry is), init segments pass free, and media
+// bytes are released only as the charge rules allow: to a channel whose accepted, stored payments cover every byte
+// a request asks for, or to anyone for the free preview.
 import { Router, type Request, type Response } from 'express'
-import type { ChannelService } from '../channels/channel-service.ts'
+import { isPlaylistPath } from '../../protocol/hls/read-playlist.ts'
 import { TOKEN_HEADER, TOKEN_QUERY } from '../../protocol/paywall.ts'
-import { isPlaylistPath, readPlaylist } from '../../protocol/playlists.ts'
-import { decideAccess } from './access.ts'
-import type { Origin } from './origin.ts'
-import type { SegmentBook } from './segment-book.ts'
-
-export interface PaywallObserver {
-  served(channelId: string, bytes: number): void
-  paymentRequired(segment: string): void
-}
+import { serveMedia } from './media-request.ts'
+import type { PaywallParts } from './paywall-parts.ts'
+import { servePlaylist } from './playlist-request.ts'
 
 /** The media-relative path of a request, or null when it tries to leave the media root. */
 export function safeMediaPath(rawPath: string): string | null {
@@ -27,14 +22,14 @@ export function safeMediaPath(rawPath: string): string | null {
   return parts.join('/')
 }
 
-function tokenOf(req: Request): string | undefined {
+export function tokenOf(req: Request): string | undefined {
   const header = req.get(TOKEN_HEADER)
   if (header) return header
   const query = req.query[TOKEN_QUERY]
   return typeof query === 'string' && query.length > 0 ? query : undefined
 }
 
-export function paywall(service: ChannelService, segments: SegmentBook, origin: Origin, observer: PaywallObserver): Router {
+export function paywall(parts: PaywallParts): Router {
   const router = Router()
 
   router.use(async (req: Request, res: Response) => {
@@ -49,48 +44,12 @@ export function paywall(service: ChannelService, segments: SegmentBook, origin: 
     }
     const mediaPath = '/media/' + relative
     res.set('Cache-Control', 'no-store')
-
-    if (isPlaylistPath(relative)) {
-      const playlist = await origin.fetchText(relative)
-      if (playlist.status !== 200) {
-        res.status(playlist.status === 404 ? 404 : playlist.status).json({
-          error: playlist.status === 404 ? 'not_found' : 'origin_error',
-          message: playlist.status === 404 ? `No such playlist: ${mediaPath}` : playlist.body,
-        })
-        return
-      }
-      segments.learn(readPlaylist(playlist.body, mediaPath))
-      res.type('application/vnd.apple.mpegurl').send(playlist.body)
+    if (parts.pricing.rateOf(mediaPath) === null) {
+      res.status(403).json({ error: 'not_for_sale', message: `${mediaPath} is not for sale: a stream.json above it is broken. The host's log and dashboard say which.` })
       return
     }
-
-    if (segments.isFree(mediaPath)) {
-      origin.stream(relative, req, res)
-      return
-    }
-
-    const price = service.priceOf(mediaPath)
-    if (price === undefined) {
-      res.status(404).json({
-        error: 'not_listed',
-        message: `${mediaPath} is not a segment of any playlist this host has served. Load the stream's playlist first.`,
-      })
-      return
-    }
-
-    const token = tokenOf(req)
-    const access = decideAccess({ hasToken: token !== undefined, channel: token ? service.channelForToken(token) : undefined, segmentPath: mediaPath, price })
-    if (access.kind === 'forbidden') {
-      res.status(403).json({ error: access.error, message: access.message })
-      return
-    }
-    if (access.kind === 'payment_required') {
-      observer.paymentRequired(mediaPath)
-      res.status(402).json(access.body)
-      return
-    }
-    res.on('finish', () => observer.served(access.channelId, Number(res.getHeader('content-length') ?? 0)))
-    origin.stream(relative, req, res)
+    if (isPlaylistPath(relative)) await servePlaylist(parts, mediaPath, res)
+    else await serveMedia(parts, { mediaPath, relative, token: tokenOf(req) }, req, res)
   })
 
   return router

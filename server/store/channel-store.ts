@@ -46,7 +46,16 @@ export interface PaymentRecord {
   amount: number
   /** Seconds of media this payment bought (0 for tips). */
   seconds: number
+  /** The stream a segment payment was for (its master playlist's path, or its media playlist's); null for tips. */
+  stream: string | null
   at: number
+}
+
+/** What one stream has sold, over every channel. `stream` null: payments stored before streams were recorded. */
+export interface StreamSales {
+  stream: string | null
+  amount: number
+  seconds: number
 }
 
 export type NewChannel = Pick<ChannelRecord, 'id' | 'token' | 'payerPublicKey' | 'fundingTxid' | 'fundingVout' | 'capacity' | 'fee' | 'lockTime' | 'refundTx' | 'createdAt'> & { payoutScript: string }
@@ -69,8 +78,12 @@ export interface ChannelStore {
   /** The close tx is stored before it is broadcast: settlement can then resume without ever building a second one. */
   markClosing(id: string, closeTx: string | null, closeTxid: string | null, reason: CloseReason): Promise<boolean>
   markClosed(id: string, closeTxid: string | null, reason: CloseReason, at: number): Promise<boolean>
-  rememberDuration(path: string, duration: number): Promise<void>
-  durations(): Promise<Array<{ path: string; duration: number }>>
+  /** Segment payments summed per stream, for the dashboard. */
+  salesByStream(): Promise<StreamSales[]>
+  /** A playlist the paywall has served; only the first call for a path counts. Read back after a restart. */
+  rememberPlaylist(path: string, at: number): Promise<void>
+  /** The remembered playlists, most recently first seen first. */
+  playlists(limit: number): Promise<string[]>
   setting(key: string): Promise<string | null>
   putSetting(key: string, value: string): Promise<void>
   deleteSetting(key: string): Promise<void>

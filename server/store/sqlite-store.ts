@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChannelState, CloseReason } from '../../protocol/messages.ts'
-import type { ChannelRecord, ChannelStore, NewChannel, PaymentRecord } from './channel-store.ts'
+import type { ChannelRecord, ChannelStore, NewChannel, PaymentRecord, StreamSales } from './channel-store.ts'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS channels (
@@ -48,11 +48,12 @@ CREATE TABLE IF NOT EXISTS payments (
   amount INTEGER NOT NULL,
   seconds REAL NOT NULL,
   at INTEGER NOT NULL,
+  stream TEXT,
   PRIMARY KEY (channel_id, sequence)
 );
-CREATE TABLE IF NOT EXISTS segment_durations (
+CREATE TABLE IF NOT EXISTS served_playlists (
   path TEXT PRIMARY KEY,
-  duration REAL NOT NULL
+  first_served_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
@@ -60,10 +61,17 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 `
 
-/** Columns added since the first schema, with what they hold in older data folders (NULL: see ChannelRecord). */
-const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type: string }> = [{ table: 'channels', column: 'payout_script', type: 'TEXT' }]
+/** Columns added since the first schema, with what they hold in older data folders (NULL: see ChannelRecord, PaymentRecord). */
+const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type: string }> = [
+  { table: 'channels', column: 'payout_script', type: 'TEXT' },
+  { table: 'payments', column: 'stream', type: 'TEXT' },
+]
 
-/** Brings a data folder from an earlier version up to SCHEMA: CREATE TABLE IF NOT EXISTS leaves old tables as they were. */
+/**
+ * Brings a data folder from an earlier version up to SCHEMA (CREATE TABLE IF NOT EXISTS leaves old tables as they
+ * were), each step guarded so it runs once. The segment_durations table of earlier versions is left as it was,
+ * unused: the paywall now reads back the playlists it served.
+ */
 function upgrade(db: Database.Database): void {
   for (const { table, column, type } of ADDED_COLUMNS) {
     const columns = db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]
@@ -117,8 +125,8 @@ export class SqliteChannelStore implements ChannelStore {
       allChannels: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY created_at DESC LIMIT ?`),
       setFundingTx: db.prepare('UPDATE channels SET funding_tx = ? WHERE id = ? AND state = \'opening\''),
       markOpen: db.prepare('UPDATE channels SET state = \'open\', last_activity_at = ? WHERE id = ? AND state = \'opening\''),
-      insertPayment: db.prepare(`INSERT INTO payments (channel_id, sequence, paid, txid, tx, kind, subject, amount, seconds, at)
-        VALUES (@channelId, @sequence, @paid, @txid, @tx, @kind, @subject, @amount, @seconds, @at)`),
+      insertPayment: db.prepare(`INSERT INTO payments (channel_id, sequence, paid, txid, tx, kind, subject, amount, seconds, stream, at)
+        VALUES (@channelId, @sequence, @paid, @txid, @tx, @kind, @subject, @amount, @seconds, @stream, @at)`),
       applyPayment: db.prepare(`UPDATE channels SET sequence = @sequence, paid = @paid, last_tx = @tx, last_txid = @txid,
         tips = tips + @tip, segments = segments + @segment, seconds = seconds + @seconds, last_activity_at = @at
         WHERE id = @channelId AND state = 'open' AND sequence = @sequence - 1`),
@@ -127,8 +135,9 @@ export class SqliteChannelStore implements ChannelStore {
         WHERE id = ? AND state IN ('open', 'closing')`),
       markClosed: db.prepare(`UPDATE channels SET state = 'closed', close_txid = ?, close_reason = COALESCE(close_reason, ?),
         closed_at = ? WHERE id = ? AND state <> 'closed'`),
-      upsertDuration: db.prepare('INSERT OR REPLACE INTO segment_durations (path, duration) VALUES (?, ?)'),
-      durations: db.prepare('SELECT path, duration FROM segment_durations'),
+      salesByStream: db.prepare(`SELECT stream, SUM(amount) AS amount, SUM(seconds) AS seconds FROM payments WHERE kind = 'segment' GROUP BY stream`),
+      rememberPlaylist: db.prepare('INSERT OR IGNORE INTO served_playlists (path, first_served_at) VALUES (?, ?)'),
+      playlists: db.prepare('SELECT path FROM served_playlists ORDER BY first_served_at DESC LIMIT ?'),
       setting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
       deleteSetting: db.prepare('DELETE FROM settings WHERE key = ?'),
@@ -230,12 +239,16 @@ export class SqliteChannelStore implements ChannelStore {
     return this.inOrder(() => this.statements.markClosed.run(closeTxid, reason, at, id).changes === 1)
   }
 
-  rememberDuration(path: string, duration: number): Promise<void> {
-    return this.inOrder(() => void this.statements.upsertDuration.run(path, duration))
+  salesByStream(): Promise<StreamSales[]> {
+    return this.inOrder(() => this.statements.salesByStream.all() as StreamSales[])
   }
 
-  durations(): Promise<Array<{ path: string; duration: number }>> {
-    return this.inOrder(() => this.statements.durations.all() as Array<{ path: string; duration: number }>)
+  rememberPlaylist(path: string, at: number): Promise<void> {
+    return this.inOrder(() => void this.statements.rememberPlaylist.run(path, at))
+  }
+
+  playlists(limit: number): Promise<string[]> {
+    return this.inOrder(() => (this.statements.playlists.all(limit) as Array<{ path: string }>).map((row) => row.path))
   }
 
   setting(key: string): Promise<string | null> {

@@ -16,7 +16,7 @@ interface PlayerState {
   channelId: string | null
   paid: number
   phase: string
-  lastSummary: { closeTxid: string | null; reason: string; paid: number } | null
+  lastSummary: { closeTxid: string | null; reason: string; paid: number; tips: number } | null
 }
 
 const playerState = (page: Page) => page.evaluate(() => (window as unknown as { p2p?: { state(): unknown } }).p2p?.state() ?? null) as Promise<PlayerState | null>
@@ -122,6 +122,14 @@ describe('host dashboard in the browser', () => {
     // The money moved on chain, and the devnet page behind the link knows the close tx.
     assert.equal(sats(await dashboard.getByTestId('earned-accepted').textContent()), 0)
     assert.equal(sats(await dashboard.getByTestId('earned-settled').textContent()), stopped.lastSummary!.paid)
+    // The sample stream's row: its price, the media time it sold and what it earned.
+    const sample = dashboard.locator('[data-testid="stream-row"][data-stream="/media/sample/master.m3u8"]')
+    await sample.waitFor({ timeout: TIMEOUT })
+    const cells = await sample.locator('td').allTextContents()
+    assert.deepEqual([cells[0], cells[1]], ['sample', '10 sat/s'])
+    assert.equal(sats(cells[3]), stopped.lastSummary!.paid - stopped.lastSummary!.tips)
+    assert.match(cells[2], /^\d+:\d\d$/, 'the media time it sold')
+    assert.notEqual(cells[2], '0:00')
     assert.equal((await fetch(`${host.url}${closeHref}`)).status, 200)
 
     // It went to the host's payout address, which the dashboard shows with what was settled there and a link to it.

@@ -49,6 +49,8 @@ describe('a channel on the devnet ledger', () => {
     minCapacity: 1_000,
     maxCapacity: 10_000_000,
     accepting: true,
+    streamPrices: [],
+    previewSeconds: 0,
   })
 
   /** Open exactly as the host does: co-sign the refund first, check it, and only then broadcast the funding. */

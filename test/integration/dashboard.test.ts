@@ -130,6 +130,8 @@ describe('host dashboard', () => {
     assert.ok(row)
     assert.equal(row.paid, paid)
     assert.equal(row.state, 'open')
+    // The stream it paid for, though the viewer loaded a rendition's playlist without the master.
+    assert.deepEqual(pushed.streams.find((r) => r.stream === '/media/tiny/master.m3u8'), { stream: '/media/tiny/master.m3u8', name: 'tiny', pricePerSecond: PRICE, secondsSold: 6, earned: paid - 15 })
 
     const now = (await request(host.url).get('/metrics').set(ADMIN)).text
     const delta = (sample: string) => metric(now, sample) - (before.includes(`${sample} `) ? metric(before, sample) : 0)

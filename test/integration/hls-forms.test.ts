@@ -12,7 +12,7 @@ import type { MasterPlaylist, MediaPlaylist, MediaSegment } from '../../protocol
 import { readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
 import type { SegmentKey } from '../../protocol/hls/segment-key.ts'
 import { resolveFfmpeg } from '../../server/media/ffmpeg-locator.ts'
-import { FORM_NAMES, FORM_SECONDS, hlsForm, LIVE_WINDOW_SEGMENTS, type FormName, type HlsForm } from '../support/hls-forms.ts'
+import { FORM_NAMES, formSeconds, hlsForm, LIVE_WINDOW_SEGMENTS, type FormName, type HlsForm } from '../support/hls-forms.ts'
 
 const ffmpeg = (await resolveFfmpeg()).path
 
@@ -89,7 +89,7 @@ for (const name of FORM_NAMES) {
     for (const playlist of media) {
       const seconds = total(playlist.segments)
       if (live) assert.equal(seconds, LIVE_WINDOW_SEGMENTS * 2, playlist.path)
-      else assert.ok(Math.abs(seconds - FORM_SECONDS) < 0.1, `${playlist.path}: ${seconds} s, expected ${FORM_SECONDS} s`)
+      else assert.ok(Math.abs(seconds - formSeconds(name)) < 0.1, `${playlist.path}: ${seconds} s, expected ${formSeconds(name)} s`)
       assertTiles(form, playlist)
       const fmp4 = EXTENSIONS[name] === 'mp4'
       assert.equal(playlist.segments.every((segment) => segment.init !== null), fmp4, `${playlist.path}: init segments`)

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import request from 'supertest'
+import { LibraryCache } from '../../server/media/library-cache.ts'
 import { scanLibrary } from '../../server/media/media-library.ts'
 import { startTestHost, tempDir } from '../support/host.ts'
 
@@ -82,18 +83,40 @@ test('a missing media folder is an empty library', () => {
   assert.deepEqual(scanLibrary(join(tempDir('library'), 'nope')), { streams: [], problems: [], prices: [] })
 })
 
-test('/api/info lists the library with its names', async () => {
+test('/api/info lists the library with its names and prices; nothing below a broken stream.json is served', async () => {
   const root = library()
-  const host = await startTestHost({ mediaDir: root })
+  const host = await startTestHost({ mediaDir: root, price: 10, previewSeconds: 4 })
   try {
     const info = await request(host.url).get('/api/info').expect(200)
     assert.deepEqual(info.body.streams.slice(0, 2), [
-      { name: 'sample', url: '/media/sample/master.m3u8' },
-      { name: 'podcast / episode', url: '/media/podcast/episode.m3u8' },
+      { name: 'sample', url: '/media/sample/master.m3u8', kind: 'master', pricePerSecond: 10 },
+      { name: 'podcast / episode', url: '/media/podcast/episode.m3u8', kind: 'media', pricePerSecond: 10 },
     ])
+    assert.equal(info.body.streams.find((stream: { name: string }) => stream.name === 'shows / s01 / e01').pricePerSecond, 20)
     assert.equal(info.body.streams.length, 8)
+    assert.equal(info.body.previewSeconds, 4)
+    assert.deepEqual(info.body.streamPrices.find((price: { folder: string }) => price.folder === '/media/shows'), { folder: '/media/shows', pricePerSecond: 15 })
+    const broken = await request(host.url).get('/media/broken/film/master.m3u8').expect(403)
+    assert.equal(broken.body.error, 'not_for_sale')
   } finally {
     await host.dispose()
+    rmSync(root, { recursive: true, force: true })
+  }
+})
+
+test('the library is scanned at most once per interval: a new stream shows up after it, not on every request', () => {
+  const root = tempDir('library-cache')
+  let now = 0
+  const cache = new LibraryCache(root, 5_000, () => now)
+  try {
+    write(root, 'a/index.m3u8', MEDIA)
+    assert.deepEqual(cache.current().streams.map((stream) => stream.name), ['a'])
+    write(root, 'b/index.m3u8', MEDIA)
+    now = 4_999
+    assert.equal(cache.current().streams.length, 1, 'within the interval: the scan is reused')
+    now = 5_000
+    assert.deepEqual(cache.current().streams.map((stream) => stream.name), ['a', 'b'])
+  } finally {
     rmSync(root, { recursive: true, force: true })
   }
 })

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { Transaction } from '@bsv/sdk'
 import { runFleet } from '../../scripts/fleet/run-fleet.ts'
+import { hlsForm } from '../support/hls-forms.ts'
 import { startTestHost, type TestHost } from '../support/host.ts'
 import { writeTinyStream, type TinyStream } from '../support/media.ts'
 
@@ -52,6 +53,27 @@ describe('the viewer fleet against a real host', () => {
       assert.equal(result.settled, 40)
     }
     assert.equal(run.summary.closesVerified, 2)
+  })
+})
+
+describe('the viewer fleet on a single fMP4 file cut into byte ranges, with a free preview', () => {
+  let host: TestHost
+
+  before(async () => {
+    const form = await hlsForm('fmp4-byterange')
+    host = await startTestHost({ mediaDir: form.mediaDir, price: PRICE, previewSeconds: 4 })
+  })
+  after(() => host.dispose())
+
+  test('each viewer buys every range by its key, pays nothing for the preview, and settles exactly what it paid', async () => {
+    const run = await runFleet({ url: host.url, playlistPath: '/media/fmp4-byterange/master.m3u8', count: 2, seconds: 30, cap: 2_000, speed: 200, rampMs: 0 })
+    const { summary } = run
+    assert.deepEqual(summary.mismatches, [])
+    assert.equal(run.exitStatus, 0)
+    assert.equal(summary.errorCount, 0)
+    assert.equal(summary.segmentsOk, 2 * 6, 'six 2 s ranges each')
+    assert.equal(summary.satoshisPaid, 2 * PRICE * (12 - 4), 'the first 4 s are free')
+    assert.equal(summary.satoshisSettled, summary.satoshisPaid)
   })
 })
 

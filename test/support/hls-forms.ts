@@ -23,6 +23,13 @@ export type FormName = (typeof FORM_NAMES)[number]
 
 /** Media seconds of every VOD form; the live window lists its last four 2 s segments of 16 s. */
 export const FORM_SECONDS = 12
+/** LL-HLS events last longer: a browser that joins one mid-way plays them live, in real time, for 8 s and more. */
+export const LOW_LATENCY_SECONDS = 20
+
+/** The media seconds a finished form lasts. */
+export function formSeconds(name: FormName): number {
+  return name.startsWith('ll-hls') ? LOW_LATENCY_SECONDS : FORM_SECONDS
+}
 export const LIVE_WINDOW_SEGMENTS = 4
 export const TINY_RUNG = makeRung(180, { width: 1280, height: 720 })
 
@@ -106,7 +113,7 @@ async function liveWindow(folder: string): Promise<void> {
 async function fragments(folder: string): Promise<MediaPlaylist> {
   const mode: HlsMode = { ...VOD, segmentSeconds: 0.5 }
   mkdirSync(join(folder, TINY_RUNG.name), { recursive: true })
-  await runFfmpeg((await resolveFfmpeg()).path, buildTestPatternArgs({ rungs: [TINY_RUNG], outDir: folder, fontFile: null, seconds: FORM_SECONDS, mode, packaging: { format: 'fmp4', byterange: true } }), { what: 'LL-HLS fragments' })
+  await runFfmpeg((await resolveFfmpeg()).path, buildTestPatternArgs({ rungs: [TINY_RUNG], outDir: folder, fontFile: null, seconds: LOW_LATENCY_SECONDS, mode, packaging: { format: 'fmp4', byterange: true } }), { what: 'LL-HLS fragments' })
   const text = readFileSync(join(folder, TINY_RUNG.name, MEDIA_PLAYLIST_NAME), 'utf8').replace('#EXT-X-TARGETDURATION:0', '#EXT-X-TARGETDURATION:1')
   const reading = readHlsPlaylist(text, '/media/fragments/index.m3u8')
   if (!reading.ok || reading.playlist.kind !== 'media') throw new Error(`ffmpeg's fragments: ${JSON.stringify(reading.issues)}`)

@@ -35,3 +35,16 @@ export function refusal(text: string, path = '/media/show/index.m3u8', fileSizes
 export function skipped(issues: PlaylistIssue[]): string[] {
   return issues.filter((issue) => issue.severity === 'skipped').map((issue) => issue.code)
 }
+
+/** A show's master: 360p and 720p variants that share an English audio group (audio/index.m3u8). */
+export function showMaster(...extra: string[]): string {
+  return m3u8(
+    '#EXTM3U',
+    '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME="English",DEFAULT=YES,URI="audio/index.m3u8"',
+    '#EXT-X-STREAM-INF:BANDWIDTH=800000,AUDIO="aud"',
+    '360p/index.m3u8',
+    '#EXT-X-STREAM-INF:BANDWIDTH=2000000,AUDIO="aud"',
+    '720p/index.m3u8',
+    ...extra,
+  )
+}

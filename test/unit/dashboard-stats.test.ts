@@ -11,6 +11,7 @@ import {
   type HostEvent,
   type HostStats,
 } from '../../server/dashboard/stats.ts'
+import { streamRows } from '../../server/dashboard/stream-rows.ts'
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0)
 const run = (events: HostEvent[], start: HostStats = seedStats([], true)) => events.reduce(reduceStats, start)
@@ -35,9 +36,9 @@ test('seeding from stored channels counts open money as accepted and closed mone
 test('a channel lifecycle moves its money from accepted (off chain) to settled (on chain)', () => {
   const stats = run([
     { type: 'opened', channelId: 'x', at: T0 },
-    { type: 'accepted', channelId: 'x', kind: 'segment', amount: 20, at: T0 + 1_000 },
-    { type: 'accepted', channelId: 'x', kind: 'segment', amount: 20, at: T0 + 3_000 },
-    { type: 'accepted', channelId: 'x', kind: 'tip', amount: 7, at: T0 + 4_000 },
+    { type: 'accepted', channelId: 'x', kind: 'segment', amount: 20, seconds: 2, stream: '/media/show/master.m3u8', at: T0 + 1_000 },
+    { type: 'accepted', channelId: 'x', kind: 'segment', amount: 20, seconds: 2, stream: '/media/show/master.m3u8', at: T0 + 3_000 },
+    { type: 'accepted', channelId: 'x', kind: 'tip', amount: 7, seconds: 0, stream: null, at: T0 + 4_000 },
   ])
   const before = snapshotOf(stats, T0 + 5_000, [T0 + 4_000])
   assert.deepEqual(before.earned, { total: 47, accepted: 47, settled: 0, tips: 7 })
@@ -89,7 +90,7 @@ test('paywall events count segments, bytes and 402s; rejections are counted by c
 test('reducing never mutates the state it was given', () => {
   const start = run([{ type: 'opened', channelId: 'a', at: T0 }])
   const frozen = JSON.stringify(start)
-  run([{ type: 'accepted', channelId: 'a', kind: 'segment', amount: 5, at: T0 + 1 }, { type: 'settled', channelId: 'a', paid: 5, onChain: true, reason: 'viewer', at: T0 + 2 }], start)
+  run([{ type: 'accepted', channelId: 'a', kind: 'segment', amount: 5, seconds: 2, stream: '/media/show/master.m3u8', at: T0 + 1 }, { type: 'settled', channelId: 'a', paid: 5, onChain: true, reason: 'viewer', at: T0 + 2 }], start)
   assert.equal(JSON.stringify(start), frozen)
 })
 
@@ -131,4 +132,30 @@ test('the chart gets 60 one-minute buckets ending with the current minute', () =
   assert.equal(series.sats.reduce((a, b) => a + b, 0), 51)
   // An hour later the old minutes have scrolled out of the chart.
   assert.equal(earningsPerMinute(slots, T0 + 80 * 60_000).sats.reduce((a, b) => a + b, 0), 9)
+})
+
+test('each stream of the library with its price, seconds sold and earnings; sales seeded from the store carry over', () => {
+  const seeded = seedStats([], true, [
+    { stream: '/media/show/master.m3u8', amount: 100, seconds: 10 },
+    { stream: null, amount: 7, seconds: 1 },
+  ])
+  const stats = run(
+    [
+      { type: 'accepted', channelId: 'a', kind: 'segment', amount: 40, seconds: 2, stream: '/media/show/master.m3u8', at: T0 },
+      { type: 'accepted', channelId: 'a', kind: 'segment', amount: 14, seconds: 2, stream: '/media/gone/master.m3u8', at: T0 },
+      { type: 'accepted', channelId: 'a', kind: 'tip', amount: 9, seconds: 0, stream: null, at: T0 },
+    ],
+    seeded,
+  )
+  const library = [
+    { path: '/media/show/master.m3u8', name: 'show', pricePerSecond: 20 },
+    { path: '/media/radio/master.m3u8', name: 'radio', pricePerSecond: null },
+  ]
+  assert.deepEqual(streamRows(stats.streams, library, 10), [
+    { stream: '/media/show/master.m3u8', name: 'show', pricePerSecond: 20, secondsSold: 12, earned: 140 },
+    { stream: '/media/radio/master.m3u8', name: 'radio', pricePerSecond: 10, secondsSold: 0, earned: 0 },
+    { stream: null, name: 'Earlier payments (stream not recorded)', pricePerSecond: null, secondsSold: 1, earned: 7 },
+    { stream: '/media/gone/master.m3u8', name: '/media/gone/master.m3u8', pricePerSecond: null, secondsSold: 2, earned: 14 },
+  ])
+  assert.equal(snapshotOf(stats, T0, []).earned.tips, 9, 'tips are no stream\'s sales')
 })

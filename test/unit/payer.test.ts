@@ -41,6 +41,8 @@ const terms: Terms = {
   minCapacity: 500,
   maxCapacity: 100_000,
   accepting: true,
+  streamPrices: [],
+  previewSeconds: 0,
 }
 
 function open(cap: number): { key: PrivateKey; channel: PayerChannel; refund: Transaction; refundPayerSignature: string } {

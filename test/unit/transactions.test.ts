@@ -83,6 +83,8 @@ test('round trip: funding -> refund -> updates -> close, every spend valid in th
     minCapacity: 1000,
     maxCapacity: 1_000_000,
     accepting: true,
+    streamPrices: [],
+    previewSeconds: 0,
   }
   const { utxos } = coinsFor(payerKey, [3000, 8000])
   const cap = 5000

@@ -44,7 +44,7 @@ export async function preparePayingViewers(opts: {
   const price = segmentPrice(SEGMENT_SECONDS, terms.pricePerSecond)
   const prepared = await Promise.all(
     channels.map(async (channel, i) => {
-      const segments = stream.segments.slice(0, updatesFor(plan, i, count)).map((segment) => ({ path: segment.path, price }))
+      const segments = stream.segments.slice(0, updatesFor(plan, i, count)).map((segment) => ({ path: segment.id, price }))
       const signed = await pool.run({ kind: 'presign', keyHex: channel.keyHex, channel: channel.channel, segments, feeRate: terms.feeRate })
       return { channelId: channel.channelId, token: channel.token, updates: signed.txs }
     }),

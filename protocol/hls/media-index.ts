@@ -1,0 +1,143 @@
+// Everything a set of playlists lists, as one Catalog: the host's paywall keeps one for all it serves, each player
+// and fleet viewer one for what it plays, and both fill it from the same readings with the same rules, so they agree
+// on every key, duration, media time and role. Each media playlist keeps its latest reading (on a timeline carried
+// across live reloads) and, bounded, the entries that recently left its window: a segment that has just slid out of a
+// live window can still be paid for and served, and the parts of older LL-HLS segments stay linked to them. No kept
+// entry may share bytes with a listed one other than its own segment (a file packaged again in place must not be sold
+// by its old cuts). Pure: readings in, lookups out; no I/O.
+import { rangesOverlap } from './byte-range.ts'
+import type { Catalog, CatalogEntry } from './catalog.ts'
+import type { MediaPlaylist, Part, Playlist } from './playlist-model.ts'
+import { PlaylistRoles, type PlaylistRole } from './programme.ts'
+import { formatSegmentKey } from './segment-key.ts'
+import { placeOnTimeline } from './timeline.ts'
+
+export interface IndexedEntry extends CatalogEntry {
+  /** The media playlist that lists it. */
+  playlist: string
+}
+
+/** Entries that left a playlist's window stay known this long (counted in entries, parts included). */
+export const RETAINED_ENTRIES = 256
+
+const WHOLE = { start: 0, end: Number.POSITIVE_INFINITY }
+
+interface Listing {
+  reading: MediaPlaylist
+  entries: Map<string, IndexedEntry>
+  /** Entries no longer listed, oldest first. */
+  retained: IndexedEntry[]
+}
+
+function partEntry(part: Part, playlist: string): IndexedEntry {
+  return { id: part.id, key: part.key, kind: 'part', duration: part.duration, start: part.start, parent: part.parent, parts: [], playlist }
+}
+
+function entriesOf(reading: MediaPlaylist): IndexedEntry[] {
+  const playlist = reading.path
+  const free = (kind: 'init' | 'key', key: IndexedEntry['key']): IndexedEntry => ({ id: formatSegmentKey(key), key, kind, duration: 0, start: 0, parent: null, parts: [], playlist })
+  return [
+    ...reading.segments.flatMap((segment) => [
+      { id: segment.id, key: segment.key, kind: 'segment' as const, duration: segment.duration, start: segment.start, parent: null, parts: segment.parts.map((part) => part.id), playlist },
+      ...segment.parts.map((part) => partEntry(part, playlist)),
+    ]),
+    ...reading.pendingParts.map((part) => partEntry(part, playlist)),
+    ...reading.initSegments.map((init) => free('init', init)),
+    ...reading.keyFiles.map((path) => free('key', { path, range: null })),
+  ]
+}
+
+export class MediaIndex implements Catalog {
+  private readonly listings = new Map<string, Listing>()
+  private readonly roles = new PlaylistRoles()
+  private readonly byId = new Map<string, IndexedEntry>()
+  private readonly byFile = new Map<string, Map<string, IndexedEntry>>()
+  private readonly sortedFiles = new Map<string, IndexedEntry[]>()
+
+  /** Takes in one reading. A media playlist that a master lists as trick play is ignored: its bytes are the variants'. */
+  learn(playlist: Playlist): void {
+    if (playlist.kind === 'master') {
+      this.roles.learn(playlist)
+      for (const path of playlist.iFramePlaylists) if (this.roleOf(path).kind === 'trick_play') this.forget(path)
+      return
+    }
+    if (this.roleOf(playlist.path).kind === 'trick_play') return
+    const previous = this.listings.get(playlist.path)
+    const reading = placeOnTimeline(previous?.reading, playlist)
+    const entries = new Map<string, IndexedEntry>()
+    const known = (id: string) => previous?.entries.get(id) ?? previous?.retained.find((entry) => entry.id === id)
+    for (const entry of entriesOf(reading)) {
+      const earlier = known(entry.id) ?? entries.get(entry.id)
+      // LL-HLS playlists stop listing the parts of older segments: the links between them are kept.
+      entries.set(entry.id, earlier ? { ...entry, parent: entry.parent ?? earlier.parent, parts: entry.parts.length > 0 ? entry.parts : earlier.parts } : entry)
+    }
+    const listed = [...entries.values()]
+    // Only a part may share bytes with its own segment (the playlist stops listing a segment's parts, not its bytes).
+    const clashes = (entry: IndexedEntry, other: IndexedEntry) =>
+      other.key.path === entry.key.path && other.id !== entry.parent && rangesOverlap(other.key.range ?? WHOLE, entry.key.range ?? WHOLE)
+    const stillValid = (entry: IndexedEntry) => !entries.has(entry.id) && !listed.some((other) => clashes(entry, other))
+    const left = previous ? [...previous.retained, ...previous.entries.values()].filter(stillValid) : []
+    const retained = left.slice(Math.max(0, left.length - RETAINED_ENTRIES))
+    this.replace(playlist.path, previous, { reading, entries, retained })
+  }
+
+  get(id: string): IndexedEntry | undefined {
+    return this.byId.get(id)
+  }
+
+  inFile(path: string): readonly IndexedEntry[] {
+    let sorted = this.sortedFiles.get(path)
+    if (!sorted) {
+      sorted = [...(this.byFile.get(path)?.values() ?? [])].sort((a, b) => (a.key.range?.start ?? 0) - (b.key.range?.start ?? 0))
+      this.sortedFiles.set(path, sorted)
+    }
+    return sorted
+  }
+
+  /** The latest reading of a media playlist, on its carried timeline. */
+  mediaPlaylist(path: string): MediaPlaylist | undefined {
+    return this.listings.get(path)?.reading
+  }
+
+  roleOf(path: string): PlaylistRole {
+    return this.roles.roleOf(path)
+  }
+
+  /** The stream an entry belongs to: the first master listing its playlist, or the playlist itself. */
+  streamOf(id: string): string | null {
+    const playlist = this.byId.get(id)?.playlist
+    return playlist === undefined ? null : (this.roles.mastersOf(playlist)[0] ?? playlist)
+  }
+
+  private forget(path: string): void {
+    const listing = this.listings.get(path)
+    if (listing) this.replace(path, listing, null)
+  }
+
+  private replace(path: string, previous: Listing | undefined, next: Listing | null): void {
+    const kept = new Set(next ? [...next.entries.keys(), ...next.retained.map((entry) => entry.id)] : [])
+    for (const entry of previous ? [...previous.entries.values(), ...previous.retained] : []) {
+      if (!kept.has(entry.id) && this.byId.get(entry.id)?.playlist === path) this.unindex(entry)
+    }
+    if (next) {
+      this.listings.set(path, next)
+      for (const entry of [...next.retained, ...next.entries.values()]) this.index(entry)
+    } else this.listings.delete(path)
+  }
+
+  private index(entry: IndexedEntry): void {
+    this.byId.set(entry.id, entry)
+    let file = this.byFile.get(entry.key.path)
+    if (!file) this.byFile.set(entry.key.path, (file = new Map()))
+    file.set(entry.id, entry)
+    this.sortedFiles.delete(entry.key.path)
+  }
+
+  private unindex(entry: IndexedEntry): void {
+    this.byId.delete(entry.id)
+    const file = this.byFile.get(entry.key.path)
+    file?.delete(entry.id)
+    if (file?.size === 0) this.byFile.delete(entry.key.path)
+    this.sortedFiles.delete(entry.key.path)
+  }
+}

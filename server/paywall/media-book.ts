@@ -1,0 +1,91 @@
+// What the paywall has listed: every playlist it serves is read with the HLS model (bounded at MAX_PLAYLIST_BYTES,
+// byte ranges checked against the origin's file sizes) into one MediaIndex, the catalog it prices and releases by. A
+// playlist the model refuses is not served and changes nothing. The playlists served are remembered in the store and
+// read again after a restart, before an entry the host does not know is refused.
+import { createHash } from 'node:crypto'
+import { MediaIndex } from '../../protocol/hls/media-index.ts'
+import { MAX_PLAYLIST_BYTES, type PlaylistIssue } from '../../protocol/hls/playlist-issues.ts'
+import type { Playlist } from '../../protocol/hls/playlist-model.ts'
+import { readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
+import type { Origin } from './origin.ts'
+
+/** How many remembered playlists are read again after a restart. */
+export const WARM_PLAYLISTS = 200
+
+export type PlaylistRead =
+  | { ok: true; text: string }
+  | { ok: false; status: number; error: 'not_found' | 'origin_error' | 'playlist_too_large' | 'bad_playlist'; message: string; issues: PlaylistIssue[] }
+
+export interface PlaylistMemory {
+  remember(path: string): void
+  recall(limit: number): Promise<string[]>
+}
+
+/** Told of a refused playlist, and of the entries a new reading skips (never served). */
+export type ProblemReport = (path: string, message: string) => void
+
+function relativeOf(mediaPath: string): string {
+  return mediaPath.replace(/^\/media\//, '')
+}
+
+/** Files whose entries are byte ranges: their sizes bound the ranges. */
+function rangedFiles(playlist: Playlist): string[] {
+  if (playlist.kind === 'master') return []
+  const keys = [...playlist.segments.flatMap((segment) => [segment.key, ...segment.parts.map((part) => part.key)]), ...playlist.pendingParts.map((part) => part.key), ...playlist.initSegments]
+  return [...new Set(keys.filter((key) => key.range !== null).map((key) => key.path))]
+}
+
+export class MediaBook {
+  readonly index = new MediaIndex()
+  /** The digest of each playlist's last text: an unchanged playlist (a VOD every viewer loads) is not read again. */
+  private readonly digests = new Map<string, string>()
+  private warming: Promise<void> | null = null
+
+  constructor(
+    private readonly origin: Origin,
+    private readonly memory: PlaylistMemory,
+    private readonly report: ProblemReport,
+  ) {}
+
+  /** Fetches a playlist from the origin and reads it into the index; a refusal says why and changes nothing. */
+  async read(mediaPath: string): Promise<PlaylistRead> {
+    const fetched = await this.origin.fetchText(relativeOf(mediaPath), MAX_PLAYLIST_BYTES)
+    if (fetched.status === 404) return { ok: false, status: 404, error: 'not_found', message: `No such playlist: ${mediaPath}`, issues: [] }
+    if (fetched.status === 413) {
+      this.report(mediaPath, fetched.body)
+      return { ok: false, status: 502, error: 'playlist_too_large', message: `${mediaPath} is refused: ${fetched.body}`, issues: [] }
+    }
+    if (fetched.status !== 200) return { ok: false, status: fetched.status >= 500 ? fetched.status : 502, error: 'origin_error', message: fetched.body, issues: [] }
+    const digest = createHash('sha256').update(fetched.body).digest('base64')
+    if (this.digests.get(mediaPath) === digest) return { ok: true, text: fetched.body }
+    let reading = readHlsPlaylist(fetched.body, mediaPath)
+    const files = reading.ok ? rangedFiles(reading.playlist) : []
+    if (files.length > 0) {
+      const sizes = new Map<string, number>()
+      for (const [file, size] of await Promise.all(files.map(async (file) => [file, await this.origin.size(relativeOf(file))] as const))) {
+        if (size.ok) sizes.set(file, size.size)
+      }
+      reading = readHlsPlaylist(fetched.body, mediaPath, { fileSizes: (file) => sizes.get(file) })
+    }
+    if (!reading.ok) {
+      const reason = reading.issues.find((issue) => issue.severity === 'refused')
+      const message = `${mediaPath} is not served: ${reason?.message ?? 'it could not be read'}`
+      this.report(mediaPath, message)
+      return { ok: false, status: 502, error: 'bad_playlist', message, issues: reading.issues }
+    }
+    for (const issue of reading.issues) this.report(mediaPath, `${issue.line ? `line ${issue.line}: ` : ''}${issue.message} Left out: never served.`)
+    this.index.learn(reading.playlist)
+    if (!this.digests.has(mediaPath)) this.memory.remember(mediaPath)
+    this.digests.set(mediaPath, digest)
+    return { ok: true, text: fetched.body }
+  }
+
+  /** After a restart: the playlists served before are read again, once, so their entries can be paid and served. */
+  warm(): Promise<void> {
+    this.warming ??= this.memory.recall(WARM_PLAYLISTS).then(async (paths) => {
+      // Oldest first, so that the latest reading of each playlist wins; failures leave the rest standing.
+      for (const path of paths.reverse()) if (!this.digests.has(path)) await this.read(path).catch(() => undefined)
+    })
+    return this.warming
+  }
+}

@@ -1,0 +1,48 @@
+// The media side of the host, built once from its configuration: the origin, the media library (cached), the book of
+// everything the paywall has listed, and the charge rules over them. app.ts hangs the gate and the channel core on it.
+import type { Logger } from '../logger.ts'
+import type { HostConfig } from '../config.ts'
+import { LibraryCache } from '../media/library-cache.ts'
+import type { ChannelStore } from '../store/channel-store.ts'
+import { MediaBook } from './media-book.ts'
+import { MediaPricing } from './media-pricing.ts'
+import type { Origin } from './origin.ts'
+import { proxyOrigin } from './proxy-origin.ts'
+import { staticOrigin } from './static-origin.ts'
+
+/** Distinct playlist problems logged per process; a live playlist reloaded every second says each once. */
+const LOGGED_PROBLEMS = 1_000
+
+export interface MediaPaywall {
+  library: LibraryCache
+  origin: Origin
+  book: MediaBook
+  pricing: MediaPricing
+}
+
+export function createMediaPaywall(config: HostConfig, store: ChannelStore, logger: Logger): MediaPaywall {
+  const library = new LibraryCache(config.mediaDir)
+  const origin = config.origin ? proxyOrigin(config.origin, config.originTimeoutMs) : staticOrigin(config.mediaDir)
+  const logged = new Set<string>()
+  const book = new MediaBook(
+    origin,
+    {
+      remember: (path) => void store.rememberPlaylist(path, Date.now()).catch((error: unknown) => logger.warn({ err: error, path }, 'could not remember a playlist')),
+      recall: (limit) => store.playlists(limit),
+    },
+    (path, message) => {
+      const key = `${path}\n${message}`
+      if (logged.has(key) || logged.size >= LOGGED_PROBLEMS) return
+      logged.add(key)
+      logger.warn({ playlist: path }, message)
+    },
+  )
+  const pricing = new MediaPricing(book, {
+    pricePerSecond: config.price,
+    renditionMultipliers: config.renditionMultipliers,
+    previewSeconds: config.previewSeconds,
+    streamPrices: () => library.current().prices,
+    libraryStreamOf: (playlist) => library.streamOf(playlist),
+  })
+  return { library, origin, book, pricing }
+}

@@ -1,0 +1,98 @@
+// A request for media bytes: a segment, a part, an init segment or a key file, whole or by Range. Every byte the
+// answer would carry must lie in entries released to the asker (accessToBytes): a Range inside a paid segment is
+// served, `bytes=0-` of a file cut into ranges only when every range is paid, and a request touching an unpaid entry
+// gets the 402 naming the first one. Several ranges or a malformed Range are refused (400), not ignored: ignoring one
+// would mean sending the whole file. Key files go to open channels only.
+import type { Request, Response } from 'express'
+import { accessToBytes } from '../../protocol/hls/byte-access.ts'
+import type { ByteRange } from '../../protocol/hls/byte-range.ts'
+import { entryCharge, releasedTo } from '../../protocol/hls/entry-charge.ts'
+import type { IndexedEntry } from '../../protocol/hls/media-index.ts'
+import { parseRangeHeader, readRangeHeader } from '../../protocol/hls/range-header.ts'
+import { TOKEN_HEADER } from '../../protocol/paywall.ts'
+import { paidEntriesOf } from '../channels/live-channels.ts'
+import { paymentRequiredBody } from './access.ts'
+import type { PaywallParts } from './paywall-parts.ts'
+
+export interface MediaRequest {
+  /** /media/... as the book keys it. */
+  mediaPath: string
+  /** The same, relative to the media root, for the origin. */
+  relative: string
+  token: string | undefined
+}
+
+/** A file every byte of which belongs to whole-file entries: any Range of it is inside them. */
+const EVERY_BYTE: ByteRange = { start: 0, end: Number.MAX_SAFE_INTEGER }
+
+type Bytes = { whole: true } | { whole: false; send: { range: ByteRange; size: number; partial: boolean } }
+
+function refuse(res: Response, status: number, error: string, message: string): void {
+  res.status(status).json({ error, message })
+}
+
+/** The listed entries of a file; after a restart the playlists served before are read again first. */
+async function entriesOf(parts: PaywallParts, mediaPath: string): Promise<readonly IndexedEntry[]> {
+  const entries = parts.book.index.inFile(mediaPath)
+  if (entries.length > 0) return entries
+  await parts.book.warm()
+  return parts.book.index.inFile(mediaPath)
+}
+
+/** The bytes the answer would carry, or null once a refusal (404, 416, 502) has been sent. */
+async function bytesOf(parts: PaywallParts, request: MediaRequest, entries: readonly IndexedEntry[], header: string | undefined, res: Response): Promise<Bytes | null> {
+  if (entries.every((entry) => entry.key.range === null)) return { whole: true }
+  const size = await parts.origin.size(request.relative)
+  if (!size.ok) {
+    refuse(res, size.status, size.status === 404 ? 'not_found' : 'origin_error', size.message)
+    return null
+  }
+  const outcome = readRangeHeader(header, size.size)
+  if (outcome.kind === 'refused') {
+    if (outcome.status === 416) res.set('Content-Range', outcome.contentRange)
+    refuse(res, outcome.status, outcome.code, outcome.message)
+    return null
+  }
+  if (outcome.kind === 'partial') return { whole: false, send: { range: outcome.range, size: size.size, partial: true } }
+  if (size.size === 0) {
+    refuse(res, 404, 'not_listed', `${request.mediaPath} is empty.`)
+    return null
+  }
+  return { whole: false, send: { range: { start: 0, end: size.size - 1 }, size: size.size, partial: false } }
+}
+
+export async function serveMedia(parts: PaywallParts, request: MediaRequest, req: Request, res: Response): Promise<void> {
+  const header = req.get('range')
+  const parsed = header === undefined || header.trim() === '' ? null : parseRangeHeader(header)
+  if (parsed && !parsed.ok) return refuse(res, 400, parsed.code, parsed.message)
+
+  const { mediaPath } = request
+  const entries = await entriesOf(parts, mediaPath)
+  if (entries.length === 0) {
+    return refuse(res, 404, 'not_listed', `${mediaPath} is not a segment of any playlist this host has served. Load the stream's playlist first.`)
+  }
+  const channel = request.token ? parts.service.channelForToken(request.token) : undefined
+  if (request.token && !channel) return refuse(res, 403, 'invalid_token', 'That channel token is unknown or its channel is closed; open a new channel.')
+  if (entries.some((entry) => entry.kind === 'key')) {
+    if (!channel) return refuse(res, 403, 'channel_required', `${mediaPath} is a key file: it is released to an open channel only. Send its token in the ${TOKEN_HEADER} header.`)
+    return parts.origin.pass(request.relative, req, res)
+  }
+
+  const bytes = await bytesOf(parts, request, entries, header, res)
+  if (!bytes) return
+  const rules = parts.pricing.rules()
+  const paid = channel ? paidEntriesOf(channel) : null
+  const access = accessToBytes(mediaPath, bytes.whole ? EVERY_BYTE : bytes.send.range, parts.book.index, releasedTo(rules, paid))
+  if (access.kind === 'not_listed') {
+    return refuse(res, 404, 'not_listed', `Byte ${access.firstByte} of ${mediaPath} lies in no segment a playlist lists; only listed bytes are served.`)
+  }
+  if (access.kind === 'payment_required') {
+    const id = access.entry.id
+    parts.observer.paymentRequired(id)
+    res.status(402).json(paymentRequiredBody(id, entryCharge(id, rules, paid), channel ?? null))
+    return
+  }
+  if (!access.free) res.on('finish', () => parts.observer.served(channel?.record.id ?? null, Number(res.getHeader('content-length') ?? 0)))
+  if (bytes.whole) parts.origin.pass(request.relative, req, res)
+  else parts.origin.sendBytes(request.relative, bytes.send, req, res)
+}

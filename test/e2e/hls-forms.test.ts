@@ -1,0 +1,196 @@
+// Every HLS form in a real Chromium through one real host: MPEG-TS and fMP4 in files and in byte ranges, packed
+// audio, video with a separate audio group, ffmpeg's own live sliding window (written in real time while it plays),
+// and synthetic LL-HLS published part by part. Each plays at least 8 s, and the host's books show paid = price ×
+// media seconds the player received, within one segment. One browser and one host serve every form, as folders of
+// one media dir, some with their own price (stream.json).
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { buildClient } from '../../scripts/build-client.ts'
+import { runLiveStream } from '../../server/media/live-stream.ts'
+import { launchBrowser } from '../support/browser.ts'
+import { hlsForm, TINY_RUNG, type FormName } from '../support/hls-forms.ts'
+import { startTestHost, type TestHost } from '../support/host.ts'
+
+const PRICE = 10
+/** Every form cuts 2 s segments: "within one segment" is this much media time. */
+const SEGMENT_SECONDS = 2.1
+const PLAYED_SECONDS = 8
+
+interface Form {
+  name: FormName | 'live'
+  /** Its own price, from a stream.json in its folder. */
+  price?: number
+  /** VOD plays at 4x; live streams play in real time. */
+  live?: 'window' | 'parts'
+}
+
+const FORMS: Form[] = [
+  { name: 'ts-files' },
+  { name: 'ts-byterange', price: 7 },
+  { name: 'fmp4-files' },
+  { name: 'fmp4-byterange' },
+  { name: 'audio-only', price: 3 },
+  { name: 'audio-group' },
+  { name: 'live', live: 'window' },
+  { name: 'll-hls', live: 'parts' },
+  { name: 'll-hls-part-files', live: 'parts' },
+]
+
+interface ChannelRow {
+  id: string
+  state: string
+  paid: number
+  tips: number
+  segments: number
+  seconds: number
+}
+
+interface PlayerState {
+  phase: string
+  channelId: string | null
+  currentTime: number
+  receivedSeconds: number
+  errors: Array<{ kind: string; message: string }>
+}
+
+let host: TestHost
+let browser: Browser
+let mediaDir: string
+const stopLive = new AbortController()
+let liveStream: Promise<unknown> = Promise.resolve()
+
+before(async () => {
+  const made = await Promise.all(FORMS.flatMap((form) => (form.name === 'live' ? [] : [hlsForm(form.name)])))
+  mediaDir = made[0].mediaDir
+  for (const form of FORMS) if (form.price) writeFileSync(join(mediaDir, form.name, 'stream.json'), JSON.stringify({ pricePerSecond: form.price }))
+  // ffmpeg's live window, paced at real time, is written while the VOD forms play: it has a window by its turn.
+  liveStream = runLiveStream({ outRoot: mediaDir, rungs: [TINY_RUNG], signal: stopLive.signal }).catch(() => undefined)
+  await buildClient()
+  host = await startTestHost({ mediaDir, price: PRICE })
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  stopLive.abort()
+  await liveStream
+  await browser?.close()
+  await host?.dispose()
+})
+
+async function channel(id: string): Promise<ChannelRow> {
+  const res = await fetch(`${host.url}/api/channels`, { headers: { Authorization: `Bearer ${host.adminToken}` } })
+  const row = ((await res.json()) as { channels: ChannelRow[] }).channels.find((candidate) => candidate.id === id)
+  assert.ok(row, `the host lists channel ${id}`)
+  return row
+}
+
+async function state(page: Page): Promise<PlayerState> {
+  return (await page.evaluate(() => window.p2p!.state())) as unknown as PlayerState
+}
+
+async function openPlayer(stream: string, rate: number, url = host.url): Promise<Page> {
+  const page = await (await browser.newContext()).newPage()
+  page.on('pageerror', (error) => console.error('page error:', error.message))
+  await page.goto(`${url}/?stream=${encodeURIComponent(stream)}`)
+  await page.waitForFunction(() => window.p2p !== undefined)
+  await page.evaluate((playbackRate) => {
+    const video = document.querySelector('video')!
+    video.defaultPlaybackRate = playbackRate
+    video.playbackRate = playbackRate
+    video.addEventListener('loadedmetadata', () => (video.playbackRate = playbackRate))
+  }, rate)
+  return page
+}
+
+/** Plays until `seconds` of media time have passed from where playback started (a live stream starts mid-way). */
+async function playFor(page: Page, seconds: number, timeout: number): Promise<void> {
+  await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 0, undefined, { timeout, polling: 100 })
+  const start = (await state(page)).currentTime
+  await page.waitForFunction((until) => (document.querySelector('video')?.currentTime ?? 0) >= until, start + seconds, { timeout, polling: 100 })
+}
+
+/** Rewrites an LL-HLS playlist as the live event stood `startAt` seconds in, and on at real time, until it ends. */
+function publishLive(publish: (at?: number) => void, startAt: number): () => void {
+  const started = Date.now()
+  publish(startAt)
+  const timer = setInterval(() => publish(startAt + (Date.now() - started) / 1000), 100)
+  return () => clearInterval(timer)
+}
+
+async function liveWindowReady(): Promise<void> {
+  const playlist = join(mediaDir, 'live', TINY_RUNG.name, 'index.m3u8')
+  for (let tries = 0; tries < 200; tries++) {
+    const segments = (() => {
+      try {
+        return (readFileSync(playlist, 'utf8').match(/#EXTINF/g) ?? []).length
+      } catch {
+        return 0
+      }
+    })()
+    if (segments >= 4) return
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error('ffmpeg wrote no live window')
+}
+
+describe('every HLS form plays in Chromium and is paid for exactly', { timeout: 600_000 }, () => {
+  for (const form of FORMS) {
+    test(`${form.name}: plays ${PLAYED_SECONDS} s; the host was paid its price for the media seconds received, within one segment`, async (t) => {
+      const price = form.price ?? PRICE
+      let stopPublishing = () => {}
+      if (form.live === 'window') await liveWindowReady()
+      if (form.live === 'parts') {
+        const low = (await hlsForm(form.name as FormName)).lowLatency!
+        stopPublishing = publishLive(low.publish, 2.5)
+      }
+      const page = await openPlayer(`/media/${form.name}/master.m3u8`, form.live ? 1 : 4)
+      try {
+        // The price of the chosen stream is on the page before any money moves, and beside each stream in the picker.
+        assert.equal(await page.getByTestId('price').textContent(), `${price} sat/s`)
+        const choice = await page.getByTestId('stream-select').locator('option:checked').textContent()
+        assert.equal(choice?.endsWith(`· ${price} sat/s`), true, `the picker shows "${choice}"`)
+        await playFor(page, PLAYED_SECONDS, form.live ? 60_000 : 30_000)
+        const { channelId } = await state(page)
+        await page.getByTestId('stop-button').click()
+        await page.getByTestId('summary-close-txid').waitFor({ timeout: 30_000 })
+        const played = await state(page)
+        assert.deepEqual(played.errors, [])
+        const row = await channel(channelId!)
+        t.diagnostic(`${form.name}: paid ${row.paid} sat for ${row.seconds.toFixed(3)} s in ${row.segments} payments at ${price} sat/s; received ${played.receivedSeconds.toFixed(3)} s`)
+        assert.equal(row.state, 'closed')
+        assert.ok(played.receivedSeconds >= PLAYED_SECONDS, `received ${played.receivedSeconds} s`)
+        const owed = price * played.receivedSeconds
+        // Each payment is rounded to a whole satoshi on its own.
+        const slack = price * SEGMENT_SECONDS + row.segments / 2
+        assert.ok(Math.abs(row.paid - owed) <= slack, `paid ${row.paid} sat for ${played.receivedSeconds} s received at ${price} sat/s (${owed} sat owed)`)
+        assert.ok(Math.abs(row.paid - price * row.seconds) <= row.segments / 2, 'each payment bought its own media seconds at the stream\'s price')
+      } finally {
+        stopPublishing()
+        await page.context().close()
+      }
+    })
+  }
+
+  test('the free preview plays without a channel; the first payment is for the media after it', async () => {
+    const preview = await startTestHost({ mediaDir, price: PRICE, previewSeconds: 4 })
+    const page = await openPlayer('/media/ts-files/master.m3u8', 1, preview.url)
+    try {
+      await playFor(page, 3, 30_000)
+      const during = await state(page)
+      await page.waitForFunction(() => window.p2p?.state().channelId !== null, undefined, { timeout: 30_000 })
+      await playFor(page, 2, 30_000)
+      const later = await state(page)
+      assert.ok(during.currentTime >= 3)
+      const res = await fetch(`${preview.url}/api/channels`, { headers: { Authorization: `Bearer ${preview.adminToken}` } })
+      const row = ((await res.json()) as { channels: ChannelRow[] }).channels.find((candidate) => candidate.id === later.channelId)!
+      assert.ok(row.segments >= 1)
+      assert.ok(row.seconds <= later.receivedSeconds - 4 + SEGMENT_SECONDS, `paid for ${row.seconds} s of ${later.receivedSeconds} s received: the preview's 4 s were free`)
+    } finally {
+      await page.context().close()
+      await preview.dispose()
+    }
+  })
+})
