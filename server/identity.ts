@@ -11,16 +11,10 @@ export interface HostIdentity {
 }
 
 export async function loadIdentity(store: ChannelStore, configuredAdminToken: string | undefined): Promise<HostIdentity> {
-  let keyHex = await store.setting('payee_key')
-  if (!keyHex) {
-    keyHex = PrivateKey.fromRandom().toHex()
-    await store.putSetting('payee_key', keyHex)
-  }
+  // Claimed, not overwritten: instances that share a store and start together must end up with one identity.
+  const keyHex = (await store.setting('payee_key')) ?? (await store.claimSetting('payee_key', PrivateKey.fromRandom().toHex()))
   let adminToken = configuredAdminToken ?? (await store.setting('admin_token'))
   const adminTokenGenerated = !adminToken
-  if (!adminToken) {
-    adminToken = randomBytes(24).toString('base64url')
-    await store.putSetting('admin_token', adminToken)
-  }
+  if (!adminToken) adminToken = await store.claimSetting('admin_token', randomBytes(24).toString('base64url'))
   return { payeeKey: PrivateKey.fromHex(keyHex), adminToken, adminTokenGenerated }
 }
