@@ -26,7 +26,9 @@ import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { SegmentBook } from '../paywall/segment-book.ts'
 import type { ChainView } from './chain-view.ts'
 import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
+import { ChannelLoader } from './channel-loader.ts'
 import { ChannelQueues } from './channel-queues.ts'
+import { ALONE, type Fleet } from './fleet.ts'
 import { LiveChannels, type LiveChannel } from './live-channels.ts'
 import { checkFundable, checkOpen } from './open-checks.ts'
 import { checkFunding } from './payee.ts'
@@ -54,6 +56,8 @@ export interface ChannelServiceDeps {
   view: ChainView
   segments: SegmentBook
   verifySignature: PayeeVerifier['verify']
+  /** Other instances sharing the store, if any (server/cluster/); alone by default. */
+  fleet?: Fleet
   now?: () => number
 }
 
@@ -64,6 +68,10 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly refuse: Refuse = refuser(this)
   private readonly payments: PaymentPath
   private readonly settlement: Settlement
+  private readonly fleet: Fleet
+  private readonly loader: ChannelLoader
+  /** In a fleet: durations of segments whose playlist another instance served, read from the store once. */
+  private readonly recalled = new Map<string, number>()
   private accepting: boolean
   /** Derived once: deriving a public key is an elliptic-curve multiplication, far too slow for every payment. */
   readonly payeePublicKey: string
@@ -79,7 +87,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   /** The service with the open channels and the Start/Stop setting the store remembers. */
   static async start(deps: ChannelServiceDeps): Promise<ChannelService> {
     const service = new ChannelService(deps, (await deps.store.setting(ACCEPTING_SETTING)) !== 'false')
-    for (const record of await deps.store.channelsIn(['open'])) await service.load(record)
+    // In a fleet a channel is loaded where its viewer turns up; the store keeps the rest.
+    if (!service.fleet.shared) for (const record of await deps.store.channelsIn(['open'])) await service.loader.load(record)
     return service
   }
 
@@ -96,10 +105,13 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     this.now = now
     this.accepting = accepting
     this.payeePublicKey = payeeKey.toPublicKey().toString()
-    const { live, queues, refuse } = this
+    this.fleet = deps.fleet ?? ALONE
+    this.loader = new ChannelLoader(this.live, store, this.fleet)
+    const { live, queues, refuse, fleet } = this
     this.settlement = new Settlement({
       live,
       queues,
+      fleet,
       store,
       chain,
       payeeKey,
@@ -139,10 +151,19 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     }
   }
 
-  /** The price of a listed segment, or undefined when no playlist this host served lists it. */
-  priceOf(segmentPath: string): number | undefined {
-    const duration = this.segments.duration(segmentPath)
+  /** The price of a listed segment, or undefined when no playlist this host (or, in a fleet, any instance) served lists it. */
+  async priceOf(segmentPath: string): Promise<number | undefined> {
+    const duration = await this.durationOf(segmentPath)
     return duration === undefined ? undefined : priceOfSegment(this.policy, segmentPath, duration)
+  }
+
+  private async durationOf(segmentPath: string): Promise<number | undefined> {
+    const known = this.segments.duration(segmentPath) ?? this.recalled.get(segmentPath)
+    if (known !== undefined || !this.fleet.shared) return known
+    const stored = await this.store.segmentDuration(segmentPath)
+    if (stored === null) return undefined
+    this.recalled.set(segmentPath, stored)
+    return stored
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -210,13 +231,14 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private async activate(id: string, ledgerStatus: string): Promise<Reply<FundAccepted>> {
     await this.store.markOpen(id, this.now())
     const record = (await this.store.channel(id))!
-    await this.load(record)
+    await this.loader.load(record)
     this.emit('opened', record)
     return { ok: true, channelId: id, token: record.token, fundingTxid: record.fundingTxid, ledgerStatus }
   }
 
   async resume(request: ResumeRequest): Promise<Reply<ChannelSnapshot>> {
-    const channel = this.live.byChannelId(request.channelId)
+    // In a fleet the viewer may come from another instance, dead or alive: the store has the last word.
+    const channel = this.fleet.shared ? await this.loader.reload(request.channelId) : this.live.byChannelId(request.channelId)
     if (!channel || channel.record.token !== request.token) {
       if ((await this.store.channel(request.channelId))?.token === request.token) return this.settlement.notOpen(request.channelId)
       return this.refuse(request.channelId, 'unknown_channel', 'No open channel with that id and token.')
@@ -229,40 +251,44 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   // Paying
 
   pay(request: UpdateRequest): Promise<Reply<UpdateAccepted>> {
-    return this.queues.run(request.channelId, async () => {
-      const channel = await this.liveChannel(request.channelId)
-      if (!channel.ok) return channel
-      const seconds = this.segments.duration(request.segment)
-      if (seconds === undefined) {
-        return this.refuse(request.channelId, 'unknown_segment', `The host has not listed ${request.segment} in any playlist it served; load its playlist first.`)
-      }
-      if (channel.live.entitlements.has(request.segment)) {
-        return this.refuse(request.channelId, 'replay', `Segment ${request.segment} is already paid for on this channel; request it again for free.`)
-      }
-      const price = priceOfSegment(this.policy, request.segment, seconds)
-      return this.payments.accept(channel.live, { kind: 'segment', tx: request.tx, segment: request.segment, price, seconds })
-    })
+    return this.queues.run(request.channelId, () => this.loader.retryIfStale(request.channelId, () => this.payOnce(request)))
+  }
+
+  private async payOnce(request: UpdateRequest): Promise<Reply<UpdateAccepted>> {
+    const channel = await this.liveChannel(request.channelId)
+    if (!channel.ok) return channel
+    const seconds = await this.durationOf(request.segment)
+    if (seconds === undefined) {
+      return this.refuse(request.channelId, 'unknown_segment', `The host has not listed ${request.segment} in any playlist it served; load its playlist first.`)
+    }
+    if (channel.live.entitlements.has(request.segment)) {
+      return this.refuse(request.channelId, 'replay', `Segment ${request.segment} is already paid for on this channel; request it again for free.`)
+    }
+    const price = priceOfSegment(this.policy, request.segment, seconds)
+    return this.payments.accept(channel.live, { kind: 'segment', tx: request.tx, segment: request.segment, price, seconds })
   }
 
   tip(request: TipRequest): Promise<Reply<UpdateAccepted>> {
-    return this.queues.run(request.channelId, async () => {
-      const channel = await this.liveChannel(request.channelId)
-      if (!channel.ok) return channel
-      return this.payments.accept(channel.live, { kind: 'tip', tx: request.tx, amount: request.amount, note: request.note ?? null })
-    })
+    return this.queues.run(request.channelId, () =>
+      this.loader.retryIfStale(request.channelId, async () => {
+        const channel = await this.liveChannel(request.channelId)
+        if (!channel.ok) return channel
+        return this.payments.accept(channel.live, { kind: 'tip', tx: request.tx, amount: request.amount, note: request.note ?? null })
+      }),
+    )
   }
 
   /** The open channel with this id, or the refusal that says why there is none. */
   private async liveChannel(id: string): Promise<{ ok: true; live: LiveChannel } | Rejection> {
-    const live = this.live.byChannelId(id)
+    const live = await this.loader.byId(id)
     if (live) return { ok: true, live }
     if (await this.store.channel(id)) return this.settlement.notOpen(id)
     return this.refuse(id, 'unknown_channel', 'No such channel on this host.')
   }
 
-  /** The open channel a segment request's token belongs to. */
-  channelForToken(token: string): LiveChannel | undefined {
-    return this.live.byToken(token)
+  /** The open channel a segment request's token belongs to (read again from a shared store when it lacks `segment`). */
+  channelForToken(token: string, segment: string): Promise<LiveChannel | undefined> {
+    return this.loader.byToken(token, segment)
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -270,6 +296,11 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
 
   settle(id: string, reason: CloseReason): Promise<SettlementSummary> {
     return this.settlement.settle(id, reason)
+  }
+
+  /** The scheduler's settlement: checked again against the store first, and skipped when another instance is on it. */
+  settleIfDue(id: string, reason: CloseReason): Promise<SettlementSummary | null> {
+    return this.settlement.settleIfDue(id, reason)
   }
 
   dueForSettlement(): Promise<Array<{ id: string; reason: CloseReason }>> {
@@ -302,7 +333,4 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return this.live.records()
   }
 
-  private async load(record: ChannelRecord): Promise<void> {
-    this.live.add(record, await this.store.segmentPayments(record.id))
-  }
 }

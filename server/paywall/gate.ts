@@ -59,7 +59,8 @@ export function paywall(service: ChannelService, segments: SegmentBook, origin: 
         })
         return
       }
-      segments.learn(readPlaylist(playlist.body, mediaPath))
+      // Remembered before the playlist goes out: in a fleet, the viewer's next payment may reach another instance.
+      await segments.learn(readPlaylist(playlist.body, mediaPath))
       res.type('application/vnd.apple.mpegurl').send(playlist.body)
       return
     }
@@ -69,7 +70,7 @@ export function paywall(service: ChannelService, segments: SegmentBook, origin: 
       return
     }
 
-    const price = service.priceOf(mediaPath)
+    const price = await service.priceOf(mediaPath)
     if (price === undefined) {
       res.status(404).json({
         error: 'not_listed',
@@ -79,7 +80,8 @@ export function paywall(service: ChannelService, segments: SegmentBook, origin: 
     }
 
     const token = tokenOf(req)
-    const access = decideAccess({ hasToken: token !== undefined, channel: token ? service.channelForToken(token) : undefined, segmentPath: mediaPath, price })
+    const channel = token ? await service.channelForToken(token, mediaPath) : undefined
+    const access = decideAccess({ hasToken: token !== undefined, channel, segmentPath: mediaPath, price })
     if (access.kind === 'forbidden') {
       res.status(403).json({ error: access.error, message: access.message })
       return

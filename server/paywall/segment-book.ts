@@ -5,17 +5,20 @@ export class SegmentBook {
   private readonly durations = new Map<string, number>()
   private readonly freeFiles = new Set<string>()
 
-  constructor(known: Iterable<{ path: string; duration: number }>, private readonly remember: (path: string, duration: number) => void) {
+  constructor(known: Iterable<{ path: string; duration: number }>, private readonly remember: (path: string, duration: number) => void | Promise<void>) {
     for (const { path, duration } of known) this.durations.set(path, duration)
   }
 
-  learn(facts: PlaylistFacts): void {
+  /** Resolves once the durations it had not seen are remembered. */
+  async learn(facts: PlaylistFacts): Promise<void> {
     for (const init of facts.initSegments) this.freeFiles.add(init)
+    const remembering: Array<void | Promise<void>> = []
     for (const { path, duration } of facts.segments) {
       if (this.durations.get(path) === duration) continue
       this.durations.set(path, duration)
-      this.remember(path, duration)
+      remembering.push(this.remember(path, duration))
     }
+    await Promise.all(remembering)
   }
 
   duration(path: string): number | undefined {
