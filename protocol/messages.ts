@@ -39,6 +39,11 @@ export const Terms = z.object({
   maxCapacity: Satoshis,
   /** False while the host is stopped: new channels are refused. */
   accepting: z.boolean(),
+  /**
+   * How paid segments are delivered. 'edge': each accepted update carries a signed URL (UpdateAccepted.segmentUrl)
+   * that nginx or a CDN serves without the host; absent or 'gate': fetch the segment from the host with the token.
+   */
+  delivery: z.enum(['gate', 'edge']).optional(),
 })
 export type Terms = z.infer<typeof Terms>
 
@@ -148,6 +153,11 @@ export interface ChannelSnapshot {
 export interface UpdateAccepted {
   sequence: number
   paid: number
+  /**
+   * Edge mode: a short-lived signed URL for exactly the segment paid for (its file and byte range), bound to the
+   * channel; fetch it without the token. Relative URLs are relative to the host. Absent when the host is the gate.
+   */
+  segmentUrl?: string
 }
 
 export type ChannelState = 'opening' | 'open' | 'closing' | 'closed'

@@ -20,7 +20,8 @@ import { paywall, type PaywallObserver } from './paywall/gate.ts'
 import { proxyOrigin, staticOrigin } from './paywall/origin.ts'
 import { SegmentBook } from './paywall/segment-book.ts'
 import { attachChannelSockets, type ChannelServer } from './socket/channel-socket.ts'
-import { SqliteChannelStore } from './store/sqlite-store.ts'
+import { openBacking } from './cluster/host-backing.ts'
+import { edgeLinks } from './edge/signed-url.ts'
 import { apiRouter } from './api/routes.ts'
 import { playerRouter } from './player-pages.ts'
 
@@ -61,7 +62,8 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   }
   // On devnet: a ledger of its own, or the shared one at --devnet-url.
   const remoteDevnet = config.network === 'devnet' && config.devnetUrl ? await connectRemoteDevnet(config.devnetUrl) : null
-  const store = SqliteChannelStore.open(config.dataDir, { durability: config.durability })
+  const backing = await openBacking(config, logger)
+  const { store } = backing
   const identity = await loadIdentity(store, config.adminToken)
   const ledger = config.network === 'devnet' && !remoteDevnet
     ? DevnetLedger.open({ dataDir: config.dataDir, logger, testMode: config.devnetTestMode })
@@ -113,6 +115,8 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     view: chainView,
     segments,
     verifySignature: verifier.verify,
+    fleet: backing.fleet,
+    edge: config.edgeSecret ? edgeLinks({ baseUrl: config.edgeBaseUrl, secret: config.edgeSecret, ttlSeconds: config.edgeUrlTtlSeconds }) : undefined,
   })
   const origin = config.origin ? proxyOrigin(config.origin, config.originTimeoutMs) : staticOrigin(config.mediaDir)
   const paywallObservers: PaywallObserver[] = []
@@ -122,6 +126,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   }
 
   const io: ChannelServer = new SocketServer(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false })
+  backing.attach(io)
   attachChannelSockets(io, service, { messagesPerSecond: config.messagesPerSecond }, logger)
 
   if (ledger) app.use('/devnet', devnetRouter(ledger))
@@ -167,7 +172,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       origin.close()
       remoteDevnet?.close()
       ledger?.close()
-      await store.close()
+      await backing.close()
     },
   }
 }

@@ -4,9 +4,20 @@
 import { parsePaymentRequired } from '../../protocol/paywall.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 
+/**
+ * A payment acknowledged: the token to fetch the segment from the host with, what it cost now (0 when it was paid
+ * before), and, when the host's terms say edge mode, the signed URL that serves it without the host (fetch it
+ * without the token, which never leaves for the edge).
+ */
+export interface Purchased {
+  token: string
+  charged: number
+  url?: string
+}
+
 /** What buying needs from a channel session (ChannelSession is one). */
 export interface SegmentPayer {
-  payForSegment(segmentPath: string, durationSeconds: number, signal?: AbortSignal): Promise<{ token: string; charged: number }>
+  payForSegment(segmentPath: string, durationSeconds: number, signal?: AbortSignal): Promise<Purchased>
   markDelivered(segmentPath: string): void
   resyncFromPaymentRequired(body: PaymentRequiredBody): void
 }
@@ -24,7 +35,7 @@ export class SegmentPurchase {
   ) {}
 
   /** Resolves with the token to fetch with, once the host has acknowledged the payment (at once if paid before). */
-  pay(signal?: AbortSignal): Promise<{ token: string; charged: number }> {
+  pay(signal?: AbortSignal): Promise<Purchased> {
     return this.payer.payForSegment(this.path, this.duration, signal)
   }
 
@@ -60,15 +71,15 @@ export interface FetchedAnswer {
  */
 export async function fetchPaid<A extends FetchedAnswer>(
   purchase: SegmentPurchase,
-  get: (token: string) => Promise<A>,
+  get: (purchased: Purchased) => Promise<A>,
   observe: { paid?(charged: number, ms: number): void; refused?(status: number): void } = {},
   signal?: AbortSignal,
 ): Promise<A> {
   for (;;) {
     const started = performance.now()
-    const { token, charged } = await purchase.pay(signal)
-    if (charged > 0) observe.paid?.(charged, performance.now() - started)
-    const answer = await get(token)
+    const purchased = await purchase.pay(signal)
+    if (purchased.charged > 0) observe.paid?.(purchased.charged, performance.now() - started)
+    const answer = await get(purchased)
     if (answer.status >= 200 && answer.status < 300) {
       purchase.delivered()
       return answer

@@ -9,6 +9,7 @@
 // - nothing is signed past the viewer's cap: at the cap it waits for raiseCap() or close().
 import type { ClientEvent, SettlementSummary } from '../../protocol/messages.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
+import type { Purchased } from './segment-purchase.ts'
 import { keepsRefund } from '../../protocol/settlement.ts'
 import { rearm } from './cap-alerts.ts'
 import { openWithHost, type OpeningSteps } from './channel-opening.ts'
@@ -121,7 +122,7 @@ export class ChannelSession extends SessionCore {
    * the payment. Already-paid segments resolve at once. At the cap it waits for raiseCap() (or rejects on close or
    * when `signal` aborts).
    */
-  payForSegment(segmentPath: string, durationSeconds: number, signal?: AbortSignal): Promise<{ token: string; charged: number }> {
+  payForSegment(segmentPath: string, durationSeconds: number, signal?: AbortSignal): Promise<Purchased> {
     return this.payments.run(async () => {
       let resynced = false
       for (;;) {
@@ -146,7 +147,7 @@ export class ChannelSession extends SessionCore {
         if (reaction.kind === 'paid') {
           this.save({ ...now, channel: reaction.channel, seconds: now.seconds + durationSeconds, segments: now.segments + 1 })
           this.afterPayment({ kind: 'segment', segment: segmentPath, amount: price })
-          return { token: now.token!, charged: price }
+          return { token: now.token!, charged: price, ...(reply.ok && reply.segmentUrl ? { url: reply.segmentUrl } : {}) }
         }
         if (reaction.kind === 'already_paid') {
           this.save({ ...now, channel: reaction.channel })

@@ -25,6 +25,8 @@ export function createPayingLoader(payer: SegmentPayer, observer: LoaderObserver
   return class PayingLoader extends XhrLoader {
     private purchase: SegmentPurchase | null = null
     private payment: AbortController | null = null
+    /** The segment's URL on the host, kept while an edge mode purchase points the request elsewhere. */
+    private hostUrl = ''
 
     constructor(config: HlsConfig) {
       super(config)
@@ -35,6 +37,7 @@ export function createPayingLoader(payer: SegmentPayer, observer: LoaderObserver
       if (!frag) return super.load(context, config, callbacks)
       const purchase = new SegmentPurchase(payer, segmentPathOf(context.url, globalThis.location?.href ?? 'http://localhost/'), frag.duration)
       this.purchase = purchase
+      this.hostUrl = context.url
       super.load(context, config, {
         ...callbacks,
         onSuccess: (response, stats, ctx, details) => {
@@ -55,10 +58,15 @@ export function createPayingLoader(payer: SegmentPayer, observer: LoaderObserver
       const controller = new AbortController()
       this.payment = controller
       purchase.pay(controller.signal).then(
-        ({ token }) => {
+        ({ token, url }) => {
           if (controller.signal.aborted) return purchase.abandoned()
           this.payment = null
-          if (this.context) this.context.headers = { ...(this.context.headers ?? {}), [TOKEN_HEADER]: token }
+          if (this.context) {
+            // Edge mode: the signed URL needs no token, and the token stays with the host.
+            const { [TOKEN_HEADER]: _token, ...headers } = this.context.headers ?? {}
+            this.context.url = url ? new URL(url, this.hostUrl).href : this.hostUrl
+            this.context.headers = url ? headers : { ...headers, [TOKEN_HEADER]: token }
+          }
           super.loadInternal()
         },
         (error: unknown) => {

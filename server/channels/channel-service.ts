@@ -23,6 +23,7 @@ import type {
 import { ChainError, isAccepted, type Chain } from '../../protocol/chain/chain.ts'
 import { priceOfSegment, type PriceList } from '../../protocol/pricing.ts'
 import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
+import type { EdgeLinks } from '../edge/signed-url.ts'
 import type { SegmentBook } from '../paywall/segment-book.ts'
 import type { ChainView } from './chain-view.ts'
 import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
@@ -58,6 +59,8 @@ export interface ChannelServiceDeps {
   verifySignature: PayeeVerifier['verify']
   /** Other instances sharing the store, if any (server/cluster/); alone by default. */
   fleet?: Fleet
+  /** Edge mode: paid segments are fetched from signed URLs that nginx or a CDN serves (server/edge/). */
+  edge?: EdgeLinks
   now?: () => number
 }
 
@@ -82,6 +85,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly chain: Chain
   private readonly view: ChainView
   private readonly segments: SegmentBook
+  private readonly edge: EdgeLinks | null
   private readonly now: () => number
 
   /** The service with the open channels and the Start/Stop setting the store remembers. */
@@ -102,6 +106,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     this.chain = chain
     this.view = view
     this.segments = deps.segments
+    this.edge = deps.edge ?? null
     this.now = now
     this.accepting = accepting
     this.payeePublicKey = payeeKey.toPublicKey().toString()
@@ -148,7 +153,13 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       minCapacity: this.policy.minCapacity,
       maxCapacity: this.policy.maxCapacity,
       accepting: this.accepting,
+      ...(this.edge ? { delivery: 'edge' as const } : {}),
     }
+  }
+
+  /** Edge mode: a fresh signed URL for a segment the channel has paid for; null when the host serves the bytes itself. */
+  edgeUrl(segmentKey: string, channelId: string): string | null {
+    return this.edge ? this.edge.urlFor(segmentKey, channelId) : null
   }
 
   /** The price of a listed segment, or undefined when no playlist this host (or, in a fleet, any instance) served lists it. */
@@ -265,7 +276,9 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       return this.refuse(request.channelId, 'replay', `Segment ${request.segment} is already paid for on this channel; request it again for free.`)
     }
     const price = priceOfSegment(this.policy, request.segment, seconds)
-    return this.payments.accept(channel.live, { kind: 'segment', tx: request.tx, segment: request.segment, price, seconds })
+    const reply = await this.payments.accept(channel.live, { kind: 'segment', tx: request.tx, segment: request.segment, price, seconds })
+    const segmentUrl = reply.ok && this.edgeUrl(request.segment, request.channelId)
+    return reply.ok && segmentUrl ? { ...reply, segmentUrl } : reply
   }
 
   tip(request: TipRequest): Promise<Reply<UpdateAccepted>> {

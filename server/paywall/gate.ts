@@ -91,6 +91,9 @@ export function paywall(service: ChannelService, segments: SegmentBook, origin: 
       res.status(402).json(access.body)
       return
     }
+    // Edge mode: the bytes come from nginx or the CDN, to a URL signed now (a refetch, or a client that did not use the one it got).
+    const edgeUrl = service.edgeUrl(mediaPath, access.channelId)
+    if (edgeUrl) return void res.redirect(302, edgeUrl)
     res.on('finish', () => observer.served(access.channelId, Number(res.getHeader('content-length') ?? 0)))
     origin.stream(relative, req, res)
   })
