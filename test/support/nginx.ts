@@ -12,6 +12,8 @@ import { freePort } from './free-port.ts'
 export interface TestNginx {
   url: string
   port: number
+  /** nginx's folder: its config, access.log and error.log. */
+  prefix: string
   /** nginx's error log so far (for failure messages). */
   errors(): string
   stop(): Promise<void>
@@ -55,6 +57,7 @@ export async function startTestNginx(site: TestNginxSite): Promise<TestNginx> {
   return {
     url,
     port,
+    prefix,
     errors,
     async stop() {
       if (child.exitCode === null) {
