@@ -126,7 +126,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   }
 
   const io: ChannelServer = new SocketServer(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false })
-  backing.attach(io)
+  backing.attach(io, service)
   attachChannelSockets(io, service, { messagesPerSecond: config.messagesPerSecond }, logger)
 
   if (ledger) app.use('/devnet', devnetRouter(ledger))

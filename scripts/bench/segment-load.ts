@@ -11,6 +11,8 @@ export interface LoadViewer {
   headers?: Record<string, string>
   /** Pays for segment `index` before it is fetched; resolves to null or to an error kind. */
   pay?: (index: number, segment: StreamSegment) => Promise<string | null>
+  /** Edge mode: the signed URL the payment for segment `index` was answered with (fetched without `headers`). */
+  urlFor?: (index: number) => string | undefined
 }
 
 export interface LoadOutcome {
@@ -54,7 +56,8 @@ export async function runSegmentLoad(opts: {
         outcome.payMs.push(performance.now() - payStarted)
       }
       try {
-        const answer = await opts.http.get(opts.url + segment.path, { headers: viewer.headers })
+        const edgeUrl = viewer.urlFor?.(index)
+        const answer = await opts.http.get(edgeUrl ? new URL(edgeUrl, opts.url).href : opts.url + segment.path, { headers: edgeUrl ? undefined : viewer.headers })
         if (answer.status === 200) {
           outcome.ok++
           outcome.segmentMs.push(answer.ms)

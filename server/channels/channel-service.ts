@@ -338,6 +338,11 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return accepting ? [] : this.settlement.settleAll()
   }
 
+  /** Another instance of this host was started or stopped: follow it (it stored the switch and settles the channels). */
+  followAccepting(accepting: boolean): void {
+    this.accepting = accepting
+  }
+
   async listChannels(limit = 500): Promise<ChannelRecord[]> {
     return (await this.store.recentChannels(limit)).map((record) => this.live.byChannelId(record.id)?.record ?? record)
   }

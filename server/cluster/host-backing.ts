@@ -12,13 +12,24 @@ import { PostgresChannelStore } from '../store/postgres-store.ts'
 import { SqliteChannelStore } from '../store/sqlite-store.ts'
 import { PostgresFleet } from './postgres-fleet.ts'
 
+/** What the backing needs of the channel service: its Start/Stop switch. */
+export interface SwitchedService {
+  on(event: 'accepting', listener: (accepting: boolean, reason: string) => void): unknown
+  followAccepting(accepting: boolean): void
+}
+
 export interface HostBacking {
   store: ChannelStore
   fleet: Fleet
-  /** Wires the Socket.IO server into the fleet: events across instances, and the sticky-routing cookie. */
-  attach(io: Server<any, any, any, any>): void
+  /**
+   * Wires the Socket.IO server into the fleet: events across instances, the sticky-routing cookie, and the Start/Stop
+   * switch (pressed on one instance, every instance follows; the viewers hear it once, from the adapter's broadcast).
+   */
+  attach(io: Server<any, any, any, any>, service: SwitchedService): void
   close(): Promise<void>
 }
+
+const SWITCH_EVENT = 'p2p:accepting'
 
 export interface BackingLog {
   warn(details: object, message: string): void
@@ -42,9 +53,13 @@ export async function openBacking(config: Pick<HostConfig, 'store' | 'dataDir' |
   return {
     store,
     fleet,
-    attach(io) {
+    attach(io, service) {
       io.adapter(createAdapter(store.pool, { errorHandler: onError }))
       pinToInstance(io)
+      service.on('accepting', (accepting) => io.serverSideEmit(SWITCH_EVENT, accepting))
+      io.on(SWITCH_EVENT, (accepting: unknown) => {
+        if (typeof accepting === 'boolean') service.followAccepting(accepting)
+      })
     },
     async close() {
       await fleet.close()

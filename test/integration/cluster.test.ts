@@ -111,4 +111,23 @@ describe('two host instances, one PostgreSQL, nginx in front in edge mode', () =
     const edgeHits = log.split('\n').filter((line) => / "GET \/edge\/show\/360p\/seg_\d+\.ts\?[^"]* HTTP\/1\.1" 200 /.test(line)).length
     assert.ok(edgeHits >= count * SEGMENTS, `nginx answered ${edgeHits} signed segment requests`)
   })
+
+  test('the killed instance comes back, and Stop or Start pressed on one instance switches every instance', async () => {
+    const [a, b] = cluster.instances
+    await a.restart()
+    const accepting = async (instance: ClusterInstance) => ((await (await fetch(`${instance.url}/health`)).json()) as { accepting: boolean }).accepting
+    const press = (instance: ClusterInstance, what: 'stop' | 'start') =>
+      fetch(`${instance.url}/api/host/${what}`, { method: 'POST', headers: { Authorization: `Bearer ${CLUSTER_ADMIN_TOKEN}` } })
+    const until = async (instance: ClusterInstance, wanted: boolean) => {
+      for (let i = 0; i < 100 && (await accepting(instance)) !== wanted; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+      return accepting(instance)
+    }
+    assert.equal((await press(b, 'stop')).status, 200)
+    assert.equal(await until(a, false), false, 'a follows the Stop pressed on b')
+    const { socket, terms } = await connect(a.url)
+    assert.equal(terms.accepting, false, 'a new viewer on a is told the host is stopped')
+    socket.disconnect()
+    assert.equal((await press(a, 'start')).status, 200)
+    assert.equal(await until(b, true), true, 'b follows the Start pressed on a')
+  })
 })

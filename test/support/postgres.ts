@@ -15,6 +15,8 @@ export interface TestPostgres {
   /** postgres://postgres@127.0.0.1:PORT/postgres */
   url: string
   port: number
+  /** The cluster's folder (postmaster.pid names the server's process). */
+  dataDir: string
   /** A new, empty database on this server; its URL. */
   createDatabase(name: string): Promise<string>
   stop(): Promise<void>
@@ -57,6 +59,7 @@ export async function startTestPostgres(options: TestPostgresOptions = {}): Prom
   return {
     url,
     port,
+    dataDir: data,
     async createDatabase(name) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`)
       const client = new pg.Client({ connectionString: url })
