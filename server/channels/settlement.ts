@@ -47,11 +47,17 @@ export class Settlement {
 
   private run<T>(id: string, work: () => Promise<T>): Promise<T> {
     const settlement = this.deps.queues.run(id, work)
-    const tracked = settlement.finally(() => {
-      if (this.running.get(id) === tracked) this.running.delete(id)
-    })
+    // Only waited on (by notOpen); the caller handles the outcome, so this copy never rejects.
+    const tracked: Promise<unknown> = settlement.then(
+      () => this.forget(id, tracked),
+      () => this.forget(id, tracked),
+    )
     this.running.set(id, tracked)
     return settlement
+  }
+
+  private forget(id: string, tracked: Promise<unknown>): void {
+    if (this.running.get(id) === tracked) this.running.delete(id)
   }
 
   /**
@@ -59,7 +65,7 @@ export class Settlement {
    * event then reaches the viewer before this refusal does, and the refusal carries the same summary.
    */
   async notOpen(id: string): Promise<Rejection> {
-    await this.running.get(id)?.catch(() => undefined)
+    await this.running.get(id)
     const stored = (await this.deps.store.channel(id))!
     const rejection = this.deps.refuse(id, 'channel_not_open', `The channel is ${stored.state}; open a new one to keep watching.`)
     return stored.state === 'closed' ? { ...rejection, settlement: summaryOf(stored) } : rejection
