@@ -51,8 +51,19 @@ export interface StatsSnapshot {
   earningsPerMinute: { minutes: number[]; sats: number[] }
 }
 
+/** Where the host's earnings go, and what closes have paid there. */
+export interface PayoutView {
+  address: string
+  /** Paid to this address by close transactions the host broadcast (channels opened with another address excluded). */
+  settled: number
+  channels: number
+  /** The host made this address's key itself (devnet without --payout-address): it is in the data folder. */
+  generated: boolean
+}
+
 export interface DashboardSnapshot extends StatsSnapshot {
   network: Network
+  payout: PayoutView
   /** Most recent channels first. */
   channelRows: ChannelRow[]
 }

@@ -18,6 +18,9 @@ const Satoshis = z.number().int().nonnegative().max(21e14)
 /** A media segment's path on the host, as the player requested it (e.g. /media/sample/360p/seg_003.ts). */
 export const SegmentPath = z.string().min(1).max(1024).startsWith('/media/')
 
+/** A pay-to-public-key-hash locking script in hex: the only kind of payee output both sides size the close fee for. */
+export const P2pkhScript = z.string().regex(/^76a914[0-9a-f]{40}88ac$/, 'must be a P2PKH locking script in lowercase hex')
+
 export const FeeRate = z.object({ satoshis: Satoshis, bytes: z.number().int().positive() })
 export type FeeRate = z.infer<typeof FeeRate>
 
@@ -27,7 +30,10 @@ export type Network = z.infer<typeof Network>
 /** What the host offers, sent on every connection. */
 export const Terms = z.object({
   network: Network,
+  /** The channel key: it co-signs the 2-of-2 and nothing else. */
   payeePublicKey: PublicKeyHex,
+  /** What every update's output 0 pays, and so the close: the host's payout address. */
+  payoutScript: P2pkhScript,
   pricePerSecond: Satoshis,
   /** Price multiplier per rendition name (the folder of the media playlist, e.g. "720p"); missing means 1. */
   renditionMultipliers: z.record(z.string(), z.number().positive()),
@@ -54,10 +60,28 @@ export const OpenRequest = z.object({
   capacity: Satoshis,
   /** The refund, signed by the payer only; the host answers with its co-signature. */
   refundTx: TxHex,
+  /** The terms' payout script the payer's updates will pay: the channel keeps it for life. */
+  payoutScript: P2pkhScript,
 })
 export type OpenRequest = z.infer<typeof OpenRequest>
 
-export const FundRequest = z.object({ channelId: ChannelId, fundingTx: TxHex })
+/** At most this many parents travel with a funding tx; beyond it (or MAX_FUNDING_PARENTS_HEX_CHARS) none are sent. */
+export const MAX_FUNDING_PARENTS = 16
+export const MAX_FUNDING_PARENTS_HEX_CHARS = 200_000
+
+export const FundRequest = z.object({
+  channelId: ChannelId,
+  fundingTx: TxHex,
+  /**
+   * The raw transactions the funding spends from, so the host can broadcast it in Extended Format and the ledger
+   * need not look them up. Optional: without them the host sends the funding raw.
+   */
+  fundingParents: z
+    .array(TxHex)
+    .max(MAX_FUNDING_PARENTS, `at most ${MAX_FUNDING_PARENTS} parent transactions`)
+    .refine((parents) => parents.reduce((sum, hex) => sum + hex.length, 0) <= MAX_FUNDING_PARENTS_HEX_CHARS, `parents total at most ${MAX_FUNDING_PARENTS_HEX_CHARS} hex characters`)
+    .optional(),
+})
 export type FundRequest = z.infer<typeof FundRequest>
 
 export const ResumeRequest = z.object({ channelId: ChannelId, token: AccessToken })
@@ -110,6 +134,8 @@ export const RejectCode = z.enum([
   'bad_refund',
   'capacity_out_of_range',
   'ledger_rejected',
+  /** The channel's funding lost to a conflicting transaction: the host serves it no more. */
+  'funding_double_spent',
   'internal',
 ])
 export type RejectCode = z.infer<typeof RejectCode>
@@ -162,7 +188,7 @@ export interface UpdateAccepted {
 
 export type ChannelState = 'opening' | 'open' | 'closing' | 'closed'
 
-export type CloseReason = 'viewer' | 'idle' | 'deadline' | 'host_stopped' | 'recovery'
+export type CloseReason = 'viewer' | 'idle' | 'deadline' | 'host_stopped' | 'recovery' | 'funding_double_spent'
 
 /** What the viewer sees when a channel settles. */
 export interface SettlementSummary {

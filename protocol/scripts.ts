@@ -81,6 +81,16 @@ export function p2pkhScriptBytes(publicKeyHex: string): Uint8Array {
   return cachedScriptBytes(`p2pkh:${publicKeyHex}`, () => p2pkhLockingScript(publicKeyHex))
 }
 
+/** The P2PKH script of a key, hex: what a channel opened before payout addresses pays the host. */
+export function p2pkhScriptHex(publicKeyHex: string): string {
+  return Utils.toHex([...p2pkhScriptBytes(publicKeyHex)])
+}
+
+/** The bytes of a script given in hex (the host's agreed payout script), memoized. Do not mutate. */
+export function scriptBytesOfHex(scriptHex: string): Uint8Array {
+  return cachedScriptBytes(`hex:${scriptHex}`, () => LockingScript.fromHex(scriptHex))
+}
+
 /** Serialized 2-of-2 funding script, memoized. Do not mutate the returned bytes. */
 export function channelScriptBytes(payerPublicKey: string, payeePublicKey: string): Uint8Array {
   return cachedScriptBytes(`2of2:${payerPublicKey}:${payeePublicKey}`, () => new ChannelMultisig().lock(payerPublicKey, payeePublicKey))

@@ -3,11 +3,13 @@
 //
 // SDK Transaction objects cache their serialization, so nothing here mutates a transaction it was given:
 // every change produces a new Transaction.
-import { Hash, LockingScript, PrivateKey, Spend, Transaction, TransactionSignature, UnlockingScript, Utils } from '@bsv/sdk'
+import { Hash, LockingScript, PrivateKey, Spend, Transaction, UnlockingScript, Utils } from '@bsv/sdk'
 import type { FeeRate } from './messages.ts'
 import { closeFee, feeFor, P2PKH_INPUT_BYTES, P2PKH_OUTPUT_BYTES } from './fees.ts'
+import { signedP2pkhSpend } from './p2pkh-spend.ts'
 import { ChannelMultisig, p2pkhLockingScript } from './scripts.ts'
 import { CHANNEL_SIGHASH } from './signature.ts'
+import { inputPreimage, signInput } from './signing.ts'
 
 /** Version 1 everywhere: version > 1 drops LOW_S, NULLDUMMY... after Chronicle, and the funding txid turns malleable. */
 export const CHANNEL_TX_VERSION = 1
@@ -49,32 +51,6 @@ const multisig = new ChannelMultisig()
 
 // ---------------------------------------------------------------------------------------------------------------
 // Signing
-
-/** DER + sighash byte over one input, with the SDK's BIP143 preimage and a low-S signature. */
-function signInput(tx: Transaction, inputIndex: number, sourceSatoshis: number, subscript: LockingScript, key: PrivateKey, scope: number): number[] {
-  const preimage = inputPreimage(tx, inputIndex, sourceSatoshis, subscript, scope)
-  // PrivateKey.sign hashes its message with SHA-256 once more: the signed digest is hash256(preimage).
-  const signature = key.sign(Hash.sha256(preimage), undefined, true)
-  return [...(signature.toDER() as number[]), scope]
-}
-
-function inputPreimage(tx: Transaction, inputIndex: number, sourceSatoshis: number, subscript: LockingScript, scope: number): Uint8Array {
-  const input = tx.inputs[inputIndex]
-  if (input === undefined || input.sourceTXID === undefined) throw new Error(`input ${inputIndex} has no source txid`)
-  return TransactionSignature.formatBytes({
-    sourceTXID: input.sourceTXID,
-    sourceOutputIndex: input.sourceOutputIndex,
-    sourceSatoshis,
-    transactionVersion: tx.version,
-    otherInputs: tx.inputs.filter((_, i) => i !== inputIndex),
-    outputs: tx.outputs,
-    inputIndex,
-    subscript,
-    inputSequence: input.sequence ?? FINAL_SEQUENCE,
-    lockTime: tx.lockTime,
-    scope,
-  })
-}
 
 /** The BIP143 preimage of input 0 (script code = the 2-of-2, value = capacity), sighash 0x41. */
 export function channelSighashPreimage(tx: Transaction, funding: FundingOutpoint, parties: ChannelParties): Uint8Array {
@@ -153,27 +129,7 @@ export function buildFunding(p: { payerKey: PrivateKey; payeePublicKey: string; 
   const outputs = [{ satoshis: p.capacity, lockingScript: multisig.lock(payerPublicKey, p.payeePublicKey) }]
   // Below the dust limit the remainder is left to the miners rather than creating an unspendable output.
   if (change >= DUST_LIMIT) outputs.push({ satoshis: change, lockingScript: payerScript })
-  const unsigned = new Transaction(
-    CHANNEL_TX_VERSION,
-    selected.map((u) => ({ sourceTXID: u.txid, sourceOutputIndex: u.vout, sequence: FINAL_SEQUENCE, unlockingScript: new UnlockingScript() })),
-    outputs,
-    0,
-  )
-  const publicKeyBytes = p.payerKey.toPublicKey().encode(true) as number[]
-  const scope = CHANNEL_SIGHASH
-  const unlocking = selected.map((u, i) => {
-    const sig = signInput(unsigned, i, u.satoshis, payerScript, p.payerKey, scope)
-    return new UnlockingScript([
-      { op: sig.length, data: sig },
-      { op: publicKeyBytes.length, data: publicKeyBytes },
-    ])
-  })
-  const tx = new Transaction(
-    CHANNEL_TX_VERSION,
-    selected.map((u, i) => ({ sourceTXID: u.txid, sourceOutputIndex: u.vout, sequence: FINAL_SEQUENCE, unlockingScript: unlocking[i] })),
-    outputs,
-    0,
-  )
+  const tx = signedP2pkhSpend({ key: p.payerKey, utxos: selected, outputs, version: CHANNEL_TX_VERSION })
   return { tx, hex: tx.toHex(), txid: tx.id('hex'), vout: 0 }
 }
 
@@ -188,15 +144,15 @@ export function buildRefund(p: ChannelParties & { funding: FundingOutpoint; lock
 }
 
 /**
- * Update k (unsigned): final, nLockTime 0; output 0 pays the payee the cumulative `paid`, output 1 returns
- * C - paid - close fee to the payer and is omitted when that is zero.
+ * Update k (unsigned): final, nLockTime 0; output 0 pays the host's payout script (hex, P2PKH) the cumulative `paid`,
+ * output 1 returns C - paid - close fee to the payer and is omitted when that is zero.
  */
-export function buildUpdate(p: ChannelParties & { funding: FundingOutpoint; paid: number; feeRate: FeeRate }): Transaction {
+export function buildUpdate(p: ChannelParties & { funding: FundingOutpoint; paid: number; feeRate: FeeRate; payoutScript: string }): Transaction {
   const fee = closeFee(p.feeRate)
   if (!Number.isSafeInteger(p.paid) || p.paid < DUST_LIMIT) throw new Error(`paid must be a positive integer, got ${p.paid}`)
   const change = p.funding.satoshis - p.paid - fee
   if (change < 0) throw new Error(`paid ${p.paid} + fee ${fee} exceeds the channel capacity ${p.funding.satoshis}`)
-  const outputs = [{ satoshis: p.paid, lockingScript: p2pkhLockingScript(p.payeePublicKey) }]
+  const outputs = [{ satoshis: p.paid, lockingScript: LockingScript.fromHex(p.payoutScript) }]
   if (change > 0) outputs.push({ satoshis: change, lockingScript: p2pkhLockingScript(p.payerPublicKey) })
   return unsignedChannelSpend(p.funding, FINAL_SEQUENCE, 0, outputs)
 }

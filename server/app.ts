@@ -8,13 +8,14 @@ import { MAX_MESSAGE_BYTES } from '../protocol/messages.ts'
 import { ChannelService } from './channels/channel-service.ts'
 import { ChainView } from './channels/chain-view.ts'
 import { startSettlementScheduler } from './channels/settlement-scheduler.ts'
-import { payeeVerifier } from './channels/verify.ts'
+import { payeeVerifier } from './crypto/verify.ts'
 import { DevnetLedger } from './chain/devnet/ledger.ts'
+import { preflight, type PreflightFindings } from './chain/preflight.ts'
 import { startMiner } from './chain/devnet/miner.ts'
 import { connectRemoteDevnet } from './chain/devnet/remote.ts'
 import { devnetRouter } from './chain/devnet/routes.ts'
 import type { HostConfig } from './config.ts'
-import { loadIdentity } from './identity.ts'
+import { loadIdentity, type Payout } from './identity.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { paywall, type PaywallObserver } from './paywall/gate.ts'
 import { proxyOrigin, staticOrigin } from './paywall/origin.ts'
@@ -29,6 +30,9 @@ export interface RunningHost {
   url: string
   port: number
   adminToken: string
+  payout: Payout
+  /** What the start-up checks of a real network found (null on devnet). */
+  preflight: PreflightFindings | null
   service: ChannelService
   ledger: DevnetLedger | null
   chainView: ChainView
@@ -45,6 +49,7 @@ export interface HostParts {
   logger: Logger
   /** Observers added here hear of every segment served and every 402. */
   paywallObservers: PaywallObserver[]
+  payout: Payout
 }
 
 export interface HostHooks {
@@ -60,11 +65,16 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     const { ensureSampleStream } = await import('./media/sample.ts')
     await ensureSampleStream(config.mediaDir, { log: (line: string) => logger.info(line) })
   }
+  const chainOptions = (devnetBaseUrl?: string) =>
+    HttpChain.optionsFor(config.network, { devnetBaseUrl, arcUrl: config.arcUrl, arcApiKey: config.arcApiKey, wocUrl: config.wocUrl, wocApiKey: config.wocApiKey })
+  // A real network is checked before anything starts: a host that cannot reach its ledger must not take viewers.
+  const preflightFindings = config.network === 'devnet' ? null : await preflight(chainOptions())
+  if (preflightFindings) logger.info(preflightFindings, 'preflight passed')
   // On devnet: a ledger of its own, or the shared one at --devnet-url.
   const remoteDevnet = config.network === 'devnet' && config.devnetUrl ? await connectRemoteDevnet(config.devnetUrl) : null
   const backing = await openBacking(config, logger)
   const { store } = backing
-  const identity = await loadIdentity(store, config.adminToken)
+  const identity = await loadIdentity(store, { dataDir: config.dataDir, network: config.network, adminToken: config.adminToken, payoutAddress: config.payoutAddress, log: logger, shared: Boolean(config.store) })
   const ledger = config.network === 'devnet' && !remoteDevnet
     ? DevnetLedger.open({ dataDir: config.dataDir, logger, testMode: config.devnetTestMode })
     : null
@@ -85,13 +95,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   const url = `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`
 
-  const chain = HttpChain.forNetwork(config.network, {
-    devnetBaseUrl: remoteDevnet?.url ?? `${url}/devnet`,
-    arcUrl: config.arcUrl,
-    arcApiKey: config.arcApiKey,
-    wocUrl: config.wocUrl,
-    wocApiKey: config.wocApiKey,
-  })
+  const chain = new HttpChain(chainOptions(remoteDevnet?.url ?? `${url}/devnet`))
   const chainView = new ChainView(chain, (error) => logger.warn({ err: error }, 'could not refresh chain height and fee rate'))
   const verifier = payeeVerifier()
   if (verifier.engine === 'openssl') logger.warn('libsecp256k1 has no binary for this platform: payments are verified with OpenSSL, about 5x slower')
@@ -109,7 +113,8 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       minCapacity: config.minCapacity,
       maxCapacity: config.maxCapacity,
     },
-    payeeKey: identity.payeeKey,
+    payeeKey: identity.channelKey,
+    payoutScript: identity.payout.script,
     store,
     chain,
     view: chainView,
@@ -117,6 +122,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     verifySignature: verifier.verify,
     fleet: backing.fleet,
     edge: config.edgeSecret ? edgeLinks({ baseUrl: config.edgeBaseUrl, secret: config.edgeSecret, ttlSeconds: config.edgeUrlTtlSeconds }) : undefined,
+    warn: (details, message) => logger.warn(details, message),
   })
   const origin = config.origin ? proxyOrigin(config.origin, config.originTimeoutMs) : staticOrigin(config.mediaDir)
   const paywallObservers: PaywallObserver[] = []
@@ -128,12 +134,16 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const io: ChannelServer = new SocketServer(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false })
   backing.attach(io, service)
   attachChannelSockets(io, service, { messagesPerSecond: config.messagesPerSecond }, logger)
+  chainView.onFeeRateChange(() => io.emit('terms', service.terms()))
+  service.on('fundingLost', (record, status) =>
+    logger.warn({ channelId: record.id, fundingTxid: record.fundingTxid, status: status.status, competingTxs: status.competingTxs }, "a channel's funding was double-spent: the channel is stopped"),
+  )
 
   if (ledger) app.use('/devnet', devnetRouter(ledger))
   if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)
   app.use('/media', paywall(service, segments, origin, observer))
   app.use(apiRouter({ service, chainView, adminToken: identity.adminToken, network: config.network, mediaDir: config.mediaDir }))
-  await hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, paywallObservers })
+  await hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, paywallObservers, payout: identity.payout })
   app.use(playerRouter())
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: `Nothing at ${req.method} ${req.path}.` })
@@ -147,8 +157,12 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
 
   const stopMiner = ledger && config.blockIntervalSeconds > 0 ? startMiner(ledger, { intervalMs: config.blockIntervalSeconds * 1000 }) : () => {}
   await chainView.refresh()
-  chainView.start(config.network === 'devnet' ? 1_000 : 30_000)
+  // The devnet answers at once and mines often; real networks are asked every half minute.
+  const refreshMs = config.network === 'devnet' ? 1_000 : 30_000
+  chainView.start(refreshMs)
   await service.recover()
+  // Fundings are watched as often as the chain view refreshes, and only until they are mined.
+  const stopFundingWatch = service.fundings.start(refreshMs)
   const stopScheduler = startSettlementScheduler(service, 1_000, (error, channelId) =>
     logger.warn({ err: error, channelId }, 'settlement failed; will retry'),
   )
@@ -157,12 +171,15 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     url,
     port,
     adminToken: identity.adminToken,
+    payout: identity.payout,
+    preflight: preflightFindings,
     service,
     ledger,
     chainView,
     logger,
     async close() {
       stopScheduler()
+      stopFundingWatch()
       stopMiner()
       chainView.stop()
       io.disconnectSockets(true)

@@ -1,5 +1,6 @@
 // One validated configuration object. Flags, environment variables and defaults all meet here.
 import { z } from 'zod'
+import { checkAddress } from '../protocol/address.ts'
 import { describeIssues, Network } from '../protocol/messages.ts'
 
 const port = z.coerce.number().int().min(0).max(65535)
@@ -33,6 +34,8 @@ export const HostConfig = z.object({
   devnetUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Devnet only: POST /devnet/test/double-spend lets a conflicting tx win, as a miner could. For tests, never by default. */
   devnetTestMode: z.boolean().default(false),
+  /** Where the host's earnings go: every channel's updates, and so its close, pay this P2PKH address. */
+  payoutAddress: z.string().min(1).optional(),
   arcUrl: z.url().optional(),
   arcApiKey: z.string().optional(),
   wocUrl: z.url().optional(),
@@ -76,10 +79,26 @@ export function parseConfig(input: HostConfigInput): HostConfig {
   if (result.data.store && result.data.network === 'devnet' && !result.data.devnetUrl) {
     throw new ConfigError('Invalid configuration: instances sharing --store must share one ledger too; on devnet start it with `npm run devnet` and pass --devnet-url')
   }
+  const payoutProblem = payoutAddressProblem(result.data.payoutAddress, result.data.network)
+  if (payoutProblem) throw new ConfigError(`Invalid configuration: ${payoutProblem}`)
   if (result.data.deadlineMarginBlocks >= result.data.lifetimeBlocks) {
     throw new ConfigError('Invalid configuration: the deadline margin must be smaller than the channel lifetime')
   }
   return result.data
+}
+
+/** Why the payout address cannot be used on `network`, or null when it can (devnet makes its own when none is given). */
+export function payoutAddressProblem(address: string | undefined, network: Network): string | null {
+  if (address === undefined) {
+    if (network === 'devnet') return null
+    return (
+      `--payout-address (or P2P_PAYOUT_ADDRESS) is required on ${network}. Every channel's earnings are paid to it when ` +
+      'the channel settles; without it they would go to a key kept only in the data folder. Give the address of a wallet ' +
+      `you control${network === 'testnet' ? ' (a testnet address, starting with m or n)' : ' (starting with 1)'}.`
+    )
+  }
+  const checked = checkAddress(address, network)
+  return checked.ok ? null : `--payout-address: ${checked.message}`
 }
 
 /** "720p=1.5,1080p=2" -> { "720p": 1.5, "1080p": 2 } */

@@ -1,20 +1,89 @@
-// The host's lasting identity: its payee key and its admin token, kept in the store so restarts keep them.
+// The host's lasting identity: the channel key (co-signs every channel's 2-of-2), where its earnings go (the payout
+// address), and its admin token. The keys sit in files of mode 0600 in the data folder, the token in the store.
 import { randomBytes } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { PrivateKey } from '@bsv/sdk'
+import { checkAddress } from '../protocol/address.ts'
+import type { Network } from '../protocol/messages.ts'
+import { signingKeyFromHex } from './crypto/signing-key.ts'
+import { keyFromFile, type KeyFileLog } from './keys/key-file.ts'
 import type { ChannelStore } from './store/channel-store.ts'
 
+/** File names in the data folder. Back both up: see the README's "Going live on mainnet". */
+export const CHANNEL_KEY_FILE = 'channel.key'
+export const PAYOUT_KEY_FILE = 'payout.key'
+/** Where data folders from before key files kept the channel key. */
+const LEGACY_KEY_SETTING = 'payee_key'
+/** In a shared store: the public half of the channel key every instance must sign with. */
+const FLEET_KEY_SETTING = 'fleet_channel_public_key'
+
+export interface Payout {
+  address: string
+  /** The P2PKH script new channels pay, hex. */
+  script: string
+  /** True when the host made the payout key itself (devnet without --payout-address): it is in PAYOUT_KEY_FILE. */
+  generated: boolean
+}
+
 export interface HostIdentity {
-  payeeKey: PrivateKey
+  channelKey: PrivateKey
+  payout: Payout
   adminToken: string
   /** True when the admin token was generated now and must be shown to the operator. */
   adminTokenGenerated: boolean
 }
 
-export async function loadIdentity(store: ChannelStore, configuredAdminToken: string | undefined): Promise<HostIdentity> {
-  // Claimed, not overwritten: instances that share a store and start together must end up with one identity.
-  const keyHex = (await store.setting('payee_key')) ?? (await store.claimSetting('payee_key', PrivateKey.fromRandom().toHex()))
-  let adminToken = configuredAdminToken ?? (await store.setting('admin_token'))
+export interface IdentityOptions {
+  dataDir: string
+  network: Network
+  adminToken?: string
+  /** Checked by the config; required on testnet and mainnet. */
+  payoutAddress?: string
+  log?: KeyFileLog
+  /** Other instances share the store (--store): they must all hold the same channel key. */
+  shared?: boolean
+}
+
+export async function loadIdentity(store: ChannelStore, options: IdentityOptions): Promise<HostIdentity> {
+  mkdirSync(options.dataDir, { recursive: true })
+  const legacy = await store.setting(LEGACY_KEY_SETTING)
+  const stored = keyFromFile(join(options.dataDir, CHANNEL_KEY_FILE), () => (legacy ? PrivateKey.fromHex(legacy) : PrivateKey.fromRandom()), options.log).key
+  // It signs every refund and close: through libsecp256k1 where the platform has it.
+  const channelKey = signingKeyFromHex(stored.toHex())
+  // Only once the key is safely in its file does the old copy go.
+  if (legacy) await store.deleteSetting(LEGACY_KEY_SETTING)
+  if (options.shared) await agreeWithFleet(store, channelKey, options.dataDir)
+  let adminToken = options.adminToken ?? (await store.setting('admin_token'))
   const adminTokenGenerated = !adminToken
+  // Claimed, not overwritten: instances that share a store and start together end up with one token.
   if (!adminToken) adminToken = await store.claimSetting('admin_token', randomBytes(24).toString('base64url'))
-  return { payeeKey: PrivateKey.fromHex(keyHex), adminToken, adminTokenGenerated }
+  return { channelKey, payout: payoutOf(options), adminToken, adminTokenGenerated }
+}
+
+/**
+ * Every instance of a fleet co-signs the same channels, so each must hold the same channel key: the first to start
+ * records its public half in the store, and an instance with another key refuses to start (its closes would not verify).
+ */
+async function agreeWithFleet(store: ChannelStore, channelKey: PrivateKey, dataDir: string): Promise<void> {
+  const mine = channelKey.toPublicKey().toString()
+  const fleets = await store.claimSetting(FLEET_KEY_SETTING, mine)
+  if (fleets === mine) return
+  throw new Error(
+    `This instance's channel key (${join(dataDir, CHANNEL_KEY_FILE)}) is not the one the other instances sharing this store sign with ` +
+      `(public key ${fleets}). Copy the first instance's ${CHANNEL_KEY_FILE} (and ${PAYOUT_KEY_FILE}, if it made one) into ${dataDir}, then start this one.`,
+  )
+}
+
+function payoutOf(options: IdentityOptions): Payout {
+  if (options.payoutAddress) {
+    const checked = checkAddress(options.payoutAddress, options.network)
+    if (!checked.ok) throw new Error(`--payout-address: ${checked.message}`)
+    return { address: checked.address, script: checked.script, generated: false }
+  }
+  if (options.network !== 'devnet') throw new Error(`--payout-address is required on ${options.network}`)
+  const key = keyFromFile(join(options.dataDir, PAYOUT_KEY_FILE), () => PrivateKey.fromRandom(), options.log).key
+  const own = checkAddress(key.toAddress('mainnet'), 'devnet')
+  if (!own.ok) throw new Error(own.message)
+  return { address: own.address, script: own.script, generated: true }
 }

@@ -3,7 +3,10 @@ import { Command, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { ConfigError, parseConfig, parseMultipliers, type HostConfigInput } from './config.ts'
 import { startHost } from './app.ts'
+import { join } from 'node:path'
 import { attachDashboard } from './dashboard/attach.ts'
+import { PAYOUT_KEY_FILE } from './identity.ts'
+import { describePreflight, PreflightError } from './chain/preflight.ts'
 import { createLogger } from './logger.ts'
 
 const program = new Command()
@@ -23,6 +26,7 @@ const program = new Command()
   .addOption(new Option('--block-interval <seconds>', 'devnet: mine a block this often (0: on demand only)').env('P2P_BLOCK_INTERVAL').default('30'))
   .addOption(new Option('--devnet-url <url>', 'devnet: use the ledger `npm run devnet` serves, e.g. http://127.0.0.1:8090/devnet').env('P2P_DEVNET_URL'))
   .addOption(new Option('--devnet-test-mode', 'own devnet: allow POST /devnet/test/double-spend, which lets a conflicting tx win (tests only)').env('P2P_DEVNET_TEST_MODE'))
+  .addOption(new Option('--payout-address <addr>', 'where earnings are paid (required on testnet/mainnet; devnet makes one)').env('P2P_PAYOUT_ADDRESS'))
   .addOption(new Option('--arc-url <url>', 'ARC endpoint for testnet/mainnet').env('P2P_ARC_URL'))
   .addOption(new Option('--arc-api-key <key>', 'ARC API key').env('P2P_ARC_API_KEY'))
   .addOption(new Option('--woc-url <url>', 'WhatsOnChain base URL, e.g. https://api.whatsonchain.com/v1/bsv/test').env('P2P_WOC_URL'))
@@ -61,6 +65,8 @@ async function main() {
     blockIntervalSeconds: options.blockInterval,
     devnetUrl: options.devnetUrl,
     devnetTestMode: options.devnetTestMode === true,
+    // An empty P2P_PAYOUT_ADDRESS is no address.
+    payoutAddress: options.payoutAddress || undefined,
     arcUrl: options.arcUrl,
     arcApiKey: options.arcApiKey,
     wocUrl: options.wocUrl,
@@ -84,6 +90,8 @@ async function main() {
       `  P2P Channels is running on ${config.network}.`,
       `  Player:     ${host.url}/`,
       `  Dashboard:  ${host.url}/host   admin token: ${adminHint}`,
+      `  Payout:     ${host.payout.address}${host.payout.generated ? ` (a devnet key the host made: ${join(config.dataDir, PAYOUT_KEY_FILE)})` : ''}`,
+      ...(host.preflight ? describePreflight(host.preflight) : []),
       ...(host.ledger ? [`  Devnet API: ${host.url}/devnet/arc/v1/policy  and  ${host.url}/devnet/woc/v1/bsv/devnet/chain/info`] : []),
       ...(config.devnetUrl ? [`  Devnet:     ${config.devnetUrl} (shared; the player reaches it at ${host.url}/devnet)`] : []),
       ...(config.store ? [`  Store:      PostgreSQL, shared${config.instance ? ` (this is instance ${config.instance})` : ''}`] : []),
@@ -104,7 +112,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError) console.error(error.message)
+  if (error instanceof ConfigError || error instanceof PreflightError) console.error(error.message)
   else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Port already in use: ${(error as Error).message}. Pick another with --port.`)
   else console.error(error)
   process.exit(1)

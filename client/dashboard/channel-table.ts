@@ -5,7 +5,14 @@ import { explorerTxUrl } from './explorer.ts'
 import { formatAgo, formatSats, formatWatchTime, shortHex } from './format.ts'
 
 const STATE_LABEL: Record<ChannelRow['state'], string> = { opening: 'Opening', open: 'Open', closing: 'Settling', closed: 'Settled' }
-const REASON_LABEL: Record<string, string> = { viewer: 'by viewer', idle: 'idle', deadline: 'deadline', host_stopped: 'host stopped', recovery: 'after restart' }
+const REASON_LABEL: Record<string, string> = {
+  viewer: 'by viewer',
+  idle: 'idle',
+  deadline: 'deadline',
+  host_stopped: 'host stopped',
+  recovery: 'after restart',
+  funding_double_spent: 'funding double-spent',
+}
 
 function cell(text: string, className?: string): HTMLTableCellElement {
   const td = document.createElement('td')
@@ -51,7 +58,8 @@ export function renderChannelRows(body: HTMLTableSectionElement, rows: ChannelRo
       viewer.title = row.viewer
       const state = document.createElement('td')
       const pill = document.createElement('span')
-      pill.className = `pill pill-${row.state}`
+      // A funding lost to a double spend is flagged: the host stopped serving it, and its close has nothing to spend.
+      pill.className = `pill pill-${row.state}${row.closeReason === 'funding_double_spent' ? ' pill-lost' : ''}`
       pill.dataset.testid = 'channel-state'
       pill.textContent = STATE_LABEL[row.state] + (row.closeReason && row.state === 'closed' ? ` · ${REASON_LABEL[row.closeReason] ?? row.closeReason}` : '')
       state.append(pill)

@@ -1,13 +1,13 @@
-// Where a transaction can be looked at: WhatsOnChain on the real networks, the host's own devnet page otherwise.
+// Where a transaction or an address can be looked at: WhatsOnChain on the real networks, the host's own devnet otherwise.
 import type { Network } from '../../protocol/messages.ts'
 
+const WHATSONCHAIN: Record<Exclude<Network, 'devnet'>, string> = { mainnet: 'https://whatsonchain.com', testnet: 'https://test.whatsonchain.com' }
+
 export function explorerTxUrl(network: Network, txid: string): string {
-  switch (network) {
-    case 'mainnet':
-      return `https://whatsonchain.com/tx/${txid}`
-    case 'testnet':
-      return `https://test.whatsonchain.com/tx/${txid}`
-    case 'devnet':
-      return `/devnet/tx/${txid}`
-  }
+  return network === 'devnet' ? `/devnet/tx/${txid}` : `${WHATSONCHAIN[network]}/tx/${txid}`
+}
+
+/** On devnet, the ledger's own list of the address's unspent outputs. */
+export function explorerAddressUrl(network: Network, address: string): string {
+  return network === 'devnet' ? `/devnet/woc/v1/bsv/devnet/address/${address}/unspent/all` : `${WHATSONCHAIN[network]}/address/${address}`
 }

@@ -4,6 +4,7 @@ import { io, type Socket } from 'socket.io-client'
 import { DASHBOARD_NAMESPACE, type DashboardServerEvents, type DashboardSnapshot } from '../../protocol/dashboard.ts'
 import { AdminApiError, adminFetch, forgetToken, savedToken, saveToken } from './admin-token.ts'
 import { renderChannelRows } from './channel-table.ts'
+import { renderPayout } from './payout-card.ts'
 import { EarningsChart } from './earnings-chart.ts'
 import { formatBytes, formatRate, formatSats } from './format.ts'
 
@@ -55,6 +56,7 @@ function render(snapshot: DashboardSnapshot): void {
   view.network.textContent = snapshot.network
   view.network.hidden = false
   renderAccepting(snapshot.accepting)
+  renderPayout(byTestId('payout'), snapshot.payout, snapshot.network)
   renderChannelRows(view.channels, snapshot.channelRows, snapshot.network, snapshot.at)
   chart ??= new EarningsChart(view.chart)
   chart.update(snapshot.earningsPerMinute)

@@ -1,8 +1,9 @@
 // Opening a channel with the host, step by step: build the funding and the payer-signed refund, have the host co-sign
 // the refund, check it with the full interpreter, remember it, and only then hand the host the funding to broadcast.
 import type { ClientEvent, ReplyOf, RequestOf, Terms } from '../../protocol/messages.ts'
-import { InsufficientFundsError, withPayerSignature } from '../../protocol/transactions.ts'
+import { InsufficientFundsError } from '../../protocol/transactions.ts'
 import { rearm, type AlertThreshold } from './cap-alerts.ts'
+import { fundingParents } from './funding-parents.ts'
 import { acceptRefund, openPayerChannel } from './payer.ts'
 import type { CarriedTotals, PersistedSession } from './persisted-session.ts'
 import type { ChannelWallet } from './session-types.ts'
@@ -34,13 +35,7 @@ export async function openWithHost(
     throw error
   }
   const { channel, fundingHex, refund, refundPayerSignature } = opened
-  const offer = await steps.ask('open', {
-    payerPublicKey: channel.payerPublicKey,
-    fundingTxid: channel.funding.txid,
-    fundingVout: channel.funding.vout,
-    capacity: channel.funding.satoshis,
-    refundTx: withPayerSignature(refund, refundPayerSignature).toHex(),
-  })
+  const offer = await steps.ask('open', opened.request)
   if (!offer.ok) steps.fail(explainRejection(offer.code, offer.message, 'open'))
   // The host's refund signature must hold up in the interpreter before any coin leaves the wallet.
   const refundCheck = acceptRefund(channel, refund, refundPayerSignature, offer.refundPayeeSignature)
@@ -62,7 +57,8 @@ export async function openWithHost(
     firedAlerts: rearm(p.thresholds, p.carried.spentBefore, p.carried.spentBefore + channel.cap),
   }
   steps.remember(opening)
-  const funded = await steps.ask('fund', { channelId: offer.channelId, fundingTx: fundingHex })
+  const parents = p.wallet.rawTx ? await fundingParents(fundingHex, (txid) => p.wallet.rawTx!(txid)) : []
+  const funded = await steps.ask('fund', { channelId: offer.channelId, fundingTx: fundingHex, ...(parents.length > 0 ? { fundingParents: parents } : {}) })
   if (!funded.ok) {
     steps.forget()
     steps.fail(explainRejection(funded.code, funded.message, 'fund'))

@@ -2,10 +2,10 @@
 // viewer fleet. The payer signs only updates built here (and its own refund), never past its cap, and never more
 // than one segment ahead of what it has received. Isomorphic: no Node-only imports.
 import type { PrivateKey, Transaction } from '@bsv/sdk'
-import type { CloseReason, FeeRate, LastUpdate, RejectCode, Rejection, Reply, Terms, UpdateAccepted } from '../../protocol/messages.ts'
+import type { CloseReason, FeeRate, LastUpdate, OpenRequest, RejectCode, Rejection, Reply, Terms, UpdateAccepted } from '../../protocol/messages.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { closeFee } from '../../protocol/fees.ts'
-import { ChannelMultisig, channelScriptBytes, p2pkhScriptBytes } from '../../protocol/scripts.ts'
+import { ChannelMultisig, channelScriptBytes, scriptBytesOfHex } from '../../protocol/scripts.ts'
 import { checkPayerSignature, sdkVerifier } from '../../protocol/signature.ts'
 import {
   buildFunding,
@@ -29,7 +29,10 @@ export interface PayerChannel {
   /** Assigned by the host when it accepts the open request. */
   channelId: string | null
   payerPublicKey: string
+  /** The host's channel key: it co-signs the 2-of-2. */
   payeePublicKey: string
+  /** What output 0 of every update pays (the host's payout address, from the terms at opening), P2PKH hex. */
+  payoutScript: string
   funding: FundingOutpoint
   /** The close fee, fixed at opening. */
   fee: number
@@ -69,6 +72,8 @@ export function planChannel(p: { cap: number; feeRate: FeeRate; minCapacity: num
  */
 export function openPayerChannel(p: { payerKey: PrivateKey; terms: Terms; cap: number; utxos: SpendableUtxo[] }): {
   channel: PayerChannel
+  /** The `open` message that offers this channel to the host. */
+  request: OpenRequest
   fundingHex: string
   refund: Transaction
   refundPayerSignature: string
@@ -85,6 +90,7 @@ export function openPayerChannel(p: { payerKey: PrivateKey; terms: Terms; cap: n
   const channel: PayerChannel = {
     channelId: null,
     ...parties,
+    payoutScript: terms.payoutScript,
     funding,
     fee: closeFee(terms.feeRate),
     lockTime,
@@ -96,7 +102,16 @@ export function openPayerChannel(p: { payerKey: PrivateKey; terms: Terms; cap: n
     awaitingDelivery: null,
     lastTx: null,
   }
-  return { channel, fundingHex: funded.hex, refund: withPayerSignature(unsignedRefund, refundPayerSignature), refundPayerSignature }
+  const refund = withPayerSignature(unsignedRefund, refundPayerSignature)
+  const request: OpenRequest = {
+    payerPublicKey,
+    fundingTxid: funding.txid,
+    fundingVout: funding.vout,
+    capacity,
+    refundTx: refund.toHex(),
+    payoutScript: terms.payoutScript,
+  }
+  return { channel, request, fundingHex: funded.hex, refund, refundPayerSignature }
 }
 
 /** Completes the refund with the host's co-signature and runs the full interpreter: only then may funding go out. */
@@ -134,7 +149,7 @@ function limitProblem(ch: PayerChannel, amount: number, fee: number): PayerVerdi
 
 function signedUpdate(ch: PayerChannel, key: PrivateKey, paid: number, feeRate: FeeRate): string {
   const parties = { payerPublicKey: ch.payerPublicKey, payeePublicKey: ch.payeePublicKey }
-  const update = buildUpdate({ ...parties, funding: ch.funding, paid, feeRate })
+  const update = buildUpdate({ ...parties, funding: ch.funding, paid, feeRate, payoutScript: ch.payoutScript })
   return withPayerSignature(update, signChannelInput(update, ch.funding, parties, key)).toHex()
 }
 
@@ -206,7 +221,7 @@ function isOurUpdate(ch: PayerChannel, txHex: string, paid: number): boolean {
     const raw = parseRawTx(bytes)
     if (raw.inputs.length !== 1 || !bytesEqual(raw.inputs[0].outpoint, outpointBytes(ch.funding.txid, ch.funding.vout))) return false
     const first = raw.outputs[0]
-    if (first === undefined || first.satoshis !== paid || !bytesEqual(first.script, p2pkhScriptBytes(ch.payeePublicKey))) return false
+    if (first === undefined || first.satoshis !== paid || !bytesEqual(first.script, scriptBytesOfHex(ch.payoutScript))) return false
     const signature = rawPayerSignature(raw.inputs[0].script)
     if (signature === null) return false
     const shape = checkPayerSignature(signature)
@@ -234,6 +249,7 @@ export function raiseCap(ch: PayerChannel, newCap: number): { channel: PayerChan
 
 /** The host no longer has the channel open: why, as the viewer's summary will say; null for any other refusal. */
 export function endedBy(code: RejectCode): CloseReason | null {
+  if (code === 'funding_double_spent') return 'funding_double_spent'
   if (code === 'channel_not_open' || code === 'unknown_channel') return 'idle'
   return code === 'host_stopped' ? 'host_stopped' : null
 }

@@ -1,6 +1,7 @@
 // The viewer's current channel as it is remembered across a reload, and the totals of the whole viewing session
 // (a cap raise may span several channels: what the earlier ones carried is kept in the "before" fields).
 import type { CloseReason, SettlementSummary } from '../../protocol/messages.ts'
+import { p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { settlementSummary } from '../../protocol/settlement.ts'
 import type { PayerChannel } from './payer.ts'
 import { readJson, writeJson, type KeyValueStorage } from './storage.ts'
@@ -93,7 +94,8 @@ function parsePersisted(value: unknown): PersistedSession | null {
   if (typeof v.channel.paid !== 'number' || typeof v.channel.cap !== 'number') return null
   return {
     version: 1,
-    channel: v.channel,
+    // A channel opened before payout addresses pays the host's channel key, as its updates say.
+    channel: { ...v.channel, payoutScript: v.channel.payoutScript ?? p2pkhScriptHex(v.channel.payeePublicKey) },
     token: typeof v.token === 'string' ? v.token : null,
     refundHex: v.refundHex,
     spentBefore: num(v.spentBefore),

@@ -10,7 +10,8 @@ import { SessionHistory, type HistoryEntry } from './history.ts'
 import { HostLink } from './host-link.ts'
 import { HostSilent } from './host-request.ts'
 import { localSummary, SessionMemory, totalsOf, type PersistedSession } from './persisted-session.ts'
-import { refundRecord, type RefundOutcome } from './refunds.ts'
+import { importedRefundSummary, type KeptRefund } from './refund-backup.ts'
+import { pendingRefunds, refundRecord, type RefundOutcome } from './refunds.ts'
 import { nextPhase, type PhaseEvent, type SessionPhase } from './session-phase.ts'
 import type { ChannelSessionOptions, ChannelWallet, SessionEvents, SessionSnapshot } from './session-types.ts'
 import { channelClosed, hostUnreachable, ViewerFailure, type ViewerError } from './viewer-errors.ts'
@@ -78,6 +79,19 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
   /** Past channels of this storage, newest first. */
   history(): HistoryEntry[] {
     return this.pastChannels.entries()
+  }
+
+  /** Every co-signed refund this viewer may still need, for a backup: those waiting in the history, and the open channel's. */
+  keptRefunds(): KeptRefund[] {
+    const waiting = pendingRefunds(this.history()).map(({ channelId, refundHex }) => ({ channelId, refundHex }))
+    const p = this.persisted
+    return p?.channel.channelId ? [{ channelId: p.channel.channelId, refundHex: p.refundHex }, ...waiting] : waiting
+  }
+
+  /** Refunds from a backup join the history as waiting ones (those already there are left as they are). */
+  adoptRefunds(refunds: readonly KeptRefund[]): void {
+    const known = new Set(this.history().map((entry) => entry.summary.channelId))
+    for (const refund of refunds) if (!known.has(refund.channelId)) this.pastChannels.record(importedRefundSummary(refund), refund.refundHex)
   }
 
   /** Notes in the history what became of a channel's refund; a failed attempt changes nothing (it is retried). */

@@ -12,6 +12,8 @@ import type { ViewerError } from './viewer-errors.ts'
 export interface ChannelWallet {
   readonly key: PrivateKey
   utxos(): Promise<SpendableUtxo[]>
+  /** A transaction the coins came from, raw hex (null when unknown): the funding then travels in Extended Format. */
+  rawTx?(txid: string): Promise<string | null>
 }
 
 export interface ChannelSessionOptions {

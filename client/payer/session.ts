@@ -30,7 +30,7 @@ import {
 import { carriedAfter, localSummary, NOTHING_CARRIED, totalsOf, type CarriedTotals, type PersistedSession } from './persisted-session.ts'
 import { SessionCore } from './session-core.ts'
 import type { ChannelSessionOptions } from './session-types.ts'
-import { channelClosed, deliveryTimeout, explainRejection, hostStopped, ViewerFailure } from './viewer-errors.ts'
+import { channelClosed, deliveryTimeout, explainRejection, fundingDoubleSpent, hostStopped, ViewerFailure } from './viewer-errors.ts'
 import { PaymentCancelled, SerialQueue } from './waiting.ts'
 
 export class ChannelSession extends SessionCore {
@@ -83,9 +83,10 @@ export class ChannelSession extends SessionCore {
     this.move({ type: 'resume_started' })
     const reply = await this.ask('resume', { channelId: p.channel.channelId, token: p.token })
     if (!reply.ok) {
-      if (endedBy(reply.code) === 'idle') {
-        this.endedByHost(p, reply, 'idle')
-        this.emit('error', channelClosed())
+      const ended = endedBy(reply.code)
+      if (ended === 'idle' || ended === 'funding_double_spent') {
+        this.endedByHost(p, reply, ended)
+        this.emit('error', ended === 'idle' ? channelClosed() : fundingDoubleSpent())
         return false
       }
       this.fail(explainRejection(reply.code, reply.message, 'resume'))
@@ -251,7 +252,9 @@ export class ChannelSession extends SessionCore {
     const reply = await this.ask('close', { channelId: p.channel.channelId! })
     if (!reply.ok) {
       // Already settled by the host (idle, deadline) while we were not looking.
-      if (endedBy(reply.code) === 'idle') return this.endedByHost(p, reply, 'viewer', info)
+      const ended = endedBy(reply.code)
+      if (ended === 'idle') return this.endedByHost(p, reply, 'viewer', info)
+      if (ended === 'funding_double_spent') return this.endedByHost(p, reply, ended, info)
       this.fail(explainRejection(reply.code, reply.message, 'close'))
     }
     const { ok: _ok, ...summary } = reply
@@ -265,6 +268,7 @@ export class ChannelSession extends SessionCore {
     this.cancelWaiters(new PaymentCancelled('the host settled the channel'))
     this.finishChannel(summary, p, { final: true })
     if (summary.reason === 'host_stopped') this.emit('error', hostStopped())
+    else if (summary.reason === 'funding_double_spent') this.emit('error', fundingDoubleSpent())
     else if (summary.reason !== 'viewer') this.emit('error', channelClosed())
   }
 

@@ -12,6 +12,7 @@ export type ViewerErrorKind =
   | 'refund_invalid'
   | 'delivery_timeout'
   | 'over_cap'
+  | 'funding_double_spent'
 
 export interface ViewerError {
   kind: ViewerErrorKind
@@ -65,6 +66,16 @@ export function channelClosed(): ViewerError {
   }
 }
 
+/** The channel's funding lost to another transaction spending the same coins: the host serves it no more. */
+export function fundingDoubleSpent(): ViewerError {
+  return {
+    kind: 'funding_double_spent',
+    code: 'funding_double_spent',
+    message: "This channel's funding was double-spent: another transaction spending the same coins won, so the host stopped the channel.",
+    nextStep: 'If this wallet is open in another tab or device, use only one. Check the balance, then press play to open a new channel.',
+  }
+}
+
 export function deliveryTimeout(segment: string): ViewerError {
   return {
     kind: 'delivery_timeout',
@@ -76,6 +87,7 @@ export function deliveryTimeout(segment: string): ViewerError {
 /** A refusal from the host, by its stable reject code. */
 export function explainRejection(code: RejectCode, hostMessage: string, during: 'open' | 'fund' | 'update' | 'tip' | 'resume' | 'close'): ViewerError {
   if (code === 'host_stopped') return hostStopped(`The host is not accepting viewers right now: ${hostMessage}`)
+  if (code === 'funding_double_spent') return fundingDoubleSpent()
   if (code === 'channel_not_open' || code === 'unknown_channel') return { ...channelClosed(), code }
   if (code === 'rate_limited') {
     return { kind: 'update_rejected', code, message: `The host is throttling this viewer: ${hostMessage}`, nextStep: 'Wait a moment; the player retries.' }

@@ -1,18 +1,22 @@
 // "This device's wallet": the viewer's key, kept in the injected storage, and its coins as the ledger sees them.
 // Isomorphic: localStorage in the browser, a MemoryStorage (or a file-backed one) in the Node viewer fleet.
 import { PrivateKey } from '@bsv/sdk'
-import type { Network } from '../../protocol/messages.ts'
+import type { FeeRate, Network } from '../../protocol/messages.ts'
 import type { Utxo } from '../../protocol/chain/chain.ts'
 import { WhatsOnChainClient } from '../../protocol/chain/whatsonchain.ts'
 import { requestFaucet, type FaucetPayment } from '../../protocol/chain/faucet.ts'
+import { buildSweep, planSweep, type SweepPlan } from '../../protocol/p2pkh-spend.ts'
 import type { SpendableUtxo } from '../../protocol/transactions.ts'
 import type { KeyValueStorage } from './storage.ts'
+import { keyFromPhrase, newWalletPhrase, type WalletSecret } from './wallet-phrase.ts'
 
 export const DEFAULT_WALLET_KEY = 'p2p.wallet.key'
 
 /** The read side of a ledger the wallet needs: WhatsOnChainClient satisfies it. */
 export interface WalletLedger {
   unspent(address: string): Promise<Utxo[]>
+  rawTx(txid: string): Promise<string | null>
+  broadcast(rawHex: string): Promise<string>
 }
 
 export interface ViewerWalletOptions {
@@ -26,12 +30,15 @@ export interface ViewerWalletOptions {
 export class ViewerWallet {
   readonly key: PrivateKey
   readonly network: Network
+  /** The BIP39 phrase the key derives from (wallet-phrase.ts); null for a wallet made before phrases. */
+  readonly phrase: string | null
   private readonly ledger: WalletLedger
   private readonly devnetBaseUrl: string | null
   private readonly fetchImpl?: typeof fetch
 
-  constructor(key: PrivateKey, options: ViewerWalletOptions) {
+  constructor(key: PrivateKey, options: ViewerWalletOptions, phrase: string | null = null) {
     this.key = key
+    this.phrase = phrase
     this.network = options.network
     this.ledger = options.ledger
     this.devnetBaseUrl = options.devnetBaseUrl ?? null
@@ -39,17 +46,26 @@ export class ViewerWallet {
   }
 
   /**
-   * The wallet of this device: the key stored under `storageKey`, or a new random one stored there now.
-   * `created` tells the caller it is a first visit (the player funds a new devnet wallet from the faucet then).
+   * The wallet of this device: the key stored under `storageKey`, or a new one made from a new phrase and stored
+   * there now. `created` tells the caller it is a first visit (the player funds a new devnet wallet from the faucet).
    */
   static load(storage: KeyValueStorage, options: ViewerWalletOptions & { storageKey?: string }): { wallet: ViewerWallet; created: boolean } {
     const storageKey = options.storageKey ?? DEFAULT_WALLET_KEY
     const stored = storage.getItem(storageKey)
     const existing = stored !== null ? parseKey(stored) : null
-    if (existing) return { wallet: new ViewerWallet(existing, options), created: false }
-    const key = PrivateKey.fromRandom()
-    storage.setItem(storageKey, key.toWif())
-    return { wallet: new ViewerWallet(key, options), created: true }
+    if (existing) return { wallet: new ViewerWallet(existing, options, storage.getItem(phraseKeyOf(storageKey))), created: false }
+    const phrase = newWalletPhrase()
+    return { wallet: ViewerWallet.store(storage, { ok: true, key: keyFromPhrase(phrase), phrase }, options), created: true }
+  }
+
+  /** Makes a restored secret (phrase or WIF) this device's wallet, replacing the one stored. */
+  static store(storage: KeyValueStorage, secret: Extract<WalletSecret, { ok: true }>, options: ViewerWalletOptions & { storageKey?: string }): ViewerWallet {
+    const storageKey = options.storageKey ?? DEFAULT_WALLET_KEY
+    // The derived key is stored too: deriving it from the phrase costs a few hundred milliseconds at every page load.
+    storage.setItem(storageKey, secret.key.toWif())
+    if (secret.phrase) storage.setItem(phraseKeyOf(storageKey), secret.phrase)
+    else storage.removeItem(phraseKeyOf(storageKey))
+    return new ViewerWallet(secret.key, options, secret.phrase)
   }
 
   /** A WhatsOnChain client for the host's advertised API base (absolute, or relative to `origin`). */
@@ -73,8 +89,28 @@ export class ViewerWallet {
     return unspent.map(({ txid, vout, satoshis }) => ({ txid, vout, satoshis }))
   }
 
+  /** A transaction the wallet's coins came from: the funding's parents travel with it in Extended Format. */
+  rawTx(txid: string): Promise<string | null> {
+    return this.ledger.rawTx(txid)
+  }
+
   async balance(): Promise<number> {
     return (await this.utxos()).reduce((sum, utxo) => sum + utxo.satoshis, 0)
+  }
+
+  /** Sending everything to one address: the amount and fee at `feeRate`, before anything is signed. */
+  async planWithdrawal(feeRate: FeeRate): Promise<SweepPlan> {
+    return planSweep(await this.utxos(), feeRate)
+  }
+
+  /**
+   * Sends every coin of the wallet to `toScript` (a P2PKH script the caller checked with checkAddress). Coins locked in
+   * an open channel are not the wallet's until it settles, so they are not part of it.
+   */
+  async withdraw(toScript: string, feeRate: FeeRate): Promise<{ txid: string; amount: number; fee: number }> {
+    const sweep = buildSweep({ key: this.key, utxos: await this.utxos(), toScript, feeRate })
+    await this.ledger.broadcast(sweep.hex)
+    return { txid: sweep.txid, amount: sweep.amount, fee: sweep.fee }
   }
 
   get canUseFaucet(): boolean {
@@ -88,6 +124,10 @@ export class ViewerWallet {
     }
     return requestFaucet(this.devnetBaseUrl, this.address, satoshis, this.fetchImpl)
   }
+}
+
+function phraseKeyOf(storageKey: string): string {
+  return `${storageKey}.phrase`
 }
 
 function parseKey(text: string): PrivateKey | null {

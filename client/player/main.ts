@@ -1,6 +1,7 @@
 // The viewer's page: builds the wallet, the channel session and the UI pieces, and hands every event to the player
 // controller (player-controller.ts), which owns the page's state. Everything that decides lives elsewhere.
 import { io } from 'socket.io-client'
+import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import type { Network } from '../../protocol/messages.ts'
 import type { HostSocket } from '../payer/host-request.ts'
 import { ChannelSession } from '../payer/session.ts'
@@ -21,6 +22,9 @@ import { SettleSummaryView } from './settle-summary.ts'
 import { renderStreamPicker } from './stream-picker.ts'
 import { TipButton } from './tip-button.ts'
 import { WalletPanel } from './wallet-panel.ts'
+import { WithdrawPanel } from './withdraw-panel.ts'
+import { BackupPanel } from './backup-panel.ts'
+import { showHotWalletWarning } from './hot-wallet.ts'
 
 interface HostInfo {
   network: Network
@@ -60,7 +64,8 @@ async function main(): Promise<void> {
   let preferences = loadPreferences(storage)
   const devnetBase = info.devnet ? new URL(info.devnet, location.origin).toString().replace(/\/$/, '') : null
   const ledger = ViewerWallet.ledgerAt(info.woc, location.origin)
-  const { wallet, created } = ViewerWallet.load(storage, { network: info.network, ledger, devnetBaseUrl: devnetBase })
+  const walletOptions = { network: info.network, ledger, devnetBaseUrl: devnetBase }
+  const { wallet, created } = ViewerWallet.load(storage, walletOptions)
   const socket: HostSocket = io(location.origin, { transports: ['websocket', 'polling'] })
   const session = new ChannelSession({ socket, wallet, storage, storageKey: 'p2p.session', thresholds: preferences.thresholds })
   const price = () => session.terms?.pricePerSecond ?? info.pricePerSecond
@@ -78,6 +83,27 @@ async function main(): Promise<void> {
     stop: (): Promise<void> => player.settle('settling'),
   })
   const player: PlayerController = new PlayerController({ session, wallet, walletPanel, ledger, video, summaryView, capDialog, cap: () => preferences.cap, showError })
+  new WithdrawPanel({
+    wallet,
+    network: info.network,
+    feeRate: () => session.terms?.feeRate ?? DEFAULT_FEE_RATE,
+    channel: () => {
+      const snapshot = session.snapshot()
+      return { phase: snapshot.phase, locked: snapshot.channelId ? snapshot.capacity : 0 }
+    },
+    sent: () => void walletPanel.refresh(),
+  })
+  const backup = new BackupPanel({
+    wallet,
+    storage,
+    walletOptions,
+    refunds: () => session.keptRefunds(),
+    adopt: (refunds) => session.adoptRefunds(refunds),
+    channelOpen: () => session.hasRememberedChannel,
+    balance: () => walletPanel.knownBalance,
+    restored: () => location.reload(),
+  })
+  showHotWalletWarning(info.network, storage, () => backup.showBackup())
   const firedAlerts: number[] = []
 
   setText(byTestId('network'), info.network)
@@ -123,7 +149,8 @@ async function main(): Promise<void> {
     if (final) player.showSummary(summary)
     void player.reclaimMaturedRefunds()
   })
-  session.on('error', (error) => (error.kind === 'host_stopped' ? player.hostStopped(error) : showError(error)))
+  // A channel the host ended under the viewer (stopped, or its funding lost) pauses playback until the viewer plays again.
+  session.on('error', (error) => (error.kind === 'host_stopped' || error.kind === 'funding_double_spent' ? player.hostStopped(error) : showError(error)))
   session.on('hostStatus', (status) => {
     if (!status.accepting) player.hostStopped({ kind: 'host_stopped', message: status.reason ?? 'The host stopped the stream.', nextStep: 'Your channel is settled by the host; come back later.' })
   })

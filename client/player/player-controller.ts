@@ -121,7 +121,7 @@ export class PlayerController {
     this.hls?.startLoad(this.parts.video.ended ? 0 : this.parts.video.currentTime)
   }
 
-  /** A stopped host settles every channel: pause and open nothing new until the viewer presses play again. */
+  /** The host ended the channel (it stopped, or the funding was lost): pause and open nothing new until the viewer presses play. */
   hostStopped(error: ViewerError): void {
     this.stopped = true
     this.parts.video.pause()

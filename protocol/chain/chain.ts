@@ -77,3 +77,13 @@ export class ChainError extends Error {
 export function isAccepted(status: TxStatus): boolean {
   return status === 'SEEN_ON_NETWORK' || status === 'MINED' || status === 'STORED' || status === 'ANNOUNCED_TO_NETWORK'
 }
+
+/** The network has the tx: the only statuses on which a host may treat a channel's funding as real. */
+export function isSeen(status: TxStatus): boolean {
+  return status === 'SEEN_ON_NETWORK' || status === 'MINED'
+}
+
+/** A conflicting tx spends the same coins (and may win, or has won): a funding in this state is no longer money. */
+export function isLost(status: TxStatus): boolean {
+  return status === 'DOUBLE_SPEND_ATTEMPTED' || status === 'REJECTED'
+}

@@ -35,6 +35,7 @@ export interface HttpChainOptions {
 export class HttpChain implements Chain {
   readonly arc: ArcClient
   readonly woc: WhatsOnChainClient
+  private lastPolicy: FeeRate | null = null
 
   constructor(opts: HttpChainOptions) {
     const common = { fetch: opts.fetch, timeoutMs: opts.timeoutMs }
@@ -43,14 +44,17 @@ export class HttpChain implements Chain {
   }
 
   /** The default endpoints for a network; explicit URLs in `overrides` win. */
-  static forNetwork(
-    network: Network,
-    overrides: Partial<HttpChainOptions> & { devnetBaseUrl?: string } = {},
-  ): HttpChain {
+  static forNetwork(network: Network, overrides: Partial<HttpChainOptions> & { devnetBaseUrl?: string } = {}): HttpChain {
+    return new HttpChain(HttpChain.optionsFor(network, overrides))
+  }
+
+  /** The options forNetwork builds its chain from: what the host's preflight checks too. */
+  static optionsFor(network: Network, overrides: Partial<HttpChainOptions> & { devnetBaseUrl?: string } = {}): HttpChainOptions {
     const defaults = overrides.arcUrl && overrides.wocUrl
       ? { arc: overrides.arcUrl, woc: overrides.wocUrl }
       : chainEndpoints(network, overrides.devnetBaseUrl)
-    return new HttpChain({ ...overrides, arcUrl: overrides.arcUrl ?? defaults.arc, wocUrl: overrides.wocUrl ?? defaults.woc })
+    const { devnetBaseUrl: _devnet, ...options } = overrides
+    return { ...options, arcUrl: overrides.arcUrl ?? defaults.arc, wocUrl: overrides.wocUrl ?? defaults.woc }
   }
 
   /** Sends Extended Format when `options.parents` are given (all of them: a missing one throws), raw otherwise. */
@@ -75,12 +79,16 @@ export class HttpChain implements Chain {
     return this.woc.unspent(address)
   }
 
-  /** ARC's policy when it answers; otherwise the common 100 sat/kB, because a fee estimate must never block a payment. */
+  /**
+   * ARC's policy when it answers. Otherwise the last policy it gave, or before any the common 100 sat/kB: a fee
+   * estimate must never block a payment, nor swing to a guess because one request failed.
+   */
   async feeRate(): Promise<FeeRate> {
     try {
-      return await this.arc.policy()
+      this.lastPolicy = await this.arc.policy()
     } catch {
-      return { ...DEFAULT_FEE_RATE }
+      // keep the last known policy
     }
+    return { ...(this.lastPolicy ?? DEFAULT_FEE_RATE) }
   }
 }

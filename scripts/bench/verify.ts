@@ -3,7 +3,7 @@
 import { pathToFileURL } from 'node:url'
 import { PrivateKey, Transaction } from '@bsv/sdk'
 import { closeFee, DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
-import { ChannelMultisig } from '../../protocol/scripts.ts'
+import { ChannelMultisig, p2pkhScriptHex } from '../../protocol/scripts.ts'
 import {
   buildUpdate,
   completeChannelSpend,
@@ -14,7 +14,7 @@ import {
 } from '../../protocol/transactions.ts'
 import type { SignatureVerifier } from '../../protocol/signature.ts'
 import { checkUpdate, type PayeeChannel, type UpdateContext } from '../../server/channels/payee.ts'
-import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/channels/verify.ts'
+import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/crypto/verify.ts'
 
 const UPDATES = 300
 const PRICE = 20
@@ -31,6 +31,7 @@ export async function benchVerify(opts: { seconds: number }): Promise<VerifyResu
   const payerKey = PrivateKey.fromRandom()
   const payeeKey = PrivateKey.fromRandom()
   const parties = { payerPublicKey: payerKey.toPublicKey().toString(), payeePublicKey: payeeKey.toPublicKey().toString() }
+  const payoutScript = p2pkhScriptHex(PrivateKey.fromRandom().toPublicKey().toString())
   const fee = closeFee(DEFAULT_FEE_RATE)
   const funding: FundingOutpoint = { txid: 'be'.repeat(32), vout: 0, satoshis: UPDATES * PRICE + fee + 1000 }
 
@@ -41,6 +42,7 @@ export async function benchVerify(opts: { seconds: number }): Promise<VerifyResu
   let state: PayeeChannel = {
     id: 'benchbenchbenchbenchbenc',
     ...parties,
+    payoutScript,
     fundingTxid: funding.txid,
     fundingVout: funding.vout,
     capacity: funding.satoshis,
@@ -54,7 +56,7 @@ export async function benchVerify(opts: { seconds: number }): Promise<VerifyResu
   }
   const ctx: UpdateContext = { height: 100, feeRate: DEFAULT_FEE_RATE, deadlineMargin: 6, verify: nativeVerifier(), hash256: nativeHash256 }
   for (let k = 1; k <= UPDATES; k++) {
-    const unsigned = buildUpdate({ ...parties, funding, paid: k * PRICE, feeRate: DEFAULT_FEE_RATE })
+    const unsigned = buildUpdate({ ...parties, payoutScript, funding, paid: k * PRICE, feeRate: DEFAULT_FEE_RATE })
     const payerSig = signChannelInput(unsigned, funding, parties, payerKey)
     const hex = withPayerSignature(unsigned, payerSig).toHex()
     const verdict = checkUpdate(state, hex, PRICE, ctx)

@@ -1,14 +1,15 @@
 // Checks each settled channel against the ledger: the close tx is there, spends the channel's funding, and pays
 // exactly what the viewer last signed (host output) and the rest minus the fee back to the viewer.
 import { bytesEqual, hexToBytes, outpointBytes, parseRawTx, txidOf } from '../../protocol/transactions.ts'
-import { p2pkhScriptBytes } from '../../protocol/scripts.ts'
+import { p2pkhScriptBytes, scriptBytesOfHex } from '../../protocol/scripts.ts'
 import type { ViewerResult } from './viewer-result.ts'
 
 export interface CloseExpectation {
   closeTxid: string
   fundingTxid: string
   fundingVout: number
-  payeePublicKey: string
+  /** The host's payout script the viewer's updates paid (P2PKH hex, from the terms). */
+  payoutScript: string
   payerPublicKey: string
   /** The cumulative total of the viewer's last acknowledged update. */
   paid: number
@@ -34,8 +35,8 @@ export function checkCloseTx(rawHex: string | null, expected: CloseExpectation):
     return { ok: false, reason: `close tx ${expected.closeTxid} does not spend the channel funding ${expected.fundingTxid}:${expected.fundingVout}` }
   }
   const [host, viewer, ...extra] = raw.outputs
-  if (host === undefined || !bytesEqual(host.script, p2pkhScriptBytes(expected.payeePublicKey))) {
-    return { ok: false, reason: `close tx ${expected.closeTxid} output 0 does not pay the host` }
+  if (host === undefined || !bytesEqual(host.script, scriptBytesOfHex(expected.payoutScript))) {
+    return { ok: false, reason: `close tx ${expected.closeTxid} output 0 does not pay the host's payout script` }
   }
   if (host.satoshis !== expected.paid) {
     return { ok: false, reason: `close tx ${expected.closeTxid} pays the host ${host.satoshis} sat; the viewer signed ${expected.paid}` }
@@ -75,7 +76,7 @@ export async function checkClosesOnLedger(
           closeTxid,
           fundingTxid: result.fundingTxid ?? '',
           fundingVout: result.fundingVout,
-          payeePublicKey: result.payeePublicKey,
+          payoutScript: result.payoutScript,
           payerPublicKey: result.payerPublicKey,
           paid: result.paid,
           change: result.capacity - result.paid - result.fee,

@@ -6,7 +6,8 @@ export type ErrorKind = 'connect' | 'open' | 'pay' | 'network' | 'close' | 'play
 export interface ViewerResult {
   index: number
   payerPublicKey: string
-  payeePublicKey: string
+  /** Where the host's terms said its updates pay. */
+  payoutScript: string
   channelId: string | null
   fundingTxid: string | null
   fundingVout: number
@@ -39,7 +40,7 @@ export function emptyResult(index: number): ViewerResult {
   return {
     index,
     payerPublicKey: '',
-    payeePublicKey: '',
+    payoutScript: '',
     channelId: null,
     fundingTxid: null,
     fundingVout: 0,

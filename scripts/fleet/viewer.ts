@@ -115,7 +115,7 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     result.fee = stored?.channel?.fee ?? 0
     result.fundingTxid = stored?.channel?.funding?.txid ?? null
     result.fundingVout = stored?.channel?.funding?.vout ?? 0
-    result.payeePublicKey = session.terms?.payeePublicKey ?? ''
+    result.payoutScript = session.terms?.payoutScript ?? ''
 
     const online = backOnline(session, socket)
     result.stoppedEarly = await watch(plan, session, segments, result, atCap.signal, fail, online)

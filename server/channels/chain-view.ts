@@ -10,10 +10,19 @@ export class ChainView {
 
   constructor(private readonly chain: Chain, private readonly onError: (error: unknown) => void) {}
 
+  private readonly feeRateListeners: Array<(feeRate: FeeRate) => void> = []
+
   async refresh(): Promise<void> {
     const [height, feeRate] = await Promise.all([this.chain.height(), this.chain.feeRate()])
     this.height = height
+    const changed = feeRate.satoshis !== this.feeRate.satoshis || feeRate.bytes !== this.feeRate.bytes
     this.feeRate = feeRate
+    if (changed) for (const listener of this.feeRateListeners) listener(feeRate)
+  }
+
+  /** The ledger's policy changed: viewers should sign at the new rate from their next update on. */
+  onFeeRateChange(listener: (feeRate: FeeRate) => void): void {
+    this.feeRateListeners.push(listener)
   }
 
   start(intervalMs: number): void {

@@ -10,11 +10,15 @@ export class ChannelLoader {
     private readonly live: LiveChannels,
     private readonly store: ChannelStore,
     private readonly fleet: Fleet,
+    /** Hears of each channel put live (the funding watch follows it from then on). */
+    private readonly loaded: (record: ChannelRecord) => void,
   ) {}
 
   /** Puts a stored open channel live, with the segments it has paid for. */
   async load(record: ChannelRecord): Promise<LiveChannel> {
-    return this.live.add(record, await this.store.segmentPayments(record.id))
+    const live = this.live.add(record, await this.store.segmentPayments(record.id))
+    this.loaded(record)
+    return live
   }
 
   /** The open channel with this id: live here, or loaded from the store when the fleet shares it. */

@@ -20,7 +20,7 @@ import type {
   UpdateAccepted,
   UpdateRequest,
 } from '../../protocol/messages.ts'
-import { ChainError, isAccepted, type Chain } from '../../protocol/chain/chain.ts'
+import { ChainError, isAccepted, isSeen, type Chain, type TxInfo } from '../../protocol/chain/chain.ts'
 import { priceOfSegment, type PriceList } from '../../protocol/pricing.ts'
 import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { EdgeLinks } from '../edge/signed-url.ts'
@@ -30,13 +30,15 @@ import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
 import { ChannelLoader } from './channel-loader.ts'
 import { ChannelQueues } from './channel-queues.ts'
 import { ALONE, type Fleet } from './fleet.ts'
+import { FundingWatch, untilSeen } from './funding-watch.ts'
 import { LiveChannels, type LiveChannel } from './live-channels.ts'
-import { checkFundable, checkOpen } from './open-checks.ts'
+import { checkFundable, checkFundingParents, checkOpen } from './open-checks.ts'
 import { checkFunding } from './payee.ts'
 import { PaymentPath } from './payments.ts'
 import { snapshotOf } from './record-views.ts'
 import { Settlement } from './settlement.ts'
-import type { PayeeVerifier } from './verify.ts'
+import { FUNDING_LOST } from './settlement-rules.ts'
+import { nativeVerifier, type PayeeVerifier } from '../crypto/verify.ts'
 
 export interface ChannelPolicy extends PriceList {
   network: Terms['network']
@@ -52,6 +54,8 @@ const ACCEPTING_SETTING = 'accepting'
 export interface ChannelServiceDeps {
   policy: ChannelPolicy
   payeeKey: PrivateKey
+  /** Where new channels pay the host (P2PKH hex); each channel keeps the one it opened with. */
+  payoutScript: string
   store: ChannelStore
   chain: Chain
   view: ChainView
@@ -62,6 +66,8 @@ export interface ChannelServiceDeps {
   /** Edge mode: paid segments are fetched from signed URLs that nginx or a CDN serves (server/edge/). */
   edge?: EdgeLinks
   now?: () => number
+  /** Where a failed check of a funding's status is reported (it is tried again on the next round). */
+  warn?: (details: object, message: string) => void
 }
 
 export class ChannelService extends EventEmitter<ChannelEvents> {
@@ -75,18 +81,24 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly loader: ChannelLoader
   /** In a fleet: durations of segments whose playlist another instance served, read from the store once. */
   private readonly recalled = new Map<string, number>()
+  /** Open channels' fundings, until mined: ChannelService.fundingLost hears of a double spend. */
+  readonly fundings: FundingWatch
   private accepting: boolean
   /** Derived once: deriving a public key is an elliptic-curve multiplication, far too slow for every payment. */
   readonly payeePublicKey: string
 
   private readonly policy: ChannelPolicy
   private readonly payeeKey: PrivateKey
+  readonly payoutScript: string
   private readonly store: ChannelStore
   private readonly chain: Chain
   private readonly view: ChainView
   private readonly segments: SegmentBook
   private readonly edge: EdgeLinks | null
   private readonly now: () => number
+  private readonly warn: ChannelServiceDeps['warn']
+  /** The refund's signature is checked once per open, with the fastest verifier this platform has. */
+  private readonly verifyRefund = nativeVerifier()
 
   /** The service with the open channels and the Start/Stop setting the store remembers. */
   static async start(deps: ChannelServiceDeps): Promise<ChannelService> {
@@ -102,16 +114,18 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     const now = deps.now ?? Date.now
     this.policy = policy
     this.payeeKey = payeeKey
+    this.payoutScript = deps.payoutScript
     this.store = store
     this.chain = chain
     this.view = view
     this.segments = deps.segments
     this.edge = deps.edge ?? null
     this.now = now
+    this.warn = deps.warn
     this.accepting = accepting
     this.payeePublicKey = payeeKey.toPublicKey().toString()
     this.fleet = deps.fleet ?? ALONE
-    this.loader = new ChannelLoader(this.live, store, this.fleet)
+    this.loader = new ChannelLoader(this.live, store, this.fleet, (record) => this.fundings.add(record.id, record.fundingTxid))
     const { live, queues, refuse, fleet } = this
     this.settlement = new Settlement({
       live,
@@ -125,6 +139,12 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       refuse,
       clock: () => ({ now: now(), height: view.height, idleTimeoutSeconds: policy.idleTimeoutSeconds, deadlineMarginBlocks: policy.deadlineMarginBlocks }),
     })
+    this.fundings = new FundingWatch({
+      chain,
+      lost: (id, info) => this.fundingLost(id, info),
+      onError: (error, channelId) => deps.warn?.({ err: error, channelId }, "could not read a channel funding's status; will retry"),
+    })
+    this.on('settled', (summary) => this.fundings.remove(summary.channelId))
     this.payments = new PaymentPath({
       store,
       view,
@@ -145,6 +165,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return {
       network: this.policy.network,
       payeePublicKey: this.payeePublicKey,
+      payoutScript: this.payoutScript,
       pricePerSecond: this.policy.pricePerSecond,
       renditionMultipliers: this.policy.renditionMultipliers,
       lifetimeBlocks: this.policy.lifetimeBlocks,
@@ -190,6 +211,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       lifetimeBlocks: this.policy.lifetimeBlocks,
       payeeKey: this.payeeKey,
       payeePublicKey: this.payeePublicKey,
+      payoutScript: this.payoutScript,
+      verify: this.verifyRefund,
     })
     if (!verdict.ok) return this.refuse(null, verdict.code, verdict.message)
     const id = randomBytes(12).toString('hex')
@@ -203,6 +226,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       fee: verdict.fee,
       lockTime: verdict.lockTime,
       refundTx: request.refundTx,
+      payoutScript: request.payoutScript,
       createdAt: this.now(),
     })
     return { ok: true, channelId: id, refundPayeeSignature: verdict.payeeSignature }
@@ -223,14 +247,22 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       payeePublicKey: this.payeePublicKey,
     })
     if (!funding.ok) return this.refuse(record.id, funding.code, funding.message)
+    const parents = request.fundingParents ?? []
+    const complete = checkFundingParents(request.fundingTx, parents)
+    if (!complete.ok) return this.refuse(record.id, complete.code, complete.message)
     this.fundingInFlight.add(record.id)
     try {
       await this.store.setFundingTx(record.id, request.fundingTx)
-      const result = await this.chain.broadcast(request.fundingTx)
+      const result = await this.chain.broadcast(request.fundingTx, { parents })
       if (!isAccepted(result.status)) {
         return this.refuse(record.id, 'ledger_rejected', `The ledger did not accept the funding transaction (${result.status}).`)
       }
-      return this.activate(record.id, result.status)
+      // Served only once the network has it: a funding merely stored could still be dropped.
+      const status = await untilSeen(this.chain, record.fundingTxid, result.status)
+      if (!isSeen(status)) {
+        return this.refuse(record.id, 'ledger_rejected', `The ledger holds the funding (${status}) but has not seen it on the network yet; send "fund" again in a moment.`)
+      }
+      return this.activate(record.id, status)
     } catch (error) {
       const message = error instanceof ChainError ? error.message : String(error)
       return this.refuse(record.id, 'ledger_rejected', `The ledger refused the funding transaction: ${message}`)
@@ -325,7 +357,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     for (const record of await this.store.channelsIn(['opening'])) {
       if (!record.fundingTx) continue
       const status = await this.chain.txStatus(record.fundingTxid).catch(() => null)
-      if (status && isAccepted(status.status)) await this.activate(record.id, status.status)
+      if (status && isSeen(status.status)) await this.activate(record.id, status.status)
     }
     await this.settlement.recover()
   }
@@ -351,4 +383,16 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return this.live.records()
   }
 
+  /**
+   * The funding lost to a conflicting tx: from this moment no segment is served and no payment accepted on the channel
+   * (the registry no longer has it), and it settles with whatever close can still reach the ledger.
+   */
+  private fundingLost(id: string, info: TxInfo): void {
+    const live = this.live.byChannelId(id)
+    if (!live) return
+    this.live.remove(id)
+    this.emit('fundingLost', live.record, info)
+    // A settlement that fails here stays "closing" in the store; the scheduler tries it again.
+    this.settle(id, FUNDING_LOST).catch((error: unknown) => this.warn?.({ err: error, channelId: id }, 'could not settle a channel whose funding was double-spent'))
+  }
 }

@@ -2,6 +2,8 @@
 // the host's situation in, a verdict out. The refund is co-signed only when every earlier check passed.
 import type { PrivateKey } from '@bsv/sdk'
 import type { FeeRate, OpenRequest } from '../../protocol/messages.ts'
+import { toExtendedFormat } from '../../protocol/chain/tx-formats.ts'
+import type { SignatureVerifier } from '../../protocol/signature.ts'
 import { closeFee } from '../../protocol/fees.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 import { checkRefundAndCosign, type Verdict } from './payee.ts'
@@ -15,6 +17,9 @@ export interface OpenContext {
   lifetimeBlocks: number
   payeeKey: PrivateKey
   payeePublicKey: string
+  /** The host's payout script now: a new channel's updates pay it for the channel's life. */
+  payoutScript: string
+  verify: SignatureVerifier
 }
 
 /** How far the refund's nLockTime may be from the host's own height + lifetime: the two may see different tips. */
@@ -22,7 +27,7 @@ export const LOCK_TIME_TOLERANCE_BLOCKS = 3
 
 /**
  * 1. The host accepts channels. 2. The capacity is in the host's range and covers the close fee. 3. The payer key is
- * not the host's. 4. The refund is the agreed shape and the payer's signature holds: then the host co-signs it.
+ * not the host's. 4. The payer will pay the host's current payout script. 5. The refund is the agreed shape and the payer's signature holds: then the host co-signs it.
  */
 export function checkOpen(request: OpenRequest, ctx: OpenContext): Verdict<{ payeeSignature: string; lockTime: number; fee: number }> {
   if (!ctx.accepting) return { ok: false, code: 'host_stopped', message: 'The host is not accepting new channels right now.' }
@@ -33,6 +38,9 @@ export function checkOpen(request: OpenRequest, ctx: OpenContext): Verdict<{ pay
   const fee = closeFee(ctx.feeRate)
   if (capacity <= fee + 1) return { ok: false, code: 'capacity_out_of_range', message: 'Capacity does not even cover the closing fee.' }
   if (request.payerPublicKey === ctx.payeePublicKey) return { ok: false, code: 'bad_refund', message: 'The payer key must differ from the host key.' }
+  if (request.payoutScript !== ctx.payoutScript) {
+    return { ok: false, code: 'wrong_payee_script', message: "That is not this host's payout script: its terms changed. Reconnect for the current terms." }
+  }
   const cosigned = checkRefundAndCosign({
     payerPublicKey: request.payerPublicKey,
     payeeKey: ctx.payeeKey,
@@ -43,6 +51,7 @@ export function checkOpen(request: OpenRequest, ctx: OpenContext): Verdict<{ pay
     expectedLockTime: ctx.height + ctx.lifetimeBlocks,
     lockTimeTolerance: LOCK_TIME_TOLERANCE_BLOCKS,
     feeRate: ctx.feeRate,
+    verify: ctx.verify,
   })
   return cosigned.ok ? { ...cosigned, fee } : cosigned
 }
@@ -53,4 +62,19 @@ export function checkFundable(record: ChannelRecord, ctx: { accepting: boolean; 
   if (!ctx.accepting) return { ok: false, code: 'host_stopped', message: 'The host stopped accepting channels before this one was funded.' }
   if (ctx.fundingInFlight) return { ok: false, code: 'rate_limited', message: 'This channel is already being funded.' }
   return { ok: true }
+}
+
+/**
+ * The parents a viewer sent with its funding must complete every input (Extended Format): a set that misses one, or
+ * lacks the output an input spends, is refused before anything is broadcast. No parents at all is fine: the funding
+ * then goes to the ledger raw.
+ */
+export function checkFundingParents(fundingTx: string, parents: readonly string[]): Verdict<{}> {
+  if (parents.length === 0) return { ok: true }
+  try {
+    toExtendedFormat(fundingTx, parents)
+    return { ok: true }
+  } catch (error) {
+    return { ok: false, code: 'bad_funding', message: `The funding's parent transactions do not fit it: ${error instanceof Error ? error.message : String(error)}` }
+  }
 }

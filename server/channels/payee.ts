@@ -4,7 +4,7 @@
 import { Hash, PrivateKey, Transaction } from '@bsv/sdk'
 import type { FeeRate, RejectCode } from '../../protocol/messages.ts'
 import { closeFee, feeFor, MAX_CHECKSIG_BYTES } from '../../protocol/fees.ts'
-import { ChannelMultisig, channelScriptBytes, isDataCarrier, p2pkhScriptBytes } from '../../protocol/scripts.ts'
+import { ChannelMultisig, channelScriptBytes, isDataCarrier, p2pkhScriptBytes, scriptBytesOfHex } from '../../protocol/scripts.ts'
 import { checkPayerSignature, sdkVerifier, type SignatureVerifier } from '../../protocol/signature.ts'
 import {
   bytesEqual,
@@ -30,7 +30,10 @@ import {
 export interface PayeeChannel {
   id: string
   payerPublicKey: string
+  /** The channel key: co-signs the 2-of-2. */
   payeePublicKey: string
+  /** What output 0 must pay, byte for byte: the payout script agreed at opening (P2PKH hex). */
+  payoutScript: string
   fundingTxid: string
   fundingVout: number
   capacity: number
@@ -52,7 +55,7 @@ export interface InspectionContext {
   feeRate: FeeRate
   /** Blocks before the refund's nLockTime from which updates are refused and the channel must settle. */
   deadlineMargin: number
-  /** Optional faster double SHA-256 (server/channels/verify.ts nativeHash256); defaults to the SDK's. */
+  /** Optional faster double SHA-256 (server/crypto/verify.ts nativeHash256); defaults to the SDK's. */
   hash256?: Hash256
 }
 
@@ -134,8 +137,8 @@ export function inspectUpdate(ch: PayeeChannel, txHex: string, minimumIncrement:
   if (raw.lockTime !== 0) return reject('wrong_locktime', `nLockTime must be 0, got ${raw.lockTime}`)
 
   // 3. Outputs, byte for byte against the agreed scripts.
-  if (!bytesEqual(raw.outputs[0].script, p2pkhScriptBytes(ch.payeePublicKey))) {
-    return reject('wrong_payee_script', "output 0 must pay the host's agreed P2PKH script")
+  if (!bytesEqual(raw.outputs[0].script, scriptBytesOfHex(ch.payoutScript))) {
+    return reject('wrong_payee_script', "output 0 must pay the host's payout script agreed when the channel opened")
   }
   const payerScript = p2pkhScriptBytes(ch.payerPublicKey)
   let payerOutput: number | null = null
@@ -198,6 +201,8 @@ export function checkRefundAndCosign(p: {
   expectedLockTime: number
   lockTimeTolerance: number
   feeRate: FeeRate
+  /** The curve check of the payer's refund signature; the SDK's pure-JS one unless the caller has a faster one. */
+  verify?: SignatureVerifier
 }): Verdict<{ payeeSignature: string; lockTime: number }> {
   let bytes: Uint8Array
   let raw: RawTx
@@ -228,7 +233,7 @@ export function checkRefundAndCosign(p: {
   const shape = checkPayerSignature(signature)
   if (!shape.ok) return reject('bad_refund', shape.message)
   const preimage = rawSighashPreimage(bytes, raw, 0, channelScriptBytes(p.payerPublicKey, payeePublicKey), p.capacity)
-  if (!sdkVerifier(preimage, shape.der, p.payerPublicKey)) return reject('bad_refund', "the refund's signature does not verify for the viewer's key")
+  if (!(p.verify ?? sdkVerifier)(preimage, shape.der, p.payerPublicKey)) return reject('bad_refund', "the refund's signature does not verify for the viewer's key")
   // Same digest the payer signed: the payee's signature completes the 2-of-2 on this exact refund.
   const payeeSignature = p.payeeKey.sign(Hash.sha256(Array.from(preimage)), undefined, true)
   return { ok: true, payeeSignature: bytesToHex([...(payeeSignature.toDER() as number[]), 0x41]), lockTime: raw.lockTime }

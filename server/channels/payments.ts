@@ -8,7 +8,7 @@ import type { ChannelEventBus, Refuse } from './channel-events.ts'
 import type { LiveChannel } from './live-channels.ts'
 import { BAD_SIGNATURE, inspectUpdate } from './payee.ts'
 import { payeeView } from './record-views.ts'
-import { nativeHash256, type PayeeVerifier } from './verify.ts'
+import { nativeHash256, type PayeeVerifier } from '../crypto/verify.ts'
 
 /** One payment, priced: a segment at the host's price for it, or a tip of the viewer's chosen amount. */
 export type Payment =

@@ -1,6 +1,7 @@
 // A stored channel record as each reader sees it: the pure payee's channel value, the viewer's snapshot and last
 // update, and the settlement summary. One place, so the host never describes a channel two ways.
 import type { ChannelSnapshot, LastUpdate, SettlementSummary } from '../../protocol/messages.ts'
+import { p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { settlementSummary } from '../../protocol/settlement.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 import type { PayeeChannel } from './payee.ts'
@@ -10,6 +11,8 @@ export function payeeView(record: ChannelRecord, payeePublicKey: string): PayeeC
     id: record.id,
     payerPublicKey: record.payerPublicKey,
     payeePublicKey,
+    // Channels opened before payout addresses existed pay the channel key itself.
+    payoutScript: record.payoutScript ?? p2pkhScriptHex(payeePublicKey),
     fundingTxid: record.fundingTxid,
     fundingVout: record.fundingVout,
     capacity: record.capacity,

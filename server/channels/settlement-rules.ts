@@ -28,6 +28,9 @@ export function isIdle(record: Pick<ChannelRecord, 'lastActivityAt'>, clock: Pic
 /** Stopping the host settles every open channel, each for what it has accepted. */
 export const STOP_REASON: CloseReason = 'host_stopped'
 
+/** A channel whose funding lost to a conflicting tx ends at once; its close, if any, has nothing left to spend. */
+export const FUNDING_LOST: CloseReason = 'funding_double_spent'
+
 export type ClosePlan =
   /** A close was stored before an earlier broadcast: send that one again, never a second, different close. */
   | { kind: 'rebroadcast'; closeTx: string; closeTxid: string }

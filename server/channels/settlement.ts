@@ -3,7 +3,7 @@
 // settles once, in its channel's queue: after every payment queued before it. In a fleet it settles under the
 // channel's lock across instances, from the store's record (the only one every instance agrees on).
 import type { PrivateKey } from '@bsv/sdk'
-import { isAccepted, type Chain } from '../../protocol/chain/chain.ts'
+import { ChainError, isAccepted, type Chain } from '../../protocol/chain/chain.ts'
 import type { CloseReason, Rejection, SettlementSummary } from '../../protocol/messages.ts'
 import type { ChannelStore } from '../store/channel-store.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
@@ -12,7 +12,7 @@ import type { Fleet } from './fleet.ts'
 import type { LiveChannels } from './live-channels.ts'
 import { buildClose } from './payee.ts'
 import { payeeView, summaryOf } from './record-views.ts'
-import { closePlan, isIdle, settlementDue, STOP_REASON, type SettlementClock } from './settlement-rules.ts'
+import { closePlan, FUNDING_LOST, isIdle, settlementDue, STOP_REASON, type SettlementClock } from './settlement-rules.ts'
 
 export interface SettlementDeps {
   live: LiveChannels
@@ -67,7 +67,10 @@ export class Settlement {
   async notOpen(id: string): Promise<Rejection> {
     await this.running.get(id)
     const stored = (await this.deps.store.channel(id))!
-    const rejection = this.deps.refuse(id, 'channel_not_open', `The channel is ${stored.state}; open a new one to keep watching.`)
+    const rejection =
+      stored.closeReason === FUNDING_LOST
+        ? this.deps.refuse(id, 'funding_double_spent', "This channel's funding was double-spent: another transaction took its coins, so the host serves this channel no more.")
+        : this.deps.refuse(id, 'channel_not_open', `The channel is ${stored.state}; open a new one to keep watching.`)
     return stored.state === 'closed' ? { ...rejection, settlement: summaryOf(stored) } : rejection
   }
 
@@ -137,7 +140,15 @@ export class Settlement {
       // A stored close may have reached the ledger before the crash or failure that brought us here: ask first.
       const known = plan.kind === 'rebroadcast' ? await deps.chain.txStatus(close.txid).catch(() => null) : null
       // Extended Format when the funding is at hand: the ledger then needs no lookup of what the close spends.
-      if (!known || !isAccepted(known.status)) await deps.chain.broadcast(close.hex, { parents: record.fundingTx ? [record.fundingTx] : [] })
+      if (!known || !isAccepted(known.status)) {
+        try {
+          await deps.chain.broadcast(close.hex, { parents: record.fundingTx ? [record.fundingTx] : [] })
+        } catch (error) {
+          // A funding lost to a conflicting tx leaves the close nothing to spend: the channel ends without one.
+          if (reason !== FUNDING_LOST || !(error instanceof ChainError)) throw error
+          close = null
+        }
+      }
     }
     await deps.store.markClosed(id, close?.txid ?? null, reason, deps.clock().now)
     const closed = (await deps.store.channel(id))!

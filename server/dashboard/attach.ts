@@ -4,6 +4,7 @@
 import type { HostParts } from '../app.ts'
 import { channelRow } from '../api/routes.ts'
 import { attachLiveFeed } from './live.ts'
+import { addSettled, tallyPayout } from './payout.ts'
 import { createHostMetrics } from './metrics.ts'
 import { dashboardRouter } from './routes.ts'
 import { dashboardSnapshot, TABLE_ROWS } from './snapshot.ts'
@@ -12,12 +13,17 @@ import { reduceStats, seedStats, type HostEvent, type HostStats } from './stats.
 /** Read once at start-up so totals survive a restart; bounded so a very old host does not load its whole history. */
 const SEED_CHANNELS = 100_000
 
-export async function attachDashboard({ app, io, service, adminToken, logger, paywallObservers }: HostParts): Promise<void> {
-  let stats: HostStats = seedStats(await service.listChannels(SEED_CHANNELS), service.isAccepting)
+export async function attachDashboard({ app, io, service, adminToken, logger, paywallObservers, payout }: HostParts): Promise<void> {
+  const known = await service.listChannels(SEED_CHANNELS)
+  let stats: HostStats = seedStats(known, service.isAccepting)
+  let paidOut = tallyPayout(known, payout.script)
   const network = service.terms().network
   const now = () => Date.now()
   const lastActivity = () => service.openChannels().map((record) => record.lastActivityAt)
-  const snapshot = async () => dashboardSnapshot(stats, now(), lastActivity(), network, (await service.listChannels(TABLE_ROWS)).map(channelRow))
+  const snapshot = async () => ({
+    ...dashboardSnapshot(stats, now(), lastActivity(), network, (await service.listChannels(TABLE_ROWS)).map(channelRow)),
+    payout: { address: payout.address, generated: payout.generated, ...paidOut },
+  })
 
   const live = attachLiveFeed(io, {
     adminToken,
@@ -40,6 +46,7 @@ export async function attachDashboard({ app, io, service, adminToken, logger, pa
   service.on('accepted', (event) => dispatch({ type: 'accepted', channelId: event.channelId, kind: event.kind, amount: event.amount, at: now() }))
   service.on('rejected', (event) => dispatch({ type: 'rejected', code: event.code, at: now() }))
   service.on('verified', (seconds) => dispatch({ type: 'verified', seconds, at: now() }))
+  service.on('settled', (_summary, record) => (paidOut = addSettled(paidOut, record, payout.script)))
   service.on('settled', (summary) =>
     dispatch({ type: 'settled', channelId: summary.channelId, paid: summary.paid, onChain: summary.closeTxid !== null, reason: summary.reason, at: now() }),
   )

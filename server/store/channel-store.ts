@@ -14,6 +14,8 @@ export interface ChannelRecord {
   fee: number
   lockTime: number
   refundTx: string
+  /** The payout script (P2PKH hex) every update pays, fixed at opening; null for channels from before payout addresses. */
+  payoutScript: string | null
   state: ChannelState
   sequence: number
   paid: number
@@ -47,7 +49,7 @@ export interface PaymentRecord {
   at: number
 }
 
-export type NewChannel = Pick<ChannelRecord, 'id' | 'token' | 'payerPublicKey' | 'fundingTxid' | 'fundingVout' | 'capacity' | 'fee' | 'lockTime' | 'refundTx' | 'createdAt'>
+export type NewChannel = Pick<ChannelRecord, 'id' | 'token' | 'payerPublicKey' | 'fundingTxid' | 'fundingVout' | 'capacity' | 'fee' | 'lockTime' | 'refundTx' | 'createdAt'> & { payoutScript: string }
 
 /**
  * A payment that does not follow the channel's last stored one, or arrives after the channel left 'open': another
@@ -91,5 +93,6 @@ export interface ChannelStore {
   putSetting(key: string, value: string): Promise<void>
   /** Stores `value` unless `key` has one already; resolves with the value kept (instances starting together agree). */
   claimSetting(key: string, value: string): Promise<string>
+  deleteSetting(key: string): Promise<void>
   close(): Promise<void>
 }

@@ -18,7 +18,7 @@ const types: pg.CustomTypesConfig = {
 }
 
 const CHANNEL_COLUMNS = `id, token, payer_public_key AS "payerPublicKey", funding_txid AS "fundingTxid", funding_vout AS "fundingVout",
-  funding_tx AS "fundingTx", capacity, fee, lock_time AS "lockTime", refund_tx AS "refundTx", state, sequence, paid, tips, segments,
+  funding_tx AS "fundingTx", capacity, fee, lock_time AS "lockTime", refund_tx AS "refundTx", payout_script AS "payoutScript", state, sequence, paid, tips, segments,
   seconds, last_tx AS "lastTx", last_txid AS "lastTxid", close_tx AS "closeTx", close_txid AS "closeTxid", close_reason AS "closeReason",
   created_at AS "createdAt", last_activity_at AS "lastActivityAt", closed_at AS "closedAt"`
 
@@ -112,9 +112,9 @@ export class PostgresChannelStore implements ChannelStore {
 
   async insertChannel(record: NewChannel): Promise<void> {
     await this.changed(
-      `INSERT INTO channels (id, token, payer_public_key, funding_txid, funding_vout, capacity, fee, lock_time, refund_tx, state, created_at, last_activity_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'opening', $10, $10)`,
-      [record.id, record.token, record.payerPublicKey, record.fundingTxid, record.fundingVout, record.capacity, record.fee, record.lockTime, record.refundTx, record.createdAt],
+      `INSERT INTO channels (id, token, payer_public_key, funding_txid, funding_vout, capacity, fee, lock_time, refund_tx, payout_script, state, created_at, last_activity_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'opening', $11, $11)`,
+      [record.id, record.token, record.payerPublicKey, record.fundingTxid, record.fundingVout, record.capacity, record.fee, record.lockTime, record.refundTx, record.payoutScript, record.createdAt],
     )
   }
 
@@ -181,6 +181,10 @@ export class PostgresChannelStore implements ChannelStore {
 
   async putSetting(key: string, value: string): Promise<void> {
     await this.changed('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [key, value])
+  }
+
+  async deleteSetting(key: string): Promise<void> {
+    await this.changed('DELETE FROM settings WHERE key = $1', [key])
   }
 
   async claimSetting(key: string, value: string): Promise<string> {

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS channels (
   fee INTEGER NOT NULL,
   lock_time INTEGER NOT NULL,
   refund_tx TEXT NOT NULL,
+  payout_script TEXT,
   state TEXT NOT NULL,
   sequence INTEGER NOT NULL DEFAULT 0,
   paid INTEGER NOT NULL DEFAULT 0,
@@ -59,9 +60,20 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 `
 
+/** Columns added since the first schema, with what they hold in older data folders (NULL: see ChannelRecord). */
+const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type: string }> = [{ table: 'channels', column: 'payout_script', type: 'TEXT' }]
+
+/** Brings a data folder from an earlier version up to SCHEMA: CREATE TABLE IF NOT EXISTS leaves old tables as they were. */
+function upgrade(db: Database.Database): void {
+  for (const { table, column, type } of ADDED_COLUMNS) {
+    const columns = db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]
+    if (!columns.includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`)
+  }
+}
+
 /** The channels table read straight into ChannelRecord's shape. */
 const CHANNEL_COLUMNS = `id, token, payer_public_key AS payerPublicKey, funding_txid AS fundingTxid, funding_vout AS fundingVout,
-  funding_tx AS fundingTx, capacity, fee, lock_time AS lockTime, refund_tx AS refundTx, state, sequence, paid, tips, segments,
+  funding_tx AS fundingTx, capacity, fee, lock_time AS lockTime, refund_tx AS refundTx, payout_script AS payoutScript, state, sequence, paid, tips, segments,
   seconds, last_tx AS lastTx, last_txid AS lastTxid, close_tx AS closeTx, close_txid AS closeTxid, close_reason AS closeReason,
   created_at AS createdAt, last_activity_at AS lastActivityAt, closed_at AS closedAt`
 
@@ -94,11 +106,12 @@ export class SqliteChannelStore implements ChannelStore {
     db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`)
     db.pragma('foreign_keys = ON')
     db.exec(SCHEMA)
+    upgrade(db)
     this.statements = {
       insertChannel: db.prepare(`INSERT INTO channels (id, token, payer_public_key, funding_txid, funding_vout, capacity, fee,
-        lock_time, refund_tx, state, created_at, last_activity_at)
-        VALUES (@id, @token, @payerPublicKey, @fundingTxid, @fundingVout, @capacity, @fee, @lockTime, @refundTx, 'opening',
-        @createdAt, @createdAt)`),
+        lock_time, refund_tx, payout_script, state, created_at, last_activity_at)
+        VALUES (@id, @token, @payerPublicKey, @fundingTxid, @fundingVout, @capacity, @fee, @lockTime, @refundTx, @payoutScript,
+        'opening', @createdAt, @createdAt)`),
       channel: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE id = ?`),
       channelsInStates: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`),
       channelByToken: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE token = ? AND state = 'open'`),
@@ -122,6 +135,7 @@ export class SqliteChannelStore implements ChannelStore {
       setting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
       claimSetting: db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)'),
+      deleteSetting: db.prepare('DELETE FROM settings WHERE key = ?'),
     }
     this.applyOne = (payment) => {
       this.statements.insertPayment.run(payment)
@@ -253,6 +267,10 @@ export class SqliteChannelStore implements ChannelStore {
       this.statements.claimSetting.run(key, value)
       return (this.statements.setting.get(key) as { value: string }).value
     })
+  }
+
+  deleteSetting(key: string): Promise<void> {
+    return this.inOrder(() => void this.statements.deleteSetting.run(key))
   }
 
   close(): Promise<void> {

@@ -124,6 +124,15 @@ describe('host dashboard in the browser', () => {
     assert.equal(sats(await dashboard.getByTestId('earned-settled').textContent()), stopped.lastSummary!.paid)
     assert.equal((await fetch(`${host.url}${closeHref}`)).status, 200)
 
+    // It went to the host's payout address, which the dashboard shows with what was settled there and a link to it.
+    const payout = dashboard.getByTestId('payout-address')
+    assert.equal(await payout.textContent(), host.payout.address)
+    await dashboard.getByTestId('payout-settled').filter({ hasText: `${stopped.lastSummary!.paid.toLocaleString('en-US')} sat` }).waitFor({ timeout: TIMEOUT })
+    const unspentHref = (await payout.getAttribute('href')) ?? ''
+    assert.equal(unspentHref, `/devnet/woc/v1/bsv/devnet/address/${host.payout.address}/unspent/all`)
+    const unspent = (await (await fetch(`${host.url}${unspentHref}`)).json()) as { result: Array<{ tx_hash: string; value: number }> }
+    assert.deepEqual(unspent.result.map((u) => [u.tx_hash, u.value]), [[closeTxid, stopped.lastSummary!.paid]])
+
     await dashboard.getByTestId('toggle-accepting').click()
     await dashboard.locator('[data-testid="host-status"][data-accepting="true"]').waitFor({ timeout: TIMEOUT })
     const next = await newPage()

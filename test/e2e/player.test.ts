@@ -1,16 +1,11 @@
 // The player in a real Chromium against a real host (express, Socket.IO, devnet ledger, SQLite on disk, ffmpeg-made
 // sample stream): it plays through the paywall, pays what the host's books say, warns, stops at the cap, continues
 // after raising it, resumes after a reload, and settles on the devnet.
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
-import { buildClient } from '../../scripts/build-client.ts'
-import { ensureSampleStream } from '../../server/media/sample.ts'
-import { launchBrowser } from '../support/browser.ts'
-import { startTestHost, type TestHost } from '../support/host.ts'
+import type { Page } from 'playwright-core'
+import { usePlayerHost } from '../support/player-host.ts'
 
-const MEDIA_DIR = fileURLToPath(new URL('../../media/', import.meta.url))
 const PRICE = 10
 /** One rendition only where the test counts segments: ABR switching would pay for other renditions' segments. */
 const SINGLE_RENDITION = '/media/sample/360p/index.m3u8'
@@ -41,23 +36,10 @@ interface PlayerState {
   lastSummary: { closeTxid: string | null; paid: number; segments: number } | null
 }
 
-let host: TestHost
-let browser: Browser
-
-before(async () => {
-  await ensureSampleStream(MEDIA_DIR)
-  await buildClient()
-  host = await startTestHost({ mediaDir: MEDIA_DIR, price: PRICE })
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await host?.dispose()
-})
+const env = usePlayerHost({ price: PRICE })
 
 async function channels(): Promise<ChannelRow[]> {
-  const res = await fetch(`${host.url}/api/channels`, { headers: { Authorization: `Bearer ${host.adminToken}` } })
+  const res = await fetch(`${env.host.url}/api/channels`, { headers: { Authorization: `Bearer ${env.host.adminToken}` } })
   assert.equal(res.status, 200)
   return ((await res.json()) as { channels: ChannelRow[] }).channels
 }
@@ -74,7 +56,7 @@ async function state(page: Page): Promise<PlayerState> {
 
 /** A fresh browser profile (own wallet, own localStorage) on the player page, at 4x speed. */
 async function openPlayer(options: { cap?: number; stream?: string } = {}): Promise<Page> {
-  const context = await browser.newContext()
+  const context = await env.browser.newContext()
   if (options.cap !== undefined) {
     await context.addInitScript((cap) => {
       if (!localStorage.getItem('p2p.preferences')) {
@@ -84,7 +66,7 @@ async function openPlayer(options: { cap?: number; stream?: string } = {}): Prom
   }
   const page = await context.newPage()
   page.on('pageerror', (error) => console.error('page error:', error.message))
-  await page.goto(`${host.url}/${options.stream ? `?stream=${encodeURIComponent(options.stream)}` : ''}`)
+  await page.goto(`${env.host.url}/${options.stream ? `?stream=${encodeURIComponent(options.stream)}` : ''}`)
   await fastForward(page)
   return page
 }
@@ -129,7 +111,7 @@ describe('the player', { timeout: 240_000 }, () => {
     assert.equal(final.lastSummary?.segments, row.segments)
 
     // The close transaction is on the devnet ledger.
-    const tx = await fetch(`${host.url}/devnet/woc/v1/bsv/devnet/tx/${closeTxid}/hex`)
+    const tx = await fetch(`${env.host.url}/devnet/woc/v1/bsv/devnet/tx/${closeTxid}/hex`)
     assert.equal(tx.status, 200)
     assert.match(await tx.text(), /^(?:[0-9a-f]{2})+$/)
     await page.context().close()

@@ -4,11 +4,12 @@ import { after, before, describe, test } from 'node:test'
 import { rmSync } from 'node:fs'
 import { PrivateKey, Transaction } from '@bsv/sdk'
 import type { Terms } from '../../protocol/messages.ts'
+import { p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import { ChainError } from '../../protocol/chain/chain.ts'
 import { acceptRefund, markDelivered, openPayerChannel, signSegment, type PayerChannel } from '../../client/payer/payer.ts'
 import { buildClose, checkFunding, checkRefundAndCosign, checkUpdate, type PayeeChannel } from '../../server/channels/payee.ts'
-import { nativeVerifier } from '../../server/channels/verify.ts'
+import { nativeVerifier } from '../../server/crypto/verify.ts'
 import { DevnetLedger } from '../../server/chain/devnet/ledger.ts'
 import { tempDir } from '../support/host.ts'
 
@@ -25,6 +26,7 @@ interface OpenChannel {
 describe('a channel on the devnet ledger', () => {
   const dataDir = tempDir('lifecycle')
   const payeeKey = PrivateKey.fromRandom()
+  const payoutKey = PrivateKey.fromRandom()
   let ledger: DevnetLedger
 
   before(() => {
@@ -38,6 +40,7 @@ describe('a channel on the devnet ledger', () => {
   const terms = (): Terms => ({
     network: 'devnet',
     payeePublicKey: payeeKey.toPublicKey().toString(),
+    payoutScript: p2pkhScriptHex(payoutKey.toPublicKey().toString()),
     pricePerSecond: 10,
     renditionMultipliers: {},
     lifetimeBlocks: LIFETIME,
@@ -86,6 +89,7 @@ describe('a channel on the devnet ledger', () => {
         id: 'c'.repeat(24),
         payerPublicKey: opened.channel.payerPublicKey,
         payeePublicKey: opened.channel.payeePublicKey,
+        payoutScript: opened.channel.payoutScript,
         fundingTxid: opened.channel.funding.txid,
         fundingVout: opened.channel.funding.vout,
         capacity: opened.channel.funding.satoshis,

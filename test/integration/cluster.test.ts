@@ -2,14 +2,16 @@
 // through nginx while one instance is killed, and the books still balance to the satoshi.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { runFleet } from '../../scripts/fleet/run-fleet.ts'
 import type { FleetProgress } from '../../scripts/fleet/viewer.ts'
 import { CLUSTER_ADMIN_TOKEN, startCluster, type ClusterInstance, type LocalCluster } from '../support/cluster.ts'
 import { writeTinyStream, type TinyStream } from '../support/media.ts'
+import { tempDir } from '../support/host.ts'
 import { connect, openRawViewer, send } from '../support/raw-viewer.ts'
+import { runScript } from '../support/script-process.ts'
 import { signSegment } from '../../client/payer/payer.ts'
 
 const PRICE = 10
@@ -38,6 +40,14 @@ describe('two host instances, one PostgreSQL, nginx in front in edge mode', () =
   after(async () => {
     await db?.end()
     await cluster?.stop()
+  })
+
+  test('an instance whose channel key is not the fleet\'s refuses to start, and says what to do', async () => {
+    const dataDir = tempDir('stray')
+    const stray = runScript('server/main.ts', ['--port', '0', '--data', dataDir, '--media', stream.mediaDir, '--no-sample', '--store', cluster.storeUrl, '--devnet-url', cluster.devnetUrl, '--log-level', 'warn'])
+    await stray.waitFor(/is not the one the other instances sharing this store sign with .*Copy the first instance's channel\.key/s)
+    assert.equal(await stray.exit, 1)
+    rmSync(dataDir, { recursive: true, force: true })
   })
 
   test('the same update sent to both instances at the same time is accepted by exactly one', async () => {

@@ -169,7 +169,7 @@ describe('paywall with the built-in static origin', () => {
     const raw = host.ledger!.rawTx(summary.closeTxid!)
     assert.ok(raw, 'the devnet has the close tx')
     const close = Transaction.fromHex(raw)
-    const hostScript = p2pkhLockingScript(viewer.terms.payeePublicKey).toHex()
+    const hostScript = viewer.terms.payoutScript
     const viewerScript = p2pkhLockingScript(viewer.key.toPublicKey().toString()).toHex()
     assert.equal(close.outputs[0].lockingScript.toHex(), hostScript)
     assert.equal(close.outputs[0].satoshis, PRICE * seconds + 25)
@@ -184,10 +184,11 @@ describe('paywall with the built-in static origin', () => {
   })
 
   test('malformed, unknown and unauthorised messages get specific errors and the server keeps serving', async () => {
-    const { socket } = await connect(host.url)
+    const { socket, terms } = await connect(host.url)
+    const viewer0Script = terms.payoutScript
     const malformed = await send(socket, 'update', { channelId: 'nope', tx: 'zz', segment: '/etc/passwd' } as never)
     assert.equal(!malformed.ok && malformed.code, 'malformed')
-    const garbageTx = await send(socket, 'open', { payerPublicKey: '02' + '11'.repeat(32), fundingTxid: 'ab'.repeat(32), fundingVout: 0, capacity: 5000, refundTx: 'deadbeef' })
+    const garbageTx = await send(socket, 'open', { payerPublicKey: '02' + '11'.repeat(32), fundingTxid: 'ab'.repeat(32), fundingVout: 0, capacity: 5000, refundTx: 'deadbeef', payoutScript: viewer0Script })
     assert.equal(garbageTx.ok, false)
     const notMine = await send(socket, 'close', { channelId: 'a'.repeat(24) })
     assert.equal(!notMine.ok && notMine.code, 'unknown_channel')

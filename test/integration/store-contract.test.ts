@@ -43,6 +43,7 @@ async function openChannel(store: ChannelStore, at = 1_000): Promise<string> {
     fee: 200,
     lockTime: 500,
     refundTx: 'ee',
+    payoutScript: '76a914' + '11'.repeat(20) + '88ac',
     createdAt: at,
   })
   assert.equal(await store.markOpen(id, at), true)
@@ -66,6 +67,7 @@ for (const [engine, open] of Object.entries(engines)) {
       assert.equal(record.sequence, 1)
       assert.equal(record.seconds, 2)
       assert.equal(record.closedAt, null)
+      assert.equal(record.payoutScript, '76a914' + '11'.repeat(20) + '88ac')
       assert.deepEqual(await store.channelByToken(record.token), record)
       await store.close()
     })
@@ -110,6 +112,8 @@ for (const [engine, open] of Object.entries(engines)) {
       assert.equal(await store.segmentDuration('/media/none.ts'), null)
       assert.equal(await store.claimSetting('k', 'first'), 'first')
       assert.equal(await store.claimSetting('k', 'second'), 'first')
+      await store.deleteSetting('k')
+      assert.equal(await store.setting('k'), null)
       await store.close()
     })
   })

@@ -1,9 +1,10 @@
 // A whole fleet on this machine, as docs/deploy.md describes it: one PostgreSQL, one devnet (`npm run devnet` in its
 // own process), N host instances (`server/main.ts` processes sharing the store and the ledger) and nginx in front.
 // For the cluster test and `npm run bench:cluster`.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { CHANNEL_KEY_FILE, PAYOUT_KEY_FILE } from '../../server/identity.ts'
 import { freePort } from './free-port.ts'
 import { startTestNginx, type TestNginx } from './nginx.ts'
 import { startTestPostgres, type TestPostgres } from './postgres.ts'
@@ -71,8 +72,13 @@ export async function startCluster(options: ClusterOptions): Promise<LocalCluste
       ...(options.edge ? ['--edge-secret-file', secretFile] : []),
       ...(options.hostArgs ?? []),
     ]
-    // Started together on purpose: they migrate the schema and claim the host's identity at the same moment.
-    const processes = await Promise.all(names.map((name, index) => startInstance('server/main.ts', argsFor(name, ports[index]))))
+    // The first instance makes the channel and payout keys; the others get copies, as docs/deploy.md says to do.
+    const first = await startInstance('server/main.ts', argsFor(names[0], ports[0]))
+    for (const name of names.slice(1)) {
+      mkdirSync(join(work, `host-${name}`), { recursive: true })
+      for (const file of [CHANNEL_KEY_FILE, PAYOUT_KEY_FILE]) copyFileSync(join(work, `host-${names[0]}`, file), join(work, `host-${name}`, file))
+    }
+    const processes = [first, ...(await Promise.all(names.slice(1).map((name, index) => startInstance('server/main.ts', argsFor(name, ports[index + 1])))))]
     const instances: ClusterInstance[] = names.map((name, index) => {
       const instance: ClusterInstance = {
         name,

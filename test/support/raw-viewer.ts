@@ -1,7 +1,7 @@
 // A viewer built from the pure payer pieces and a bare socket, so tests can also send what a real player never would.
 import { PrivateKey } from '@bsv/sdk'
 import { io } from 'socket.io-client'
-import { requestFaucet } from '../../protocol/chain/faucet.ts'
+import { requestFaucet, type FaucetPayment } from '../../protocol/chain/faucet.ts'
 import type { ClientEvent, Reply, ReplyOf, RequestOf, Terms } from '../../protocol/messages.ts'
 import { request, type HostSocket } from '../../client/payer/host-request.ts'
 import { acceptRefund, markDelivered, openPayerChannel, signSegment, signTip, type PayerChannel } from '../../client/payer/payer.ts'
@@ -16,6 +16,8 @@ export interface RawViewer {
   channelId: string
   token: string
   refundHex: string
+  /** The faucet coin the funding spends: spending it elsewhere double-spends the funding. */
+  coin: FaucetPayment
   /** Signs and sends the update for a segment; the channel advances only when the host accepts. */
   pay(segment: string, price: number): Promise<Reply<{ sequence: number; paid: number }>>
   tip(amount: number): Promise<Reply<{ sequence: number; paid: number }>>
@@ -43,17 +45,13 @@ export async function openRawViewer(url: string, cap: number, key = PrivateKey.f
   const { socket, terms } = await connect(url)
   const funds = await requestFaucet(`${url}/devnet`, key.toAddress(), cap * 2 + 10_000)
   const opened = openPayerChannel({ payerKey: key, terms, cap, utxos: [funds] })
-  const open = await send(socket, 'open', {
-    payerPublicKey: key.toPublicKey().toString(),
-    fundingTxid: opened.channel.funding.txid,
-    fundingVout: opened.channel.funding.vout,
-    capacity: opened.channel.funding.satoshis,
-    refundTx: opened.refund.toHex(),
-  })
+  const open = await send(socket, 'open', opened.request)
   if (!open.ok) throw new Error(`open refused: ${open.code} ${open.message}`)
   const refund = acceptRefund(opened.channel, opened.refund, opened.refundPayerSignature, open.refundPayeeSignature)
   if (!refund.ok) throw new Error(refund.message)
-  const fund = await send(socket, 'fund', { channelId: open.channelId, fundingTx: opened.fundingHex })
+  // The funding's parent travels with it, so the host broadcasts it in Extended Format, as the player does.
+  const parent = await (await fetch(`${url}/devnet/woc/v1/bsv/devnet/tx/${funds.txid}/hex`)).text()
+  const fund = await send(socket, 'fund', { channelId: open.channelId, fundingTx: opened.fundingHex, fundingParents: [parent] })
   if (!fund.ok) throw new Error(`fund refused: ${fund.code} ${fund.message}`)
   const viewer: RawViewer = {
     socket,
@@ -63,6 +61,7 @@ export async function openRawViewer(url: string, cap: number, key = PrivateKey.f
     channelId: open.channelId,
     token: fund.token,
     refundHex: refund.refundHex,
+    coin: funds,
     async pay(segment, price) {
       const signed = signSegment(viewer.channel, key, segment, price, terms.feeRate)
       if (!signed.ok) throw new Error(`payer refused to sign: ${signed.reason}`)

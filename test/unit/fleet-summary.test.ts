@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { PrivateKey } from '@bsv/sdk'
+import { p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { DEFAULT_FEE_RATE, closeFee } from '../../protocol/fees.ts'
 import { buildUpdate, completeChannelSpend, signChannelInput, type FundingOutpoint } from '../../protocol/transactions.ts'
 import { checkCloseTx } from '../../scripts/fleet/ledger-check.ts'
@@ -80,15 +81,16 @@ test('the close check accepts the co-signed update as signed and refuses any oth
   const payer = PrivateKey.fromRandom()
   const payee = PrivateKey.fromRandom()
   const parties = { payerPublicKey: payer.toPublicKey().toString(), payeePublicKey: payee.toPublicKey().toString() }
+  const payoutScript = p2pkhScriptHex(PrivateKey.fromRandom().toPublicKey().toString())
   const funding: FundingOutpoint = { txid: 'cd'.repeat(32), vout: 1, satoshis: 2_000 }
   const fee = closeFee(DEFAULT_FEE_RATE)
   const closeOf = (paid: number) => {
-    const unsigned = buildUpdate({ ...parties, funding, paid, feeRate: DEFAULT_FEE_RATE })
+    const unsigned = buildUpdate({ ...parties, payoutScript, funding, paid, feeRate: DEFAULT_FEE_RATE })
     const tx = completeChannelSpend(unsigned, signChannelInput(unsigned, funding, parties, payer), signChannelInput(unsigned, funding, parties, payee))
     return { hex: tx.toHex(), txid: tx.id('hex') as string }
   }
   const close = closeOf(80)
-  const expected = { closeTxid: close.txid, fundingTxid: funding.txid, fundingVout: 1, ...parties, paid: 80, change: 2_000 - 80 - fee }
+  const expected = { closeTxid: close.txid, fundingTxid: funding.txid, fundingVout: 1, ...parties, payoutScript, paid: 80, change: 2_000 - 80 - fee }
   assert.deepEqual(checkCloseTx(close.hex, expected), { ok: true })
 
   const other = closeOf(60)

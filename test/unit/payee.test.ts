@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Curve, LockingScript, OP, PrivateKey, Signature, Transaction, UnlockingScript, Utils } from '@bsv/sdk'
 import { closeFee, DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
-import { ChannelMultisig, p2pkhLockingScript } from '../../protocol/scripts.ts'
+import { ChannelMultisig, p2pkhLockingScript, p2pkhScriptHex } from '../../protocol/scripts.ts'
 import type { RejectCode } from '../../protocol/messages.ts'
 import { sdkVerifier } from '../../protocol/signature.ts'
 import {
@@ -26,11 +26,13 @@ import {
   type Verdict,
 } from '../../server/channels/payee.ts'
 import { checkOpen } from '../../server/channels/open-checks.ts'
-import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/channels/verify.ts'
+import { nativeHash256, nativeVerifier, opensslVerifier } from '../../server/crypto/verify.ts'
 
 const payerKey = PrivateKey.fromRandom()
 const payeeKey = PrivateKey.fromRandom()
 const parties = { payerPublicKey: payerKey.toPublicKey().toString(), payeePublicKey: payeeKey.toPublicKey().toString() }
+/** The host's payout address: the channel key only co-signs, updates pay this. */
+const payoutScript = p2pkhScriptHex(PrivateKey.fromRandom().toPublicKey().toString())
 const FEE = closeFee(DEFAULT_FEE_RATE)
 const funding: FundingOutpoint = { txid: '5a'.repeat(32), vout: 1, satoshis: 10_000 }
 const LOCK_TIME = 2000
@@ -40,6 +42,7 @@ function channelAt(paid: number): PayeeChannel {
   return {
     id: '0123456789abcdef01234567',
     ...parties,
+    payoutScript,
     fundingTxid: funding.txid,
     fundingVout: funding.vout,
     capacity: funding.satoshis,
@@ -69,7 +72,7 @@ function update(paid: number, shape: Shape = {}, key: PrivateKey = payerKey, sig
   const inputs = [{ sourceTXID: outpoint.txid, sourceOutputIndex: outpoint.vout, sequence: shape.sequence ?? 0xffffffff, unlockingScript: new UnlockingScript() }]
   if (shape.extraInput === true) inputs.push({ sourceTXID: '77'.repeat(32), sourceOutputIndex: 0, sequence: 0xffffffff, unlockingScript: new UnlockingScript() })
   const outputs = shape.outputs ?? [
-    { satoshis: paid, lockingScript: p2pkhLockingScript(parties.payeePublicKey) },
+    { satoshis: paid, lockingScript: LockingScript.fromHex(payoutScript) },
     { satoshis: funding.satoshis - paid - FEE, lockingScript: p2pkhLockingScript(parties.payerPublicKey) },
   ]
   const tx = new Transaction(shape.version ?? 1, inputs, outputs, shape.lockTime ?? 0)
@@ -80,7 +83,7 @@ function codeOf(verdict: Verdict<object>): RejectCode | 'ok' {
   return verdict.ok ? 'ok' : verdict.code
 }
 
-const payeeOut = (satoshis: number) => ({ satoshis, lockingScript: p2pkhLockingScript(parties.payeePublicKey) })
+const payeeOut = (satoshis: number) => ({ satoshis, lockingScript: LockingScript.fromHex(payoutScript) })
 const payerOut = (satoshis: number) => ({ satoshis, lockingScript: p2pkhLockingScript(parties.payerPublicKey) })
 const stranger = PrivateKey.fromRandom().toPublicKey().toString()
 
@@ -141,6 +144,15 @@ test('output 0 to someone else: wrong_payee_script', () => {
   assert.equal(codeOf(checkUpdate(channelAt(100), update(120, { outputs }), 20, ctx)), 'wrong_payee_script')
 })
 
+test("output 0 to the host's channel key instead of its payout address: wrong_payee_script", () => {
+  const outputs = [{ satoshis: 120, lockingScript: p2pkhLockingScript(parties.payeePublicKey) }, payerOut(funding.satoshis - 120 - FEE)]
+  assert.equal(codeOf(checkUpdate(channelAt(100), update(120, { outputs }), 20, ctx)), 'wrong_payee_script')
+  // A channel keeps the payout script it opened with: the same update is right for a channel that agreed to it.
+  const opened = { ...channelAt(100), payoutScript: p2pkhScriptHex(parties.payeePublicKey) }
+  assert.equal(codeOf(checkUpdate(opened, update(120, { outputs }), 20, ctx)), 'ok')
+  assert.equal(codeOf(checkUpdate(opened, update(120), 20, ctx)), 'wrong_payee_script')
+})
+
 test('change to someone else: wrong_payer_script', () => {
   const outputs = [payeeOut(120), { satoshis: funding.satoshis - 120 - FEE, lockingScript: p2pkhLockingScript(stranger) }]
   assert.equal(codeOf(checkUpdate(channelAt(100), update(120, { outputs }), 20, ctx)), 'wrong_payer_script')
@@ -191,7 +203,7 @@ test('high-S twin of a valid signature: high_s (though OpenSSL would accept it)'
   const n = new Curve().n
   const highS = new Signature(sig.r, n.sub(sig.s))
   const highDer = highS.toDER() as number[]
-  const unsigned = buildUpdate({ ...parties, funding, paid: 120, feeRate: DEFAULT_FEE_RATE })
+  const unsigned = buildUpdate({ ...parties, payoutScript, funding, paid: 120, feeRate: DEFAULT_FEE_RATE })
   const preimage = channelSighashPreimage(unsigned, funding, parties)
   assert.equal(opensslVerifier()(preimage, Uint8Array.from(highDer), parties.payerPublicKey), true, 'the twin is mathematically valid')
   const tampered = withPayerSignature(unsigned, Utils.toHex([...highDer, 0x41])).toHex()
@@ -205,7 +217,7 @@ test('sighash byte other than 0x41: wrong_sighash', () => {
 })
 
 test('not OP_0 <sig>, or sloppy DER: bad_signature_encoding', () => {
-  const unsigned = buildUpdate({ ...parties, funding, paid: 120, feeRate: DEFAULT_FEE_RATE })
+  const unsigned = buildUpdate({ ...parties, payoutScript, funding, paid: 120, feeRate: DEFAULT_FEE_RATE })
   assert.equal(codeOf(checkUpdate(channelAt(100), unsigned.toHex(), 20, ctx)), 'bad_signature_encoding')
   // Two signatures make the tx bigger: give it the fee that size needs, so only the unlocking shape is wrong.
   const roomy = new Transaction(1, unsigned.inputs.map((i) => ({ ...i })), [payeeOut(120), payerOut(funding.satoshis - 120 - 40)], 0)
@@ -299,11 +311,12 @@ test('close: refused when nothing was paid; otherwise the interpreter-checked la
   assert.ok(close.ok)
   const tx = Transaction.fromHex(close.hex)
   assert.equal(tx.outputs[0].satoshis, 300)
+  assert.equal(tx.outputs[0].lockingScript.toHex(), payoutScript, 'the close pays the payout address, not the channel key')
   assert.deepEqual(verifyWithInterpreter(tx, funding, new ChannelMultisig().lock(parties.payerPublicKey, parties.payeePublicKey)), { ok: true })
 })
 
 
-test('open checks, in order: stopped host, capacity range, the close fee, the host key, then the refund is co-signed', () => {
+test('open checks, in order: stopped host, capacity range, the close fee, the host key, the payout script, then the refund is co-signed', () => {
   const openCtx = {
     accepting: true,
     minCapacity: 1_000,
@@ -313,8 +326,10 @@ test('open checks, in order: stopped host, capacity range, the close fee, the ho
     lifetimeBlocks: 144,
     payeeKey,
     payeePublicKey: parties.payeePublicKey,
+    payoutScript,
+    verify: nativeVerifier(),
   }
-  const request = { payerPublicKey: parties.payerPublicKey, fundingTxid: funding.txid, fundingVout: funding.vout, capacity: funding.satoshis, refundTx: refundHex() }
+  const request = { payerPublicKey: parties.payerPublicKey, fundingTxid: funding.txid, fundingVout: funding.vout, capacity: funding.satoshis, refundTx: refundHex(), payoutScript }
   const opened = checkOpen(request, openCtx)
   assert.ok(opened.ok, opened.ok ? '' : opened.message)
   assert.deepEqual([opened.lockTime, opened.fee], [LOCK_TIME, FEE])
@@ -323,4 +338,6 @@ test('open checks, in order: stopped host, capacity range, the close fee, the ho
   assert.equal(codeOf(checkOpen(request, { ...openCtx, minCapacity: 0, feeRate: { satoshis: 1_000_000, bytes: 1 } })), 'capacity_out_of_range')
   assert.equal(codeOf(checkOpen({ ...request, payerPublicKey: parties.payeePublicKey }, openCtx)), 'bad_refund')
   assert.equal(codeOf(checkOpen({ ...request, refundTx: refundHex({ lockTime: LOCK_TIME + 4 }) }, openCtx)), 'bad_refund')
+  // A viewer holding terms from before the host changed its payout address is told, before anything is signed.
+  assert.equal(codeOf(checkOpen({ ...request, payoutScript: p2pkhScriptHex(stranger) }, openCtx)), 'wrong_payee_script')
 })

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { PrivateKey, Transaction, UnlockingScript } from '@bsv/sdk'
 import { closeFee, DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import type { Terms } from '../../protocol/messages.ts'
-import { p2pkhLockingScript } from '../../protocol/scripts.ts'
+import { p2pkhLockingScript, p2pkhScriptHex } from '../../protocol/scripts.ts'
 import {
   acceptRefund,
   afterPaymentRequired,
@@ -25,13 +25,14 @@ import {
   type PayerVerdict,
 } from '../../client/payer/payer.ts'
 import { checkRefundAndCosign, checkUpdate, type PayeeChannel } from '../../server/channels/payee.ts'
-import { nativeVerifier } from '../../server/channels/verify.ts'
+import { nativeVerifier } from '../../server/crypto/verify.ts'
 
 const FEE = closeFee(DEFAULT_FEE_RATE)
 const payeeKey = PrivateKey.fromRandom()
 const terms: Terms = {
   network: 'devnet',
   payeePublicKey: payeeKey.toPublicKey().toString(),
+  payoutScript: p2pkhScriptHex(PrivateKey.fromRandom().toPublicKey().toString()),
   pricePerSecond: 10,
   renditionMultipliers: { '720p': 2 },
   lifetimeBlocks: 100,
@@ -54,6 +55,7 @@ function hostFor(ch: PayerChannel): PayeeChannel {
     id: '0123456789abcdef01234567',
     payerPublicKey: ch.payerPublicKey,
     payeePublicKey: ch.payeePublicKey,
+    payoutScript: ch.payoutScript,
     fundingTxid: ch.funding.txid,
     fundingVout: ch.funding.vout,
     capacity: ch.funding.satoshis,

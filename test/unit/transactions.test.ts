@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { PrivateKey, Spend, Transaction, TransactionSignature, UnlockingScript, Utils } from '@bsv/sdk'
 import { CLOSE_TX_BYTES, closeFee, DEFAULT_FEE_RATE, feeFor } from '../../protocol/fees.ts'
-import { ChannelMultisig, p2pkhLockingScript } from '../../protocol/scripts.ts'
+import { ChannelMultisig, p2pkhLockingScript, p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { checkPayerSignature } from '../../protocol/signature.ts'
 import {
   buildFunding,
@@ -25,7 +25,7 @@ import {
 } from '../../protocol/transactions.ts'
 import { acceptRefund, markDelivered, openPayerChannel, signSegment, signTip, type PayerChannel } from '../../client/payer/payer.ts'
 import { buildClose, checkFunding, checkRefundAndCosign, checkUpdate, type PayeeChannel } from '../../server/channels/payee.ts'
-import { nativeHash256, nativeVerifier } from '../../server/channels/verify.ts'
+import { nativeHash256, nativeVerifier } from '../../server/crypto/verify.ts'
 import type { Terms } from '../../protocol/messages.ts'
 
 /** A confirmed-looking parent paying `amounts` to the payer's P2PKH: funding inputs then have real scripts to satisfy. */
@@ -70,9 +70,11 @@ test('round trip: funding -> refund -> updates -> close, every spend valid in th
   const payeeKey = PrivateKey.fromRandom()
   const payerPublicKey = payerKey.toPublicKey().toString()
   const payeePublicKey = payeeKey.toPublicKey().toString()
+  const payoutScript = p2pkhScriptHex(PrivateKey.fromRandom().toPublicKey().toString())
   const terms: Terms = {
     network: 'devnet',
     payeePublicKey,
+    payoutScript,
     pricePerSecond: 10,
     renditionMultipliers: {},
     lifetimeBlocks: 144,
@@ -133,6 +135,7 @@ test('round trip: funding -> refund -> updates -> close, every spend valid in th
     id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
     payerPublicKey,
     payeePublicKey,
+    payoutScript,
     fundingTxid: funding.txid,
     fundingVout: 0,
     capacity: funding.satoshis,
@@ -170,7 +173,7 @@ test('round trip: funding -> refund -> updates -> close, every spend valid in th
   assert.equal(closeTx.id('hex'), close.txid)
   assert.deepEqual(verifyWithInterpreter(closeTx, funding, lock), { ok: true })
   assert.equal(closeTx.outputs[0].satoshis, 107)
-  assert.equal(closeTx.outputs[0].lockingScript.toHex(), p2pkhLockingScript(payeePublicKey).toHex())
+  assert.equal(closeTx.outputs[0].lockingScript.toHex(), payoutScript, 'the close pays the payout address; the channel key only co-signed')
   assert.equal(closeTx.outputs[1].satoshis, funding.satoshis - 107 - closeFee(DEFAULT_FEE_RATE))
   assert.equal(closeTx.outputs[1].lockingScript.toHex(), p2pkhLockingScript(payerPublicKey).toHex())
   const closeBytes = closeTx.toBinary().length
@@ -184,13 +187,13 @@ test('interpreter rejects a close whose signatures are swapped or whose outputs 
   const parties = { payerPublicKey: payerKey.toPublicKey().toString(), payeePublicKey: payeeKey.toPublicKey().toString() }
   const funding = { txid: 'cd'.repeat(32), vout: 1, satoshis: 10_000 }
   const lock = new ChannelMultisig().lock(parties.payerPublicKey, parties.payeePublicKey)
-  const update = buildUpdate({ ...parties, funding, paid: 300, feeRate: DEFAULT_FEE_RATE })
+  const update = buildUpdate({ ...parties, payoutScript: p2pkhScriptHex(parties.payeePublicKey), funding, paid: 300, feeRate: DEFAULT_FEE_RATE })
   const payerSig = signChannelInput(update, funding, parties, payerKey)
   const payeeSig = signChannelInput(update, funding, parties, payeeKey)
   assert.deepEqual(verifyWithInterpreter(completeChannelSpend(update, payerSig, payeeSig), funding, lock), { ok: true })
   const swapped = verifyWithInterpreter(completeChannelSpend(update, payeeSig, payerSig), funding, lock)
   assert.equal(swapped.ok, false)
-  const richer = buildUpdate({ ...parties, funding, paid: 3000, feeRate: DEFAULT_FEE_RATE })
+  const richer = buildUpdate({ ...parties, payoutScript: p2pkhScriptHex(parties.payeePublicKey), funding, paid: 3000, feeRate: DEFAULT_FEE_RATE })
   assert.equal(verifyWithInterpreter(completeChannelSpend(richer, payerSig, payeeSig), funding, lock).ok, false)
   const elsewhere = verifyWithInterpreter(completeChannelSpend(update, payerSig, payeeSig), { ...funding, vout: 0 }, lock)
   assert.equal(elsewhere.ok, false)
@@ -199,14 +202,14 @@ test('interpreter rejects a close whose signatures are swapped or whose outputs 
 test('update shape: final, nLockTime 0, payee first, payer change omitted when zero', () => {
   const parties = { payerPublicKey: PrivateKey.fromRandom().toPublicKey().toString(), payeePublicKey: PrivateKey.fromRandom().toPublicKey().toString() }
   const funding = { txid: 'ef'.repeat(32), vout: 0, satoshis: 1000 }
-  const update = buildUpdate({ ...parties, funding, paid: 400, feeRate: DEFAULT_FEE_RATE })
+  const update = buildUpdate({ ...parties, payoutScript: p2pkhScriptHex(parties.payeePublicKey), funding, paid: 400, feeRate: DEFAULT_FEE_RATE })
   assert.equal(update.version, 1)
   assert.equal(update.lockTime, 0)
   assert.equal(update.inputs[0].sequence, 0xffffffff)
   assert.deepEqual(update.outputs.map((o) => o.satoshis), [400, 1000 - 400 - 27])
-  const all = buildUpdate({ ...parties, funding, paid: 1000 - 27, feeRate: DEFAULT_FEE_RATE })
+  const all = buildUpdate({ ...parties, payoutScript: p2pkhScriptHex(parties.payeePublicKey), funding, paid: 1000 - 27, feeRate: DEFAULT_FEE_RATE })
   assert.deepEqual(all.outputs.map((o) => o.satoshis), [973])
-  assert.throws(() => buildUpdate({ ...parties, funding, paid: 974, feeRate: DEFAULT_FEE_RATE }), /exceeds the channel capacity/)
+  assert.throws(() => buildUpdate({ ...parties, payoutScript: p2pkhScriptHex(parties.payeePublicKey), funding, paid: 974, feeRate: DEFAULT_FEE_RATE }), /exceeds the channel capacity/)
   const refund = buildRefund({ ...parties, funding, lockTime: 500, feeRate: DEFAULT_FEE_RATE })
   assert.equal(refund.inputs[0].sequence, 0)
   assert.equal(refund.lockTime, 500)
@@ -243,7 +246,7 @@ test('raw sighash preimage and txid equal the SDK for multi-input transactions',
   // And for a channel spend, against channelSighashPreimage.
   const parties = { payerPublicKey: payerKey.toPublicKey().toString(), payeePublicKey }
   const funding = { txid: funded.txid, vout: 0, satoshis: 4000 }
-  const update = withPayerSignature(buildUpdate({ ...parties, funding, paid: 10, feeRate: DEFAULT_FEE_RATE }), '30' + '06020101020101' + '41')
+  const update = withPayerSignature(buildUpdate({ ...parties, payoutScript: p2pkhScriptHex(parties.payeePublicKey), funding, paid: 10, feeRate: DEFAULT_FEE_RATE }), '30' + '06020101020101' + '41')
   const updateBytes = hexToBytes(update.toHex())
   const lock = new ChannelMultisig().lock(parties.payerPublicKey, parties.payeePublicKey)
   assert.equal(
@@ -281,7 +284,7 @@ test('signature shape: strict DER, low S, sighash 0x41', () => {
   const key = PrivateKey.fromRandom()
   const parties = { payerPublicKey: key.toPublicKey().toString(), payeePublicKey: PrivateKey.fromRandom().toPublicKey().toString() }
   const funding = { txid: '12'.repeat(32), vout: 0, satoshis: 5000 }
-  const update = buildUpdate({ ...parties, funding, paid: 100, feeRate: DEFAULT_FEE_RATE })
+  const update = buildUpdate({ ...parties, payoutScript: p2pkhScriptHex(parties.payeePublicKey), funding, paid: 100, feeRate: DEFAULT_FEE_RATE })
   const good = Uint8Array.from(Utils.toArray(signChannelInput(update, funding, parties, key), 'hex'))
   const checked = checkPayerSignature(good)
   assert.ok(checked.ok)

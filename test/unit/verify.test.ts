@@ -2,20 +2,24 @@
 // host runs the fast one.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Curve, PrivateKey, Signature, Utils } from '@bsv/sdk'
+import { randomBytes } from 'node:crypto'
+import { Curve, Hash, PrivateKey, Signature, Utils } from '@bsv/sdk'
 import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import { buildUpdate, channelSighashPreimage, signChannelInput, type FundingOutpoint } from '../../protocol/transactions.ts'
+import { p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { sdkVerifier } from '../../protocol/signature.ts'
-import { libsecp256k1Verifier, nativeVerifier, opensslVerifier, payeeVerifier } from '../../server/channels/verify.ts'
+import { signingKeyFromHex } from '../../server/crypto/signing-key.ts'
+import { libsecp256k1Verifier, nativeVerifier, opensslVerifier, payeeVerifier } from '../../server/crypto/verify.ts'
 
 const payerKey = PrivateKey.fromRandom()
 const parties = { payerPublicKey: payerKey.toPublicKey().toString(), payeePublicKey: PrivateKey.fromRandom().toPublicKey().toString() }
+const payoutScript = p2pkhScriptHex(PrivateKey.fromRandom().toPublicKey().toString())
 const funding: FundingOutpoint = { txid: '7c'.repeat(32), vout: 0, satoshis: 50_000 }
 const strangerKey = PrivateKey.fromRandom().toPublicKey().toString()
 
 /** The payer's signature (DER, sighash byte dropped) on an update paying `paid`, and the preimage it signs. */
 function signedUpdate(paid: number): { preimage: Uint8Array; der: Uint8Array } {
-  const unsigned = buildUpdate({ ...parties, funding, paid, feeRate: DEFAULT_FEE_RATE })
+  const unsigned = buildUpdate({ ...parties, payoutScript, funding, paid, feeRate: DEFAULT_FEE_RATE })
   const signature = Utils.toArray(signChannelInput(unsigned, funding, parties, payerKey), 'hex')
   return { preimage: channelSighashPreimage(unsigned, funding, parties), der: Uint8Array.from(signature.slice(0, -1)) }
 }
@@ -65,4 +69,16 @@ test('libsecp256k1 refuses the high-S twin that OpenSSL accepts (the payee refus
   const twin = Uint8Array.from(new Signature(signature.r, new Curve().n.sub(signature.s)).toDER() as number[])
   assert.equal(opensslVerifier()(preimage, twin, parties.payerPublicKey), true)
   assert.equal(libsecp256k1Verifier()(preimage, twin, parties.payerPublicKey), false)
+})
+
+test('the host signs through libsecp256k1 with the very signatures the SDK makes (RFC 6979, low S)', () => {
+  const sdkKey = PrivateKey.fromRandom()
+  const nativeKey = signingKeyFromHex(sdkKey.toHex())
+  for (let i = 0; i < 5; i++) {
+    const digest = Hash.sha256(Array.from(randomBytes(64)))
+    const native = nativeKey.sign(digest, undefined, true)
+    assert.deepEqual(native.toDER(), sdkKey.sign(digest, undefined, true).toDER())
+    assert.ok(sdkKey.toPublicKey().verify(digest, native))
+  }
+  assert.equal(nativeKey.toPublicKey().toString(), sdkKey.toPublicKey().toString())
 })

@@ -11,6 +11,8 @@ CREATE TABLE channels (
   fee bigint NOT NULL,
   lock_time bigint NOT NULL,
   refund_tx text NOT NULL,
+  -- The P2PKH script (hex) every update must pay, fixed when the channel opened.
+  payout_script text,
   state text NOT NULL CHECK (state IN ('opening', 'open', 'closing', 'closed')),
   sequence bigint NOT NULL DEFAULT 0,
   paid bigint NOT NULL DEFAULT 0,

@@ -4,15 +4,9 @@
 // package has no binary for. Shape checks (strict DER, low S, sighash byte) happen before, in protocol/signature.ts,
 // because OpenSSL accepts forms the chain refuses.
 import { createHash, createPublicKey, hash, verify, type KeyObject } from 'node:crypto'
-import { createRequire } from 'node:module'
 import type { SignatureVerifier } from '../../protocol/signature.ts'
-import type { PendingSignature } from './payee.ts'
-
-/** The two calls we use from secp256k1's N-API binding. */
-interface Secp256k1Binding {
-  signatureImport(der: Uint8Array, output?: Uint8Array): Uint8Array
-  ecdsaVerify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
-}
+import { libsecp256k1 as secp256k1 } from '../crypto/libsecp256k1.ts'
+import type { PendingSignature } from '../channels/payee.ts'
 
 export type VerifierEngine = 'libsecp256k1' | 'openssl'
 
@@ -26,19 +20,6 @@ export interface PayeeVerifier {
 const SPKI_SECP256K1_COMPRESSED_PREFIX = Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex')
 const MAX_CACHED_KEYS = 100_000
 
-/**
- * The native binding itself, never the package's pure-JS fallback (that one is slower than OpenSSL); null where the
- * package has no binary for this platform.
- */
-function loadSecp256k1(): Secp256k1Binding | null {
-  try {
-    return createRequire(import.meta.url)('secp256k1/bindings') as Secp256k1Binding
-  } catch {
-    return null
-  }
-}
-
-const secp256k1 = loadSecp256k1()
 
 /** The fastest verifier this platform has: libsecp256k1, else OpenSSL. */
 export function nativeVerifier(): SignatureVerifier {

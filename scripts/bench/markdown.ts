@@ -1,0 +1,49 @@
+// The bench's report as a markdown table, from the results alone. Pure.
+import type { BenchResults } from './report.ts'
+
+const cell = (value: unknown) => (value === null || value === undefined ? '-' : String(value))
+
+export function markdownReport(r: BenchResults): string {
+  const t = r.ttff
+  const lines = [
+    `## Benchmark (${r.quick ? 'quick' : 'full'} run, ${r.when})`,
+    '',
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gb} GB, Node ${r.machine.node}, ${r.machine.platform}.`,
+    `Setup: ${Object.entries(r.setup).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Load generator: ${r.generator.processes} processes of their own, ${r.generator.cpu_ms} ms of CPU over the run.`,
+    '',
+    '| update verification (one core) | per second |',
+    '|---|---|',
+    `| native (checkUpdate, libsecp256k1: the host's engine) | ${r.verify.native_per_sec} |`,
+    `| native (checkUpdate, OpenSSL: the fallback) | ${r.verify.openssl_per_sec} |`,
+    `| full interpreter | ${r.verify.interpreter_per_sec} |`,
+    `| ratio | ${r.verify.ratio}x |`,
+    '',
+    '| viewers | path | run | p50 ms | p99 ms | req/s | errors | pay p50 ms | pay p99 ms | server loop delay p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...r.latency.map(
+      (row) =>
+        `| ${row.viewers} | ${row.path} | ${cell(row.run)} | ${cell(row.p50_ms)} | ${cell(row.p99_ms)} | ${row.rps} | ${row.errors} | ${cell(row.pay_p50_ms)} | ${cell(row.pay_p99_ms)} | ${cell(row.server_loop_p99_ms)} |`,
+    ),
+    '',
+    '| viewers | paywall / proxy p50 | paywall / proxy p99 | runs |',
+    '|---|---|---|---|',
+    ...r.paywall_vs_proxy.map((v) => `| ${v.viewers} | ${cell(v.p50_ratio)}x | ${cell(v.p99_ratio)}x | ${v.runs} |`),
+    '',
+    '| measure | value |',
+    '|---|---|',
+    `| payments accepted per second, sustained (${r.throughput.channels} channels, ${r.throughput.seconds} s) | ${r.throughput.payments_per_sec} (${r.throughput.refused} refused) |`,
+    `| host CPU per accepted payment (${r.cpu.payments} payments) | ${r.cpu_us_per_payment} µs |`,
+    `| host event-loop delay p99 / proxy's, at the largest level | ${cell(r.loop_delay_ratio)}x |`,
+    `| time to first frame, loopback: free / paid / paid - free (${t.loads} loads each, medians) | ${cell(t.free_ms)} / ${cell(t.paid_ms)} / ${cell(t.paid_minus_free_ms)} ms |`,
+    `| time to first frame, ${t.rtt_ms} ms RTT: free / paid / paid - free (${t.rtt_loads} loads each) | ${cell(t.rtt_free_ms)} / ${cell(t.rtt_paid_ms)} / ${cell(t.rtt_paid_minus_free_ms)} ms |`,
+    `| channel open p50 / p99 (viewer's ChannelSession.open, ${r.open.count} opens) | ${cell(r.open.p50_ms)} / ${cell(r.open.p99_ms)} ms |`,
+    `| of which host (open request to fund acknowledgement) p50 / p99 | ${cell(r.open.host_p50_ms)} / ${cell(r.open.host_p99_ms)} ms |`,
+    `| heap per open channel (${r.heap.channels} channels${r.heap.extrapolated_from ? `, measured with ${r.heap.extrapolated_from}` : ''}; runs ${r.heap.runs.map((run) => run.per_channel).join(', ')}) | ${r.heap_bytes_per_channel} B |`,
+    '',
+    '| target | wanted | measured | met |',
+    '|---|---|---|---|',
+    ...r.targets.map((target) => `| ${target.name} | ${target.target} | ${target.value} | ${target.met ? 'yes' : 'NO'} |`),
+  ]
+  return lines.join('\n')
+}

@@ -1,0 +1,36 @@
+// Sustained payments: every paying viewer's channel sends its next pre-signed update as soon as the host has
+// acknowledged the last one, for a fixed time, with durability as configured. Gives payments per second that one
+// host process accepts, and the host's CPU per accepted payment under that load.
+import type { BenchChild } from '../child-process.ts'
+import type { HostStats } from '../host-entry.ts'
+import type { LoadGenerators } from '../load-generators.ts'
+import type { StreamSegment } from '../../fleet/playlist.ts'
+import type { Plan } from '../plan.ts'
+
+export interface Throughput {
+  payments_per_sec: number
+  accepted: number
+  refused: number
+  seconds: number
+  channels: number
+  host_cpu_ms: number
+  generator_cpu_ms: number
+}
+
+export async function measureThroughput(opts: { plan: Plan; host: BenchChild; generators: LoadGenerators; segments: StreamSegment[]; channels: number }): Promise<Throughput> {
+  const before = await opts.host.ask<HostStats>({ type: 'stats' })
+  const generatorBefore = await opts.generators.cpuMicros()
+  const outcome = await opts.generators.payments(opts.plan.throughputSeconds, opts.segments)
+  const after = await opts.host.ask<HostStats>({ type: 'stats' })
+  const generatorAfter = await opts.generators.cpuMicros()
+  const accepted = after.accepted - before.accepted
+  return {
+    payments_per_sec: Math.round(accepted / outcome.seconds),
+    accepted,
+    refused: outcome.refused,
+    seconds: Math.round(outcome.seconds * 10) / 10,
+    channels: opts.channels,
+    host_cpu_ms: Math.round((after.cpuMicros - before.cpuMicros) / 1000),
+    generator_cpu_ms: Math.round((generatorAfter - generatorBefore) / 1000),
+  }
+}

@@ -1,0 +1,77 @@
+// What one `npm run bench` measures and how much of it: the full run, or --quick with every row kept and fewer
+// repeats, shorter windows and fewer samples.
+export interface Plan {
+  quick: boolean
+  /** Concurrent viewers per latency level. */
+  levels: number[]
+  /** Runs of the ratio level (the largest): the ratio reported is their median. */
+  repeats: number
+  /** Seconds each latency level runs. */
+  window: number
+  speed: number
+  segmentBytes: number
+  /** Load generator processes. */
+  generators: number
+  /** Seconds of sustained payments for the throughput row. */
+  throughputSeconds: number
+  heapChannels: number
+  heapMeasured: number
+  heapRuns: number
+  opens: number
+  verifySeconds: number
+  ttffLoads: number
+  ttffRttLoads: number
+  rttMs: number
+  durability: 'full' | 'normal'
+  profileHost: string | null
+  out: string
+  svg: string
+}
+
+export function planFrom(o: Record<string, unknown>): Plan {
+  const quick = o.quick === true
+  const heapChannels = (o.heapChannels as number | undefined) ?? 10_000
+  const out = o.out as string
+  return {
+    quick,
+    levels: o.levels ? String(o.levels).split(',').map(Number) : quick ? [100, 2000] : [100, 500, 1000, 2000],
+    repeats: (o.repeats as number | undefined) ?? (quick ? 1 : 3),
+    window: (o.window as number | undefined) ?? (quick ? 8 : 20),
+    speed: o.speed as number,
+    segmentBytes: o.segmentBytes as number,
+    generators: (o.generators as number | undefined) ?? 2,
+    throughputSeconds: quick ? 5 : 10,
+    heapChannels,
+    // --quick opens a tenth and scales up, labelled as such; the full run opens them all.
+    heapMeasured: quick && o.heapChannels === undefined ? 1_000 : heapChannels,
+    heapRuns: quick ? 2 : 3,
+    opens: (o.opens as number | undefined) ?? (quick ? 40 : 200),
+    verifySeconds: quick ? 1 : 3,
+    ttffLoads: quick ? 3 : 5,
+    ttffRttLoads: quick ? 2 : 3,
+    rttMs: (o.rtt as number | undefined) ?? 80,
+    durability: o.durability as 'full' | 'normal',
+    profileHost: (o.profileHost as string | undefined) ?? null,
+    out,
+    svg: out.replace(/results\.json$/, 'latency.svg').replace(/\.json$/, '.svg'),
+  }
+}
+
+export const SEGMENT_SECONDS = 2
+export const PRICE = 10
+export const CAP = 5_000
+
+/** Segments one viewer plays in one run of one level, with room for arrivals spread over the first period. */
+export function segmentsPerRun(plan: Plan): number {
+  return Math.ceil((plan.window * plan.speed) / SEGMENT_SECONDS) + 2
+}
+
+/** Runs of each level: the largest repeats, the others run once. */
+export function runsOf(plan: Plan, viewers: number): number {
+  return viewers === Math.max(...plan.levels) ? plan.repeats : 1
+}
+
+/** Updates each throughput channel pays in the throughput phase: enough for its seconds at the target rate. */
+export function throughputUpdatesPerChannel(plan: Plan, channels: number, targetPerSecond = 8_000): number {
+  return Math.ceil((plan.throughputSeconds * targetPerSecond) / channels)
+}
