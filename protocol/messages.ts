@@ -61,6 +61,11 @@ export const Terms = z.object({
   streamPrices: z.array(FolderPrice),
   /** The first seconds of every stream's media time are served without a channel (0: no preview). */
   previewSeconds: z.number().nonnegative(),
+  /**
+   * How paid segments are delivered. 'edge': each accepted update carries a signed URL (UpdateAccepted.segmentUrl)
+   * that nginx or a CDN serves without the host; absent or 'gate': fetch the segment from the host with the token.
+   */
+  delivery: z.enum(['gate', 'edge']).optional(),
 })
 export type Terms = z.infer<typeof Terms>
 
@@ -192,6 +197,11 @@ export interface ChannelSnapshot {
 export interface UpdateAccepted {
   sequence: number
   paid: number
+  /**
+   * Edge mode: a short-lived signed URL for exactly the segment paid for (its file and byte range), bound to the
+   * channel; fetch it without the token. Relative URLs are relative to the host. Absent when the host is the gate.
+   */
+  segmentUrl?: string
 }
 
 export type ChannelState = 'opening' | 'open' | 'closing' | 'closed'

@@ -22,7 +22,8 @@ import type { PaywallObserver } from './paywall/paywall-parts.ts'
 import { createMediaPaywall } from './paywall/media-paywall.ts'
 import type { LibraryCache } from './media/library-cache.ts'
 import { attachChannelSockets, type ChannelServer } from './socket/channel-socket.ts'
-import { SqliteChannelStore } from './store/sqlite-store.ts'
+import { openBacking } from './cluster/host-backing.ts'
+import { edgeLinks } from './edge/signed-url.ts'
 import { apiRouter } from './api/routes.ts'
 import { playerRouter } from './player-pages.ts'
 
@@ -74,8 +75,9 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   if (preflightFindings) logger.info(preflightFindings, 'preflight passed')
   // On devnet: a ledger of its own, or the shared one at --devnet-url.
   const remoteDevnet = config.network === 'devnet' && config.devnetUrl ? await connectRemoteDevnet(config.devnetUrl) : null
-  const store = SqliteChannelStore.open(config.dataDir, { durability: config.durability })
-  const identity = await loadIdentity(store, { dataDir: config.dataDir, network: config.network, adminToken: config.adminToken, payoutAddress: config.payoutAddress, log: logger })
+  const backing = await openBacking(config, logger)
+  const { store } = backing
+  const identity = await loadIdentity(store, { dataDir: config.dataDir, network: config.network, adminToken: config.adminToken, payoutAddress: config.payoutAddress, log: logger, shared: Boolean(config.store) })
   const ledger = config.network === 'devnet' && !remoteDevnet
     ? DevnetLedger.open({ dataDir: config.dataDir, logger, testMode: config.devnetTestMode })
     : null
@@ -119,6 +121,8 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     view: chainView,
     media: media.pricing,
     verifySignature: verifier.verify,
+    fleet: backing.fleet,
+    edge: config.edgeSecret ? edgeLinks({ baseUrl: config.edgeBaseUrl, secret: config.edgeSecret, ttlSeconds: config.edgeUrlTtlSeconds }) : undefined,
     warn: (details, message) => logger.warn(details, message),
   })
   const paywallObservers: PaywallObserver[] = []
@@ -128,6 +132,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   }
 
   const io: ChannelServer = new SocketServer(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false })
+  backing.attach(io, service)
   attachChannelSockets(io, service, { messagesPerSecond: config.messagesPerSecond }, logger)
   chainView.onFeeRateChange(() => io.emit('terms', service.terms()))
   service.on('fundingLost', (record, status) =>
@@ -184,7 +189,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       media.origin.close()
       remoteDevnet?.close()
       ledger?.close()
-      await store.close()
+      await backing.close()
     },
   }
 }

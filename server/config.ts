@@ -42,6 +42,16 @@ export const HostConfig = z.object({
   wocApiKey: z.string().optional(),
   /** 'full' survives power loss; 'normal' survives a killed process (SQLite WAL). */
   durability: z.enum(['full', 'normal']).default('full'),
+  /** A PostgreSQL URL shared by several instances of this host; absent: SQLite in dataDir (docs/deploy.md). */
+  store: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL (leave it out for SQLite in --data)').optional(),
+  /** This instance's name behind nginx: its Socket.IO connections are pinned to it with a cookie (docs/deploy.md). */
+  instance: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and dashes, at most 32').optional(),
+  /** Edge mode: the secret nginx checks signed segment URLs with (secure_link); media bytes then never pass through the host. */
+  edgeSecret: z.string().min(32, 'the edge secret must be at least 32 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
+  /** Where signed segment URLs point: nginx's signed location, or a CDN's. */
+  edgeBaseUrl: z.string().regex(/^(https?:\/\/[^/\s]+)?\/\S*\/$/, 'a path or an http(s) URL ending in /').default('/edge/'),
+  /** How long a signed segment URL stays valid. */
+  edgeUrlTtlSeconds: positiveInt.default(60),
   /** Socket.IO messages a socket may send per second (burst allowed up to twice that). */
   messagesPerSecond: positiveInt.default(40),
   originTimeoutMs: positiveInt.default(10_000),
@@ -67,6 +77,9 @@ export function parseConfig(input: HostConfigInput): HostConfig {
   }
   if (result.data.devnetUrl && result.data.devnetTestMode) {
     throw new ConfigError('Invalid configuration: --devnet-test-mode is for the host\'s own devnet; start the shared one with `npm run devnet -- --test-mode`')
+  }
+  if (result.data.store && result.data.network === 'devnet' && !result.data.devnetUrl) {
+    throw new ConfigError('Invalid configuration: instances sharing --store must share one ledger too; on devnet start it with `npm run devnet` and pass --devnet-url')
   }
   const payoutProblem = payoutAddressProblem(result.data.payoutAddress, result.data.network)
   if (payoutProblem) throw new ConfigError(`Invalid configuration: ${payoutProblem}`)

@@ -15,6 +15,8 @@ export const CHANNEL_KEY_FILE = 'channel.key'
 export const PAYOUT_KEY_FILE = 'payout.key'
 /** Where data folders from before key files kept the channel key. */
 const LEGACY_KEY_SETTING = 'payee_key'
+/** In a shared store: the public half of the channel key every instance must sign with. */
+const FLEET_KEY_SETTING = 'fleet_channel_public_key'
 
 export interface Payout {
   address: string
@@ -39,6 +41,8 @@ export interface IdentityOptions {
   /** Checked by the config; required on testnet and mainnet. */
   payoutAddress?: string
   log?: KeyFileLog
+  /** Other instances share the store (--store): they must all hold the same channel key. */
+  shared?: boolean
 }
 
 export async function loadIdentity(store: ChannelStore, options: IdentityOptions): Promise<HostIdentity> {
@@ -49,13 +53,26 @@ export async function loadIdentity(store: ChannelStore, options: IdentityOptions
   const channelKey = signingKeyFromHex(stored.toHex())
   // Only once the key is safely in its file does the old copy go.
   if (legacy) await store.deleteSetting(LEGACY_KEY_SETTING)
+  if (options.shared) await agreeWithFleet(store, channelKey, options.dataDir)
   let adminToken = options.adminToken ?? (await store.setting('admin_token'))
   const adminTokenGenerated = !adminToken
-  if (!adminToken) {
-    adminToken = randomBytes(24).toString('base64url')
-    await store.putSetting('admin_token', adminToken)
-  }
+  // Claimed, not overwritten: instances that share a store and start together end up with one token.
+  if (!adminToken) adminToken = await store.claimSetting('admin_token', randomBytes(24).toString('base64url'))
   return { channelKey, payout: payoutOf(options), adminToken, adminTokenGenerated }
+}
+
+/**
+ * Every instance of a fleet co-signs the same channels, so each must hold the same channel key: the first to start
+ * records its public half in the store, and an instance with another key refuses to start (its closes would not verify).
+ */
+async function agreeWithFleet(store: ChannelStore, channelKey: PrivateKey, dataDir: string): Promise<void> {
+  const mine = channelKey.toPublicKey().toString()
+  const fleets = await store.claimSetting(FLEET_KEY_SETTING, mine)
+  if (fleets === mine) return
+  throw new Error(
+    `This instance's channel key (${join(dataDir, CHANNEL_KEY_FILE)}) is not the one the other instances sharing this store sign with ` +
+      `(public key ${fleets}). Copy the first instance's ${CHANNEL_KEY_FILE} (and ${PAYOUT_KEY_FILE}, if it made one) into ${dataDir}, then start this one.`,
+  )
 }
 
 function payoutOf(options: IdentityOptions): Payout {

@@ -1,5 +1,6 @@
 // `npm start`: the host, the devnet, the sample stream and the player in one process, with no configuration needed.
 import { Command, Option } from 'commander'
+import { readFileSync } from 'node:fs'
 import { ConfigError, parseConfig, parseMultipliers, type HostConfigInput } from './config.ts'
 import { startHost } from './app.ts'
 import { join } from 'node:path'
@@ -32,8 +33,21 @@ const program = new Command()
   .addOption(new Option('--woc-url <url>', 'WhatsOnChain base URL, e.g. https://api.whatsonchain.com/v1/bsv/test').env('P2P_WOC_URL'))
   .addOption(new Option('--woc-api-key <key>', 'WhatsOnChain API key').env('P2P_WOC_API_KEY'))
   .addOption(new Option('--durability <mode>', 'full: fsync every payment; normal: survive a killed process').choices(['full', 'normal']).env('P2P_DURABILITY').default('full'))
+  .addOption(new Option('--store <url>', 'postgres://… shared by several instances (default: SQLite in --data)').env('P2P_STORE'))
+  .addOption(new Option('--instance <name>', 'this instance\'s name behind nginx (sticky Socket.IO routing)').env('P2P_INSTANCE'))
+  .addOption(new Option('--edge-secret-file <path>', 'edge mode: the secret nginx checks signed segment URLs with').env('P2P_EDGE_SECRET_FILE'))
+  .addOption(new Option('--edge-base-url <url>', 'edge mode: where signed segment URLs point (a path or a CDN URL)').env('P2P_EDGE_BASE_URL').default('/edge/'))
+  .addOption(new Option('--edge-url-ttl <seconds>', 'edge mode: how long a signed segment URL stays valid').env('P2P_EDGE_URL_TTL').default('60'))
   .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('P2P_LOG_LEVEL').default('info'))
   .addOption(new Option('--no-sample', 'do not generate the sample stream on first start'))
+
+function readSecret(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim()
+  } catch (error) {
+    throw new ConfigError(`Cannot read the edge secret file ${path}: ${(error as Error).message}`)
+  }
+}
 
 async function main() {
   const options = program.parse().opts()
@@ -60,6 +74,11 @@ async function main() {
     wocUrl: options.wocUrl,
     wocApiKey: options.wocApiKey,
     durability: options.durability,
+    store: options.store,
+    instance: options.instance,
+    edgeSecret: options.edgeSecretFile ? readSecret(options.edgeSecretFile) : undefined,
+    edgeBaseUrl: options.edgeBaseUrl,
+    edgeUrlTtlSeconds: options.edgeUrlTtl,
     logLevel: options.logLevel,
     generateSample: options.sample,
   }
@@ -77,6 +96,8 @@ async function main() {
       ...(host.preflight ? describePreflight(host.preflight) : []),
       ...(host.ledger ? [`  Devnet API: ${host.url}/devnet/arc/v1/policy  and  ${host.url}/devnet/woc/v1/bsv/devnet/chain/info`] : []),
       ...(config.devnetUrl ? [`  Devnet:     ${config.devnetUrl} (shared; the player reaches it at ${host.url}/devnet)`] : []),
+      ...(config.store ? [`  Store:      PostgreSQL, shared${config.instance ? ` (this is instance ${config.instance})` : ''}`] : []),
+      ...(config.edgeSecret ? [`  Edge mode:  paid segments are served by nginx at ${config.edgeBaseUrl}, to signed URLs`] : []),
       '  Press Ctrl-C to stop.',
       '',
     ].join('\n'),

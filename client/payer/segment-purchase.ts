@@ -17,7 +17,7 @@ export interface SegmentPayer {
   /** What the current channel has paid for; null without one. */
   paidEntries(): PaidEntries | null
   /** Pays what `chargeOf` says is due; resolves with the token once the host acknowledged it (at once if nothing is). */
-  payForSegment(segment: string, chargeOf: ChargeOf, signal?: AbortSignal): Promise<{ token: string; charged: number }>
+  payForSegment(segment: string, chargeOf: ChargeOf, signal?: AbortSignal): Promise<Paid>
   /** The token of a usable channel. */
   channelToken(signal?: AbortSignal): Promise<string>
   /** Resolves at the channel's next accepted payment. */
@@ -30,10 +30,19 @@ export interface SegmentPayer {
 export const MAX_REFUSALS = 2
 
 /** The token to fetch with (null: no channel needed) and what was paid for it now. */
+/**
+ * May be fetched: with this token (null: the entry is free), after paying `charged` now (0 when paid before or free),
+ * and, when the host's terms say edge mode, from `url`, signed for this entry, without the token (which never leaves
+ * for the edge).
+ */
 export interface Purchased {
   token: string | null
   charged: number
+  url?: string
 }
+
+/** A payment the host acknowledged. */
+export type Paid = Purchased & { token: string }
 
 export class NotForSale extends Error {
   constructor(readonly segment: string, reason: 'unknown' | 'not_for_sale') {
@@ -106,7 +115,7 @@ export interface FetchedAnswer {
  */
 export async function fetchPaid<A extends FetchedAnswer>(
   purchase: SegmentPurchase,
-  get: (token: string | null) => Promise<A>,
+  get: (purchased: Purchased) => Promise<A>,
   observe: { paid?(charged: number, ms: number): void; refused?(status: number): void } = {},
   signal?: AbortSignal,
 ): Promise<A & { charged: number }> {
@@ -116,7 +125,7 @@ export async function fetchPaid<A extends FetchedAnswer>(
     const bought = await purchase.pay(signal)
     charged += bought.charged
     if (bought.charged > 0) observe.paid?.(bought.charged, performance.now() - started)
-    const answer = await get(bought.token)
+    const answer = await get(bought)
     if (answer.status >= 200 && answer.status < 300) {
       purchase.delivered()
       return { ...answer, charged }

@@ -28,7 +28,7 @@ import {
 } from './payer.ts'
 import { paidEntriesOf } from './paid-entries.ts'
 import { carriedAfter, localSummary, NOTHING_CARRIED, totalsOf, type CarriedTotals, type PersistedSession } from './persisted-session.ts'
-import type { ChargeOf } from './segment-purchase.ts'
+import type { ChargeOf, Paid } from './segment-purchase.ts'
 import { SessionCore } from './session-core.ts'
 import type { ChannelSessionOptions } from './session-types.ts'
 import { channelClosed, deliveryTimeout, explainRejection, fundingDoubleSpent, hostStopped, ViewerFailure } from './viewer-errors.ts'
@@ -140,7 +140,7 @@ export class ChannelSession extends SessionCore {
    * paid; resolves with the token to fetch it with once the host acknowledged the payment. Entries with nothing due
    * resolve at once. At the cap it waits for raiseCap() (or rejects on close or when `signal` aborts).
    */
-  payForSegment(segment: string, chargeOf: ChargeOf, signal?: AbortSignal): Promise<{ token: string; charged: number }> {
+  payForSegment(segment: string, chargeOf: ChargeOf, signal?: AbortSignal): Promise<Paid> {
     return this.payments.run(async () => {
       let resynced = false
       for (;;) {
@@ -166,7 +166,7 @@ export class ChannelSession extends SessionCore {
         if (reaction.kind === 'paid') {
           this.save({ ...now, channel: reaction.channel, seconds: now.seconds + charge.seconds, segments: now.segments + 1 })
           this.afterPayment({ kind: 'segment', segment, amount: price })
-          return { token: now.token!, charged: price }
+          return { token: now.token!, charged: price, ...(reply.ok && reply.segmentUrl ? { url: reply.segmentUrl } : {}) }
         }
         if (reaction.kind === 'already_paid') {
           this.save({ ...now, channel: reaction.channel })

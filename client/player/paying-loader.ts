@@ -26,6 +26,8 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, obse
   return class PayingLoader extends XhrLoader {
     private purchase: SegmentPurchase | null = null
     private payment: AbortController | null = null
+    /** The segment's URL on the host, kept while an edge mode purchase points the request elsewhere. */
+    private hostUrl = ''
 
     constructor(config: HlsConfig) {
       super(config)
@@ -37,6 +39,7 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, obse
       if (!segment) return super.load(context, config, callbacks)
       const purchase = new SegmentPurchase(payer, segment, media.chargeOf(segment))
       this.purchase = purchase
+      this.hostUrl = context.url
       super.load(context, config, {
         ...callbacks,
         onSuccess: (response, stats, ctx, details) => {
@@ -58,12 +61,14 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, obse
       const controller = new AbortController()
       this.payment = controller
       purchase.pay(controller.signal).then(
-        ({ token }) => {
+        ({ token, url }) => {
           if (controller.signal.aborted) return purchase.abandoned()
           this.payment = null
           if (this.context) {
+            // Edge mode: the signed URL needs no token, and the token stays with the host.
             const { [TOKEN_HEADER]: _previous, ...headers } = this.context.headers ?? {}
-            this.context.headers = token ? { ...headers, [TOKEN_HEADER]: token } : headers
+            this.context.url = url ? new URL(url, this.hostUrl).href : this.hostUrl
+            this.context.headers = token && !url ? { ...headers, [TOKEN_HEADER]: token } : headers
           }
           super.loadInternal()
         },

@@ -11,6 +11,8 @@ export interface LoadViewer {
   headers?: Record<string, string>
   /** Pays for segment `index` before it is fetched; resolves to null or to an error kind. */
   pay?: (index: number, segment: StreamSegment) => Promise<string | null>
+  /** Edge mode: the signed URL the payment for segment `index` was answered with (fetched without `headers`). */
+  urlFor?: (index: number) => string | undefined
 }
 
 export interface LoadOutcome {
@@ -54,8 +56,9 @@ export async function runSegmentLoad(opts: {
         outcome.payMs.push(performance.now() - payStarted)
       }
       try {
+        const edgeUrl = viewer.urlFor?.(index)
         const request = requestFor(segment.key)
-        const answer = await opts.http.get(opts.url + request.path, { headers: { ...viewer.headers, ...request.headers } })
+        const answer = await opts.http.get(edgeUrl ? new URL(edgeUrl, opts.url).href : opts.url + request.path, { headers: edgeUrl ? request.headers : { ...viewer.headers, ...request.headers } })
         if (answer.status === 200) {
           outcome.ok++
           outcome.segmentMs.push(answer.ms)

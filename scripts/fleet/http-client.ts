@@ -9,6 +9,8 @@ export interface HttpAnswer {
   bytes: number
   /** From sending the request to the last byte of the body. */
   ms: number
+  /** A redirect's Location header. */
+  location: string | null
 }
 
 export interface HttpClient {
@@ -31,7 +33,8 @@ export function createHttpClient(timeoutMs = 30_000): HttpClient {
             bytes += chunk.length
             if (keep) chunks.push(chunk)
           })
-          res.on('end', () => resolve({ status, body: keep ? Buffer.concat(chunks) : null, bytes, ms: performance.now() - started }))
+          const location = res.headers.location ?? null
+          res.on('end', () => resolve({ status, body: keep ? Buffer.concat(chunks) : null, bytes, ms: performance.now() - started, location }))
           res.on('error', reject)
         })
         req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)))

@@ -9,7 +9,7 @@ import { MemoryStorage, readJson } from '../../client/payer/storage.ts'
 import { ViewerFailure } from '../../client/payer/viewer-errors.ts'
 import type { SpendableUtxo } from '../../protocol/transactions.ts'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
-import { fetchPaid, SegmentPurchase, type FetchedAnswer } from '../../client/payer/segment-purchase.ts'
+import { fetchPaid, SegmentPurchase, type FetchedAnswer, type Purchased } from '../../client/payer/segment-purchase.ts'
 import type { HttpAnswer, HttpClient } from './http-client.ts'
 import { loadStream, requestFor, type LoadedStream } from './playlist.ts'
 import { emptyResult, recordError, type ViewerResult } from './viewer-result.ts'
@@ -54,6 +54,11 @@ function connectSocket(socket: HostSocket): Promise<void> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)))
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/** How long a viewer waits for its host (or another instance behind the same address) to take it back. */
+const RECONNECT_TIMEOUT_MS = 30_000
+/** Attempts at one entry, or at the close, across lost hosts and failed fetches. */
+const ATTEMPTS = 4
 
 export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
   const result = emptyResult(plan.index)
@@ -113,10 +118,11 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     result.fundingVout = stored?.channel?.funding?.vout ?? 0
     result.payoutScript = session.terms?.payoutScript ?? ''
 
-    result.stoppedEarly = await watch(plan, session, stream, result, atCap.signal, fail)
+    const online = backOnline(session, socket)
+    result.stoppedEarly = await watch(plan, session, stream, result, atCap.signal, fail, online)
 
     try {
-      const summary = await session.close()
+      const summary = await throughOutages(() => session!.close(), online)
       result.settled = summary.paid
       result.change = summary.change
       result.closeTxid = summary.closeTxid
@@ -133,8 +139,49 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
   }
 }
 
+/** Resolves true once the socket is back and the session has resumed its channel; false after the timeout. */
+function backOnline(session: ChannelSession, socket: HostSocket): () => Promise<boolean> {
+  return async () => {
+    const deadline = performance.now() + RECONNECT_TIMEOUT_MS
+    while (performance.now() < deadline) {
+      if (socket.connected && session.snapshot().phase === 'open') return true
+      await sleep(100)
+    }
+    return false
+  }
+}
+
+/** The host went silent on a request: it died or the connection did; another instance may take the viewer back. */
+function lostTheHost(error: unknown): boolean {
+  return error instanceof ViewerFailure && error.viewerError.kind === 'host_unreachable'
+}
+
+async function throughOutages<T>(attempt: () => Promise<T>, online: () => Promise<boolean>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      if (!lostTheHost(error) || tries >= ATTEMPTS || !(await online())) throw error
+    }
+  }
+}
+
 /** The HTTP client failed to fetch (as opposed to the session failing to pay): the viewer tries once more. */
 class FetchFailed extends Error {}
+
+/**
+ * An entry's bytes: from the signed URL when the host gave one (edge mode; the token stays with the host), otherwise
+ * from the host, with the token when one is needed. A redirect (the host's way of pointing a refetch at the edge) is
+ * followed.
+ */
+async function fetchSegment(plan: ViewerPlan, request: ReturnType<typeof requestFor>, { token, url }: Purchased): Promise<HttpAnswer> {
+  const first = url
+    ? await plan.http.get(new URL(url, plan.url).href, { headers: request.headers })
+    : await plan.http.get(plan.url + request.path, { headers: { ...request.headers, ...(token ? { [TOKEN_HEADER]: token } : {}) } })
+  if (first.status < 300 || first.status >= 400 || !first.location) return first
+  const moved = await plan.http.get(new URL(first.location, plan.url).href, { headers: request.headers })
+  return { ...moved, ms: first.ms + moved.ms }
+}
 
 function fetched(answer: HttpAnswer): HttpAnswer & FetchedAnswer {
   return { ...answer, json: () => parseJson(answer.body) }
@@ -156,11 +203,12 @@ async function watch(
   result: ViewerResult,
   atCap: AbortSignal,
   fail: (kind: Parameters<typeof recordError>[1], error: unknown) => void,
+  online: () => Promise<boolean>,
 ): Promise<ViewerResult['stoppedEarly']> {
   const started = performance.now()
   const deadline = started + plan.seconds * 1000
-  const get = (request: ReturnType<typeof requestFor>) => (token: string | null) =>
-    plan.http.get(plan.url + request.path, { headers: { ...request.headers, ...(token ? { [TOKEN_HEADER]: token } : {}) } }).then(fetched, (error: unknown) => {
+  const get = (request: ReturnType<typeof requestFor>) => (purchased: Purchased) =>
+    fetchSegment(plan, request, purchased).then(fetched, (error: unknown) => {
       throw new FetchFailed(message(error))
     })
   const observe = {
@@ -178,7 +226,7 @@ async function watch(
     mediaOffset += segment.duration
     const purchase = new SegmentPurchase(session, segment.id, stream.media.chargeOf(segment.id))
     let answer: (HttpAnswer & { charged: number }) | null = null
-    for (let attempt = 0; attempt < 2 && answer === null; attempt++) {
+    for (let attempt = 1; attempt <= ATTEMPTS && answer === null; attempt++) {
       try {
         answer = await fetchPaid(purchase, get(requestFor(segment.key)), observe, atCap)
       } catch (error) {
@@ -186,6 +234,8 @@ async function watch(
           fail('network', error)
           continue
         }
+        // The entry is bought (or found paid) again once the channel is resumed, here or on another instance.
+        if (lostTheHost(error) && attempt < ATTEMPTS && (await online())) continue
         if (error instanceof PaymentCancelled && atCap.aborted) return 'cap'
         fail('pay', error instanceof ViewerFailure ? error.viewerError.message : error)
         return 'error'

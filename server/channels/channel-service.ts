@@ -22,9 +22,12 @@ import type {
 } from '../../protocol/messages.ts'
 import { ChainError, isAccepted, isSeen, type Chain, type TxInfo } from '../../protocol/chain/chain.ts'
 import type { ChannelRecord, ChannelStore, StreamSales } from '../store/channel-store.ts'
+import type { EdgeLinks } from '../edge/signed-url.ts'
 import type { ChainView } from './chain-view.ts'
 import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
+import { ChannelLoader } from './channel-loader.ts'
 import { ChannelQueues } from './channel-queues.ts'
+import { ALONE, type Fleet } from './fleet.ts'
 import { FundingWatch, untilSeen } from './funding-watch.ts'
 import { LiveChannels, paidEntriesOf, type LiveChannel } from './live-channels.ts'
 import { checkFundable, checkFundingParents, checkOpen } from './open-checks.ts'
@@ -58,6 +61,10 @@ export interface ChannelServiceDeps {
   /** What each segment costs, by the playlists the paywall has served. */
   media: MediaCharges
   verifySignature: PayeeVerifier['verify']
+  /** Other instances sharing the store, if any (server/cluster/); alone by default. */
+  fleet?: Fleet
+  /** Edge mode: paid segments are fetched from signed URLs that nginx or a CDN serves (server/edge/). */
+  edge?: EdgeLinks
   now?: () => number
   /** Where a failed check of a funding's status is reported (it is tried again on the next round). */
   warn?: (details: object, message: string) => void
@@ -70,6 +77,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly refuse: Refuse = refuser(this)
   private readonly payments: PaymentPath
   private readonly settlement: Settlement
+  private readonly fleet: Fleet
+  private readonly loader: ChannelLoader
   /** Open channels' fundings, until mined: ChannelService.fundingLost hears of a double spend. */
   readonly fundings: FundingWatch
   private accepting: boolean
@@ -83,6 +92,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly chain: Chain
   private readonly view: ChainView
   private readonly media: MediaCharges
+  private readonly edge: EdgeLinks | null
   private readonly now: () => number
   private readonly warn: ChannelServiceDeps['warn']
   /** The refund's signature is checked once per open, with the fastest verifier this platform has. */
@@ -91,7 +101,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   /** The service with the open channels and the Start/Stop setting the store remembers. */
   static async start(deps: ChannelServiceDeps): Promise<ChannelService> {
     const service = new ChannelService(deps, (await deps.store.setting(ACCEPTING_SETTING)) !== 'false')
-    for (const record of await deps.store.channelsIn(['open'])) await service.load(record)
+    // In a fleet a channel is loaded where its viewer turns up; the store keeps the rest.
+    if (!service.fleet.shared) for (const record of await deps.store.channelsIn(['open'])) await service.loader.load(record)
     return service
   }
 
@@ -106,14 +117,18 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     this.chain = chain
     this.view = view
     this.media = deps.media
+    this.edge = deps.edge ?? null
     this.now = now
     this.warn = deps.warn
     this.accepting = accepting
     this.payeePublicKey = payeeKey.toPublicKey().toString()
-    const { live, queues, refuse } = this
+    this.fleet = deps.fleet ?? ALONE
+    this.loader = new ChannelLoader(this.live, store, this.fleet, (record) => this.fundings.add(record.id, record.fundingTxid))
+    const { live, queues, refuse, fleet } = this
     this.settlement = new Settlement({
       live,
       queues,
+      fleet,
       store,
       chain,
       payeeKey,
@@ -158,7 +173,13 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       maxCapacity: this.policy.maxCapacity,
       accepting: this.accepting,
       ...this.media.terms(),
+      ...(this.edge ? { delivery: 'edge' as const } : {}),
     }
+  }
+
+  /** Edge mode: a fresh signed URL for a segment the channel has paid for; null when the host serves the bytes itself. */
+  edgeUrl(segmentKey: string, channelId: string): string | null {
+    return this.edge ? this.edge.urlFor(segmentKey, channelId) : null
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -237,13 +258,14 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private async activate(id: string, ledgerStatus: string): Promise<Reply<FundAccepted>> {
     await this.store.markOpen(id, this.now())
     const record = (await this.store.channel(id))!
-    await this.load(record)
+    await this.loader.load(record)
     this.emit('opened', record)
     return { ok: true, channelId: id, token: record.token, fundingTxid: record.fundingTxid, ledgerStatus }
   }
 
   async resume(request: ResumeRequest): Promise<Reply<ChannelSnapshot>> {
-    const channel = this.live.byChannelId(request.channelId)
+    // In a fleet the viewer may come from another instance, dead or alive: the store has the last word.
+    const channel = this.fleet.shared ? await this.loader.reload(request.channelId) : this.live.byChannelId(request.channelId)
     if (!channel || channel.record.token !== request.token) {
       if ((await this.store.channel(request.channelId))?.token === request.token) return this.settlement.notOpen(request.channelId)
       return this.refuse(request.channelId, 'unknown_channel', 'No open channel with that id and token.')
@@ -256,35 +278,41 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   // Paying
 
   pay(request: UpdateRequest): Promise<Reply<UpdateAccepted>> {
-    return this.queues.run(request.channelId, async () => {
-      const channel = await this.liveChannel(request.channelId)
-      if (!channel.ok) return channel
-      const verdict = segmentVerdict(request.segment, await this.media.charge(request.segment, paidEntriesOf(channel.live)))
-      if (!verdict.ok) return this.refuse(request.channelId, verdict.code, verdict.message)
-      const { price, seconds } = verdict
-      return this.payments.accept(channel.live, { kind: 'segment', tx: request.tx, segment: request.segment, price, seconds, stream: this.media.streamOf(request.segment) })
-    })
+    return this.queues.run(request.channelId, () => this.loader.retryIfStale(request.channelId, () => this.payOnce(request)))
+  }
+
+  private async payOnce(request: UpdateRequest): Promise<Reply<UpdateAccepted>> {
+    const channel = await this.liveChannel(request.channelId)
+    if (!channel.ok) return channel
+    const verdict = segmentVerdict(request.segment, await this.media.charge(request.segment, paidEntriesOf(channel.live)))
+    if (!verdict.ok) return this.refuse(request.channelId, verdict.code, verdict.message)
+    const { price, seconds } = verdict
+    const reply = await this.payments.accept(channel.live, { kind: 'segment', tx: request.tx, segment: request.segment, price, seconds, stream: this.media.streamOf(request.segment) })
+    const segmentUrl = reply.ok && this.edgeUrl(request.segment, request.channelId)
+    return reply.ok && segmentUrl ? { ...reply, segmentUrl } : reply
   }
 
   tip(request: TipRequest): Promise<Reply<UpdateAccepted>> {
-    return this.queues.run(request.channelId, async () => {
-      const channel = await this.liveChannel(request.channelId)
-      if (!channel.ok) return channel
-      return this.payments.accept(channel.live, { kind: 'tip', tx: request.tx, amount: request.amount, note: request.note ?? null })
-    })
+    return this.queues.run(request.channelId, () =>
+      this.loader.retryIfStale(request.channelId, async () => {
+        const channel = await this.liveChannel(request.channelId)
+        if (!channel.ok) return channel
+        return this.payments.accept(channel.live, { kind: 'tip', tx: request.tx, amount: request.amount, note: request.note ?? null })
+      }),
+    )
   }
 
   /** The open channel with this id, or the refusal that says why there is none. */
   private async liveChannel(id: string): Promise<{ ok: true; live: LiveChannel } | Rejection> {
-    const live = this.live.byChannelId(id)
+    const live = await this.loader.byId(id)
     if (live) return { ok: true, live }
     if (await this.store.channel(id)) return this.settlement.notOpen(id)
     return this.refuse(id, 'unknown_channel', 'No such channel on this host.')
   }
 
-  /** The open channel a segment request's token belongs to. */
-  channelForToken(token: string): LiveChannel | undefined {
-    return this.live.byToken(token)
+  /** The open channel a segment request's token belongs to (read again from a shared store when it lacks `segment`). */
+  channelForToken(token: string, segment: string): Promise<LiveChannel | undefined> {
+    return this.loader.byToken(token, segment)
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -292,6 +320,11 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
 
   settle(id: string, reason: CloseReason): Promise<SettlementSummary> {
     return this.settlement.settle(id, reason)
+  }
+
+  /** The scheduler's settlement: checked again against the store first, and skipped when another instance is on it. */
+  settleIfDue(id: string, reason: CloseReason): Promise<SettlementSummary | null> {
+    return this.settlement.settleIfDue(id, reason)
   }
 
   dueForSettlement(): Promise<Array<{ id: string; reason: CloseReason }>> {
@@ -316,6 +349,11 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return accepting ? [] : this.settlement.settleAll()
   }
 
+  /** Another instance of this host was started or stopped: follow it (it stored the switch and settles the channels). */
+  followAccepting(accepting: boolean): void {
+    this.accepting = accepting
+  }
+
   async listChannels(limit = 500): Promise<ChannelRecord[]> {
     return (await this.store.recentChannels(limit)).map((record) => this.live.byChannelId(record.id)?.record ?? record)
   }
@@ -327,11 +365,6 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
 
   openChannels(): ChannelRecord[] {
     return this.live.records()
-  }
-
-  private async load(record: ChannelRecord): Promise<void> {
-    this.live.add(record, await this.store.segmentPayments(record.id))
-    this.fundings.add(record.id, record.fundingTxid)
   }
 
   /**

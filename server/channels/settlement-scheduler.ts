@@ -7,7 +7,7 @@ export function startSettlementScheduler(service: ChannelService, intervalMs: nu
     if (running) return
     running = true
     try {
-      await Promise.all((await service.dueForSettlement()).map(({ id, reason }) => service.settle(id, reason).catch((error) => onError(error, id))))
+      await Promise.all((await service.dueForSettlement()).map(({ id, reason }) => service.settleIfDue(id, reason).catch((error) => onError(error, id))))
     } finally {
       running = false
     }

@@ -1,12 +1,14 @@
 // Settlement: the close is built once from the last accepted update, stored, then broadcast; a retry after a crash or
 // a ledger failure sends the stored close again and never a second one. Whoever asks, and however often, a channel
-// settles once, in its channel's queue: after every payment queued before it.
+// settles once, in its channel's queue: after every payment queued before it. In a fleet it settles under the
+// channel's lock across instances, from the store's record (the only one every instance agrees on).
 import type { PrivateKey } from '@bsv/sdk'
 import { ChainError, isAccepted, type Chain } from '../../protocol/chain/chain.ts'
 import type { CloseReason, Rejection, SettlementSummary } from '../../protocol/messages.ts'
 import type { ChannelStore } from '../store/channel-store.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
 import type { ChannelQueues } from './channel-queues.ts'
+import type { Fleet } from './fleet.ts'
 import type { LiveChannels } from './live-channels.ts'
 import { buildClose } from './payee.ts'
 import { payeeView, summaryOf } from './record-views.ts'
@@ -15,6 +17,7 @@ import { closePlan, FUNDING_LOST, isIdle, settlementDue, STOP_REASON, type Settl
 export interface SettlementDeps {
   live: LiveChannels
   queues: ChannelQueues
+  fleet: Fleet
   store: ChannelStore
   chain: Chain
   payeeKey: PrivateKey
@@ -25,16 +28,36 @@ export interface SettlementDeps {
 }
 
 export class Settlement {
-  private readonly running = new Map<string, Promise<SettlementSummary>>()
+  private readonly running = new Map<string, Promise<unknown>>()
 
   constructor(private readonly deps: SettlementDeps) {}
 
-  settle(id: string, reason: CloseReason): Promise<SettlementSummary> {
-    const running = this.running.get(id)
-    if (running) return running
-    const settlement = this.deps.queues.run(id, () => this.settleNow(id, reason)).finally(() => this.running.delete(id))
-    this.running.set(id, settlement)
+  /** Settles now, for `reason` (the viewer asked, Stop, recovery), waiting for another instance that is settling it. */
+  async settle(id: string, reason: CloseReason): Promise<SettlementSummary> {
+    return (await this.run(id, () => this.deps.fleet.exclusively(id, () => this.settleNow(id, reason, false), true)))!
+  }
+
+  /**
+   * The scheduler's settlement: skipped (null) when another instance is settling the channel, or when the store's
+   * record shows it is no longer due (a payment arrived, here or on another instance, since the scheduler looked).
+   */
+  settleIfDue(id: string, reason: CloseReason): Promise<SettlementSummary | null> {
+    return this.run(id, async () => (await this.deps.fleet.exclusively(id, () => this.settleNow(id, reason, true), false)) ?? null)
+  }
+
+  private run<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const settlement = this.deps.queues.run(id, work)
+    // Only waited on (by notOpen); the caller handles the outcome, so this copy never rejects.
+    const tracked: Promise<unknown> = settlement.then(
+      () => this.forget(id, tracked),
+      () => this.forget(id, tracked),
+    )
+    this.running.set(id, tracked)
     return settlement
+  }
+
+  private forget(id: string, tracked: Promise<unknown>): void {
+    if (this.running.get(id) === tracked) this.running.delete(id)
   }
 
   /**
@@ -42,7 +65,7 @@ export class Settlement {
    * event then reaches the viewer before this refusal does, and the refusal carries the same summary.
    */
   async notOpen(id: string): Promise<Rejection> {
-    await this.running.get(id)?.catch(() => undefined)
+    await this.running.get(id)
     const stored = (await this.deps.store.channel(id))!
     const rejection =
       stored.closeReason === FUNDING_LOST
@@ -54,15 +77,17 @@ export class Settlement {
   /** What should be settled now, and why: open channels by the rules, and closes a crash or the ledger interrupted. */
   async due(): Promise<Array<{ id: string; reason: CloseReason }>> {
     const clock = this.deps.clock()
-    const due: Array<{ id: string; reason: CloseReason }> = []
-    for (const record of this.deps.live.records()) {
+    const due = new Map<string, CloseReason>()
+    // In a fleet the store also knows the channels no instance holds live (their instance died, their viewer left).
+    const stored = this.deps.fleet.shared ? await this.deps.store.openChannelsDue(clock.now - clock.idleTimeoutSeconds * 1000, clock.height + clock.deadlineMarginBlocks) : []
+    for (const record of [...this.deps.live.records(), ...stored]) {
       const reason = settlementDue(record, clock)
-      if (reason) due.push({ id: record.id, reason })
+      if (reason && !due.has(record.id)) due.set(record.id, reason)
     }
     for (const record of await this.deps.store.channelsIn(['closing'])) {
-      if (!this.running.has(record.id)) due.push({ id: record.id, reason: record.closeReason ?? 'recovery' })
+      if (!this.running.has(record.id)) due.set(record.id, record.closeReason ?? 'recovery')
     }
-    return due
+    return [...due].map(([id, reason]) => ({ id, reason }))
   }
 
   /** Closes left mid-way by a crash, and open channels nobody came back to during the outage. */
@@ -72,17 +97,31 @@ export class Settlement {
     await Promise.allSettled(due.map((record) => this.settle(record.id, 'recovery')))
   }
 
-  /** Stop: every open channel settles for what it has accepted. */
+  /** Stop: every open channel settles for what it has accepted (in a fleet, every open channel in the store). */
   async settleAll(): Promise<SettlementSummary[]> {
-    const results = await Promise.allSettled(this.deps.live.records().map((record) => this.settle(record.id, STOP_REASON)))
+    const open = this.deps.fleet.shared ? await this.deps.store.channelsIn(['open']) : this.deps.live.records()
+    const results = await Promise.allSettled(open.map((record) => this.settle(record.id, STOP_REASON)))
     return results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
   }
 
-  private async settleNow(id: string, reason: CloseReason): Promise<SettlementSummary> {
+  private async settleNow(id: string, reason: CloseReason, onlyIfDue: boolean): Promise<SettlementSummary | null> {
     const { deps } = this
-    const record = deps.live.byChannelId(id)?.record ?? (await deps.store.channel(id))
+    // Every accepted payment is in the store before it is live, so the store's record is never behind this process's.
+    const record = await deps.store.channel(id)
     if (!record) throw new Error(`No such channel: ${id}`)
-    if (record.state === 'closed') return summaryOf(record)
+    const live = deps.live.byChannelId(id)
+    if (record.state === 'closed') {
+      deps.live.remove(id)
+      return summaryOf(record)
+    }
+    if (onlyIfDue && record.state === 'open') {
+      // A resume seen here counts as activity too; the store only records payments.
+      const lastActivityAt = Math.max(record.lastActivityAt, live?.record.lastActivityAt ?? 0)
+      if (!settlementDue({ ...record, lastActivityAt }, deps.clock())) {
+        if (live) live.record = { ...record, lastActivityAt }
+        return null
+      }
+    }
     if (record.state === 'opening') {
       await deps.store.markClosed(id, null, reason, deps.clock().now)
       return summaryOf((await deps.store.channel(id))!)

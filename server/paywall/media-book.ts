@@ -17,7 +17,7 @@ export type PlaylistRead =
   | { ok: false; status: number; error: 'not_found' | 'origin_error' | 'playlist_too_large' | 'bad_playlist'; message: string; issues: PlaylistIssue[] }
 
 export interface PlaylistMemory {
-  remember(path: string): void
+  remember(path: string): Promise<void>
   recall(limit: number): Promise<string[]>
 }
 
@@ -40,11 +40,14 @@ export class MediaBook {
   /** The digest of each playlist's last text: an unchanged playlist (a VOD every viewer loads) is not read again. */
   private readonly digests = new Map<string, string>()
   private warming: Promise<void> | null = null
+  private warmedAt = 0
 
   constructor(
     private readonly origin: Origin,
     private readonly memory: PlaylistMemory,
     private readonly report: ProblemReport,
+    /** In a fleet: other instances serve playlists too, so an unknown entry may be read again after this long. */
+    private readonly rewarmAfterMs: number | null = null,
   ) {}
 
   /** Fetches a playlist from the origin and reads it into the index; a refusal says why and changes nothing. */
@@ -75,14 +78,21 @@ export class MediaBook {
     }
     for (const issue of reading.issues) this.report(mediaPath, `${issue.line ? `line ${issue.line}: ` : ''}${issue.message} Left out: never served.`)
     this.index.learn(reading.playlist)
-    if (!this.digests.has(mediaPath)) this.memory.remember(mediaPath)
+    // Remembered before the playlist goes out: in a fleet, the viewer's next payment may reach another instance.
+    if (!this.digests.has(mediaPath)) await this.memory.remember(mediaPath)
     this.digests.set(mediaPath, digest)
     return { ok: true, text: fetched.body }
   }
 
-  /** After a restart: the playlists served before are read again, once, so their entries can be paid and served. */
+  /**
+   * After a restart: the playlists served before are read again, once, so their entries can be paid and served. In a
+   * fleet, the ones other instances served since are read too, at most once per rewarmAfterMs.
+   */
   warm(): Promise<void> {
-    this.warming ??= this.memory.recall(WARM_PLAYLISTS).then(async (paths) => {
+    const stale = this.rewarmAfterMs !== null && Date.now() - this.warmedAt > this.rewarmAfterMs
+    if (this.warming && !stale) return this.warming
+    this.warmedAt = Date.now()
+    this.warming = this.memory.recall(WARM_PLAYLISTS).then(async (paths) => {
       // Oldest first, so that the latest reading of each playlist wins; failures leave the rest standing.
       for (const path of paths.reverse()) if (!this.digests.has(path)) await this.read(path).catch(() => undefined)
     })

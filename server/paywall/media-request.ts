@@ -71,7 +71,7 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
   if (entries.length === 0) {
     return refuse(res, 404, 'not_listed', `${mediaPath} is not a segment of any playlist this host has served. Load the stream's playlist first.`)
   }
-  const channel = request.token ? parts.service.channelForToken(request.token) : undefined
+  let channel = request.token ? await parts.service.channelForToken(request.token, entries[0].id) : undefined
   if (request.token && !channel) return refuse(res, 403, 'invalid_token', 'That channel token is unknown or its channel is closed; open a new channel.')
   if (entries.some((entry) => entry.kind === 'key')) {
     if (!channel) return refuse(res, 403, 'channel_required', `${mediaPath} is a key file: it is released to an open channel only. Send its token in the ${TOKEN_HEADER} header.`)
@@ -81,8 +81,18 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
   const bytes = await bytesOf(parts, request, entries, header, res)
   if (!bytes) return
   const rules = parts.pricing.rules()
-  const paid = channel ? paidEntriesOf(channel) : null
-  const access = accessToBytes(mediaPath, bytes.whole ? EVERY_BYTE : bytes.send.range, parts.book.index, releasedTo(rules, paid))
+  const requested = bytes.whole ? EVERY_BYTE : bytes.send.range
+  let paid = channel ? paidEntriesOf(channel) : null
+  let access = accessToBytes(mediaPath, requested, parts.book.index, releasedTo(rules, paid))
+  if (access.kind === 'payment_required' && channel && request.token) {
+    // In a fleet the payment may have reached another instance: this one reads the channel again from the store.
+    const fresh = await parts.service.channelForToken(request.token, access.entry.id)
+    if (fresh && fresh !== channel) {
+      channel = fresh
+      paid = paidEntriesOf(fresh)
+      access = accessToBytes(mediaPath, requested, parts.book.index, releasedTo(rules, paid))
+    }
+  }
   if (access.kind === 'not_listed') {
     return refuse(res, 404, 'not_listed', `Byte ${access.firstByte} of ${mediaPath} lies in no segment a playlist lists; only listed bytes are served.`)
   }
@@ -92,6 +102,10 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
     res.status(402).json(paymentRequiredBody(id, entryCharge(id, rules, paid), channel ?? null))
     return
   }
+  // Edge mode: a paid whole-file segment comes from nginx or the CDN, at a URL signed now (a refetch, or a client
+  // that did not use the one it got).
+  const edgeUrl = !access.free && channel && bytes.whole && entries.length === 1 ? parts.service.edgeUrl(entries[0].id, channel.record.id) : null
+  if (edgeUrl) return void res.redirect(302, edgeUrl)
   if (!access.free) res.on('finish', () => parts.observer.served(channel?.record.id ?? null, Number(res.getHeader('content-length') ?? 0)))
   if (bytes.whole) parts.origin.pass(request.relative, req, res)
   else parts.origin.sendBytes(request.relative, bytes.send, req, res)

@@ -60,17 +60,33 @@ export interface StreamSales {
 
 export type NewChannel = Pick<ChannelRecord, 'id' | 'token' | 'payerPublicKey' | 'fundingTxid' | 'fundingVout' | 'capacity' | 'fee' | 'lockTime' | 'refundTx' | 'createdAt'> & { payoutScript: string }
 
+/**
+ * A payment that does not follow the channel's last stored one, or arrives after the channel left 'open': another
+ * writer (another host instance sharing the store) got there first. The caller's picture of the channel is stale.
+ */
+export class StaleChannel extends Error {
+  constructor(readonly channelId: string, readonly sequence: number) {
+    super(`payment ${sequence} does not follow channel ${channelId}'s last stored one (or the channel is no longer open)`)
+    this.name = 'StaleChannel'
+  }
+}
+
 export interface ChannelStore {
   insertChannel(record: NewChannel): Promise<void>
   channel(id: string): Promise<ChannelRecord | null>
   channelsIn(states: ChannelState[]): Promise<ChannelRecord[]>
+  /** The open channel a segment request's token names, straight from the store (another instance may hold it live). */
+  channelByToken(token: string): Promise<ChannelRecord | null>
+  /** Open channels idle since before `idleBefore` (ms) or whose refund unlocks at or below `lockTimeAtMost`. */
+  openChannelsDue(idleBefore: number, lockTimeAtMost: number): Promise<ChannelRecord[]>
   recentChannels(limit: number): Promise<ChannelRecord[]>
   /** Kept before broadcasting, so a crash between broadcast and `markOpen` can be recovered from the ledger. */
   setFundingTx(id: string, fundingTx: string): Promise<void>
   markOpen(id: string, at: number): Promise<boolean>
   /**
    * Commits one accepted payment and the channel's new totals atomically; resolves once it is durable. Payments that
-   * arrive together share one commit. A payment that does not follow the channel's last one fails alone, loudly.
+   * arrive together share one commit. A payment that does not follow the channel's last one fails alone with
+   * StaleChannel, and commits nothing.
    */
   recordPayment(payment: PaymentRecord): Promise<void>
   /** The segments a channel has paid for, to rebuild its entitlements after a restart. */
@@ -86,6 +102,8 @@ export interface ChannelStore {
   playlists(limit: number): Promise<string[]>
   setting(key: string): Promise<string | null>
   putSetting(key: string, value: string): Promise<void>
+  /** Stores `value` unless `key` has one already; resolves with the value kept (instances starting together agree). */
+  claimSetting(key: string, value: string): Promise<string>
   deleteSetting(key: string): Promise<void>
   close(): Promise<void>
 }

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChannelState, CloseReason } from '../../protocol/messages.ts'
-import type { ChannelRecord, ChannelStore, NewChannel, PaymentRecord, StreamSales } from './channel-store.ts'
+import { StaleChannel, type ChannelRecord, type ChannelStore, type NewChannel, type PaymentRecord, type StreamSales } from './channel-store.ts'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS channels (
@@ -122,6 +122,8 @@ export class SqliteChannelStore implements ChannelStore {
         'opening', @createdAt, @createdAt)`),
       channel: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE id = ?`),
       channelsInStates: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`),
+      channelByToken: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE token = ? AND state = 'open'`),
+      openChannelsDue: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE state = 'open' AND (last_activity_at < ? OR lock_time <= ?)`),
       allChannels: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY created_at DESC LIMIT ?`),
       setFundingTx: db.prepare('UPDATE channels SET funding_tx = ? WHERE id = ? AND state = \'opening\''),
       markOpen: db.prepare('UPDATE channels SET state = \'open\', last_activity_at = ? WHERE id = ? AND state = \'opening\''),
@@ -140,6 +142,7 @@ export class SqliteChannelStore implements ChannelStore {
       playlists: db.prepare('SELECT path FROM served_playlists ORDER BY first_served_at DESC LIMIT ?'),
       setting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
+      claimSetting: db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)'),
       deleteSetting: db.prepare('DELETE FROM settings WHERE key = ?'),
     }
     this.applyOne = (payment) => {
@@ -155,7 +158,7 @@ export class SqliteChannelStore implements ChannelStore {
         seconds: payment.seconds,
         at: payment.at,
       }).changes
-      if (changed !== 1) throw new Error(`payment ${payment.sequence} does not follow channel ${payment.channelId}'s last one`)
+      if (changed !== 1) throw new StaleChannel(payment.channelId, payment.sequence)
     }
     this.commitBatch = db.transaction((batch: readonly QueuedPayment[]) => {
       for (const { payment } of batch) this.applyOne(payment)
@@ -215,6 +218,14 @@ export class SqliteChannelStore implements ChannelStore {
     return this.inOrder(() => this.statements.channelsInStates.all(JSON.stringify(states)) as ChannelRecord[])
   }
 
+  channelByToken(token: string): Promise<ChannelRecord | null> {
+    return this.inOrder(() => (this.statements.channelByToken.get(token) as ChannelRecord | undefined) ?? null)
+  }
+
+  openChannelsDue(idleBefore: number, lockTimeAtMost: number): Promise<ChannelRecord[]> {
+    return this.inOrder(() => this.statements.openChannelsDue.all(idleBefore, lockTimeAtMost) as ChannelRecord[])
+  }
+
   recentChannels(limit: number): Promise<ChannelRecord[]> {
     return this.inOrder(() => this.statements.allChannels.all(limit) as ChannelRecord[])
   }
@@ -257,6 +268,13 @@ export class SqliteChannelStore implements ChannelStore {
 
   putSetting(key: string, value: string): Promise<void> {
     return this.inOrder(() => void this.statements.putSetting.run(key, value))
+  }
+
+  claimSetting(key: string, value: string): Promise<string> {
+    return this.inOrder(() => {
+      this.statements.claimSetting.run(key, value)
+      return (this.statements.setting.get(key) as { value: string }).value
+    })
   }
 
   deleteSetting(key: string): Promise<void> {

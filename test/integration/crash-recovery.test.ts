@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer, type AddressInfo } from 'node:net'
 import { rmSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Transaction } from '@bsv/sdk'
+import { freePort } from '../support/free-port.ts'
 import { tempDir } from '../support/host.ts'
 import { writeTinyStream } from '../support/media.ts'
 import { openRawViewer } from '../support/raw-viewer.ts'
 
 const ADMIN_TOKEN = 'crash-test-admin-token-42'
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs

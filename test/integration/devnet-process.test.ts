@@ -2,47 +2,13 @@
 // through the host and a block mined on the ledger, each seen through both.
 import { test, describe, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { PrivateKey } from '@bsv/sdk'
 import { tempDir } from '../support/host.ts'
+import { runScript as run, type ScriptProcess } from '../support/script-process.ts'
 
 const repo = new URL('../..', import.meta.url).pathname
-
-interface Running {
-  child: ChildProcess
-  /** Resolves with the first match of `pattern` in the process's output; rejects if it exits first. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
-  /** Its exit code, once it exits. */
-  exit: Promise<number | null>
-  stop(): Promise<number | null>
-}
-
-function run(script: string, args: string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } })
-  let output = ''
-  let exited: number | null | undefined
-  child.stdout!.on('data', (chunk) => (output += chunk))
-  child.stderr!.on('data', (chunk) => (output += chunk))
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exited = code))))
-  return {
-    child,
-    exit,
-    async waitFor(pattern, timeoutMs = 30_000) {
-      for (const start = Date.now(); Date.now() - start < timeoutMs; await new Promise((r) => setTimeout(r, 50))) {
-        const match = output.match(pattern)
-        if (match) return match
-        if (exited !== undefined) throw new Error(`${script} exited with ${exited} before printing ${pattern}:\n${output}`)
-      }
-      throw new Error(`${script} did not print ${pattern} within ${timeoutMs} ms:\n${output}`)
-    },
-    async stop() {
-      if (exited === undefined) child.kill('SIGTERM')
-      return exit
-    },
-  }
-}
 
 const json = async <T>(res: Promise<Response>): Promise<T> => {
   const answer = await res
@@ -52,7 +18,7 @@ const json = async <T>(res: Promise<Response>): Promise<T> => {
 
 describe('npm run devnet, shared by a host', () => {
   const dirs = [tempDir('devnet-process'), tempDir('host-process')]
-  const processes: Running[] = []
+  const processes: ScriptProcess[] = []
   after(async () => {
     await Promise.all(processes.map((p) => p.stop()))
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true })

@@ -1,0 +1,65 @@
+// Where the channel core finds an open channel: live in this process, or, in a fleet, in the shared store (the viewer
+// reconnected here after another instance died, or the other instance accepted payments since this one last looked).
+// Alone, the live registry is complete and the store is never asked.
+import { StaleChannel, type ChannelRecord, type ChannelStore } from '../store/channel-store.ts'
+import type { Fleet } from './fleet.ts'
+import type { LiveChannel, LiveChannels } from './live-channels.ts'
+
+export class ChannelLoader {
+  constructor(
+    private readonly live: LiveChannels,
+    private readonly store: ChannelStore,
+    private readonly fleet: Fleet,
+    /** Hears of each channel put live (the funding watch follows it from then on). */
+    private readonly loaded: (record: ChannelRecord) => void,
+  ) {}
+
+  /** Puts a stored open channel live, with the segments it has paid for. */
+  async load(record: ChannelRecord): Promise<LiveChannel> {
+    const live = this.live.add(record, await this.store.segmentPayments(record.id))
+    this.loaded(record)
+    return live
+  }
+
+  /** The open channel with this id: live here, or loaded from the store when the fleet shares it. */
+  async byId(id: string): Promise<LiveChannel | undefined> {
+    return this.live.byChannelId(id) ?? (this.fleet.shared ? this.reload(id) : undefined)
+  }
+
+  /**
+   * The open channel a segment request's token names. In a fleet, a channel unknown here or not entitled to
+   * `segment` here is read again from the store first: it may have paid for it on another instance.
+   */
+  async byToken(token: string, segment: string): Promise<LiveChannel | undefined> {
+    const live = this.live.byToken(token)
+    if (!this.fleet.shared || live?.entitlements.has(segment)) return live
+    const stored = await this.store.channelByToken(token)
+    if (!stored) {
+      if (live) this.live.remove(live.record.id)
+      return undefined
+    }
+    return this.load(stored)
+  }
+
+  /** The store's view of a channel replaces this process's: live again when it is open, dropped otherwise. */
+  async reload(id: string): Promise<LiveChannel | undefined> {
+    const stored = await this.store.channel(id)
+    if (stored?.state === 'open') return this.load(stored)
+    this.live.remove(id)
+    return undefined
+  }
+
+  /**
+   * Runs a payment; when the store says another writer moved the channel on first, reloads the channel and runs it
+   * once more against the store's state, so the viewer hears the real verdict (replay, stale, not open).
+   */
+  async retryIfStale<T>(id: string, attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await attempt()
+    } catch (error) {
+      if (!(error instanceof StaleChannel)) throw error
+      await this.reload(id)
+      return attempt()
+    }
+  }
+}

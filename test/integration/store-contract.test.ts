@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { randomBytes } from 'node:crypto'
+import { rmSync } from 'node:fs'
+import pg from 'pg'
+import { StaleChannel, type ChannelStore, type PaymentRecord } from '../../server/store/channel-store.ts'
+import { PostgresChannelStore } from '../../server/store/postgres-store.ts'
+import { migrate, SchemaTooNew, shippedMigrations } from '../../server/store/postgres/migrate.ts'
+import { SqliteChannelStore } from '../../server/store/sqlite-store.ts'
+import { tempDir } from '../support/host.ts'
+import { startTestPostgres, type TestPostgres } from '../support/postgres.ts'
+
+let server: TestPostgres
+let databases = 0
+const sqliteDirs: string[] = []
+
+before(async () => {
+  server = await startTestPostgres()
+})
+after(async () => {
+  await server.stop()
+  for (const dir of sqliteDirs) rmSync(dir, { recursive: true, force: true })
+})
+
+const engines: Record<string, () => Promise<ChannelStore>> = {
+  sqlite: async () => {
+    const dir = tempDir('store')
+    sqliteDirs.push(dir)
+    return SqliteChannelStore.open(dir, { durability: 'normal' })
+  },
+  postgres: async () => PostgresChannelStore.open(await server.createDatabase(`contract_${++databases}`)),
+}
+
+async function openChannel(store: ChannelStore, at = 1_000): Promise<string> {
+  const id = randomBytes(12).toString('hex')
+  await store.insertChannel({
+    id,
+    token: randomBytes(32).toString('base64url'),
+    payerPublicKey: '02' + 'ab'.repeat(32),
+    fundingTxid: 'cd'.repeat(32),
+    fundingVout: 0,
+    capacity: 2_000_000_000_000_000,
+    fee: 200,
+    lockTime: 500,
+    refundTx: 'ee',
+    payoutScript: '76a914' + '11'.repeat(20) + '88ac',
+    createdAt: at,
+  })
+  assert.equal(await store.markOpen(id, at), true)
+  return id
+}
+
+function payment(channelId: string, sequence: number, amount = 20, kind: PaymentRecord['kind'] = 'segment'): PaymentRecord {
+  return { channelId, sequence, paid: sequence * amount, txid: randomBytes(32).toString('hex'), tx: 'aa', kind, subject: `/media/s/seg_${sequence}.ts`, amount, seconds: kind === 'segment' ? 2 : 0, at: 2_000 + sequence, stream: kind === 'segment' ? '/media/s/master.m3u8' : null }
+}
+
+for (const [engine, open] of Object.entries(engines)) {
+  describe(`the ${engine} channel store`, () => {
+    test('keeps a channel as the host wrote it, with numbers as numbers', async () => {
+      const store = await open()
+      const id = await openChannel(store)
+      await store.recordPayment(payment(id, 1, 1_000_000_000_000_000))
+      const record = (await store.channel(id))!
+      assert.equal(record.state, 'open')
+      assert.equal(record.capacity, 2_000_000_000_000_000)
+      assert.equal(record.paid, 1_000_000_000_000_000)
+      assert.equal(record.sequence, 1)
+      assert.equal(record.seconds, 2)
+      assert.equal(record.closedAt, null)
+      assert.equal(record.payoutScript, '76a914' + '11'.repeat(20) + '88ac')
+      assert.deepEqual(await store.channelByToken(record.token), record)
+      await store.close()
+    })
+
+    test('payments sent together all commit, and one that does not follow fails alone with StaleChannel', async () => {
+      const store = await open()
+      const ids = await Promise.all(Array.from({ length: 40 }, () => openChannel(store)))
+      const outcomes = await Promise.allSettled([...ids.map((id) => store.recordPayment(payment(id, 1))), store.recordPayment(payment(ids[0], 5))])
+      assert.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 40)
+      const refused = outcomes.at(-1)!
+      assert.ok(refused.status === 'rejected' && refused.reason instanceof StaleChannel, 'the out-of-order payment is StaleChannel')
+      for (const id of ids) assert.equal((await store.channel(id))!.paid, 20)
+      assert.deepEqual(await store.segmentPayments(ids[0]), [{ subject: '/media/s/seg_1.ts', amount: 20, seconds: 2 }])
+      await store.close()
+    })
+
+    test('no payment commits once the channel is closing', async () => {
+      const store = await open()
+      const id = await openChannel(store)
+      await store.recordPayment(payment(id, 1))
+      assert.equal(await store.markClosing(id, null, null, 'viewer'), true)
+      await assert.rejects(store.recordPayment(payment(id, 2)), StaleChannel)
+      assert.equal((await store.channel(id))!.paid, 20)
+      assert.equal(await store.channelByToken((await store.channel(id))!.token), null, 'only open channels are found by token')
+      await store.close()
+    })
+
+    test('finds the open channels that are idle or near their deadline', async () => {
+      const store = await open()
+      const idle = await openChannel(store, 1_000)
+      const busy = await openChannel(store, 9_000)
+      const due = (await store.openChannelsDue(5_000, 100)).map((record) => record.id)
+      assert.ok(due.includes(idle) && !due.includes(busy))
+      assert.ok((await store.openChannelsDue(0, 500)).some((record) => record.id === busy), 'lock time 500 is at the deadline')
+      await store.close()
+    })
+
+    test('remembers the playlists served and the sales per stream, and a claimed setting is not overwritten by a second claim', async () => {
+      const store = await open()
+      await Promise.all([store.rememberPlaylist('/media/a.m3u8', 1), store.rememberPlaylist('/media/b.m3u8', 2), store.rememberPlaylist('/media/a.m3u8', 3)])
+      assert.deepEqual(await store.playlists(10), ['/media/b.m3u8', '/media/a.m3u8'], 'the first time a playlist was served counts')
+      const id = await openChannel(store)
+      await store.recordPayment(payment(id, 1))
+      await store.recordPayment(payment(id, 2))
+      await store.recordPayment(payment(id, 3, 20, 'tip'))
+      assert.deepEqual(await store.salesByStream(), [{ stream: '/media/s/master.m3u8', amount: 40, seconds: 4 }])
+      assert.equal(await store.claimSetting('k', 'first'), 'first')
+      assert.equal(await store.claimSetting('k', 'second'), 'first')
+      await store.deleteSetting('k')
+      assert.equal(await store.setting('k'), null)
+      await store.close()
+    })
+  })
+}
+
+describe('PostgreSQL shared by two host instances', () => {
+  test('the same payment given to both at once is accepted by exactly one', async () => {
+    const url = await server.createDatabase(`race_${++databases}`)
+    const [a, b] = await Promise.all([PostgresChannelStore.open(url), PostgresChannelStore.open(url)])
+    for (let round = 0; round < 20; round++) {
+      const id = await openChannel(a)
+      const sent = payment(id, 1)
+      const outcomes = await Promise.allSettled([a.recordPayment(sent), b.recordPayment({ ...sent })])
+      assert.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 1, `round ${round}`)
+      assert.ok(outcomes.some((outcome) => outcome.status === 'rejected' && outcome.reason instanceof StaleChannel))
+      assert.equal((await b.channel(id))!.paid, 20)
+    }
+    await Promise.all([a.close(), b.close()])
+  })
+
+  test('instances starting together claim one identity', async () => {
+    const url = await server.createDatabase(`identity_${++databases}`)
+    const stores = await Promise.all([PostgresChannelStore.open(url), PostgresChannelStore.open(url), PostgresChannelStore.open(url)])
+    const claimed = await Promise.all(stores.map((store, index) => store.claimSetting('payee_key', `key-${index}`)))
+    assert.equal(new Set(claimed).size, 1)
+    await Promise.all(stores.map((store) => store.close()))
+  })
+
+  test('migrations apply once, in order, and a database newer than the host is refused', async () => {
+    const url = await server.createDatabase(`migrations_${++databases}`)
+    const pool = new pg.Pool({ connectionString: url })
+    const shipped = shippedMigrations()
+    const runs = await Promise.all([migrate(pool), migrate(pool), migrate(pool)])
+    assert.deepEqual(runs.flat().sort(), shipped.map((migration) => migration.version), 'each migration ran exactly once across concurrent starts')
+    assert.deepEqual(await migrate(pool), [])
+    const { rows } = await pool.query('SELECT version, name FROM schema_migrations ORDER BY version')
+    assert.deepEqual(rows.map((row) => row.name), shipped.map((migration) => migration.name))
+    await pool.query("INSERT INTO schema_migrations (version, name) VALUES (999, '999_future.sql')")
+    await assert.rejects(migrate(pool), SchemaTooNew)
+    await pool.end()
+  })
+})
