@@ -72,7 +72,17 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
   let socket: HostSocket | null = null
   let session: ChannelSession | null = null
   try {
-    socket = io(plan.url, { transports: ['websocket'], reconnection: false, forceNew: true, autoConnect: false, timeout: plan.ackTimeoutMs ?? 20_000 })
+    // Reconnects as the player does, so a viewer whose host died is taken back by another instance (or the host
+    // restarted), for as long as RECONNECT_TIMEOUT_MS allows.
+    socket = io(plan.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      autoConnect: false,
+      timeout: plan.ackTimeoutMs ?? 20_000,
+      reconnectionDelay: 250,
+      reconnectionDelayMax: 2_000,
+      reconnectionAttempts: Math.ceil(RECONNECT_TIMEOUT_MS / 1_000),
+    })
     const storage = new MemoryStorage()
     session = new ChannelSession({
       socket,
@@ -228,15 +238,18 @@ async function watch(
     let answer: (HttpAnswer & { charged: number }) | null = null
     for (let attempt = 1; attempt <= ATTEMPTS && answer === null; attempt++) {
       try {
-        answer = await fetchPaid(purchase, get(requestFor(segment.key)), observe, atCap)
+        // A payment waits while the channel is being resumed; never longer than a reconnect may take.
+        const bounded = AbortSignal.any([atCap, AbortSignal.timeout(RECONNECT_TIMEOUT_MS)])
+        answer = await fetchPaid(purchase, get(requestFor(segment.key)), observe, bounded)
       } catch (error) {
         if (error instanceof FetchFailed) {
           fail('network', error)
           continue
         }
         // The entry is bought (or found paid) again once the channel is resumed, here or on another instance.
-        if (lostTheHost(error) && attempt < ATTEMPTS && (await online())) continue
         if (error instanceof PaymentCancelled && atCap.aborted) return 'cap'
+        const outage = lostTheHost(error) || error instanceof PaymentCancelled
+        if (outage && attempt < ATTEMPTS && (await online())) continue
         fail('pay', error instanceof ViewerFailure ? error.viewerError.message : error)
         return 'error'
       } finally {
