@@ -34,10 +34,31 @@ export class PlayedMedia {
     }
   }
 
+  /** Whether a media playlist has media to pay for, so a channel is worth opening before hls.js asks for it. */
+  sells(path: string): boolean {
+    const segments = this.index.mediaPlaylist(path)?.segments ?? []
+    return segments.some((segment) => this.chargeOf(segment.id)(null).kind === 'due')
+  }
+
+  /** The segment listed after `id` in its media playlist, once the playlist lists it (parts have none). */
+  nextSegment(id: string): string | null {
+    const entry = this.index.get(id)
+    if (entry?.kind !== 'segment') return null
+    const segments = this.index.mediaPlaylist(entry.playlist)?.segments ?? []
+    const at = segments.findIndex((segment) => segment.id === id)
+    return at < 0 ? null : (segments[at + 1]?.id ?? null)
+  }
+
+  /** A segment or part of the programme (not an init segment, a key file, alternate audio or subtitles). */
+  isProgramme(id: string): boolean {
+    const entry = this.index.get(id)
+    return entry !== undefined && entry.duration > 0 && this.index.roleOf(entry.playlist).kind === 'programme'
+  }
+
   /** An entry's bytes arrived. */
   delivered(segment: string): void {
     const entry = this.index.get(segment)
-    if (entry && entry.duration > 0 && this.index.roleOf(entry.playlist).kind === 'programme') this.received.set(segment, { start: entry.start, end: entry.start + entry.duration })
+    if (entry && this.isProgramme(segment)) this.received.set(segment, { start: entry.start, end: entry.start + entry.duration })
   }
 
   /** Seconds of programme media time received (alternate audio and overlaps between renditions count once). */

@@ -12,7 +12,11 @@ import { rangeOfContext, segmentKeyOf } from './fragment-key.ts'
 
 /** What the page hears of each segment bought. */
 export interface LoaderObserver {
+  /** hls.js asked for this entry (before it is bought). */
+  asked(segment: string): void
   failed(segment: string, error: unknown): void
+  /** The segment's bytes arrived (the next one may be paid for now). */
+  delivered(segment: string): void
 }
 
 type FragmentContext = LoaderContext & Parameters<typeof rangeOfContext>[0]
@@ -37,6 +41,7 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, obse
       const fragment = context as FragmentContext
       const segment = fragment.frag ? segmentKeyOf(context.url, pageBase(), rangeOfContext(fragment)) : null
       if (!segment) return super.load(context, config, callbacks)
+      observer.asked(segment)
       const purchase = new SegmentPurchase(payer, segment, media.chargeOf(segment))
       this.purchase = purchase
       this.hostUrl = context.url
@@ -46,6 +51,7 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, obse
           purchase.delivered()
           media.delivered(segment)
           callbacks.onSuccess(response, stats, ctx, details)
+          observer.delivered(segment)
         },
         onError: (error, ctx, details, stats) => {
           if (purchase.refused(error.code, bodyOf(details))) this.loadInternal()

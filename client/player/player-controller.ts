@@ -43,6 +43,8 @@ export class PlayerController {
   /** The start-up resume of a channel from an earlier page load: a Stop waits for it, or its close is refused. */
   private resuming: Promise<unknown> = Promise.resolve()
   private summary: SettlementSummary | null = null
+  /** The segment paid for before hls.js asked for it (the one after the last received), until hls.js takes it. */
+  private paidAhead: string | null = null
   /** Every playlist hls.js loaded, read as the host reads it: what each fragment is and costs. */
   readonly media: PlayedMedia
 
@@ -94,8 +96,10 @@ export class PlayerController {
         failed: (segment, error) => {
           if (!(error instanceof PaymentCancelled)) console.warn(`payment for ${segment} failed`, error)
         },
+        asked: (segment) => this.asked(segment),
+        delivered: (segment) => this.payAhead(segment),
       }) as unknown as FragmentLoaderConstructor,
-      pLoader: createPlaylistLoader(this.media) as unknown as PlaylistLoaderConstructor,
+      pLoader: createPlaylistLoader(this.media, (path) => this.openEarly(path)) as unknown as PlaylistLoaderConstructor,
       // Key files (AES-128) come through the general loader; it adds the channel token they need.
       loader: createKeyLoader(this.payer),
       // LL-HLS: load parts (each priced by its own duration) when the playlist has them; other playlists are unaffected.
@@ -176,6 +180,51 @@ export class PlayerController {
     } catch (error) {
       console.warn('could not check for matured refunds; trying again later', error)
     }
+  }
+
+  /**
+   * A media playlist that sells media arrived: the channel opens now, while hls.js loads the init segment (and plays
+   * the free preview), instead of when the first paid segment is asked for.
+   */
+  private openEarly(path: string): void {
+    if (this.stopped || this.parts.session.hasRememberedChannel || !this.media.sells(path)) return
+    // A failure is not lost: the first paid segment tries to open the channel again and reports why it cannot.
+    this.ensureChannel().catch(() => undefined)
+  }
+
+  /**
+   * Segment k arrived: pay for k+1 now, so hls.js's request for it finds it paid and never waits for a payment. The
+   * session allows one segment ahead of what was received, no more; a payment that would reach the cap waits for
+   * hls.js to ask, so the cap dialog appears when the viewer really runs out.
+   */
+  private payAhead(segment: string): void {
+    const { session } = this.parts
+    const next = this.media.nextSegment(segment)
+    if (!next || this.stopped) return
+    const chargeOf = this.media.chargeOf(next)
+    const charge = chargeOf(session.paidEntries())
+    const { phase, spent, cap } = session.snapshot()
+    if (charge.kind !== 'due' || phase !== 'open' || spent + charge.amount > cap) return
+    this.paidAhead = next
+    session.payForSegment(next, chargeOf).then(
+      () => {
+        if (this.paidAhead !== next) session.markDelivered(next)
+      },
+      // hls.js's own request for the segment pays again, and reports why if it cannot.
+      () => undefined,
+    )
+  }
+
+  /**
+   * hls.js asked for a programme entry other than the one paid ahead: it switched rendition or seeked, and will not
+   * ask for that one. Like a purchase the player abandons, it then counts as received, so that it does not hold up
+   * the next payment; a rendition switch loses nothing, since the other rendition's same seconds are paid by it.
+   */
+  private asked(segment: string): void {
+    const ahead = this.paidAhead
+    if (ahead === null || ahead === segment || !this.media.isProgramme(segment)) return
+    this.paidAhead = null
+    this.parts.session.markDelivered(ahead)
   }
 
   /** A channel to pay through: the current one, or a new one at the preferred cap. */
