@@ -76,8 +76,10 @@ export interface StreamRow {
 export interface DashboardSnapshot extends StatsSnapshot {
   network: Network
   payout: PayoutView
-  /** Most recent channels first. */
+  /** Most recent channels first, unfunded opens left out. */
   channelRows: ChannelRow[]
+  /** Where GET /api/channels goes on after channelRows (null: they are all there is). */
+  channelCursor: string | null
   /** The library's streams in its order, then those that sold and are no longer listed. */
   streams: StreamRow[]
   /** The latest tips, newest first, each with the viewer's note (untrusted text: render it as text only). */

@@ -3,6 +3,7 @@
 // into the pure statistics (stats.ts), counts them in Prometheus, and nudges the live feed.
 import type { HostParts } from '../app.ts'
 import { LISTED_STATES } from '../../protocol/dashboard.ts'
+import { nextCursor } from '../api/channel-pages.ts'
 import { channelRow } from '../api/routes.ts'
 import { attachLiveFeed } from './live.ts'
 import { addSettled, tallyPayout } from './payout.ts'
@@ -23,16 +24,11 @@ export async function attachDashboard({ app, io, service, admin, logger, paywall
   const { network, pricePerSecond: hostPrice } = service.terms()
   const now = () => Date.now()
   const lastActivity = () => service.openChannels().map((record) => record.lastActivityAt)
-  const snapshot = async () => ({
-    ...dashboardSnapshot(stats, now(), lastActivity(), {
-      network,
-      rows: (await listed(TABLE_ROWS)).map(channelRow),
-      tips: await service.recentTips(TABLE_ROWS),
-      library: library.current().streams,
-      hostPrice,
-    }),
-    payout: { address: payout.address, generated: payout.generated, ...paidOut },
-  })
+  const snapshot = async () => {
+    const rows = await listed(TABLE_ROWS)
+    const context = { network, rows: rows.map(channelRow), cursor: nextCursor(rows, TABLE_ROWS), tips: await service.recentTips(TABLE_ROWS), library: library.current().streams, hostPrice }
+    return { ...dashboardSnapshot(stats, now(), lastActivity(), context), payout: { address: payout.address, generated: payout.generated, ...paidOut } }
+  }
 
   const live = attachLiveFeed(io, {
     admin,

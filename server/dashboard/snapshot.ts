@@ -10,6 +10,8 @@ export const TABLE_ROWS = 100
 export interface SnapshotContext {
   network: Network
   rows: ChannelRow[]
+  /** GET /api/channels's cursor after `rows`. */
+  cursor: string | null
   tips: TipRow[]
   library: readonly ListedStream[]
   hostPrice: number
@@ -20,6 +22,7 @@ export function dashboardSnapshot(stats: HostStats, now: number, lastActivity: r
     ...snapshotOf(stats, now, lastActivity),
     network: context.network,
     channelRows: context.rows.slice(0, TABLE_ROWS),
+    channelCursor: context.cursor,
     tips: context.tips.slice(0, TABLE_ROWS),
     streams: streamRows(stats.streams, context.library, context.hostPrice),
   }
