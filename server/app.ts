@@ -94,7 +94,13 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   app.use(originGuard(config.allowOrigins))
   // Slowloris: a client must send its headers, and its whole request, in bounded time; idle keep-alives close.
   const httpServer: HttpServer = createServer(
-    { headersTimeout: config.headersTimeoutSeconds * 1000, requestTimeout: config.requestTimeoutSeconds * 1000, keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000 },
+    {
+      headersTimeout: config.headersTimeoutSeconds * 1000,
+      requestTimeout: config.requestTimeoutSeconds * 1000,
+      keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
+      // Node looks for overdue requests this often (30 s by default, far coarser than the timeouts themselves).
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutSeconds * 1000),
+    },
     app,
   )
   httpServer.on('clientError', (_error, socket) => {
