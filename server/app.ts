@@ -29,6 +29,7 @@ import { apiRouter } from './api/routes.ts'
 import { AdminGate } from './api/require-admin.ts'
 import { securityHeaders } from './security/headers.ts'
 import { judgeOrigin, ORIGIN_REFUSED, originGuard } from './security/origin-policy.ts'
+import { accessLog } from './security/access-log.ts'
 import { playerRouter } from './player-pages.ts'
 
 export interface RunningHost {
@@ -92,6 +93,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   app.set('trust proxy', false)
   app.use(securityHeaders({ frameAncestors: config.frameAncestors, connectSources: config.network === 'devnet' ? [] : [new URL(chainEndpoints(config.network).woc).origin] }))
   app.use(originGuard(config.allowOrigins))
+  app.use(accessLog(logger))
   // Slowloris: a client must send its headers, and its whole request, in bounded time; idle keep-alives close.
   const httpServer: HttpServer = createServer(
     {
