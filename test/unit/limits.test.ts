@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { checkFundable } from '../../server/channels/open-checks.ts'
+import { ClientLimits } from '../../server/socket/client-limits.ts'
+import { AdminGate } from '../../server/api/require-admin.ts'
+import { encodeCursor, parsePageQuery } from '../../server/api/channel-pages.ts'
+import { parseConfig } from '../../server/config.ts'
+import type { ChannelRecord } from '../../server/store/channel-store.ts'
+
+const opening = { state: 'opening', fundingTx: null, createdAt: 1_000 } as ChannelRecord
+const fundable = { accepting: true, fundingInFlight: false, openTimeoutMs: 60_000 }
+
+test('a first funding after the open timeout is open_expired; one already sent is not', () => {
+  assert.equal(checkFundable(opening, { ...fundable, now: 60_999 }).ok, true)
+  const late = checkFundable(opening, { ...fundable, now: 61_000 })
+  assert.equal(!late.ok && late.code, 'open_expired')
+  assert.equal(checkFundable({ ...opening, fundingTx: 'ff' }, { ...fundable, now: 999_999 }).ok, true)
+})
+
+test('pending opens: a refused or released slot frees its place; an assigned one frees when its channel is released', () => {
+  const limits = new ClientLimits({ connectionsPerAddress: 2, messagesPerSecondPerAddress: 1, pendingOpensPerConnection: 1, pendingOpensPerAddress: 5, pendingOpensTotal: 5 })
+  const slot = { connection: 'a', address: '1.2.3.4' }
+  assert.equal(limits.reserveOpen(slot).ok, true)
+  const second = limits.reserveOpen(slot)
+  assert.equal(!second.ok && second.code, 'pending_opens_connection')
+  limits.assign(slot, 'c1')
+  limits.releaseChannel('c1')
+  limits.releaseChannel('c1')
+  assert.equal(limits.reserveOpen(slot).ok, true, 'released once, however often its channel is named')
+  assert.equal(limits.reserveOpen({ connection: 'b', address: '1.2.3.4' }).ok, true)
+})
+
+test('connections per address: the limit, another address, and a place freed on disconnect', () => {
+  const limits = new ClientLimits({ connectionsPerAddress: 1, messagesPerSecondPerAddress: 1, pendingOpensPerConnection: 1, pendingOpensPerAddress: 1, pendingOpensTotal: 1 })
+  assert.equal(limits.connect('a').ok, true)
+  const refused = limits.connect('a')
+  assert.equal(!refused.ok && refused.code, 'too_many_connections')
+  assert.equal(limits.connect('b').ok, true)
+  limits.disconnect('a')
+  assert.equal(limits.connect('a').ok, true)
+})
+
+test('admin attempts: wrong tokens count per address until the minute is over, and then even the right one is refused', () => {
+  let now = 0
+  const gate = new AdminGate('the-right-admin-token', 2, () => now)
+  assert.equal(gate.check('wrong', 'x'), 'wrong')
+  assert.equal(gate.check('the-right-admin-token', 'x'), 'admitted', 'the right token does not count')
+  assert.equal(gate.check('wrong', 'x'), 'wrong')
+  assert.equal(gate.check('the-right-admin-token', 'x'), 'limited')
+  assert.equal(gate.check('the-right-admin-token', 'y'), 'admitted', 'another address')
+  assert.equal(gate.retryAfterSeconds('x'), 60)
+  now = 60_000
+  assert.equal(gate.check('the-right-admin-token', 'x'), 'admitted')
+})
+
+test('page queries: states, a cursor the host wrote, a bounded limit', () => {
+  const cursor = encodeCursor({ createdAt: 5, id: 'ab'.repeat(12) })
+  assert.deepEqual(parsePageQuery({ state: 'open,closed', cursor, limit: '10' }), { ok: true, query: { states: ['open', 'closed'], before: { createdAt: 5, id: 'ab'.repeat(12) }, limit: 10 } })
+  assert.deepEqual(parsePageQuery({}), { ok: true, query: { states: null, before: null, limit: 100 } })
+  for (const bad of [{ state: 'nope' }, { cursor: 'zz' }, { limit: '1.5' }, { limit: '1001' }]) assert.equal(parsePageQuery(bad).ok, false)
+})
+
+test('the limits have their documented defaults', () => {
+  const config = parseConfig({})
+  assert.deepEqual(
+    [config.openTimeoutSeconds, config.pendingOpensPerConnection, config.pendingOpensPerAddress, config.pendingOpensTotal, config.connectionsPerAddress, config.messagesPerSecondPerAddress, config.handshakeTimeoutSeconds, config.headersTimeoutSeconds, config.requestTimeoutSeconds, config.keepAliveTimeoutSeconds, config.adminAttemptsPerMinute, config.frameAncestors, config.allowOrigins],
+    [60, 4, 16, 1000, 64, 200, 10, 10, 30, 5, 10, ["'self'"], []],
+  )
+  assert.throws(() => parseConfig({ headersTimeoutSeconds: 40 }), /--headers-timeout/)
+  assert.deepEqual(parseConfig({ allowOrigins: ['https://blog.example/path'] }).allowOrigins, ['https://blog.example'])
+})
