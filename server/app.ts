@@ -174,6 +174,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       pendingOpensPerConnection: config.pendingOpensPerConnection,
       pendingOpensPerAddress: config.pendingOpensPerAddress,
       pendingOpensTotal: config.pendingOpensTotal,
+      trustProxy: config.trustProxy,
     },
     logger,
   )
@@ -185,7 +186,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   if (ledger) app.use('/devnet', devnetRouter(ledger))
   if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)
   app.use('/media', paywall({ service, book: media.book, pricing: media.pricing, origin: media.origin, observer }))
-  const admin = new AdminGate(identity.adminToken, config.adminAttemptsPerMinute)
+  const admin = new AdminGate(identity.adminToken, config.adminAttemptsPerMinute, config.trustProxy)
   app.use(apiRouter({ service, chainView, admin, network: config.network, library: media.library }))
   await hooks.extend?.({ app, io, service, admin, logger, paywallObservers, payout: identity.payout, library: media.library })
   app.use(playerRouter())

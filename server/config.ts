@@ -72,6 +72,8 @@ export const HostConfig = z.object({
   keepAliveTimeoutSeconds: positiveNumber.default(5),
   /** Wrong admin tokens one client address may try per minute; then every attempt is refused with 429 until the minute is over. */
   adminAttemptsPerMinute: positiveInt.default(10),
+  /** Behind nginx: take the client address for the per-address limits from X-Forwarded-For's last entry (docs/deploy.md). */
+  trustProxy: z.boolean().default(false),
   // Security headers and origins.
   /** Who may frame the host's pages (CSP frame-ancestors): 'self' unless a host embeds its player elsewhere. */
   frameAncestors: z.array(z.string().regex(/^('self'|'none'|https?:\/\/[^\s;,']+|\*)$/, "'self', 'none', * or an http(s) origin")).min(1).default(["'self'"]),

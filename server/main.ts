@@ -50,6 +50,7 @@ const program = new Command()
   .addOption(new Option('--request-timeout <seconds>', 'HTTP: a whole request must arrive within this long').env('P2P_REQUEST_TIMEOUT').default('30'))
   .addOption(new Option('--keep-alive-timeout <seconds>', 'HTTP: close an idle keep-alive connection after this long').env('P2P_KEEP_ALIVE_TIMEOUT').default('5'))
   .addOption(new Option('--admin-attempts <n>', 'wrong admin tokens one client address may try per minute').env('P2P_ADMIN_ATTEMPTS').default('10'))
+  .addOption(new Option('--trust-proxy', 'behind nginx: per-address limits use the X-Forwarded-For address nginx appends').env('P2P_TRUST_PROXY'))
   .addOption(new Option('--frame-ancestors <list>', "who may frame the player and dashboard (CSP frame-ancestors), e.g. \"'self' https://blog.example\"").env('P2P_FRAME_ANCESTORS'))
   .addOption(new Option('--allow-origin <list>', 'other browser origins Socket.IO and the APIs answer, comma-separated').env('P2P_ALLOW_ORIGIN'))
   .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('P2P_LOG_LEVEL').default('info'))
@@ -105,6 +106,7 @@ async function main() {
     requestTimeoutSeconds: options.requestTimeout,
     keepAliveTimeoutSeconds: options.keepAliveTimeout,
     adminAttemptsPerMinute: options.adminAttempts,
+    trustProxy: options.trustProxy === true,
     frameAncestors: parseList(options.frameAncestors),
     allowOrigins: parseList(options.allowOrigin),
     logLevel: options.logLevel,

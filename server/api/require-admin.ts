@@ -3,6 +3,7 @@
 // many wrong tokens a minute: then it is refused (429) until the minute is over, right token or not.
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { NextFunction, Request, Response } from 'express'
+import { clientAddress } from '../security/client-address.ts'
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 const MINUTE_MS = 60_000
@@ -27,6 +28,8 @@ export class AdminGate {
   constructor(
     private readonly adminToken: string,
     readonly attemptsPerMinute: number,
+    /** Behind nginx: the client is X-Forwarded-For's last entry (server/security/client-address.ts). */
+    readonly trustProxy = false,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -58,7 +61,7 @@ export const TOO_MANY_ATTEMPTS = 'too_many_attempts'
 
 export function requireAdmin(gate: AdminGate) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const address = req.socket.remoteAddress ?? ''
+    const address = clientAddress(req.socket.remoteAddress, req.headers, gate.trustProxy)
     switch (gate.check(bearerToken(req.get('authorization')), address)) {
       case 'admitted':
         return next()

@@ -3,6 +3,7 @@
 // figures (viewers watching now, the rate, the chart's moving hour). Browsers never poll.
 import type { Namespace, Server } from 'socket.io'
 import type { AdminGate } from '../api/require-admin.ts'
+import { clientAddress } from '../security/client-address.ts'
 import { DASHBOARD_NAMESPACE, type DashboardServerEvents, type DashboardSnapshot } from '../../protocol/dashboard.ts'
 
 export interface LiveFeed {
@@ -28,12 +29,13 @@ export function attachLiveFeed(io: Server<any, any, any, any>, options: LiveFeed
 
   namespace.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token
-    const verdict = options.admin.check(typeof token === 'string' ? token : undefined, socket.handshake.address)
+    const address = clientAddress(socket.handshake.address, socket.handshake.headers, options.admin.trustProxy)
+    const verdict = options.admin.check(typeof token === 'string' ? token : undefined, address)
     if (verdict === 'admitted') return next()
     const messages = {
       missing: 'unauthorized: send the admin token',
       wrong: 'forbidden: that admin token is wrong',
-      limited: `too_many_attempts: too many wrong admin tokens from this address; try again in ${options.admin.retryAfterSeconds(socket.handshake.address)} s`,
+      limited: `too_many_attempts: too many wrong admin tokens from this address; try again in ${options.admin.retryAfterSeconds(address)} s`,
     }
     next(new Error(messages[verdict]))
   })

@@ -11,6 +11,7 @@ import {
   type ServerToClientEvents,
 } from '../../protocol/messages.ts'
 import type { ChannelService } from '../channels/channel-service.ts'
+import { clientAddress } from '../security/client-address.ts'
 import { ClientLimits, type ClientLimitsConfig } from './client-limits.ts'
 import { take, type TokenBucket } from './token-bucket.ts'
 
@@ -29,6 +30,7 @@ export const channelRoom = (channelId: string) => `channel:${channelId}`
 
 export interface SocketLimits extends ClientLimitsConfig {
   messagesPerSecond: number
+  trustProxy: boolean
 }
 
 export interface SocketLog {
@@ -43,9 +45,10 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
 
   // Counted at the handshake: a refused connection never reaches 'connection' and so holds nothing.
   io.use((socket, next) => {
-    const verdict = clients.connect(socket.handshake.address)
+    const address = clientAddress(socket.handshake.address, socket.handshake.headers, limits.trustProxy)
+    const verdict = clients.connect(address)
     if (!verdict.ok) return next(Object.assign(new Error(`${verdict.code}: ${verdict.message}`), { data: { code: verdict.code } }))
-    socket.data.address = socket.handshake.address
+    socket.data.address = address
     socket.once('disconnect', () => clients.disconnect(socket.data.address))
     next()
   })

@@ -5,6 +5,7 @@ import { ClientLimits } from '../../server/socket/client-limits.ts'
 import { AdminGate } from '../../server/api/require-admin.ts'
 import { encodeCursor, parsePageQuery } from '../../server/api/channel-pages.ts'
 import { parseConfig } from '../../server/config.ts'
+import { clientAddress } from '../../server/security/client-address.ts'
 import type { ChannelRecord } from '../../server/store/channel-store.ts'
 
 const opening = { state: 'opening', fundingTx: null, createdAt: 1_000 } as ChannelRecord
@@ -42,7 +43,7 @@ test('connections per address: the limit, another address, and a place freed on 
 
 test('admin attempts: wrong tokens count per address until the minute is over, and then even the right one is refused', () => {
   let now = 0
-  const gate = new AdminGate('the-right-admin-token', 2, () => now)
+  const gate = new AdminGate('the-right-admin-token', 2, false, () => now)
   assert.equal(gate.check('wrong', 'x'), 'wrong')
   assert.equal(gate.check('the-right-admin-token', 'x'), 'admitted', 'the right token does not count')
   assert.equal(gate.check('wrong', 'x'), 'wrong')
@@ -51,6 +52,13 @@ test('admin attempts: wrong tokens count per address until the minute is over, a
   assert.equal(gate.retryAfterSeconds('x'), 60)
   now = 60_000
   assert.equal(gate.check('the-right-admin-token', 'x'), 'admitted')
+})
+
+test('behind a trusted proxy the client is the last X-Forwarded-For entry; otherwise the peer, whatever the header says', () => {
+  const headers = { 'x-forwarded-for': '6.6.6.6, 10.0.0.7' }
+  assert.equal(clientAddress('127.0.0.1', headers, true), '10.0.0.7')
+  assert.equal(clientAddress('127.0.0.1', headers, false), '127.0.0.1')
+  assert.equal(clientAddress('127.0.0.1', {}, true), '127.0.0.1')
 })
 
 test('page queries: states, a cursor the host wrote, a bounded limit', () => {
