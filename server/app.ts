@@ -174,6 +174,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       pendingOpensPerConnection: config.pendingOpensPerConnection,
       pendingOpensPerAddress: config.pendingOpensPerAddress,
       pendingOpensTotal: config.pendingOpensTotal,
+      openTimeoutMs: config.openTimeoutSeconds * 1000,
       trustProxy: config.trustProxy,
     },
     logger,

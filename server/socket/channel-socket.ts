@@ -114,7 +114,7 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
 
     handle('open', async (request) => {
       const slot = { connection: socket.id, address: socket.data.address }
-      const admitted = clients.reserveOpen(slot)
+      const admitted = clients.reserveOpen(slot, Date.now())
       if (!admitted.ok) return service.refuseOpen(admitted.code, admitted.message)
       const reply = await service.open(request).catch((error: unknown) => {
         clients.release(slot)
@@ -122,7 +122,7 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
       })
       if (!reply.ok) clients.release(slot)
       else {
-        clients.assign(slot, reply.channelId)
+        clients.assign(slot, reply.channelId, Date.now())
         bind(reply.channelId)
       }
       return reply

@@ -1,7 +1,8 @@
 // Bounds what one client address, one connection and the whole host may hold of the host's pending work: connections
 // per address, messages per address, and unfunded opens per connection, per address and in total. Each limit refuses
 // with its own code. An open holds its slot from the moment it is asked for (so concurrent opens cannot slip past the
-// count) until it is funded, expires, or is refused.
+// count) until it is funded, expires, or is refused. Expiry is also judged here, by the slot's own age: in a fleet the
+// instance that sweeps an expired open from the shared store may not be the one that holds its slot.
 import type { RejectCode } from '../../protocol/messages.ts'
 import { take, type TokenBucket } from './token-bucket.ts'
 
@@ -11,6 +12,8 @@ export interface ClientLimitsConfig {
   pendingOpensPerConnection: number
   pendingOpensPerAddress: number
   pendingOpensTotal: number
+  /** A slot older than this is free again, whoever swept its open. */
+  openTimeoutMs: number
 }
 
 export type LimitVerdict = { ok: true } | { ok: false; code: RejectCode; message: string }
@@ -32,7 +35,7 @@ export class ClientLimits {
   private readonly buckets = new Map<string, TokenBucket>()
   private readonly pendingByConnection = new Map<string, number>()
   private readonly pendingByAddress = new Map<string, number>()
-  private readonly slots = new Map<string, OpenSlot>()
+  private readonly slots = new Map<string, { slot: OpenSlot; at: number }>()
   private pendingTotal = 0
 
   constructor(private readonly config: ClientLimitsConfig) {}
@@ -62,7 +65,8 @@ export class ClientLimits {
   }
 
   /** 1. The connection, 2. the address and 3. the host each hold fewer pending opens than their limit: the slot is taken. */
-  reserveOpen(slot: OpenSlot): LimitVerdict {
+  reserveOpen(slot: OpenSlot, now: number): LimitVerdict {
+    this.releaseOlderThan(now - this.config.openTimeoutMs)
     const { pendingOpensPerConnection, pendingOpensPerAddress, pendingOpensTotal } = this.config
     if ((this.pendingByConnection.get(slot.connection) ?? 0) >= pendingOpensPerConnection) {
       return { ok: false, code: 'pending_opens_connection', message: `At most ${pendingOpensPerConnection} unfunded opens per connection: fund or wait for one first.` }
@@ -78,8 +82,8 @@ export class ClientLimits {
   }
 
   /** The open was accepted: its slot now belongs to the channel until it is funded or expires. */
-  assign(slot: OpenSlot, channelId: string): void {
-    this.slots.set(channelId, slot)
+  assign(slot: OpenSlot, channelId: string, now: number): void {
+    this.slots.set(channelId, { slot, at: now })
   }
 
   /** An open refused, funded or expired: its slot is free again. */
@@ -88,10 +92,18 @@ export class ClientLimits {
   }
 
   releaseChannel(channelId: string): void {
-    const slot = this.slots.get(channelId)
-    if (!slot) return
+    const held = this.slots.get(channelId)
+    if (!held) return
     this.slots.delete(channelId)
-    this.release(slot)
+    this.release(held.slot)
+  }
+
+  /** Slots are assigned in time order, so the oldest come first and the scan stops at the first young one. */
+  private releaseOlderThan(cutoff: number): void {
+    for (const [channelId, held] of this.slots) {
+      if (held.at > cutoff) return
+      this.releaseChannel(channelId)
+    }
   }
 
   private count(slot: OpenSlot, by: number): void {

@@ -19,20 +19,31 @@ test('a first funding after the open timeout is open_expired; one already sent i
 })
 
 test('pending opens: a refused or released slot frees its place; an assigned one frees when its channel is released', () => {
-  const limits = new ClientLimits({ connectionsPerAddress: 2, messagesPerSecondPerAddress: 1, pendingOpensPerConnection: 1, pendingOpensPerAddress: 5, pendingOpensTotal: 5 })
+  const limits = new ClientLimits({ connectionsPerAddress: 2, messagesPerSecondPerAddress: 1, pendingOpensPerConnection: 1, pendingOpensPerAddress: 5, pendingOpensTotal: 5, openTimeoutMs: 60_000 })
   const slot = { connection: 'a', address: '1.2.3.4' }
-  assert.equal(limits.reserveOpen(slot).ok, true)
-  const second = limits.reserveOpen(slot)
+  assert.equal(limits.reserveOpen(slot, 0).ok, true)
+  const second = limits.reserveOpen(slot, 0)
   assert.equal(!second.ok && second.code, 'pending_opens_connection')
-  limits.assign(slot, 'c1')
+  limits.assign(slot, 'c1', 0)
   limits.releaseChannel('c1')
   limits.releaseChannel('c1')
-  assert.equal(limits.reserveOpen(slot).ok, true, 'released once, however often its channel is named')
-  assert.equal(limits.reserveOpen({ connection: 'b', address: '1.2.3.4' }).ok, true)
+  assert.equal(limits.reserveOpen(slot, 0).ok, true, 'released once, however often its channel is named')
+  limits.release(slot)
+  assert.equal(limits.reserveOpen({ connection: 'b', address: '1.2.3.4' }, 0).ok, true)
+})
+
+test('a pending slot older than the open timeout is free again, even if another instance swept its open', () => {
+  const limits = new ClientLimits({ connectionsPerAddress: 2, messagesPerSecondPerAddress: 1, pendingOpensPerConnection: 1, pendingOpensPerAddress: 1, pendingOpensTotal: 1, openTimeoutMs: 60_000 })
+  const slot = { connection: 'a', address: 'x' }
+  assert.equal(limits.reserveOpen(slot, 0).ok, true)
+  limits.assign(slot, 'c1', 0)
+  const early = limits.reserveOpen({ connection: 'b', address: 'y' }, 59_999)
+  assert.equal(!early.ok && early.code, 'pending_opens_host')
+  assert.equal(limits.reserveOpen({ connection: 'b', address: 'y' }, 60_000).ok, true)
 })
 
 test('connections per address: the limit, another address, and a place freed on disconnect', () => {
-  const limits = new ClientLimits({ connectionsPerAddress: 1, messagesPerSecondPerAddress: 1, pendingOpensPerConnection: 1, pendingOpensPerAddress: 1, pendingOpensTotal: 1 })
+  const limits = new ClientLimits({ connectionsPerAddress: 1, messagesPerSecondPerAddress: 1, pendingOpensPerConnection: 1, pendingOpensPerAddress: 1, pendingOpensTotal: 1, openTimeoutMs: 60_000 })
   assert.equal(limits.connect('a').ok, true)
   const refused = limits.connect('a')
   assert.equal(!refused.ok && refused.code, 'too_many_connections')
