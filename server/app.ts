@@ -105,8 +105,10 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     },
     app,
   )
-  httpServer.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+  httpServer.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // A request cut off by --headers-timeout or --request-timeout is told so; anything else was not HTTP.
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`)
     else socket.destroy()
   })
   await new Promise<void>((resolve, reject) => {

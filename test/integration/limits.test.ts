@@ -132,17 +132,20 @@ describe('slow clients (slowloris)', () => {
 
   test('HTTP headers that never finish, and an idle keep-alive, are cut off', async () => {
     const h = await host({ headersTimeoutSeconds: 1, requestTimeoutSeconds: 2, keepAliveTimeoutSeconds: 1 })
+    let answered = ''
     const closedWithin = (write: (socket: ReturnType<typeof connectTcp>) => void) =>
       new Promise<number>((resolve, reject) => {
         const started = Date.now()
+        answered = ''
         const socket = connectTcp(h.port, '127.0.0.1', () => write(socket))
-        socket.on('data', () => {})
+        socket.on('data', (chunk) => (answered += String(chunk)))
         socket.on('close', () => resolve(Date.now() - started))
         socket.on('error', () => {})
         setTimeout(() => reject(new Error('still open after 8 s')), 8_000).unref()
       })
     const slowHeaders = await closedWithin((socket) => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: '))
     assert.ok(slowHeaders < 6_000, `closed after ${slowHeaders} ms`)
+    assert.match(answered, /^HTTP\/1\.1 408 /)
     const idle = await closedWithin((socket) => socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n'))
     assert.ok(idle < 6_000, `closed after ${idle} ms`)
   })
