@@ -76,8 +76,29 @@ export interface StreamRow {
 export interface DashboardSnapshot extends StatsSnapshot {
   network: Network
   payout: PayoutView
-  /** Most recent channels first. */
+  /** Most recent channels first, unfunded opens left out. */
   channelRows: ChannelRow[]
+  /** Where GET /api/channels goes on after channelRows (null: they are all there is). */
+  channelCursor: string | null
   /** The library's streams in its order, then those that sold and are no longer listed. */
   streams: StreamRow[]
+  /** The latest tips, newest first, each with the viewer's note (untrusted text: render it as text only). */
+  tips: TipRow[]
+}
+
+/** One tip a viewer sent. */
+export interface TipRow {
+  channelId: string
+  amount: number
+  note: string | null
+  at: number
+}
+
+/** The states the admin may filter channels by; the dashboard's default leaves out unfunded opens. */
+export const LISTED_STATES: readonly ChannelState[] = ['open', 'closing', 'closed']
+
+/** One page of GET /api/channels?state=…&cursor=…&limit=…: newest first; nextCursor null on the last page. */
+export interface ChannelPage {
+  channels: ChannelRow[]
+  nextCursor: string | null
 }

@@ -106,11 +106,15 @@ export type ResumeRequest = z.infer<typeof ResumeRequest>
 export const UpdateRequest = z.object({ channelId: ChannelId, tx: TxHex, segment: SegmentId })
 export type UpdateRequest = z.infer<typeof UpdateRequest>
 
+/** The longest tip note a viewer may send (the player's field and the host's schema both use it). */
+export const TIP_NOTE_MAX_CHARS = 140
+
 export const TipRequest = z.object({
   channelId: ChannelId,
   tx: TxHex,
   amount: z.number().int().positive().max(21e14),
-  note: z.string().max(140).optional(),
+  /** Free text from the viewer, shown to the host: untrusted, and bounded once here for both sides. */
+  note: z.string().max(TIP_NOTE_MAX_CHARS, `at most ${TIP_NOTE_MAX_CHARS} characters`).optional(),
 })
 export type TipRequest = z.infer<typeof TipRequest>
 
@@ -154,6 +158,16 @@ export const RejectCode = z.enum([
   'ledger_rejected',
   /** The channel's funding lost to a conflicting transaction: the host serves it no more. */
   'funding_double_spent',
+  /** The open waited longer than the host's --open-timeout for its funding: it is gone, open again. */
+  'open_expired',
+  /** Bounded pending work: too many unfunded opens on this connection, from this address, or on the whole host. */
+  'pending_opens_connection',
+  'pending_opens_address',
+  'pending_opens_host',
+  /** Too many messages from one client address (all its connections together). */
+  'address_rate_limited',
+  /** Refused at the handshake (connect_error): the address holds as many connections as the host allows. */
+  'too_many_connections',
   'internal',
 ])
 export type RejectCode = z.infer<typeof RejectCode>

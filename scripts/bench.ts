@@ -22,7 +22,7 @@ import { measureOpens } from './bench/phases/open.ts'
 import { preparePayingViewers, streamSegmentsFor } from './bench/phases/paying-viewers.ts'
 import { measureThroughput } from './bench/phases/throughput.ts'
 import { measureTtff } from './bench/phases/ttff.ts'
-import { planFrom, PRICE, SEGMENT_SECONDS, type Plan } from './bench/plan.ts'
+import { LOAD_FROM_ONE_ADDRESS, planFrom, PRICE, SEGMENT_SECONDS, type Plan } from './bench/plan.ts'
 import { loopDelayRatio, median, paywallVsProxy, spread, targetVerdicts, type BenchResults, type LatencyRow } from './bench/report.ts'
 import { benchVerify } from './bench/verify.ts'
 
@@ -90,6 +90,8 @@ async function main(): Promise<void> {
       blockIntervalSeconds: 0,
       idleTimeoutSeconds: 86_400,
       messagesPerSecond: 100_000,
+      // The bench's viewers all come from loopback: the per-address limits would measure themselves, not the host.
+      ...LOAD_FROM_ONE_ADDRESS,
       durability: plan.durability,
       generateSample: false,
       logLevel: 'warn',

@@ -3,10 +3,11 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server as SocketServer } from 'socket.io'
-import { HttpChain } from '../protocol/chain/http-chain.ts'
+import { chainEndpoints, HttpChain } from '../protocol/chain/http-chain.ts'
 import { MAX_MESSAGE_BYTES } from '../protocol/messages.ts'
 import { ChannelService } from './channels/channel-service.ts'
 import { ChainView } from './channels/chain-view.ts'
+import { startOpenExpiry } from './channels/open-expiry.ts'
 import { startSettlementScheduler } from './channels/settlement-scheduler.ts'
 import { payeeVerifier } from './crypto/verify.ts'
 import { DevnetLedger } from './chain/devnet/ledger.ts'
@@ -25,6 +26,10 @@ import { attachChannelSockets, type ChannelServer } from './socket/channel-socke
 import { openBacking } from './cluster/host-backing.ts'
 import { edgeLinks } from './edge/signed-url.ts'
 import { apiRouter } from './api/routes.ts'
+import { AdminGate } from './api/require-admin.ts'
+import { securityHeaders } from './security/headers.ts'
+import { judgeOrigin, ORIGIN_REFUSED, originGuard } from './security/origin-policy.ts'
+import { accessLog } from './security/access-log.ts'
 import { playerRouter } from './player-pages.ts'
 
 export interface RunningHost {
@@ -46,7 +51,8 @@ export interface HostParts {
   app: express.Express
   io: ChannelServer
   service: ChannelService
-  adminToken: string
+  /** The admin token's one door (constant-time compare, attempts per address bounded). */
+  admin: AdminGate
   logger: Logger
   /** Observers added here hear of every segment served and every 402. */
   paywallObservers: PaywallObserver[]
@@ -85,9 +91,24 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', false)
-  const httpServer: HttpServer = createServer(app)
-  httpServer.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+  app.use(securityHeaders({ frameAncestors: config.frameAncestors, connectSources: config.network === 'devnet' ? [] : [new URL(chainEndpoints(config.network).woc).origin] }))
+  app.use(originGuard(config.allowOrigins))
+  app.use(accessLog(logger))
+  // Slowloris: a client must send its headers, and its whole request, in bounded time; idle keep-alives close.
+  const httpServer: HttpServer = createServer(
+    {
+      headersTimeout: config.headersTimeoutSeconds * 1000,
+      requestTimeout: config.requestTimeoutSeconds * 1000,
+      keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
+      // Node looks for overdue requests this often (30 s by default, far coarser than the timeouts themselves).
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutSeconds * 1000),
+    },
+    app,
+  )
+  httpServer.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // A request cut off by --headers-timeout or --request-timeout is told so; anything else was not HTTP.
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`)
     else socket.destroy()
   })
   await new Promise<void>((resolve, reject) => {
@@ -113,6 +134,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       idleTimeoutSeconds: config.idleTimeoutSeconds,
       minCapacity: config.minCapacity,
       maxCapacity: config.maxCapacity,
+      openTimeoutSeconds: config.openTimeoutSeconds,
     },
     payeeKey: identity.channelKey,
     payoutScript: identity.payout.script,
@@ -131,9 +153,34 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     paymentRequired: (segment) => paywallObservers.forEach((o) => o.paymentRequired(segment)),
   }
 
-  const io: ChannelServer = new SocketServer(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false })
+  const io: ChannelServer = new SocketServer(httpServer, {
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    serveClient: false,
+    // A connection that has not joined a namespace by then is dropped (slowloris over Socket.IO).
+    connectTimeout: config.handshakeTimeoutSeconds * 1000,
+    // Browsers from other origins are refused at the handshake unless --allow-origin lists them.
+    allowRequest: (req, callback) => {
+      const refused = judgeOrigin(req, config.allowOrigins) === 'refused'
+      callback(refused ? ORIGIN_REFUSED : null, !refused)
+    },
+    ...(config.allowOrigins.length > 0 ? { cors: { origin: config.allowOrigins } } : {}),
+  })
   backing.attach(io, service)
-  attachChannelSockets(io, service, { messagesPerSecond: config.messagesPerSecond }, logger)
+  attachChannelSockets(
+    io,
+    service,
+    {
+      messagesPerSecond: config.messagesPerSecond,
+      messagesPerSecondPerAddress: config.messagesPerSecondPerAddress,
+      connectionsPerAddress: config.connectionsPerAddress,
+      pendingOpensPerConnection: config.pendingOpensPerConnection,
+      pendingOpensPerAddress: config.pendingOpensPerAddress,
+      pendingOpensTotal: config.pendingOpensTotal,
+      openTimeoutMs: config.openTimeoutSeconds * 1000,
+      trustProxy: config.trustProxy,
+    },
+    logger,
+  )
   chainView.onFeeRateChange(() => io.emit('terms', service.terms()))
   service.on('fundingLost', (record, status) =>
     logger.warn({ channelId: record.id, fundingTxid: record.fundingTxid, status: status.status, competingTxs: status.competingTxs }, "a channel's funding was double-spent: the channel is stopped"),
@@ -142,8 +189,9 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   if (ledger) app.use('/devnet', devnetRouter(ledger))
   if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)
   app.use('/media', paywall({ service, book: media.book, pricing: media.pricing, origin: media.origin, observer }))
-  app.use(apiRouter({ service, chainView, adminToken: identity.adminToken, network: config.network, library: media.library }))
-  await hooks.extend?.({ app, io, service, adminToken: identity.adminToken, logger, paywallObservers, payout: identity.payout, library: media.library })
+  const admin = new AdminGate(identity.adminToken, config.adminAttemptsPerMinute, config.trustProxy)
+  app.use(apiRouter({ service, chainView, admin, network: config.network, library: media.library }))
+  await hooks.extend?.({ app, io, service, admin, logger, paywallObservers, payout: identity.payout, library: media.library })
   app.use(playerRouter())
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: `Nothing at ${req.method} ${req.path}.` })
@@ -163,6 +211,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   await service.recover()
   // Fundings are watched as often as the chain view refreshes, and only until they are mined.
   const stopFundingWatch = service.fundings.start(refreshMs)
+  const stopOpenExpiry = startOpenExpiry(service, config.openTimeoutSeconds * 1000, (error) => logger.warn({ err: error }, 'could not expire unfunded opens; will retry'))
   const stopScheduler = startSettlementScheduler(service, 1_000, (error, channelId) =>
     logger.warn({ err: error, channelId }, 'settlement failed; will retry'),
   )
@@ -178,6 +227,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     chainView,
     logger,
     async close() {
+      stopOpenExpiry()
       stopScheduler()
       stopFundingWatch()
       stopMiner()

@@ -5,6 +5,7 @@ import { describeIssues, Network } from '../protocol/messages.ts'
 
 const port = z.coerce.number().int().min(0).max(65535)
 const positiveInt = z.coerce.number().int().positive()
+const positiveNumber = z.coerce.number().positive()
 
 export const HostConfig = z.object({
   port: port.default(8080),
@@ -54,6 +55,30 @@ export const HostConfig = z.object({
   edgeUrlTtlSeconds: positiveInt.default(60),
   /** Socket.IO messages a socket may send per second (burst allowed up to twice that). */
   messagesPerSecond: positiveInt.default(40),
+  // Bounded resources (README, "Security"): each limit refuses with its own code.
+  /** An open whose funding has not arrived within this long is deleted, its co-signed refund with it. */
+  openTimeoutSeconds: positiveNumber.default(60),
+  pendingOpensPerConnection: positiveInt.default(4),
+  pendingOpensPerAddress: positiveInt.default(16),
+  pendingOpensTotal: positiveInt.default(1_000),
+  connectionsPerAddress: positiveInt.default(64),
+  /** Socket.IO messages all connections of one client address may send per second together (burst: twice that). */
+  messagesPerSecondPerAddress: positiveInt.default(200),
+  /** A Socket.IO connection must join within this long (slowloris). */
+  handshakeTimeoutSeconds: positiveNumber.default(10),
+  /** HTTP: all request headers within this long, the whole request within requestTimeout; idle keep-alive closes after keepAliveTimeout. */
+  headersTimeoutSeconds: positiveNumber.default(10),
+  requestTimeoutSeconds: positiveNumber.default(30),
+  keepAliveTimeoutSeconds: positiveNumber.default(5),
+  /** Wrong admin tokens one client address may try per minute; then every attempt is refused with 429 until the minute is over. */
+  adminAttemptsPerMinute: positiveInt.default(10),
+  /** Behind nginx: take the client address for the per-address limits from X-Forwarded-For's last entry (docs/deploy.md). */
+  trustProxy: z.boolean().default(false),
+  // Security headers and origins.
+  /** Who may frame the host's pages (CSP frame-ancestors): 'self' unless a host embeds its player elsewhere. */
+  frameAncestors: z.array(z.string().regex(/^('self'|'none'|https?:\/\/[^\s;,']+|\*)$/, "'self', 'none', * or an http(s) origin")).min(1).default(["'self'"]),
+  /** Browser origins besides the host's own that Socket.IO and the APIs answer. */
+  allowOrigins: z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).default([]),
   originTimeoutMs: positiveInt.default(10_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The first this many seconds of every stream's media time are served free, without a channel. */
@@ -83,6 +108,9 @@ export function parseConfig(input: HostConfigInput): HostConfig {
   }
   const payoutProblem = payoutAddressProblem(result.data.payoutAddress, result.data.network)
   if (payoutProblem) throw new ConfigError(`Invalid configuration: ${payoutProblem}`)
+  if (result.data.headersTimeoutSeconds > result.data.requestTimeoutSeconds) {
+    throw new ConfigError('Invalid configuration: --headers-timeout must not be longer than --request-timeout')
+  }
   if (result.data.deadlineMarginBlocks >= result.data.lifetimeBlocks) {
     throw new ConfigError('Invalid configuration: the deadline margin must be smaller than the channel lifetime')
   }
@@ -101,6 +129,12 @@ export function payoutAddressProblem(address: string | undefined, network: Netwo
   }
   const checked = checkAddress(address, network)
   return checked.ok ? null : `--payout-address: ${checked.message}`
+}
+
+/** "a, b ,c" -> ["a", "b", "c"]: list flags (--frame-ancestors, --allow-origin). */
+export function parseList(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined
+  return text.split(/[\s,]+/).filter(Boolean)
 }
 
 /** "720p=1.5,1080p=2" -> { "720p": 1.5, "1080p": 2 } */

@@ -1,7 +1,7 @@
 // `npm start`: the host, the devnet, the sample stream and the player in one process, with no configuration needed.
 import { Command, Option } from 'commander'
 import { readFileSync } from 'node:fs'
-import { ConfigError, parseConfig, parseMultipliers, type HostConfigInput } from './config.ts'
+import { ConfigError, parseConfig, parseList, parseMultipliers, type HostConfigInput } from './config.ts'
 import { startHost } from './app.ts'
 import { join } from 'node:path'
 import { attachDashboard } from './dashboard/attach.ts'
@@ -38,6 +38,21 @@ const program = new Command()
   .addOption(new Option('--edge-secret-file <path>', 'edge mode: the secret nginx checks signed segment URLs with').env('P2P_EDGE_SECRET_FILE'))
   .addOption(new Option('--edge-base-url <url>', 'edge mode: where signed segment URLs point (a path or a CDN URL)').env('P2P_EDGE_BASE_URL').default('/edge/'))
   .addOption(new Option('--edge-url-ttl <seconds>', 'edge mode: how long a signed segment URL stays valid').env('P2P_EDGE_URL_TTL').default('60'))
+  .addOption(new Option('--open-timeout <seconds>', 'delete an open whose funding has not arrived within this long').env('P2P_OPEN_TIMEOUT').default('60'))
+  .addOption(new Option('--max-pending-per-connection <n>', 'unfunded opens one connection may hold').env('P2P_MAX_PENDING_PER_CONNECTION').default('4'))
+  .addOption(new Option('--max-pending-per-address <n>', 'unfunded opens one client address may hold').env('P2P_MAX_PENDING_PER_ADDRESS').default('16'))
+  .addOption(new Option('--max-pending-opens <n>', 'unfunded opens the whole host holds').env('P2P_MAX_PENDING_OPENS').default('1000'))
+  .addOption(new Option('--max-connections-per-address <n>', 'Socket.IO connections per client address').env('P2P_MAX_CONNECTIONS_PER_ADDRESS').default('64'))
+  .addOption(new Option('--message-rate <n>', 'Socket.IO messages per second one connection may send').env('P2P_MESSAGE_RATE').default('40'))
+  .addOption(new Option('--address-message-rate <n>', 'Socket.IO messages per second all connections of one client address may send').env('P2P_ADDRESS_MESSAGE_RATE').default('200'))
+  .addOption(new Option('--handshake-timeout <seconds>', 'a Socket.IO connection must join within this long').env('P2P_HANDSHAKE_TIMEOUT').default('10'))
+  .addOption(new Option('--headers-timeout <seconds>', 'HTTP: request headers must arrive within this long').env('P2P_HEADERS_TIMEOUT').default('10'))
+  .addOption(new Option('--request-timeout <seconds>', 'HTTP: a whole request must arrive within this long').env('P2P_REQUEST_TIMEOUT').default('30'))
+  .addOption(new Option('--keep-alive-timeout <seconds>', 'HTTP: close an idle keep-alive connection after this long').env('P2P_KEEP_ALIVE_TIMEOUT').default('5'))
+  .addOption(new Option('--admin-attempts <n>', 'wrong admin tokens one client address may try per minute').env('P2P_ADMIN_ATTEMPTS').default('10'))
+  .addOption(new Option('--trust-proxy', 'behind nginx: per-address limits use the X-Forwarded-For address nginx appends').env('P2P_TRUST_PROXY'))
+  .addOption(new Option('--frame-ancestors <list>', "who may frame the player and dashboard (CSP frame-ancestors), e.g. \"'self' https://blog.example\"").env('P2P_FRAME_ANCESTORS'))
+  .addOption(new Option('--allow-origin <list>', 'other browser origins Socket.IO and the APIs answer, comma-separated').env('P2P_ALLOW_ORIGIN'))
   .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('P2P_LOG_LEVEL').default('info'))
   .addOption(new Option('--no-sample', 'do not generate the sample stream on first start'))
 
@@ -79,6 +94,21 @@ async function main() {
     edgeSecret: options.edgeSecretFile ? readSecret(options.edgeSecretFile) : undefined,
     edgeBaseUrl: options.edgeBaseUrl,
     edgeUrlTtlSeconds: options.edgeUrlTtl,
+    openTimeoutSeconds: options.openTimeout,
+    pendingOpensPerConnection: options.maxPendingPerConnection,
+    pendingOpensPerAddress: options.maxPendingPerAddress,
+    pendingOpensTotal: options.maxPendingOpens,
+    connectionsPerAddress: options.maxConnectionsPerAddress,
+    messagesPerSecond: options.messageRate,
+    messagesPerSecondPerAddress: options.addressMessageRate,
+    handshakeTimeoutSeconds: options.handshakeTimeout,
+    headersTimeoutSeconds: options.headersTimeout,
+    requestTimeoutSeconds: options.requestTimeout,
+    keepAliveTimeoutSeconds: options.keepAliveTimeout,
+    adminAttemptsPerMinute: options.adminAttempts,
+    trustProxy: options.trustProxy === true,
+    frameAncestors: parseList(options.frameAncestors),
+    allowOrigins: parseList(options.allowOrigin),
     logLevel: options.logLevel,
     generateSample: options.sample,
   }

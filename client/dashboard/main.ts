@@ -3,7 +3,9 @@
 import { io, type Socket } from 'socket.io-client'
 import { DASHBOARD_NAMESPACE, type DashboardServerEvents, type DashboardSnapshot } from '../../protocol/dashboard.ts'
 import { AdminApiError, adminFetch, forgetToken, savedToken, saveToken } from './admin-token.ts'
+import { ChannelBrowser } from './channel-browser.ts'
 import { renderChannelRows } from './channel-table.ts'
+import { renderTipRows } from './tip-table.ts'
 import { renderPayout } from './payout-card.ts'
 import { renderStreamRows } from './stream-table.ts'
 import { EarningsChart } from './earnings-chart.ts'
@@ -30,12 +32,19 @@ const view = {
   status: byTestId('host-status'),
   chart: byTestId('chart'),
   channels: byTestId<HTMLTableSectionElement>('channels'),
+  tips: byTestId<HTMLTableSectionElement>('tips'),
   streams: byTestId<HTMLTableSectionElement>('streams'),
 }
 
 const text = (id: string, value: string) => {
   byTestId(id).textContent = value
 }
+
+const channels = new ChannelBrowser(
+  { filter: byTestId<HTMLSelectElement>('channel-filter'), more: byTestId<HTMLButtonElement>('channels-more'), error: byTestId('channels-error') },
+  savedToken,
+  (rows) => latest && renderChannelRows(view.channels, rows, latest.network, latest.at),
+)
 
 let socket: Socket<DashboardServerEvents> | null = null
 let chart: EarningsChart | null = null
@@ -59,7 +68,8 @@ function render(snapshot: DashboardSnapshot): void {
   view.network.hidden = false
   renderAccepting(snapshot.accepting)
   renderPayout(byTestId('payout'), snapshot.payout, snapshot.network)
-  renderChannelRows(view.channels, snapshot.channelRows, snapshot.network, snapshot.at)
+  channels.live(snapshot.channelRows, snapshot.channelCursor)
+  renderTipRows(view.tips, snapshot.tips, snapshot.at)
   renderStreamRows(view.streams, snapshot.streams)
   chart ??= new EarningsChart(view.chart)
   chart.update(snapshot.earningsPerMinute)
@@ -112,7 +122,9 @@ function follow(token: string): void {
   socket.on('disconnect', () => setConnection('connecting', 'Reconnecting…'))
   socket.on('snapshot', render)
   socket.on('connect_error', (error) => {
-    if (/^(unauthorized|forbidden)/.test(error.message)) {
+    if (/^too_many_attempts/.test(error.message)) {
+      showLogin(error.message.replace(/^too_many_attempts:\s*/, ''))
+    } else if (/^(unauthorized|forbidden)/.test(error.message)) {
       forgetToken()
       showLogin('The host no longer accepts this admin token. Enter the current one.')
     } else {

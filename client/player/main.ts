@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     return `Saved. Your cap is ${next.cap} sat (${capAsTime(next.cap, price())}).`
   })
   prefsPanel.setPrice(price())
-  new TipButton((amount) => session.tip(amount))
+  new TipButton((amount, note) => session.tip(amount, note))
 
   byTestId('stop-button').addEventListener('click', () => {
     player.settle('settling').catch(() => undefined)

@@ -16,6 +16,7 @@ import { fundFleet } from '../fleet/fleet-wallet.ts'
 import { createHttpClient, type HttpClient } from '../fleet/http-client.ts'
 import { latencyStats, roundMs } from '../fleet/percentiles.ts'
 import { coinForCap } from '../fleet/run-fleet.ts'
+import { LOAD_FROM_ONE_ADDRESS_FLAGS } from './plan.ts'
 import { BENCH_ANSWER_TIMEOUT_MS, connectBenchSocket, openBenchChannels, type BenchChannel } from './bench-channels.ts'
 import { writeBenchStream, type BenchStream } from './bench-stream.ts'
 import { startPayerPool, type PayerPool } from './payer-pool.ts'
@@ -141,7 +142,7 @@ async function measure(plan: Plan, configuration: Configuration, pool: PayerPool
     mediaDir: join(work, 'media'),
     edge: configuration.edge,
     durable: true,
-    hostArgs: ['--price', String(PRICE), '--idle-timeout', '86400'],
+    hostArgs: ['--price', String(PRICE), '--idle-timeout', '86400', ...LOAD_FROM_ONE_ADDRESS_FLAGS],
   })
   const http = createHttpClient()
   try {

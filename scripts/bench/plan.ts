@@ -75,3 +75,18 @@ export function runsOf(plan: Plan, viewers: number): number {
 export function throughputUpdatesPerChannel(plan: Plan, channels: number, targetPerSecond = 8_000): number {
   return Math.ceil((plan.throughputSeconds * targetPerSecond) / channels)
 }
+
+/** The bench's load comes from one loopback address: the host's per-address limits are lifted, or they would be all it measures. */
+export const LOAD_FROM_ONE_ADDRESS = {
+  connectionsPerAddress: 1_000_000,
+  messagesPerSecondPerAddress: 1_000_000,
+  pendingOpensPerConnection: 1_000_000,
+  pendingOpensPerAddress: 1_000_000,
+  pendingOpensTotal: 1_000_000,
+}
+
+/** The same, as the host's command-line flags (for hosts started as processes). */
+export const LOAD_FROM_ONE_ADDRESS_FLAGS = [
+  '--max-connections-per-address', '1000000', '--address-message-rate', '1000000',
+  '--max-pending-per-connection', '1000000', '--max-pending-per-address', '1000000', '--max-pending-opens', '1000000',
+]

@@ -1,17 +1,18 @@
 // The host's JSON API: a public health check and stream list, and the admin's view of every channel.
 import { Router } from 'express'
-import type { ChannelRow } from '../../protocol/dashboard.ts'
+import type { ChannelPage, ChannelRow } from '../../protocol/dashboard.ts'
 import type { Network } from '../../protocol/messages.ts'
 import type { ChannelService } from '../channels/channel-service.ts'
 import type { ChainView } from '../channels/chain-view.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 import type { LibraryCache } from '../media/library-cache.ts'
-import { requireAdmin } from './require-admin.ts'
+import { nextCursor, parsePageQuery } from './channel-pages.ts'
+import { requireAdmin, type AdminGate } from './require-admin.ts'
 
 export interface ApiContext {
   service: ChannelService
   chainView: ChainView
-  adminToken: string
+  admin: AdminGate
   network: Network
   library: LibraryCache
 }
@@ -66,9 +67,12 @@ export function apiRouter(context: ApiContext): Router {
     })
   })
 
-  router.get('/api/channels', requireAdmin(context.adminToken), async (req, res) => {
-    const limit = Math.min(Math.max(Number(req.query.limit) || 500, 1), 5000)
-    res.json({ channels: (await service.listChannels(limit)).map(channelRow) })
+  router.get('/api/channels', requireAdmin(context.admin), async (req, res) => {
+    const parsed = parsePageQuery(req.query)
+    if (!parsed.ok) return void res.status(400).json({ error: parsed.error, message: parsed.message })
+    const records = await service.listChannels(parsed.query)
+    const page: ChannelPage = { channels: records.map(channelRow), nextCursor: nextCursor(records, parsed.query.limit) }
+    res.set('Cache-Control', 'no-store').json(page)
   })
 
   return router

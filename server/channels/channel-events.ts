@@ -14,6 +14,8 @@ export interface ChannelEvents {
   /** The channel's funding turned DOUBLE_SPEND_ATTEMPTED or REJECTED: it is served no more and settles at once. */
   fundingLost: [record: ChannelRecord, status: TxInfo]
   accepting: [accepting: boolean, reason: string]
+  /** These opens got no funding within the open timeout and were deleted. */
+  expired: [channelIds: string[]]
 }
 
 export type ChannelEventBus = EventEmitter<ChannelEvents>

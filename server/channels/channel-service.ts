@@ -11,6 +11,7 @@ import type {
   FundRequest,
   OpenAccepted,
   OpenRequest,
+  RejectCode,
   Rejection,
   Reply,
   ResumeRequest,
@@ -21,7 +22,7 @@ import type {
   UpdateRequest,
 } from '../../protocol/messages.ts'
 import { ChainError, isAccepted, isSeen, type Chain, type TxInfo } from '../../protocol/chain/chain.ts'
-import type { ChannelRecord, ChannelStore, StreamSales } from '../store/channel-store.ts'
+import type { ChannelQuery, ChannelRecord, ChannelStore, StreamSales, TipRecord } from '../store/channel-store.ts'
 import type { EdgeLinks } from '../edge/signed-url.ts'
 import type { ChainView } from './chain-view.ts'
 import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
@@ -46,6 +47,8 @@ export interface ChannelPolicy extends Pick<Terms, 'pricePerSecond' | 'rendition
   idleTimeoutSeconds: number
   minCapacity: number
   maxCapacity: number
+  /** An open that no funding reached within this long is deleted, its co-signed refund with it. */
+  openTimeoutSeconds: number
 }
 
 const ACCEPTING_SETTING = 'accepting'
@@ -216,11 +219,21 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return { ok: true, channelId: id, refundPayeeSignature: verdict.payeeSignature }
   }
 
+  /** An open the socket edge refused before it reached the checks (a pending-work limit): counted like any refusal. */
+  refuseOpen(code: RejectCode, message: string): Rejection {
+    return this.refuse(null, code, message)
+  }
+
   /** Broadcasts the funding only now: the payer already holds a co-signed refund. */
   async fund(request: FundRequest): Promise<Reply<FundAccepted>> {
     const record = await this.store.channel(request.channelId)
     if (!record) return this.refuse(request.channelId, 'unknown_channel', 'No such channel on this host.')
-    const fundable = checkFundable(record, { accepting: this.accepting, fundingInFlight: this.fundingInFlight.has(record.id) })
+    const fundable = checkFundable(record, {
+      accepting: this.accepting,
+      fundingInFlight: this.fundingInFlight.has(record.id),
+      now: this.now(),
+      openTimeoutMs: this.policy.openTimeoutSeconds * 1000,
+    })
     if (!fundable.ok) return this.refuse(record.id, fundable.code, fundable.message)
     const funding = checkFunding({
       fundingHex: request.fundingTx,
@@ -236,7 +249,10 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     if (!complete.ok) return this.refuse(record.id, complete.code, complete.message)
     this.fundingInFlight.add(record.id)
     try {
-      await this.store.setFundingTx(record.id, request.fundingTx)
+      // The store's word decides a race with the expiry sweep: an opening it already deleted is never broadcast.
+      if (!(await this.store.setFundingTx(record.id, request.fundingTx))) {
+        return this.refuse(record.id, 'open_expired', 'This open waited too long for its funding and was removed; open a new channel.')
+      }
       const result = await this.chain.broadcast(request.fundingTx, { parents })
       if (!isAccepted(result.status)) {
         return this.refuse(record.id, 'ledger_rejected', `The ledger did not accept the funding transaction (${result.status}).`)
@@ -354,8 +370,21 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     this.accepting = accepting
   }
 
-  async listChannels(limit = 500): Promise<ChannelRecord[]> {
-    return (await this.store.recentChannels(limit)).map((record) => this.live.byChannelId(record.id)?.record ?? record)
+  /** A page of channels, newest first, with the live channels' latest figures. */
+  async listChannels(query: ChannelQuery): Promise<ChannelRecord[]> {
+    return (await this.store.channelsPage(query)).map((record) => this.live.byChannelId(record.id)?.record ?? record)
+  }
+
+  /** Deletes the opens whose funding never came within the open timeout; the socket edge frees their pending slots. */
+  async expireOpenings(): Promise<string[]> {
+    const expired = await this.store.expireUnfundedOpenings(this.now() - this.policy.openTimeoutSeconds * 1000)
+    if (expired.length > 0) this.emit('expired', expired)
+    return expired
+  }
+
+  /** The latest tips with their viewers' notes. */
+  recentTips(limit: number): Promise<TipRecord[]> {
+    return this.store.recentTips(limit)
   }
 
   /** Segment sales per stream, for the dashboard. */

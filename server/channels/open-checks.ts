@@ -56,11 +56,24 @@ export function checkOpen(request: OpenRequest, ctx: OpenContext): Verdict<{ pay
   return cosigned.ok ? { ...cosigned, fee } : cosigned
 }
 
-/** A channel may be funded once: while it is still opening, the host accepts channels, and no funding is in flight. */
-export function checkFundable(record: ChannelRecord, ctx: { accepting: boolean; fundingInFlight: boolean }): Verdict<{}> {
+export interface FundableContext {
+  accepting: boolean
+  fundingInFlight: boolean
+  now: number
+  openTimeoutMs: number
+}
+
+/**
+ * A channel may be funded once: 1. while it is still opening, 2. the host accepts channels, 3. no funding is in flight,
+ * and 4. the open is younger than the open timeout (a first funding only: one already sent may be on the network).
+ */
+export function checkFundable(record: ChannelRecord, ctx: FundableContext): Verdict<{}> {
   if (record.state !== 'opening') return { ok: false, code: 'channel_not_open', message: `The channel is already ${record.state}.` }
   if (!ctx.accepting) return { ok: false, code: 'host_stopped', message: 'The host stopped accepting channels before this one was funded.' }
   if (ctx.fundingInFlight) return { ok: false, code: 'rate_limited', message: 'This channel is already being funded.' }
+  if (record.fundingTx === null && ctx.now - record.createdAt >= ctx.openTimeoutMs) {
+    return { ok: false, code: 'open_expired', message: `This open waited more than ${ctx.openTimeoutMs / 1000} s for its funding; open a new channel.` }
+  }
   return { ok: true }
 }
 

@@ -2,6 +2,8 @@
 // This is the imperative shell: it turns the channel service's and the paywall's events into HostEvents, folds them
 // into the pure statistics (stats.ts), counts them in Prometheus, and nudges the live feed.
 import type { HostParts } from '../app.ts'
+import { LISTED_STATES } from '../../protocol/dashboard.ts'
+import { nextCursor } from '../api/channel-pages.ts'
 import { channelRow } from '../api/routes.ts'
 import { attachLiveFeed } from './live.ts'
 import { addSettled, tallyPayout } from './payout.ts'
@@ -13,20 +15,23 @@ import { reduceStats, seedStats, type HostEvent, type HostStats } from './stats.
 /** Read once at start-up so totals survive a restart; bounded so a very old host does not load its whole history. */
 const SEED_CHANNELS = 100_000
 
-export async function attachDashboard({ app, io, service, adminToken, logger, paywallObservers, payout, library }: HostParts): Promise<void> {
-  const known = await service.listChannels(SEED_CHANNELS)
+export async function attachDashboard({ app, io, service, admin, logger, paywallObservers, payout, library }: HostParts): Promise<void> {
+  // Unfunded opens are left out everywhere: they hold no money, and a flood of them must not crowd out real channels.
+  const listed = (limit: number) => service.listChannels({ states: LISTED_STATES, before: null, limit })
+  const known = await listed(SEED_CHANNELS)
   let stats: HostStats = seedStats(known, service.isAccepting, await service.salesByStream())
   let paidOut = tallyPayout(known, payout.script)
   const { network, pricePerSecond: hostPrice } = service.terms()
   const now = () => Date.now()
   const lastActivity = () => service.openChannels().map((record) => record.lastActivityAt)
-  const snapshot = async () => ({
-    ...dashboardSnapshot(stats, now(), lastActivity(), { network, rows: (await service.listChannels(TABLE_ROWS)).map(channelRow), library: library.current().streams, hostPrice }),
-    payout: { address: payout.address, generated: payout.generated, ...paidOut },
-  })
+  const snapshot = async () => {
+    const rows = await listed(TABLE_ROWS)
+    const context = { network, rows: rows.map(channelRow), cursor: nextCursor(rows, TABLE_ROWS), tips: await service.recentTips(TABLE_ROWS), library: library.current().streams, hostPrice }
+    return { ...dashboardSnapshot(stats, now(), lastActivity(), context), payout: { address: payout.address, generated: payout.generated, ...paidOut } }
+  }
 
   const live = attachLiveFeed(io, {
-    adminToken,
+    admin,
     snapshot,
     onError: (error) => logger.warn({ err: error }, 'could not push a dashboard snapshot'),
   })
@@ -58,5 +63,5 @@ export async function attachDashboard({ app, io, service, adminToken, logger, pa
     paymentRequired: () => dispatch({ type: 'paymentRequired', at: now() }),
   })
 
-  app.use(dashboardRouter({ adminToken, service, registry: metrics.registry, snapshot }))
+  app.use(dashboardRouter({ admin, service, registry: metrics.registry, snapshot }))
 }

@@ -2,7 +2,8 @@
 // pushes a fresh snapshot whenever something happens (coalesced), and every few seconds for the clock-driven
 // figures (viewers watching now, the rate, the chart's moving hour). Browsers never poll.
 import type { Namespace, Server } from 'socket.io'
-import { isAdminToken } from '../api/require-admin.ts'
+import type { AdminGate } from '../api/require-admin.ts'
+import { clientAddress } from '../security/client-address.ts'
 import { DASHBOARD_NAMESPACE, type DashboardServerEvents, type DashboardSnapshot } from '../../protocol/dashboard.ts'
 
 export interface LiveFeed {
@@ -12,7 +13,7 @@ export interface LiveFeed {
 }
 
 export interface LiveFeedOptions {
-  adminToken: string
+  admin: AdminGate
   snapshot: () => Promise<DashboardSnapshot>
   onError: (error: unknown) => void
   coalesceMs?: number
@@ -28,8 +29,15 @@ export function attachLiveFeed(io: Server<any, any, any, any>, options: LiveFeed
 
   namespace.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token
-    if (isAdminToken(typeof token === 'string' ? token : undefined, options.adminToken)) return next()
-    next(new Error(typeof token === 'string' ? 'forbidden: that admin token is wrong' : 'unauthorized: send the admin token'))
+    const address = clientAddress(socket.handshake.address, socket.handshake.headers, options.admin.trustProxy)
+    const verdict = options.admin.check(typeof token === 'string' ? token : undefined, address)
+    if (verdict === 'admitted') return next()
+    const messages = {
+      missing: 'unauthorized: send the admin token',
+      wrong: 'forbidden: that admin token is wrong',
+      limited: `too_many_attempts: too many wrong admin tokens from this address; try again in ${options.admin.retryAfterSeconds(address)} s`,
+    }
+    next(new Error(messages[verdict]))
   })
 
   const push = (target: { emit: Namespace<Record<string, never>, DashboardServerEvents>['emit'] }) => {

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Registry } from 'prom-client'
 import type { ChannelService } from '../channels/channel-service.ts'
-import { requireAdmin } from '../api/require-admin.ts'
+import { requireAdmin, type AdminGate } from '../api/require-admin.ts'
 import { bundleDir } from '../player-pages.ts'
 import type { DashboardSnapshot } from '../../protocol/dashboard.ts'
 
@@ -15,7 +15,7 @@ const pageDir = fileURLToPath(new URL('../../client/dashboard/', import.meta.url
 export const DASHBOARD_BUNDLE = 'dashboard.js'
 
 export interface DashboardRoutesContext {
-  adminToken: string
+  admin: AdminGate
   service: ChannelService
   registry: Registry
   snapshot: () => Promise<DashboardSnapshot>
@@ -23,7 +23,7 @@ export interface DashboardRoutesContext {
 
 export function dashboardRouter(context: DashboardRoutesContext): Router {
   const router = Router()
-  const admin = requireAdmin(context.adminToken)
+  const admin = requireAdmin(context.admin)
 
   router.get(['/host', '/host/'], (_req, res) => {
     if (!existsSync(join(bundleDir, DASHBOARD_BUNDLE))) {

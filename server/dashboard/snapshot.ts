@@ -1,5 +1,5 @@
 // The one document the dashboard page, its live namespace and GET /api/host/stats all carry.
-import type { ChannelRow, DashboardSnapshot } from '../../protocol/dashboard.ts'
+import type { ChannelRow, DashboardSnapshot, TipRow } from '../../protocol/dashboard.ts'
 import type { Network } from '../../protocol/messages.ts'
 import { snapshotOf, type HostStats } from './stats.ts'
 import { streamRows, type ListedStream } from './stream-rows.ts'
@@ -10,6 +10,9 @@ export const TABLE_ROWS = 100
 export interface SnapshotContext {
   network: Network
   rows: ChannelRow[]
+  /** GET /api/channels's cursor after `rows`. */
+  cursor: string | null
+  tips: TipRow[]
   library: readonly ListedStream[]
   hostPrice: number
 }
@@ -19,6 +22,8 @@ export function dashboardSnapshot(stats: HostStats, now: number, lastActivity: r
     ...snapshotOf(stats, now, lastActivity),
     network: context.network,
     channelRows: context.rows.slice(0, TABLE_ROWS),
+    channelCursor: context.cursor,
+    tips: context.tips.slice(0, TABLE_ROWS),
     streams: streamRows(stats.streams, context.library, context.hostPrice),
   }
 }

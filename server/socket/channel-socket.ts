@@ -11,11 +11,14 @@ import {
   type ServerToClientEvents,
 } from '../../protocol/messages.ts'
 import type { ChannelService } from '../channels/channel-service.ts'
+import { clientAddress } from '../security/client-address.ts'
+import { ClientLimits, type ClientLimitsConfig } from './client-limits.ts'
 import { take, type TokenBucket } from './token-bucket.ts'
 
 interface SocketData {
   channels: Set<string>
   bucket: TokenBucket
+  address: string
 }
 
 /** The viewer's events as they arrive: untrusted until the event's schema has parsed them, the ack maybe missing. */
@@ -25,8 +28,9 @@ export type ChannelServer = Server<InboundEvents, ServerToClientEvents, Record<s
 
 export const channelRoom = (channelId: string) => `channel:${channelId}`
 
-export interface SocketLimits {
+export interface SocketLimits extends ClientLimitsConfig {
   messagesPerSecond: number
+  trustProxy: boolean
 }
 
 export interface SocketLog {
@@ -35,16 +39,36 @@ export interface SocketLog {
 }
 
 export function attachChannelSockets(io: ChannelServer, service: ChannelService, limits: SocketLimits, log: SocketLog): void {
+  const clients = new ClientLimits(limits)
+  service.on('expired', (channelIds) => channelIds.forEach((id) => clients.releaseChannel(id)))
+  service.on('opened', (record) => clients.releaseChannel(record.id))
+
+  // Counted at the handshake: a refused connection never reaches 'connection' and so holds nothing.
+  io.use((socket, next) => {
+    const address = clientAddress(socket.handshake.address, socket.handshake.headers, limits.trustProxy)
+    const verdict = clients.connect(address)
+    if (!verdict.ok) return next(Object.assign(new Error(`${verdict.code}: ${verdict.message}`), { data: { code: verdict.code } }))
+    socket.data.address = address
+    socket.once('disconnect', () => clients.disconnect(socket.data.address))
+    next()
+  })
+
   io.on('connection', (socket) => {
     socket.data.channels = new Set()
     socket.data.bucket = { tokens: limits.messagesPerSecond * 2, updatedAt: Date.now() }
     socket.emit('terms', service.terms())
 
     socket.use(([event], next) => {
-      const verdict = take(socket.data.bucket, Date.now(), limits.messagesPerSecond, limits.messagesPerSecond * 2)
+      const now = Date.now()
+      const verdict = take(socket.data.bucket, now, limits.messagesPerSecond, limits.messagesPerSecond * 2)
       socket.data.bucket = verdict.bucket
       if (!verdict.allowed) {
         socket.emit('protocolError', { code: 'rate_limited', message: `Slow down: at most ${limits.messagesPerSecond} messages per second.`, event: String(event) })
+        return
+      }
+      const fromAddress = clients.message(socket.data.address, now)
+      if (!fromAddress.ok) {
+        socket.emit('protocolError', { code: fromAddress.code, message: fromAddress.message, event: String(event) })
         return
       }
       if (!isClientEvent(String(event))) {
@@ -89,8 +113,18 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
     }
 
     handle('open', async (request) => {
-      const reply = await service.open(request)
-      if (reply.ok) bind(reply.channelId)
+      const slot = { connection: socket.id, address: socket.data.address }
+      const admitted = clients.reserveOpen(slot, Date.now())
+      if (!admitted.ok) return service.refuseOpen(admitted.code, admitted.message)
+      const reply = await service.open(request).catch((error: unknown) => {
+        clients.release(slot)
+        throw error
+      })
+      if (!reply.ok) clients.release(slot)
+      else {
+        clients.assign(slot, reply.channelId, Date.now())
+        bind(reply.channelId)
+      }
       return reply
     })
     handle('fund', (request) => bound(request.channelId) ?? service.fund(request))

@@ -58,6 +58,25 @@ export interface StreamSales {
   seconds: number
 }
 
+/** Where a page of channels starts: after the channel created at `createdAt` with this `id` (the previous page's last). */
+export interface ChannelCursor {
+  createdAt: number
+  id: string
+}
+
+export interface ChannelQuery {
+  states: readonly ChannelState[] | null
+  before: ChannelCursor | null
+  limit: number
+}
+
+export interface TipRecord {
+  channelId: string
+  amount: number
+  note: string | null
+  at: number
+}
+
 export type NewChannel = Pick<ChannelRecord, 'id' | 'token' | 'payerPublicKey' | 'fundingTxid' | 'fundingVout' | 'capacity' | 'fee' | 'lockTime' | 'refundTx' | 'createdAt'> & { payoutScript: string }
 
 /**
@@ -79,9 +98,17 @@ export interface ChannelStore {
   channelByToken(token: string): Promise<ChannelRecord | null>
   /** Open channels idle since before `idleBefore` (ms) or whose refund unlocks at or below `lockTimeAtMost`. */
   openChannelsDue(idleBefore: number, lockTimeAtMost: number): Promise<ChannelRecord[]>
-  recentChannels(limit: number): Promise<ChannelRecord[]>
-  /** Kept before broadcasting, so a crash between broadcast and `markOpen` can be recovered from the ledger. */
-  setFundingTx(id: string, fundingTx: string): Promise<void>
+  /** One page of channels, newest first (by createdAt, then id), in `states` (all when null), after the cursor `before`. */
+  channelsPage(query: ChannelQuery): Promise<ChannelRecord[]>
+  /**
+   * Kept before broadcasting, so a crash between broadcast and `markOpen` can be recovered from the ledger. False when
+   * the opening is gone (expired): nothing may then be broadcast.
+   */
+  setFundingTx(id: string, fundingTx: string): Promise<boolean>
+  /** Deletes the openings created before `createdBefore` that no funding was ever sent for, refund and all; returns their ids. */
+  expireUnfundedOpenings(createdBefore: number): Promise<string[]>
+  /** The latest tips, newest first, with their notes. */
+  recentTips(limit: number): Promise<TipRecord[]>
   markOpen(id: string, at: number): Promise<boolean>
   /**
    * Commits one accepted payment and the channel's new totals atomically; resolves once it is durable. Payments that

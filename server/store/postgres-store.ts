@@ -6,7 +6,7 @@
 // two instances given the same update cannot both accept it; the one that loses gets StaleChannel.
 import pg from 'pg'
 import type { ChannelState, CloseReason } from '../../protocol/messages.ts'
-import { StaleChannel, type ChannelRecord, type ChannelStore, type NewChannel, type PaymentRecord, type StreamSales } from './channel-store.ts'
+import { StaleChannel, type ChannelQuery, type ChannelRecord, type ChannelStore, type NewChannel, type PaymentRecord, type StreamSales, type TipRecord } from './channel-store.ts'
 import { GroupCommit, OrderedLane, type ItemOutcome } from './postgres/group-commit.ts'
 import { migrate } from './postgres/migrate.ts'
 
@@ -127,12 +127,31 @@ export class PostgresChannelStore implements ChannelStore {
     )
   }
 
-  recentChannels(limit: number): Promise<ChannelRecord[]> {
-    return this.rows<ChannelRecord>(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY created_at DESC LIMIT $1`, [limit])
+  channelsPage({ states, before, limit }: ChannelQuery): Promise<ChannelRecord[]> {
+    return this.rows<ChannelRecord>(
+      `SELECT ${CHANNEL_COLUMNS} FROM channels
+       WHERE ($1::text[] IS NULL OR state = ANY($1::text[])) AND ($2::bigint IS NULL OR (created_at, id) < ($2::bigint, $3::text))
+       ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [states, before?.createdAt ?? null, before?.id ?? null, limit],
+    )
   }
 
-  async setFundingTx(id: string, fundingTx: string): Promise<void> {
-    await this.changed(`UPDATE channels SET funding_tx = $1 WHERE id = $2 AND state = 'opening'`, [fundingTx, id])
+  async setFundingTx(id: string, fundingTx: string): Promise<boolean> {
+    return (await this.changed(`UPDATE channels SET funding_tx = $1 WHERE id = $2 AND state = 'opening'`, [fundingTx, id])) === 1
+  }
+
+  expireUnfundedOpenings(createdBefore: number): Promise<string[]> {
+    return this.lane.write(async () => {
+      const { rows } = await this.pool.query<{ id: string }>(`DELETE FROM channels WHERE state = 'opening' AND funding_tx IS NULL AND created_at < $1 RETURNING id`, [createdBefore])
+      return rows.map((row) => row.id)
+    })
+  }
+
+  recentTips(limit: number): Promise<TipRecord[]> {
+    return this.rows<TipRecord>(
+      `SELECT channel_id AS "channelId", amount, subject AS note, at FROM payments WHERE kind = 'tip' ORDER BY at DESC, channel_id, sequence DESC LIMIT $1`,
+      [limit],
+    )
   }
 
   async markOpen(id: string, at: number): Promise<boolean> {

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChannelState, CloseReason } from '../../protocol/messages.ts'
-import { StaleChannel, type ChannelRecord, type ChannelStore, type NewChannel, type PaymentRecord, type StreamSales } from './channel-store.ts'
+import { StaleChannel, type ChannelQuery, type ChannelRecord, type ChannelStore, type NewChannel, type PaymentRecord, type StreamSales, type TipRecord } from './channel-store.ts'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS channels (
@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS channels (
   closed_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS channels_state ON channels(state);
+CREATE INDEX IF NOT EXISTS channels_newest ON channels(created_at DESC, id DESC);
 CREATE TABLE IF NOT EXISTS payments (
   channel_id TEXT NOT NULL REFERENCES channels(id),
   sequence INTEGER NOT NULL,
@@ -124,8 +125,13 @@ export class SqliteChannelStore implements ChannelStore {
       channelsInStates: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`),
       channelByToken: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE token = ? AND state = 'open'`),
       openChannelsDue: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE state = 'open' AND (last_activity_at < ? OR lock_time <= ?)`),
-      allChannels: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY created_at DESC LIMIT ?`),
+      channelsPage: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels
+        WHERE (@states IS NULL OR state IN (SELECT value FROM json_each(@states)))
+          AND (@beforeAt IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND id < @beforeId))
+        ORDER BY created_at DESC, id DESC LIMIT @limit`),
       setFundingTx: db.prepare('UPDATE channels SET funding_tx = ? WHERE id = ? AND state = \'opening\''),
+      expireUnfunded: db.prepare(`DELETE FROM channels WHERE state = 'opening' AND funding_tx IS NULL AND created_at < ? RETURNING id`),
+      recentTips: db.prepare(`SELECT channel_id AS channelId, amount, subject AS note, at FROM payments WHERE kind = 'tip' ORDER BY at DESC, channel_id, sequence DESC LIMIT ?`),
       markOpen: db.prepare('UPDATE channels SET state = \'open\', last_activity_at = ? WHERE id = ? AND state = \'opening\''),
       insertPayment: db.prepare(`INSERT INTO payments (channel_id, sequence, paid, txid, tx, kind, subject, amount, seconds, stream, at)
         VALUES (@channelId, @sequence, @paid, @txid, @tx, @kind, @subject, @amount, @seconds, @stream, @at)`),
@@ -226,12 +232,21 @@ export class SqliteChannelStore implements ChannelStore {
     return this.inOrder(() => this.statements.openChannelsDue.all(idleBefore, lockTimeAtMost) as ChannelRecord[])
   }
 
-  recentChannels(limit: number): Promise<ChannelRecord[]> {
-    return this.inOrder(() => this.statements.allChannels.all(limit) as ChannelRecord[])
+  channelsPage({ states, before, limit }: ChannelQuery): Promise<ChannelRecord[]> {
+    const query = { states: states ? JSON.stringify(states) : null, beforeAt: before?.createdAt ?? null, beforeId: before?.id ?? null, limit }
+    return this.inOrder(() => this.statements.channelsPage.all(query) as ChannelRecord[])
   }
 
-  setFundingTx(id: string, fundingTx: string): Promise<void> {
-    return this.inOrder(() => void this.statements.setFundingTx.run(fundingTx, id))
+  setFundingTx(id: string, fundingTx: string): Promise<boolean> {
+    return this.inOrder(() => this.statements.setFundingTx.run(fundingTx, id).changes === 1)
+  }
+
+  expireUnfundedOpenings(createdBefore: number): Promise<string[]> {
+    return this.inOrder(() => this.statements.expireUnfunded.pluck().all(createdBefore) as string[])
+  }
+
+  recentTips(limit: number): Promise<TipRecord[]> {
+    return this.inOrder(() => this.statements.recentTips.all(limit) as TipRecord[])
   }
 
   markOpen(id: string, at: number): Promise<boolean> {

@@ -38,11 +38,17 @@ describe('host dashboard in the browser', () => {
   let browser: Browser
   let mediaDir: string
   const contexts: BrowserContext[] = []
+  /** What the browser refused under the host's Content-Security-Policy: must stay empty. */
+  const violations: string[] = []
 
   const newPage = async () => {
     const context = await browser.newContext()
     contexts.push(context)
-    return context.newPage()
+    const page = await context.newPage()
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
+    })
+    return page
   }
 
   before(async () => {
@@ -95,6 +101,13 @@ describe('host dashboard in the browser', () => {
       paying.paid,
       { timeout: TIMEOUT },
     )
+    // A tip's note is the viewer's own text: the dashboard shows it as sent, and none of it as markup.
+    const note = '<img src=x data-injected=1 onerror="document.title=1"> thanks!'
+    await viewer.getByTestId('tip-note').fill(note)
+    await viewer.getByTestId('tip-button').click()
+    await dashboard.getByTestId('tip-note').filter({ hasText: note }).waitFor({ timeout: TIMEOUT })
+    assert.equal(await dashboard.locator('[data-testid="tips"] img').count(), 0)
+
     assert.equal(await dashboard.getByTestId('watching-now').textContent(), '1')
     assert.equal(await dashboard.getByTestId('channels-open').textContent(), '1')
     assert.ok(sats(await dashboard.getByTestId('segments-served').textContent()) >= 1)
@@ -149,5 +162,6 @@ describe('host dashboard in the browser', () => {
     assert.notEqual(newcomer.channelId, paying.channelId)
     await dashboard.locator(`[data-testid="channel-row"][data-channel-id="${newcomer.channelId}"][data-state="open"]`).waitFor({ timeout: TIMEOUT })
     assert.equal(await dashboard.getByTestId('channels-settled').textContent(), '1')
+    assert.deepEqual(violations, [], 'the player and the dashboard run under the CSP without a refusal')
   })
 })

@@ -50,6 +50,13 @@ async function openChannel(store: ChannelStore, at = 1_000): Promise<string> {
   return id
 }
 
+/** An open the host co-signed whose funding never came. */
+async function unfundedOpening(store: ChannelStore, at: number): Promise<string> {
+  const id = randomBytes(12).toString('hex')
+  await store.insertChannel({ id, token: randomBytes(32).toString('base64url'), payerPublicKey: '02' + 'ab'.repeat(32), fundingTxid: 'cd'.repeat(32), fundingVout: 0, capacity: 10_000, fee: 200, lockTime: 500, refundTx: 'ee', payoutScript: '76a914' + '11'.repeat(20) + '88ac', createdAt: at })
+  return id
+}
+
 function payment(channelId: string, sequence: number, amount = 20, kind: PaymentRecord['kind'] = 'segment'): PaymentRecord {
   return { channelId, sequence, paid: sequence * amount, txid: randomBytes(32).toString('hex'), tx: 'aa', kind, subject: `/media/s/seg_${sequence}.ts`, amount, seconds: kind === 'segment' ? 2 : 0, at: 2_000 + sequence, stream: kind === 'segment' ? '/media/s/master.m3u8' : null }
 }
@@ -118,6 +125,57 @@ for (const [engine, open] of Object.entries(engines)) {
       assert.equal(await store.claimSetting('k', 'second'), 'first')
       await store.deleteSetting('k')
       assert.equal(await store.setting('k'), null)
+      await store.close()
+    })
+
+    test('pages channels newest first by state, with a cursor that ties on created-at by id', async () => {
+      const store = await open()
+      const open1 = await openChannel(store, 1_000)
+      const open2 = await openChannel(store, 2_000)
+      const sameTime = await Promise.all([openChannel(store, 3_000), openChannel(store, 3_000), openChannel(store, 3_000)])
+      const unfunded = await unfundedOpening(store, 4_000)
+      const all = await store.channelsPage({ states: null, before: null, limit: 100 })
+      assert.deepEqual(all.map((record) => record.id), [unfunded, ...[...sameTime].sort().reverse(), open2, open1])
+      const onlyOpen = await store.channelsPage({ states: ['open'], before: null, limit: 100 })
+      assert.equal(onlyOpen.some((record) => record.id === unfunded), false)
+      const walked: string[] = []
+      let before: { createdAt: number; id: string } | null = null
+      for (;;) {
+        const page: Awaited<ReturnType<ChannelStore['channelsPage']>> = await store.channelsPage({ states: ['open', 'opening'], before, limit: 2 })
+        walked.push(...page.map((record) => record.id))
+        if (page.length < 2) break
+        before = { createdAt: page[1].createdAt, id: page[1].id }
+      }
+      assert.deepEqual(walked, all.map((record) => record.id))
+      await store.close()
+    })
+
+    test('expires unfunded openings only: old, never sent a funding; a funding claim then fails', async () => {
+      const store = await open()
+      const old = await unfundedOpening(store, 1_000)
+      const young = await unfundedOpening(store, 9_000)
+      const sent = await unfundedOpening(store, 1_000)
+      assert.equal(await store.setFundingTx(sent, 'ff'), true)
+      const funded = await openChannel(store, 1_000)
+      assert.deepEqual(await store.expireUnfundedOpenings(5_000), [old])
+      assert.equal(await store.channel(old), null)
+      for (const kept of [young, sent, funded]) assert.ok(await store.channel(kept), 'kept')
+      assert.equal(await store.setFundingTx(old, 'ff'), false, 'an expired open cannot take a funding')
+      assert.deepEqual(await store.expireUnfundedOpenings(5_000), [])
+      await store.close()
+    })
+
+    test('keeps each tip with its note, newest first', async () => {
+      const store = await open()
+      const id = await openChannel(store)
+      await store.recordPayment(payment(id, 1))
+      await store.recordPayment({ ...payment(id, 2, 30, 'tip'), subject: '<b>thanks</b>', at: 5_000 })
+      await store.recordPayment({ ...payment(id, 3, 40, 'tip'), subject: null, at: 6_000 })
+      assert.deepEqual(await store.recentTips(10), [
+        { channelId: id, amount: 40, note: null, at: 6_000 },
+        { channelId: id, amount: 30, note: '<b>thanks</b>', at: 5_000 },
+      ])
+      assert.equal((await store.recentTips(1)).length, 1)
       await store.close()
     })
   })

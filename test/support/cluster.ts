@@ -68,7 +68,7 @@ export async function startCluster(options: ClusterOptions): Promise<LocalCluste
     const ports = await Promise.all(names.map(() => freePort()))
     const argsFor = (name: string, port: number) => [
       '--port', String(port), '--data', join(work, `host-${name}`), '--media', options.mediaDir, '--no-sample',
-      '--store', storeUrl, '--devnet-url', devnetUrl, '--instance', name, '--admin-token', CLUSTER_ADMIN_TOKEN, '--log-level', 'warn',
+      '--store', storeUrl, '--devnet-url', devnetUrl, '--instance', name, '--admin-token', CLUSTER_ADMIN_TOKEN, '--log-level', 'warn', '--trust-proxy',
       ...(options.edge ? ['--edge-secret-file', secretFile] : []),
       ...(options.hostArgs ?? []),
     ]

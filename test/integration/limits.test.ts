@@ -1,0 +1,179 @@
+// Bounded resources against a real host: each limit holds at its flag's value and refuses with its own code, and
+// what a limit refused is freed again when the thing it counted ends.
+import assert from 'node:assert/strict'
+import { after, describe, test } from 'node:test'
+import { connect as connectTcp } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { io } from 'socket.io-client'
+import { attachDashboard } from '../../server/dashboard/attach.ts'
+import { startTestHost, type TestHost } from '../support/host.ts'
+import { openRawViewer, type ViewerSocket } from '../support/raw-viewer.ts'
+import { connectFrom, openRequest, sendOpen } from '../support/unfunded-opens.ts'
+
+const ADMIN_TOKEN = 'test-admin-token-0123456789'
+const ADMIN = { Authorization: `Bearer ${ADMIN_TOKEN}` }
+const hosts: TestHost[] = []
+const sockets: ViewerSocket[] = []
+after(async () => {
+  sockets.forEach((socket) => socket.close())
+  await Promise.all(hosts.map((host) => host.dispose()))
+})
+
+async function host(overrides: Parameters<typeof startTestHost>[0]): Promise<TestHost> {
+  const started = await startTestHost(overrides, { extend: attachDashboard })
+  hosts.push(started)
+  return started
+}
+
+async function viewerFrom(url: string, address?: string) {
+  const connected = await connectFrom(url, address)
+  sockets.push(connected.socket)
+  return connected
+}
+
+async function channelsIn(url: string, state: string) {
+  const res = await fetch(`${url}/api/channels?state=${state}`, { headers: ADMIN })
+  return ((await res.json()) as { channels: Array<{ id: string }> }).channels
+}
+
+async function until(condition: () => Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`)
+    await sleep(50)
+  }
+}
+
+describe('pending opens and the open timeout', () => {
+  test('unfunded opens are capped per connection, per address and in total, each with its code; expiry frees them and deletes them', async () => {
+    const h = await host({ pendingOpensPerConnection: 2, pendingOpensPerAddress: 3, pendingOpensTotal: 4, openTimeoutSeconds: 1.5 })
+    const a = await viewerFrom(h.url)
+    const request = await openRequest(h.url, a.terms)
+    assert.equal((await sendOpen(a.socket, request)).ok, true)
+    assert.equal((await sendOpen(a.socket, request)).ok, true)
+    const perConnection = await sendOpen(a.socket, request)
+    assert.equal(perConnection.ok, false)
+    assert.equal(!perConnection.ok && perConnection.code, 'pending_opens_connection')
+
+    const b = await viewerFrom(h.url)
+    assert.equal((await sendOpen(b.socket, request)).ok, true)
+    const perAddress = await sendOpen(b.socket, request)
+    assert.equal(!perAddress.ok && perAddress.code, 'pending_opens_address')
+
+    const c = await viewerFrom(h.url, '127.0.0.2')
+    assert.equal((await sendOpen(c.socket, request)).ok, true)
+    const d = await viewerFrom(h.url, '127.0.0.3')
+    const total = await sendOpen(d.socket, request)
+    assert.equal(!total.ok && total.code, 'pending_opens_host')
+    assert.equal((await channelsIn(h.url, 'opening')).length, 4)
+
+    // Past the timeout every unfunded open is gone from the store, refund and all, and the slots are free again.
+    await until(async () => (await channelsIn(h.url, 'opening')).length === 0, 5_000)
+    const again = await sendOpen(d.socket, request)
+    assert.equal(again.ok, true)
+  })
+
+  test('funding a channel frees its slot at once; an expired open cannot be funded', async () => {
+    const h = await host({ pendingOpensPerConnection: 1, openTimeoutSeconds: 1 })
+    // openRawViewer opens and funds on one socket: with one pending slot per connection, funding must free it.
+    const viewer = await openRawViewer(h.url, 5_000)
+    sockets.push(viewer.socket)
+    assert.equal((await sendOpen(viewer.socket, await openRequest(h.url, viewer.terms))).ok, true)
+
+    const { socket, terms } = await viewerFrom(h.url)
+    const opened = await sendOpen(socket, await openRequest(h.url, terms))
+    assert.ok(opened.ok)
+    await until(async () => !(await channelsIn(h.url, 'opening')).some((row) => row.id === opened.channelId), 5_000)
+    const late = await new Promise<{ ok: boolean; code?: string }>((resolve) => socket.emit('fund', { channelId: opened.channelId, fundingTx: '00'.repeat(60) }, resolve))
+    assert.equal(late.ok, false)
+    assert.ok(late.code === 'unknown_channel' || late.code === 'open_expired', `refused with ${late.code}`)
+    assert.equal((await channelsIn(h.url, 'open')).length, 1)
+  })
+})
+
+describe('connections and messages per client address', () => {
+  test('connections are capped per address with too_many_connections; a closed one frees its place', async () => {
+    const h = await host({ connectionsPerAddress: 3 })
+    const held = [await viewerFrom(h.url), await viewerFrom(h.url), await viewerFrom(h.url)]
+    await assert.rejects(connectFrom(h.url), /too_many_connections/)
+    // Another address is not affected.
+    await viewerFrom(h.url, '127.0.0.2')
+    held[0].socket.close()
+    await until(async () => connectFrom(h.url).then((c) => (sockets.push(c.socket), true), () => false), 3_000)
+  })
+
+  test('messages from all connections of one address share one rate: address_rate_limited', async () => {
+    const h = await host({ messagesPerSecondPerAddress: 5, messagesPerSecond: 40 })
+    const viewers = [await viewerFrom(h.url), await viewerFrom(h.url), await viewerFrom(h.url)]
+    const errors: string[] = []
+    for (const { socket } of viewers) socket.on('protocolError', (error) => errors.push(error.code))
+    for (let round = 0; round < 6; round++) for (const { socket } of viewers) socket.emit('close', { channelId: '00'.repeat(12) }, () => {})
+    await until(async () => errors.length > 0, 3_000)
+    assert.ok(errors.every((code) => code === 'address_rate_limited'), errors.join(','))
+    // A socket alone at this rate would be far under its own limit of 40/s: the address's bucket refused it.
+    const other = await viewerFrom(h.url, '127.0.0.2')
+    const reply = await new Promise<{ ok: boolean; code?: string }>((resolve) => other.socket.emit('close', { channelId: '00'.repeat(12) }, resolve))
+    assert.equal(reply.code, 'unknown_channel')
+  })
+})
+
+describe('slow clients (slowloris)', () => {
+  test('a Socket.IO connection that never joins is dropped after the handshake timeout', async () => {
+    const h = await host({ handshakeTimeoutSeconds: 0.5 })
+    const open = await fetch(`${h.url}/socket.io/?EIO=4&transport=polling`)
+    const sid = /"sid":"([^"]+)"/.exec(await open.text())?.[1]
+    assert.ok(sid)
+    await sleep(1_500)
+    const poll = await fetch(`${h.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`)
+    const body = await poll.text()
+    // Either the close packet ("1") or the session already gone.
+    assert.ok(poll.status === 400 || body.includes('1'), `${poll.status} ${body}`)
+  })
+
+  test('HTTP headers that never finish, and an idle keep-alive, are cut off', async () => {
+    const h = await host({ headersTimeoutSeconds: 1, requestTimeoutSeconds: 2, keepAliveTimeoutSeconds: 1 })
+    let answered = ''
+    const closedWithin = (write: (socket: ReturnType<typeof connectTcp>) => void) =>
+      new Promise<number>((resolve, reject) => {
+        const started = Date.now()
+        answered = ''
+        const socket = connectTcp(h.port, '127.0.0.1', () => write(socket))
+        socket.on('data', (chunk) => (answered += String(chunk)))
+        socket.on('close', () => resolve(Date.now() - started))
+        socket.on('error', () => {})
+        setTimeout(() => reject(new Error('still open after 8 s')), 8_000).unref()
+      })
+    const slowHeaders = await closedWithin((socket) => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: '))
+    assert.ok(slowHeaders < 6_000, `closed after ${slowHeaders} ms`)
+    assert.match(answered, /^HTTP\/1\.1 408 /)
+    const idle = await closedWithin((socket) => socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n'))
+    assert.ok(idle < 6_000, `closed after ${idle} ms`)
+  })
+})
+
+describe('admin sign-in attempts', () => {
+  test('wrong tokens are limited per address: then 429 too_many_attempts, even for the right token, on HTTP and the live feed', async () => {
+    const h = await host({ adminAttemptsPerMinute: 3 })
+    assert.equal((await fetch(`${h.url}/api/channels`, { headers: ADMIN })).status, 200)
+    for (let i = 0; i < 3; i++) {
+      const wrong = await fetch(`${h.url}/api/channels`, { headers: { Authorization: 'Bearer wrong-token-0123456789' } })
+      assert.equal(wrong.status, 403)
+    }
+    const limited = await fetch(`${h.url}/api/channels`, { headers: ADMIN })
+    assert.equal(limited.status, 429)
+    assert.ok(Number(limited.headers.get('retry-after')) > 0)
+    const body = (await limited.json()) as { error: string; message: string }
+    assert.equal(body.error, 'too_many_attempts')
+    assert.match(body.message, /at most 3 a minute/)
+    const feed = io(`${h.url}/host`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: ADMIN_TOKEN } })
+    const refused = await new Promise<Error>((resolve) => feed.once('connect_error', resolve))
+    feed.close()
+    assert.match(refused.message, /^too_many_attempts/)
+  })
+
+  test('the admin token is never taken from the query string', async () => {
+    const h = await host({})
+    const res = await fetch(`${h.url}/api/channels?token=${ADMIN_TOKEN}`)
+    assert.equal(res.status, 401)
+  })
+})
