@@ -44,7 +44,7 @@ export class ClientLimits {
   connect(address: string): LimitVerdict {
     const held = this.connections.get(address) ?? 0
     if (held >= this.config.connectionsPerAddress) {
-      return { ok: false, code: 'too_many_connections', message: `At most ${this.config.connectionsPerAddress} connections per client address.` }
+      return { ok: false, code: 'too_many_connections', message: `At most ${this.config.connectionsPerAddress} connections per client address (the host's --max-connections-per-address; a QA fleet on one machine needs it raised).` }
     }
     this.connections.set(address, held + 1)
     return { ok: true }
@@ -61,7 +61,7 @@ export class ClientLimits {
     const verdict = take(this.buckets.get(address) ?? { tokens: rate * 2, updatedAt: now }, now, rate, rate * 2)
     this.buckets.set(address, verdict.bucket)
     if (verdict.allowed) return { ok: true }
-    return { ok: false, code: 'address_rate_limited', message: `Slow down: at most ${rate} messages per second from one client address.` }
+    return { ok: false, code: 'address_rate_limited', message: `Slow down: at most ${rate} messages per second from one client address (the host's --address-message-rate).` }
   }
 
   /** 1. The connection, 2. the address and 3. the host each hold fewer pending opens than their limit: the slot is taken. */
@@ -72,7 +72,7 @@ export class ClientLimits {
       return { ok: false, code: 'pending_opens_connection', message: `At most ${pendingOpensPerConnection} unfunded opens per connection: fund or wait for one first.` }
     }
     if ((this.pendingByAddress.get(slot.address) ?? 0) >= pendingOpensPerAddress) {
-      return { ok: false, code: 'pending_opens_address', message: `At most ${pendingOpensPerAddress} unfunded opens per client address: fund or wait for one first.` }
+      return { ok: false, code: 'pending_opens_address', message: `At most ${pendingOpensPerAddress} unfunded opens per client address: fund or wait for one first (the host's --max-pending-per-address).` }
     }
     if (this.pendingTotal >= pendingOpensTotal) {
       return { ok: false, code: 'pending_opens_host', message: 'The host holds as many unfunded opens as it takes; try again in a minute.' }
