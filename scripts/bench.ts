@@ -81,13 +81,15 @@ async function main(): Promise<void> {
     const origin = await startChild('./static-origin.ts', [join(work, 'media')])
     const proxy = await startChild('./plain-proxy.ts', [origin.url])
     children.push(origin, proxy)
+    const devnet = await startChild('./devnet-entry.ts', [join(work, 'devnet')])
+    children.push(devnet)
     const hostConfig = {
       port: 0,
+      devnetUrl: devnet.url,
       dataDir: join(work, 'host'),
       mediaDir: join(work, 'media'),
       origin: `${origin.url}/media/`,
       price: PRICE,
-      blockIntervalSeconds: 0,
       idleTimeoutSeconds: 86_400,
       messagesPerSecond: 100_000,
       // The bench's viewers all come from loopback: the per-address limits would measure themselves, not the host.
