@@ -6,6 +6,7 @@ import type { ChannelService } from '../channels/channel-service.ts'
 import type { ChainView } from '../channels/chain-view.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 import type { LibraryCache } from '../media/library-cache.ts'
+import type { PendingSettlement } from '../channels/settlement-retry.ts'
 import { requireAdmin } from './require-admin.ts'
 
 export interface ApiContext {
@@ -21,8 +22,8 @@ function listStreams(library: LibraryCache, hostPrice: number): Array<{ name: st
   return library.current().streams.map(({ name, url, kind, pricePerSecond }) => ({ name, url, kind, pricePerSecond: pricePerSecond ?? hostPrice }))
 }
 
-export function channelRow(record: ChannelRecord): ChannelRow {
-  return {
+export function channelRow(record: ChannelRecord, pending?: PendingSettlement): ChannelRow {
+  const row: ChannelRow = {
     id: record.id,
     state: record.state,
     viewer: record.payerPublicKey,
@@ -40,6 +41,14 @@ export function channelRow(record: ChannelRecord): ChannelRow {
     lastActivityAt: record.lastActivityAt,
     closedAt: record.closedAt,
   }
+  if (pending && record.state === 'closing') row.settlementPending = { failures: pending.failures, lastError: pending.lastError, nextAttemptAt: pending.nextAttemptAt }
+  return row
+}
+
+/** The admin's rows, each closing channel with its failed attempts so far. */
+export function channelRows(service: ChannelService, records: readonly ChannelRecord[]): ChannelRow[] {
+  const pending = service.pendingSettlements()
+  return records.map((record) => channelRow(record, pending.get(record.id)))
 }
 
 export function apiRouter(context: ApiContext): Router {
@@ -68,7 +77,7 @@ export function apiRouter(context: ApiContext): Router {
 
   router.get('/api/channels', requireAdmin(context.adminToken), async (req, res) => {
     const limit = Math.min(Math.max(Number(req.query.limit) || 500, 1), 5000)
-    res.json({ channels: (await service.listChannels(limit)).map(channelRow) })
+    res.json({ channels: channelRows(service, await service.listChannels(limit)) })
   })
 
   return router

@@ -20,7 +20,7 @@ import type {
   UpdateAccepted,
   UpdateRequest,
 } from '../../protocol/messages.ts'
-import { ChainError, isAccepted, isSeen, type Chain, type TxInfo } from '../../protocol/chain/chain.ts'
+import { ChainError, isAccepted, isSeen, ledgerUnavailable, type Chain, type TxInfo } from '../../protocol/chain/chain.ts'
 import type { ChannelRecord, ChannelStore, StreamSales } from '../store/channel-store.ts'
 import type { EdgeLinks } from '../edge/signed-url.ts'
 import type { ChainView } from './chain-view.ts'
@@ -37,6 +37,7 @@ import { snapshotOf } from './record-views.ts'
 import { segmentVerdict, type MediaCharges } from './segment-charge.ts'
 import { Settlement } from './settlement.ts'
 import { FUNDING_LOST } from './settlement-rules.ts'
+import type { PendingSettlement } from './settlement-retry.ts'
 import { nativeVerifier, type PayeeVerifier } from '../crypto/verify.ts'
 
 export interface ChannelPolicy extends Pick<Terms, 'pricePerSecond' | 'renditionMultipliers'> {
@@ -238,6 +239,9 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     try {
       await this.store.setFundingTx(record.id, request.fundingTx)
       const result = await this.chain.broadcast(request.fundingTx, { parents })
+      if (result.status === 'UNKNOWN') {
+        return this.refuse(record.id, 'ledger_unavailable', 'The ledger answered without a status it could be held to; send "fund" again later.')
+      }
       if (!isAccepted(result.status)) {
         return this.refuse(record.id, 'ledger_rejected', `The ledger did not accept the funding transaction (${result.status}).`)
       }
@@ -249,6 +253,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       return this.activate(record.id, status)
     } catch (error) {
       const message = error instanceof ChainError ? error.message : String(error)
+      if (ledgerUnavailable(error)) return this.refuse(record.id, 'ledger_unavailable', `The ledger did not answer usably, so the funding was not sent; nothing was spent, send "fund" again later: ${message}`)
       return this.refuse(record.id, 'ledger_rejected', `The ledger refused the funding transaction: ${message}`)
     } finally {
       this.fundingInFlight.delete(record.id)
@@ -325,6 +330,11 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   /** The scheduler's settlement: checked again against the store first, and skipped when another instance is on it. */
   settleIfDue(id: string, reason: CloseReason): Promise<SettlementSummary | null> {
     return this.settlement.settleIfDue(id, reason)
+  }
+
+  /** Closes the ledger has not taken yet, retried with backoff (settlement-retry.ts). */
+  pendingSettlements(): ReadonlyMap<string, PendingSettlement> {
+    return this.settlement.pending()
   }
 
   dueForSettlement(): Promise<Array<{ id: string; reason: CloseReason }>> {

@@ -2,7 +2,7 @@
 // This is the imperative shell: it turns the channel service's and the paywall's events into HostEvents, folds them
 // into the pure statistics (stats.ts), counts them in Prometheus, and nudges the live feed.
 import type { HostParts } from '../app.ts'
-import { channelRow } from '../api/routes.ts'
+import { channelRows } from '../api/routes.ts'
 import { attachLiveFeed } from './live.ts'
 import { addSettled, tallyPayout } from './payout.ts'
 import { createHostMetrics } from './metrics.ts'
@@ -21,7 +21,7 @@ export async function attachDashboard({ app, io, service, adminToken, logger, pa
   const now = () => Date.now()
   const lastActivity = () => service.openChannels().map((record) => record.lastActivityAt)
   const snapshot = async () => ({
-    ...dashboardSnapshot(stats, now(), lastActivity(), { network, rows: (await service.listChannels(TABLE_ROWS)).map(channelRow), library: library.current().streams, hostPrice }),
+    ...dashboardSnapshot(stats, now(), lastActivity(), { network, rows: channelRows(service, await service.listChannels(TABLE_ROWS)), library: library.current().streams, hostPrice }),
     payout: { address: payout.address, generated: payout.generated, ...paidOut },
   })
 
