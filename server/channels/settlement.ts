@@ -156,7 +156,9 @@ export class Settlement {
       // Extended Format when the funding is at hand: the ledger then needs no lookup of what the close spends.
       if (!known || !isAccepted(known.status)) {
         try {
-          await deps.chain.broadcast(close.hex, { parents: record.fundingTx ? [record.fundingTx] : [] })
+          const sent = await deps.chain.broadcast(close.hex, { parents: record.fundingTx ? [record.fundingTx] : [] })
+          // An answer without a status it can be held to (a ledger answering garbage) is no close: try again later.
+          if (!isAccepted(sent.status)) throw new ChainError(`the ledger did not take the close (${sent.status})`, 502, close.txid)
         } catch (error) {
           // A funding lost to a conflicting tx leaves the close nothing to spend: the channel ends without one.
           if (reason !== FUNDING_LOST || !(error instanceof ChainError)) throw error
