@@ -57,7 +57,7 @@ test('at fund, a ledger that is down, failing (503) or answering garbage gets le
       // The ledger back, the same funding goes through: the refusal lost the viewer nothing.
       const again = await send(socket, 'fund', { channelId: open.channelId, fundingTx: opened.fundingHex })
       assert.ok(again.ok, `${fault}, then healthy: ${JSON.stringify(again)}`)
-      await request(host.url).get(stream.segments[0].path).set('Authorization', `Bearer ${again.token}`).expect(402)
+      await request(host.url).get(stream.segments[0].path).set('X-Channel-Token', again.token).expect(402)
       await send(socket, 'close', { channelId: open.channelId })
     }
   } finally {
