@@ -327,6 +327,16 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return this.settlement.settle(id, reason)
   }
 
+  /** The viewer's close: a ledger that does not take it yet is no internal error; the host keeps retrying it. */
+  async closeForViewer(id: string): Promise<Reply<SettlementSummary>> {
+    try {
+      return { ok: true, ...(await this.settle(id, 'viewer')) }
+    } catch (error) {
+      if (!ledgerUnavailable(error)) throw error
+      return this.refuse(id, 'ledger_unavailable', 'The ledger did not take the close yet: settlement is pending, and the host retries it until it lands.')
+    }
+  }
+
   /** The scheduler's settlement: checked again against the store first, and skipped when another instance is on it. */
   settleIfDue(id: string, reason: CloseReason): Promise<SettlementSummary | null> {
     return this.settlement.settleIfDue(id, reason)
