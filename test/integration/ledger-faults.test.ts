@@ -10,7 +10,7 @@ import { openPayerChannel } from '../../client/payer/payer.ts'
 import type { ChannelRow } from '../../protocol/dashboard.ts'
 import { startDevnetServer, type RunningDevnet } from '../../server/chain/devnet/server.ts'
 import { startTestHost, tempDir, type TestHost } from '../support/host.ts'
-import { LEDGER_FAULTS, startFaultyLedger, type FaultyLedger } from '../support/ledger-faults.ts'
+import { LEDGER_FAULTS, startFaultyLedger, type FaultyLedger } from '../../scripts/chaos/faulty-ledger.ts'
 import { writeTinyStream, type TinyStream } from '../support/media.ts'
 import { connect, openRawViewer, send } from '../support/raw-viewer.ts'
 

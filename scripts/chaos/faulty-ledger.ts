@@ -1,4 +1,4 @@
-// A fault-injecting HTTP proxy in front of a devnet ledger's ARC API: the ledger is the outside world, and this is how
+// A fault-injecting HTTP proxy in front of a devnet ledger's ARC API, for the tests and `npm run chaos`: the ledger is the outside world, and this is how
 // it misbehaves. It passes requests through, or drops them (down), holds them (slow), answers 503, or answers garbage.
 // It remembers every transaction broadcast through it, so a test can check that a close was only ever one tx.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
