@@ -74,6 +74,7 @@ try {
     satoshisLost: Math.max(0, accepted - settled),
     p99Ms: null,
     p99Ratio: null,
+    answers: { accepted, settled },
     violations: settled === accepted ? [] : [`accepted ${accepted}, settled ${settled}`],
   })
   process.stdout.write(formatChaosTable(rows, baselineP99) + '\n')

@@ -10,6 +10,8 @@ export interface ChaosRow {
   /** The legitimate viewer's pay-then-fetch p99 during the attack, and the ratio to the quiet baseline. */
   p99Ms: number | null
   p99Ratio: number | null
+  /** Every answer the host gave, counted: the outcome column shows only the commonest. */
+  answers: Record<string, number>
   violations: string[]
 }
 
@@ -32,6 +34,7 @@ export function chaosRow(name: string, outcome: AttackOutcome, latenciesMs: read
     satoshisLost,
     p99Ms: roundMs(p99),
     p99Ratio: Number.isFinite(p99) && baselineP99 > 0 ? Math.round((p99 / baselineP99) * 100) / 100 : null,
+    answers: outcome.answers,
     violations: outcome.violations,
   }
 }
