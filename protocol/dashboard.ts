@@ -28,6 +28,8 @@ export interface ChannelRow {
   createdAt: number
   lastActivityAt: number
   closedAt: number | null
+  /** Set while the close has failed at the ledger and is being retried: "settlement pending". */
+  settlementPending?: { failures: number; lastError: string; nextAttemptAt: number }
 }
 
 export interface StatsSnapshot {

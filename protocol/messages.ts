@@ -156,6 +156,10 @@ export const RejectCode = z.enum([
   'bad_refund',
   'capacity_out_of_range',
   'ledger_rejected',
+  /** The ledger could not be reached, timed out, failed (5xx) or answered garbage: nothing happened, try again later. */
+  'ledger_unavailable',
+  /** The host's data folder is full or read-only: it cannot record the payment, so it serves nothing for it. */
+  'storage_unavailable',
   /** The channel's funding lost to a conflicting transaction: the host serves it no more. */
   'funding_double_spent',
   /** The open waited longer than the host's --open-timeout for its funding: it is gone, open again. */

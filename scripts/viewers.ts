@@ -62,7 +62,16 @@ async function main(): Promise<number> {
   return run.exitStatus
 }
 
-main().then(
+// Every wait in the fleet is bounded by a timer, so Node runs out of work only if a promise was lost: say so, never
+// exit 0 without a summary.
+let finished = false
+process.once('beforeExit', () => {
+  if (finished) return
+  console.error('viewers: the fleet stopped with viewers still waiting and no timer left to end their wait; no summary, money unchecked')
+  process.exitCode = 2
+})
+
+main().finally(() => (finished = true)).then(
   (status) => {
     process.exitCode = status
   },

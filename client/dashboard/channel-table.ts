@@ -46,7 +46,8 @@ export function renderChannelRows(body: HTMLTableSectionElement, rows: ChannelRo
     // A funding lost to a double spend is flagged: the host stopped serving it, and its close has nothing to spend.
     pill.className = `pill pill-${row.state}${row.closeReason === 'funding_double_spent' ? ' pill-lost' : ''}`
     pill.dataset.testid = 'channel-state'
-    pill.textContent = STATE_LABEL[row.state] + (row.closeReason && row.state === 'closed' ? ` · ${REASON_LABEL[row.closeReason] ?? row.closeReason}` : '')
+    pill.textContent = (row.settlementPending ? 'Settlement pending' : STATE_LABEL[row.state]) + (row.closeReason && row.state === 'closed' ? ` · ${REASON_LABEL[row.closeReason] ?? row.closeReason}` : '')
+    if (row.settlementPending) pill.title = `${row.settlementPending.failures} failed attempts: ${row.settlementPending.lastError}`
     state.append(pill)
     const paid = cell(`${formatSats(row.paid)}${row.tips > 0 ? ` (${formatSats(row.tips)} tips)` : ''}`, 'num')
     paid.dataset.testid = 'channel-paid'

@@ -100,7 +100,7 @@ export function explainRejection(code: RejectCode, hostMessage: string, during: 
       nextStep:
         code === 'capacity_out_of_range'
           ? 'Change your cap in the preferences to fit the host\'s limits, then press play.'
-          : code === 'ledger_rejected'
+          : code === 'ledger_rejected' || code === 'ledger_unavailable'
             ? 'Nothing was spent. Wait for the wallet balance to confirm, then press play again.'
             : 'Nothing was spent. Reload the page to try again.',
     }

@@ -73,6 +73,14 @@ export class ChainError extends Error {
   }
 }
 
+/**
+ * The ledger did not answer usably (unreachable, timed out, 5xx) rather than judging the tx: the same tx may be sent
+ * again later. A ledger that judged it (4xx, double spend, rejected) said no for good.
+ */
+export function ledgerUnavailable(error: unknown): boolean {
+  return error instanceof ChainError && (error.code === 0 || error.code >= 500)
+}
+
 /** The ledger accepted the tx and will mine it. */
 export function isAccepted(status: TxStatus): boolean {
   return status === 'SEEN_ON_NETWORK' || status === 'MINED' || status === 'STORED' || status === 'ANNOUNCED_TO_NETWORK'

@@ -26,6 +26,8 @@ export interface FleetSummary {
   satoshisSettled: number
   closesVerified: number
   closesFailed: number
+  /** Host outages the viewers rode out: how many viewers lost the host, how often in all, the longest wait. */
+  outages: { viewers: number; total: number; longestMs: number }
   /** Every disagreement between what was paid, served, settled and put on the ledger. Empty means all agree. */
   mismatches: string[]
 }
@@ -75,6 +77,11 @@ export function summarizeFleet(results: readonly ViewerResult[], checks: readonl
     closesVerified: checks.filter((check) => check.verdict.ok).length,
     closesFailed: checks.filter((check) => !check.verdict.ok).length,
     mismatches: results.flatMap((result) => viewerMismatches(result, checkOf.get(result.index))),
+    outages: {
+      viewers: results.filter((result) => result.outages > 0).length,
+      total: sum((result) => result.outages),
+      longestMs: Math.round(Math.max(0, ...results.map((result) => result.longestOutageMs))),
+    },
   }
 }
 
@@ -99,6 +106,7 @@ export function formatSummary(summary: FleetSummary): string {
     `payment latency    p50 ${ms(summary.payLatencyMs.p50)}  p95 ${ms(summary.payLatencyMs.p95)}  p99 ${ms(summary.payLatencyMs.p99)}`,
     `satoshis           paid ${summary.satoshisPaid}, served ${summary.satoshisServed}, settled ${summary.satoshisSettled}`,
     `ledger             ${summary.closesVerified} close txs verified, ${summary.closesFailed} failed`,
+    `host outages       ${summary.outages.total === 0 ? 'none' : `${summary.outages.total} (${summary.outages.viewers} viewers lost the host; longest ${(summary.outages.longestMs / 1000).toFixed(1)} s before they were back)`}`,
   ]
   if (summary.mismatches.length === 0) lines.push('result             OK: paid = served = settled = on the ledger')
   else lines.push(`result             ${summary.mismatches.length} MISMATCHES:`, ...summary.mismatches.map((line) => `  - ${line}`))

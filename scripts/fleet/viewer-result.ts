@@ -34,6 +34,9 @@ export interface ViewerResult {
   /** Why the viewer stopped before its time was up, if it did. */
   stoppedEarly: 'cap' | 'end_of_stream' | 'error' | null
   firstError: string | null
+  /** Times the viewer lost its host's socket and got it back (a restart, another instance), and the longest wait. */
+  outages: number
+  longestOutageMs: number
 }
 
 export function emptyResult(index: number): ViewerResult {
@@ -58,6 +61,8 @@ export function emptyResult(index: number): ViewerResult {
     closeTxid: null,
     stoppedEarly: null,
     firstError: null,
+    outages: 0,
+    longestOutageMs: 0,
   }
 }
 

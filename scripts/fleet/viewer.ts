@@ -83,6 +83,17 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
       reconnectionDelayMax: 2_000,
       reconnectionAttempts: Math.ceil(RECONNECT_TIMEOUT_MS / 1_000),
     })
+    // An outage lasts from a disconnect the viewer did not ask for to the reconnection that ends it.
+    let lostAt: number | null = null
+    socket.on('disconnect', (reason) => {
+      if (reason !== 'io client disconnect') lostAt ??= performance.now()
+    })
+    socket.io.on('reconnect', () => {
+      if (lostAt === null) return
+      result.outages++
+      result.longestOutageMs = Math.max(result.longestOutageMs, performance.now() - lostAt)
+      lostAt = null
+    })
     const storage = new MemoryStorage()
     session = new ChannelSession({
       socket,
@@ -238,9 +249,16 @@ async function watch(
     let answer: (HttpAnswer & { charged: number }) | null = null
     for (let attempt = 1; attempt <= ATTEMPTS && answer === null; attempt++) {
       try {
-        // A payment waits while the channel is being resumed; never longer than a reconnect may take.
-        const bounded = AbortSignal.any([atCap, AbortSignal.timeout(RECONNECT_TIMEOUT_MS)])
-        answer = await fetchPaid(purchase, get(requestFor(segment.key)), observe, bounded)
+        // A payment waits while the channel is being resumed; never longer than a reconnect may take. A timer of our
+        // own, not AbortSignal.timeout: that one is unref'd, and with the host gone nothing else keeps Node running,
+        // so the fleet would exit mid-wait, silently and with status 0.
+        const giveUp = new AbortController()
+        const timer = setTimeout(() => giveUp.abort(new Error(`no answer within ${RECONNECT_TIMEOUT_MS} ms`)), RECONNECT_TIMEOUT_MS)
+        try {
+          answer = await fetchPaid(purchase, get(requestFor(segment.key)), observe, AbortSignal.any([atCap, giveUp.signal]))
+        } finally {
+          clearTimeout(timer)
+        }
       } catch (error) {
         if (error instanceof FetchFailed) {
           fail('network', error)

@@ -6,6 +6,7 @@ import type { ChannelService } from '../channels/channel-service.ts'
 import type { ChainView } from '../channels/chain-view.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 import type { LibraryCache } from '../media/library-cache.ts'
+import type { PendingSettlement } from '../channels/settlement-retry.ts'
 import { nextCursor, parsePageQuery } from './channel-pages.ts'
 import { requireAdmin, type AdminGate } from './require-admin.ts'
 
@@ -22,8 +23,8 @@ function listStreams(library: LibraryCache, hostPrice: number): Array<{ name: st
   return library.current().streams.map(({ name, url, kind, pricePerSecond }) => ({ name, url, kind, pricePerSecond: pricePerSecond ?? hostPrice }))
 }
 
-export function channelRow(record: ChannelRecord): ChannelRow {
-  return {
+export function channelRow(record: ChannelRecord, pending?: PendingSettlement): ChannelRow {
+  const row: ChannelRow = {
     id: record.id,
     state: record.state,
     viewer: record.payerPublicKey,
@@ -41,6 +42,14 @@ export function channelRow(record: ChannelRecord): ChannelRow {
     lastActivityAt: record.lastActivityAt,
     closedAt: record.closedAt,
   }
+  if (pending && record.state === 'closing') row.settlementPending = { failures: pending.failures, lastError: pending.lastError, nextAttemptAt: pending.nextAttemptAt }
+  return row
+}
+
+/** The admin's rows, each closing channel with its failed attempts so far. */
+export function channelRows(service: ChannelService, records: readonly ChannelRecord[]): ChannelRow[] {
+  const pending = service.pendingSettlements()
+  return records.map((record) => channelRow(record, pending.get(record.id)))
 }
 
 export function apiRouter(context: ApiContext): Router {
@@ -71,7 +80,7 @@ export function apiRouter(context: ApiContext): Router {
     const parsed = parsePageQuery(req.query)
     if (!parsed.ok) return void res.status(400).json({ error: parsed.error, message: parsed.message })
     const records = await service.listChannels(parsed.query)
-    const page: ChannelPage = { channels: records.map(channelRow), nextCursor: nextCursor(records, parsed.query.limit) }
+    const page: ChannelPage = { channels: channelRows(service, records), nextCursor: nextCursor(records, parsed.query.limit) }
     res.set('Cache-Control', 'no-store').json(page)
   })
 

@@ -21,7 +21,7 @@ import type {
   UpdateAccepted,
   UpdateRequest,
 } from '../../protocol/messages.ts'
-import { ChainError, isAccepted, isSeen, type Chain, type TxInfo } from '../../protocol/chain/chain.ts'
+import { ChainError, isAccepted, isSeen, ledgerUnavailable, type Chain, type TxInfo } from '../../protocol/chain/chain.ts'
 import type { ChannelQuery, ChannelRecord, ChannelStore, StreamSales, TipRecord } from '../store/channel-store.ts'
 import type { EdgeLinks } from '../edge/signed-url.ts'
 import type { ChainView } from './chain-view.ts'
@@ -38,6 +38,7 @@ import { snapshotOf } from './record-views.ts'
 import { segmentVerdict, type MediaCharges } from './segment-charge.ts'
 import { Settlement } from './settlement.ts'
 import { FUNDING_LOST } from './settlement-rules.ts'
+import type { PendingSettlement } from './settlement-retry.ts'
 import { nativeVerifier, type PayeeVerifier } from '../crypto/verify.ts'
 
 export interface ChannelPolicy extends Pick<Terms, 'pricePerSecond' | 'renditionMultipliers'> {
@@ -254,6 +255,9 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
         return this.refuse(record.id, 'open_expired', 'This open waited too long for its funding and was removed; open a new channel.')
       }
       const result = await this.chain.broadcast(request.fundingTx, { parents })
+      if (result.status === 'UNKNOWN') {
+        return this.refuse(record.id, 'ledger_unavailable', 'The ledger answered without a status it could be held to; send "fund" again later.')
+      }
       if (!isAccepted(result.status)) {
         return this.refuse(record.id, 'ledger_rejected', `The ledger did not accept the funding transaction (${result.status}).`)
       }
@@ -265,6 +269,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       return this.activate(record.id, status)
     } catch (error) {
       const message = error instanceof ChainError ? error.message : String(error)
+      if (ledgerUnavailable(error)) return this.refuse(record.id, 'ledger_unavailable', `The ledger did not answer usably, so the funding was not sent; nothing was spent, send "fund" again later: ${message}`)
       return this.refuse(record.id, 'ledger_rejected', `The ledger refused the funding transaction: ${message}`)
     } finally {
       this.fundingInFlight.delete(record.id)
@@ -338,9 +343,24 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return this.settlement.settle(id, reason)
   }
 
+  /** The viewer's close: a ledger that does not take it yet is no internal error; the host keeps retrying it. */
+  async closeForViewer(id: string): Promise<Reply<SettlementSummary>> {
+    try {
+      return { ok: true, ...(await this.settle(id, 'viewer')) }
+    } catch (error) {
+      if (!ledgerUnavailable(error)) throw error
+      return this.refuse(id, 'ledger_unavailable', 'The ledger did not take the close yet: settlement is pending, and the host retries it until it lands.')
+    }
+  }
+
   /** The scheduler's settlement: checked again against the store first, and skipped when another instance is on it. */
   settleIfDue(id: string, reason: CloseReason): Promise<SettlementSummary | null> {
     return this.settlement.settleIfDue(id, reason)
+  }
+
+  /** Closes the ledger has not taken yet, retried with backoff (settlement-retry.ts). */
+  pendingSettlements(): ReadonlyMap<string, PendingSettlement> {
+    return this.settlement.pending()
   }
 
   dueForSettlement(): Promise<Array<{ id: string; reason: CloseReason }>> {

@@ -2,7 +2,7 @@
 // verified, the payment committed to disk, and only then acknowledged. The caller runs it in the channel's queue
 // (channel-queues.ts), which also holds the channel's settlement: a payment never races its channel's close.
 import type { Reply, UpdateAccepted } from '../../protocol/messages.ts'
-import type { ChannelStore } from '../store/channel-store.ts'
+import { isStorageUnavailable, type ChannelStore } from '../store/channel-store.ts'
 import type { ChainView } from './chain-view.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
 import type { LiveChannel } from './live-channels.ts'
@@ -55,7 +55,13 @@ export class PaymentPath {
     const subject = payment.kind === 'segment' ? payment.segment : payment.note
     // Durable before anything is served: an accepted payment survives a killed process.
     const stream = payment.kind === 'segment' ? payment.stream : null
-    await deps.store.recordPayment({ channelId: record.id, sequence, paid, txid: verdict.txid, tx: payment.tx, kind: payment.kind, subject, amount, seconds, stream, at })
+    try {
+      await deps.store.recordPayment({ channelId: record.id, sequence, paid, txid: verdict.txid, tx: payment.tx, kind: payment.kind, subject, amount, seconds, stream, at })
+    } catch (error) {
+      // Not recorded, so not accepted: the channel stays where it was and nothing is served for this update.
+      if (!isStorageUnavailable(error)) throw error
+      return deps.refuse(record.id, 'storage_unavailable', 'The host cannot record payments right now (its storage is full or read-only); nothing was charged, try again shortly.')
+    }
     live.record = {
       ...live.record,
       sequence,

@@ -13,6 +13,7 @@ import type { LiveChannels } from './live-channels.ts'
 import { buildClose } from './payee.ts'
 import { payeeView, summaryOf } from './record-views.ts'
 import { closePlan, FUNDING_LOST, isIdle, settlementDue, STOP_REASON, type SettlementClock } from './settlement-rules.ts'
+import { afterFailure, retryDue, type PendingSettlement } from './settlement-retry.ts'
 
 export interface SettlementDeps {
   live: LiveChannels
@@ -29,6 +30,8 @@ export interface SettlementDeps {
 
 export class Settlement {
   private readonly running = new Map<string, Promise<unknown>>()
+  /** Settlements that failed (the ledger down, slow, 5xx or garbage) and wait for their next attempt, by channel. */
+  private readonly failed = new Map<string, PendingSettlement>()
 
   constructor(private readonly deps: SettlementDeps) {}
 
@@ -49,8 +52,14 @@ export class Settlement {
     const settlement = this.deps.queues.run(id, work)
     // Only waited on (by notOpen); the caller handles the outcome, so this copy never rejects.
     const tracked: Promise<unknown> = settlement.then(
-      () => this.forget(id, tracked),
-      () => this.forget(id, tracked),
+      () => {
+        this.failed.delete(id)
+        this.forget(id, tracked)
+      },
+      (error: unknown) => {
+        this.failed.set(id, afterFailure(this.failed.get(id), this.deps.clock().now, error instanceof Error ? error.message : String(error)))
+        this.forget(id, tracked)
+      },
     )
     this.running.set(id, tracked)
     return settlement
@@ -74,6 +83,11 @@ export class Settlement {
     return stored.state === 'closed' ? { ...rejection, settlement: summaryOf(stored) } : rejection
   }
 
+  /** Channels whose close failed and is being retried with backoff: the dashboard's "settlement pending". */
+  pending(): ReadonlyMap<string, PendingSettlement> {
+    return this.failed
+  }
+
   /** What should be settled now, and why: open channels by the rules, and closes a crash or the ledger interrupted. */
   async due(): Promise<Array<{ id: string; reason: CloseReason }>> {
     const clock = this.deps.clock()
@@ -85,7 +99,7 @@ export class Settlement {
       if (reason && !due.has(record.id)) due.set(record.id, reason)
     }
     for (const record of await this.deps.store.channelsIn(['closing'])) {
-      if (!this.running.has(record.id)) due.set(record.id, record.closeReason ?? 'recovery')
+      if (!this.running.has(record.id) && retryDue(this.failed.get(record.id), clock.now)) due.set(record.id, record.closeReason ?? 'recovery')
     }
     return [...due].map(([id, reason]) => ({ id, reason }))
   }
@@ -142,7 +156,9 @@ export class Settlement {
       // Extended Format when the funding is at hand: the ledger then needs no lookup of what the close spends.
       if (!known || !isAccepted(known.status)) {
         try {
-          await deps.chain.broadcast(close.hex, { parents: record.fundingTx ? [record.fundingTx] : [] })
+          const sent = await deps.chain.broadcast(close.hex, { parents: record.fundingTx ? [record.fundingTx] : [] })
+          // An answer without a status it can be held to (a ledger answering garbage) is no close: try again later.
+          if (!isAccepted(sent.status)) throw new ChainError(`the ledger did not take the close (${sent.status})`, 502, close.txid)
         } catch (error) {
           // A funding lost to a conflicting tx leaves the close nothing to spend: the channel ends without one.
           if (reason !== FUNDING_LOST || !(error instanceof ChainError)) throw error

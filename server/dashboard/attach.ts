@@ -4,7 +4,7 @@
 import type { HostParts } from '../app.ts'
 import { LISTED_STATES } from '../../protocol/dashboard.ts'
 import { nextCursor } from '../api/channel-pages.ts'
-import { channelRow } from '../api/routes.ts'
+import { channelRows } from '../api/routes.ts'
 import { attachLiveFeed } from './live.ts'
 import { addSettled, tallyPayout } from './payout.ts'
 import { createHostMetrics } from './metrics.ts'
@@ -26,7 +26,7 @@ export async function attachDashboard({ app, io, service, admin, logger, paywall
   const lastActivity = () => service.openChannels().map((record) => record.lastActivityAt)
   const snapshot = async () => {
     const rows = await listed(TABLE_ROWS)
-    const context = { network, rows: rows.map(channelRow), cursor: nextCursor(rows, TABLE_ROWS), tips: await service.recentTips(TABLE_ROWS), library: library.current().streams, hostPrice }
+    const context = { network, rows: channelRows(service, rows), cursor: nextCursor(rows, TABLE_ROWS), tips: await service.recentTips(TABLE_ROWS), library: library.current().streams, hostPrice }
     return { ...dashboardSnapshot(stats, now(), lastActivity(), context), payout: { address: payout.address, generated: payout.generated, ...paidOut } }
   }
 

@@ -135,7 +135,7 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
     })
     handle('update', (request) => bound(request.channelId) ?? service.pay(request))
     handle('tip', (request) => bound(request.channelId) ?? service.tip(request))
-    handle('close', async (request) => bound(request.channelId) ?? { ok: true, ...(await service.settle(request.channelId, 'viewer')) })
+    handle('close', (request) => bound(request.channelId) ?? service.closeForViewer(request.channelId))
   })
 
   service.on('settled', (summary) => io.to(channelRoom(summary.channelId)).emit('settled', summary))

@@ -90,6 +90,15 @@ export class StaleChannel extends Error {
   }
 }
 
+/** SQLite's and PostgreSQL's ways of saying the disk is full or read-only: the write failed, nothing was recorded. */
+const STORAGE_UNAVAILABLE = /^(SQLITE_FULL|SQLITE_READONLY|SQLITE_IOERR|SQLITE_CANTOPEN|53100|25006)/
+
+/** The store could not write for want of space or permission (not a bug, nor a conflict): refuse, retry later. */
+export function isStorageUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && STORAGE_UNAVAILABLE.test(code)
+}
+
 export interface ChannelStore {
   insertChannel(record: NewChannel): Promise<void>
   channel(id: string): Promise<ChannelRecord | null>

@@ -105,3 +105,14 @@ test('the close check accepts the co-signed update as signed and refuses any oth
   const missing = checkCloseTx(null, expected)
   assert.ok(!missing.ok && /not on the ledger/.test(missing.reason))
 })
+
+test('the summary reports the host outages the viewers rode out, and none when there were none', () => {
+  const calm = emptyResult(0)
+  assert.deepEqual(summarizeFleet([calm], []).outages, { viewers: 0, total: 0, longestMs: 0 })
+  assert.match(formatSummary(summarizeFleet([calm], [])), /host outages {7}none/)
+  const once = { ...emptyResult(1), outages: 1, longestOutageMs: 3_400.4 }
+  const twice = { ...emptyResult(2), outages: 2, longestOutageMs: 5_120 }
+  const summary = summarizeFleet([calm, once, twice], [])
+  assert.deepEqual(summary.outages, { viewers: 2, total: 3, longestMs: 5_120 })
+  assert.match(formatSummary(summary), /host outages {7}3 \(2 viewers lost the host; longest 5\.1 s/)
+})

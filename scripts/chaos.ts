@@ -1,0 +1,95 @@
+// `npm run chaos`: floods and faults against a real host in its own process on loopback, bounded in count and time,
+// while a legitimate viewer keeps paying and watching. Prints one row per class (cases, outcome, satoshis lost, the
+// viewer's segment p99 against a quiet baseline) and writes the table as JSON. Exits 1 if anything forbidden happened.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { Command, Option } from 'commander'
+import type { ChannelRow } from '../protocol/dashboard.ts'
+import { startDevnetServer } from '../server/chain/devnet/server.ts'
+import { writeBenchStream } from './bench/bench-stream.ts'
+import { startChild } from './bench/child-process.ts'
+import { latencyStats } from './fleet/percentiles.ts'
+import { attacksInChildProcess } from './chaos/attack-process.ts'
+import type { Attack, AttackContext } from './chaos/attacks.ts'
+import { chaosRow, formatChaosTable, type ChaosRow } from './chaos/chaos-table.ts'
+import { startFaultyLedger } from './chaos/faulty-ledger.ts'
+import { ledgerFaults } from './chaos/ledger-attack.ts'
+import { startLegitViewer } from './chaos/legit-viewer.ts'
+
+const options = new Command()
+  .description('Floods and faults against a host on loopback; prints the table and writes it as JSON.')
+  .addOption(new Option('--sockets <n>', 'attacking sockets or connections per class').default(50).argParser(Number))
+  .addOption(new Option('--seconds <s>', 'seconds each class runs').default(8).argParser(Number))
+  .addOption(new Option('--max-cases <n>', 'at most this many cases per class').default(20_000).argParser(Number))
+  .addOption(new Option('--json <file>', 'where the table goes as JSON').default('bench/chaos.json'))
+  .parse()
+  .opts<{ sockets: number; seconds: number; maxCases: number; json: string }>()
+
+const PRICE = 10
+const ADMIN_TOKEN = `chaos-${Math.random().toString(36).slice(2)}-admin-token`
+const work = mkdtempSync(join(tmpdir(), 'p2p-chaos-'))
+const stream = writeBenchStream(join(work, 'media'), { segments: 2_000, seconds: 1, bytes: 8_000 })
+const segments = stream.segments.map((segment) => segment.id)
+const devnet = await startDevnetServer({ port: 0, host: '127.0.0.1', dataDir: join(work, 'devnet'), blockIntervalSeconds: 0, testMode: false })
+const ledger = await startFaultyLedger(`${devnet.url}/arc`)
+const host = await startChild('./host-entry.ts', [
+  JSON.stringify({ port: 0, dataDir: join(work, 'data'), mediaDir: join(work, 'media'), price: PRICE, blockIntervalSeconds: 0, generateSample: false, logLevel: 'fatal', adminToken: ADMIN_TOKEN, devnetUrl: devnet.url, arcUrl: ledger.arcUrl }),
+])
+const attackers = attacksInChildProcess()
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+async function hostPaid(channelId: string): Promise<number> {
+  const res = await fetch(`${host.url}/api/channels?limit=5000`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })
+  return ((await res.json()) as { channels: ChannelRow[] }).channels.find((row) => row.id === channelId)?.paid ?? 0
+}
+
+let exitCode = 0
+try {
+  await fetch(host.url + stream.mediaPlaylistPath)
+  const viewer = await startLegitViewer(host.url, segments, PRICE)
+  const quiet = await viewer.watch(options.seconds * 1000)
+  const baselineP99 = latencyStats(quiet.latenciesMs).p99
+  log(`quiet baseline: ${quiet.latenciesMs.length} segments, p99 ${baselineP99.toFixed(1)} ms`)
+  const context: AttackContext = { url: host.url, segment: segments[segments.length - 1], sockets: options.sockets, durationMs: options.seconds * 1000, maxCases: options.maxCases }
+  const ledgerAttack = ledgerFaults(ledger, ADMIN_TOKEN, PRICE)
+  const attacks: Attack[] = [...attackers.attacks, ledgerAttack]
+  const rows: ChaosRow[] = []
+  for (const attack of attacks) {
+    log(`attack: ${attack.name}`)
+    const [outcome, watched] = await Promise.all([attack.run(context), viewer.watch(context.durationMs)])
+    // The viewer's books against the host's: an accepted payment the host does not hold is lost money.
+    const lost = Math.max(0, viewer.accepted() - (await hostPaid(viewer.channelId))) + (attack === ledgerAttack ? ledgerAttack.lostSatoshis() : 0)
+    rows.push(chaosRow(attack.name, outcome, watched.latenciesMs, baselineP99, lost))
+  }
+  const accepted = viewer.accepted()
+  const summary = await viewer.close()
+  const closeHex = summary.closeTxid ? await (await fetch(`${host.url}/devnet/woc/v1/bsv/devnet/tx/${summary.closeTxid}/hex`)).text() : ''
+  const { Transaction } = await import('@bsv/sdk')
+  const settled = closeHex ? (Transaction.fromHex(closeHex).outputs[0].satoshis ?? 0) : 0
+  rows.push({
+    class: "legitimate viewer's settlement",
+    cases: 1,
+    outcome: `${settled === accepted ? 'OK' : 'FAIL'}: accepted ${accepted}, close on the ledger pays ${settled}`,
+    satoshisLost: Math.max(0, accepted - settled),
+    p99Ms: null,
+    p99Ratio: null,
+    answers: { accepted, settled },
+    violations: settled === accepted ? [] : [`accepted ${accepted}, settled ${settled}`],
+  })
+  process.stdout.write(formatChaosTable(rows, baselineP99) + '\n')
+  for (const row of rows) for (const violation of row.violations) process.stdout.write(`VIOLATION ${row.class}: ${violation}\n`)
+  mkdirSync(dirname(options.json), { recursive: true })
+  writeFileSync(options.json, JSON.stringify({ at: new Date().toISOString(), options, baselineP99Ms: baselineP99, rows }, null, 2) + '\n')
+  exitCode = rows.some((row) => row.violations.length > 0 || row.satoshisLost > 0) ? 1 : 0
+} catch (error) {
+  log(`chaos failed: ${error instanceof Error ? error.stack : String(error)}`)
+  exitCode = 2
+} finally {
+  attackers.stop()
+  await host.stop()
+  await ledger.close()
+  await devnet.close()
+  rmSync(work, { recursive: true, force: true })
+}
+process.exit(exitCode)
