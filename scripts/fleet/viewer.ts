@@ -43,11 +43,19 @@ const STORAGE_KEY = 'fleet.session'
 /** Connects a socket created with autoConnect off, so the session was already listening for the host's terms. */
 function connectSocket(socket: HostSocket): Promise<void> {
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve())
-    socket.once('connect_error', (error) => {
+    // Both listeners go once either fires: a stale connect_error listener would cancel the reconnection after a
+    // host's crash at its first failed attempt.
+    const connected = () => {
+      socket.off('connect_error', refused)
+      resolve()
+    }
+    const refused = (error: Error) => {
+      socket.off('connect', connected)
       socket.disconnect()
       reject(error)
-    })
+    }
+    socket.once('connect', connected)
+    socket.once('connect_error', refused)
     socket.connect()
   })
 }
