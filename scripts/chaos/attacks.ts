@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { connect as tcpConnect } from 'node:net'
 import { io, type Socket } from 'socket.io-client'
 import { isClientEvent, MAX_MESSAGE_BYTES } from '../../protocol/messages.ts'
+import { connectFrom, openRequest } from '../../test/support/unfunded-opens.ts'
 
 export interface AttackContext {
   url: string
@@ -61,12 +62,19 @@ async function lanes(ctx: AttackContext, count: number, one: (lane: number) => P
   return cases
 }
 
-/** Each of `ctx.sockets` sockets sends `payload()` as `event` and waits for the ack (or 3 s). */
-function socketFlood(name: string, payload: () => [string, unknown]): Attack {
+/** At most this many unfunded opens per connection (the host's default): a flood's opens past it are refused. */
+const PENDING_OPENS_PER_CONNECTION = 4
+
+/**
+ * Each of `ctx.sockets` sockets sends `payload()` as `event` and waits for the ack (or 3 s). `prepare` builds the
+ * payload maker once, before the flood; `accepts` is how many the host may accept per socket (0: junk is never).
+ */
+function socketFlood(name: string, prepare: (url: string) => Promise<() => [string, unknown]>, accepts = 0): Attack {
   return {
     name,
     async run(ctx) {
       const answers: Record<string, number> = {}
+      const payload = await prepare(ctx.url)
       const sockets = await Promise.all(Array.from({ length: ctx.sockets }, () => openSocket(ctx.url)))
       for (const socket of sockets) socket.on('protocolError', (error: { code: string }) => tally(answers, error.code))
       const cases = await lanes(ctx, sockets.length, async (lane) => {
@@ -81,18 +89,28 @@ function socketFlood(name: string, payload: () => [string, unknown]): Attack {
         }
       })
       for (const socket of sockets) socket.disconnect()
-      const violations = answers.accepted ? [`${answers.accepted} junk messages were accepted`] : []
+      const allowed = accepts * sockets.length
+      const violations = (answers.accepted ?? 0) > allowed ? [`${answers.accepted} messages were accepted, at most ${allowed} may be`] : []
       if (answers.internal) violations.push(`${answers.internal} internal errors`)
       return { cases, answers, violations }
     },
   }
 }
 
-/** Opens over funding that does not exist, shaped well enough to pass the schema. */
-export const openFlood = socketFlood('open flood (50 sockets)', () => [
-  'open',
-  { payerPublicKey: `02${hex(32)}`, fundingTxid: hex(32), fundingVout: 0, capacity: 5_000, refundTx: hex(120), payoutScript: `76a914${hex(20)}88ac` },
-])
+/**
+ * The flood of the issue: one real open request, co-signable by the host, sent again and again and never funded. Each
+ * connection gets its few pending opens; the rest are refused, and the accepted ones expire after --open-timeout.
+ */
+export const openFlood = socketFlood(
+  'open flood (50 sockets)',
+  async (url) => {
+    const { socket, terms } = await connectFrom(url)
+    socket.disconnect()
+    const request = await openRequest(url, terms)
+    return () => ['open', request]
+  },
+  PENDING_OPENS_PER_CONNECTION,
+)
 
 const EVENTS = ['open', 'fund', 'resume', 'update', 'tip', 'close', 'hello', '__proto__', 'constructor']
 const JUNK: Array<() => unknown> = [
@@ -104,7 +122,7 @@ const JUNK: Array<() => unknown> = [
   () => [1, [2, [3, [4]]]],
   () => ({ __proto__: { ok: true }, channelId: {} }),
 ]
-export const garbageMessages = socketFlood('garbage messages (50 sockets)', () => [
+export const garbageMessages = socketFlood('garbage messages (50 sockets)', async () => () => [
   EVENTS[Math.floor(Math.random() * EVENTS.length)],
   JUNK[Math.floor(Math.random() * JUNK.length)](),
 ])

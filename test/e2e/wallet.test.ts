@@ -65,12 +65,14 @@ describe('the device wallet', { timeout: 180_000 }, () => {
     // A good address: the fee shows before anything is sent.
     const to = stranger.toAddress('mainnet')
     await address.fill(to)
+    // The summary was already shown beside the last problem: the good address's own check ends when the problem goes.
+    await problem.waitFor({ state: 'hidden' })
     await page.getByTestId('withdraw-summary').filter({ hasText: 'network fee' }).waitFor()
     const summary = (await page.getByTestId('withdraw-summary').textContent()) ?? ''
     const [, sends, fee] = /Sends ([\d,]+) sat: the whole balance of [\d,]+ sat minus a ([\d,]+) sat network fee/.exec(summary) ?? []
     const amount = Number(sends?.replace(/,/g, ''))
     assert.equal(amount + Number(fee?.replace(/,/g, '')), before, summary)
-    assert.equal(await problem.isHidden(), true)
+    assert.equal(await send.isDisabled(), false)
     await send.click()
     await page.locator('[data-testid="withdraw-result"][data-txid]').waitFor({ timeout: 30_000 })
     const txid = await page.getByTestId('withdraw-result').getAttribute('data-txid')

@@ -29,7 +29,9 @@ test('a fleet rides out a SIGKILLed host: it resumes, finishes, reports the outa
     await host.exit
     await new Promise((resolve) => setTimeout(resolve, 2_000))
     host = await startHost()
-    const code = await Promise.race([fleet.exit, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 180_000))])
+    let timer: NodeJS.Timeout | undefined
+    const code = await Promise.race([fleet.exit, new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 180_000)))])
+    clearTimeout(timer)
     assert.notEqual(code, 'hung', `the fleet did not finish:\n${fleet.output()}`)
     const line = fleet.output().split("\n").find((l) => l.startsWith("{"))
     assert.ok(line, `the fleet (exit ${code}) printed no summary:\n${fleet.output().slice(-3000)}`)
