@@ -9,7 +9,6 @@ import type { ChannelRow } from '../protocol/dashboard.ts'
 import { startDevnetServer } from '../server/chain/devnet/server.ts'
 import { writeBenchStream } from './bench/bench-stream.ts'
 import { startChild } from './bench/child-process.ts'
-import { LOAD_FROM_ONE_ADDRESS } from './bench/plan.ts'
 import { latencyStats } from './fleet/percentiles.ts'
 import { attacksInChildProcess } from './chaos/attack-process.ts'
 import type { Attack, AttackContext } from './chaos/attacks.ts'
@@ -36,9 +35,10 @@ const devnet = await startDevnetServer({ port: 0, host: '127.0.0.1', dataDir: jo
 const ledger = await startFaultyLedger(`${devnet.url}/arc`)
 // Attackers and the legitimate viewer all come from loopback, one client address: with the per-address limits on, the
 // flood would shut the viewer out with it, as it never could from an address of its own. They are lifted here (their
-// own tests are test/integration/limits.test.ts); every per-connection limit stays on.
+// own tests are test/integration/limits.test.ts); every per-connection limit, and the host's total, stays on.
+const PER_ADDRESS_LIFTED = { connectionsPerAddress: 1_000_000, messagesPerSecondPerAddress: 1_000_000, pendingOpensPerAddress: 1_000_000 }
 const host = await startChild('./host-entry.ts', [
-  JSON.stringify({ port: 0, dataDir: join(work, 'data'), mediaDir: join(work, 'media'), price: PRICE, blockIntervalSeconds: 0, generateSample: false, logLevel: 'fatal', adminToken: ADMIN_TOKEN, devnetUrl: devnet.url, arcUrl: ledger.arcUrl, ...LOAD_FROM_ONE_ADDRESS }),
+  JSON.stringify({ port: 0, dataDir: join(work, 'data'), mediaDir: join(work, 'media'), price: PRICE, blockIntervalSeconds: 0, generateSample: false, logLevel: 'fatal', adminToken: ADMIN_TOKEN, devnetUrl: devnet.url, arcUrl: ledger.arcUrl, ...PER_ADDRESS_LIFTED }),
 ])
 const attackers = attacksInChildProcess()
 const log = (line: string) => process.stderr.write(`${line}\n`)

@@ -20,13 +20,17 @@ export function ledgerFaults(ledger: FaultyLedger, adminToken: string, price: nu
     async run(ctx): Promise<AttackOutcome> {
       const answers: Record<string, number> = {}
       const tally = (key: string) => (answers[key] = (answers[key] ?? 0) + 1)
-      const socket: HostSocket = io(ctx.url, { transports: ['websocket'], reconnection: false, forceNew: true })
-      const terms = await new Promise<Terms>((resolve) => socket.once('terms', resolve))
       const accepted = new Map<string, number>()
       const until = Date.now() + ctx.durationMs
       let cases = 0
+      let socket: HostSocket | null = null
       for (let round = 0; Date.now() < until && cases < Math.min(ctx.maxCases, 24); round++) {
         cases++
+        // A connection per round: an open whose funding the ledger refused stays pending on its connection, and a
+        // connection holds only a few.
+        socket?.disconnect()
+        socket = io(ctx.url, { transports: ['websocket'], reconnection: false, forceNew: true })
+        const terms = await new Promise<Terms>((resolve) => socket!.once('terms', resolve))
         const key = PrivateKey.fromRandom()
         const coin = await requestFaucet(`${ctx.url}/devnet`, key.toAddress(), 20_000)
         const opened = openPayerChannel({ payerKey: key, terms, cap: 5_000, utxos: [coin] })
@@ -48,7 +52,7 @@ export function ledgerFaults(ledger: FaultyLedger, adminToken: string, price: nu
         tally(`close ${ledger.fault}: ${close.ok ? 'ok' : close.code}`)
         ledger.fault = 'none'
       }
-      socket.disconnect()
+      socket?.disconnect()
       // The ledger healthy again: every close the faults held back must land within the retry schedule.
       const violations: string[] = []
       const deadline = Date.now() + 45_000
