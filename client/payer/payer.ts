@@ -5,25 +5,21 @@ import type { PrivateKey, Transaction } from '@bsv/sdk'
 import type { CloseReason, FeeRate, LastUpdate, OpenRequest, RejectCode, Rejection, Reply, Terms, UpdateAccepted } from '../../protocol/messages.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { closeFee } from '../../protocol/fees.ts'
-import { ChannelMultisig, channelScriptBytes, scriptBytesOfHex } from '../../protocol/scripts.ts'
-import { checkPayerSignature, sdkVerifier } from '../../protocol/signature.ts'
+import { ChannelMultisig, scriptBytesOfHex } from '../../protocol/scripts.ts'
+import { sdkVerifier } from '../../protocol/signature.ts'
+import { readPayerSignature } from '../../protocol/payer-signature.ts'
 import {
   buildFunding,
   buildRefund,
   buildUpdate,
-  bytesEqual,
   completeChannelSpend,
-  hexToBytes,
-  outpointBytes,
-  parseRawTx,
-  rawPayerSignature,
-  rawSighashPreimage,
   signChannelInput,
   verifyWithInterpreter,
   withPayerSignature,
   type FundingOutpoint,
   type SpendableUtxo,
 } from '../../protocol/transactions.ts'
+import { bytesEqual, hexToBytes, outpointBytes, parseRawTx } from '../../protocol/raw-tx.ts'
 
 export interface PayerChannel {
   /** Assigned by the host when it accepts the open request. */
@@ -222,12 +218,8 @@ function isOurUpdate(ch: PayerChannel, txHex: string, paid: number): boolean {
     if (raw.inputs.length !== 1 || !bytesEqual(raw.inputs[0].outpoint, outpointBytes(ch.funding.txid, ch.funding.vout))) return false
     const first = raw.outputs[0]
     if (first === undefined || first.satoshis !== paid || !bytesEqual(first.script, scriptBytesOfHex(ch.payoutScript))) return false
-    const signature = rawPayerSignature(raw.inputs[0].script)
-    if (signature === null) return false
-    const shape = checkPayerSignature(signature)
-    if (!shape.ok) return false
-    const preimage = rawSighashPreimage(bytes, raw, 0, channelScriptBytes(ch.payerPublicKey, ch.payeePublicKey), ch.funding.satoshis)
-    return sdkVerifier(preimage, shape.der, ch.payerPublicKey)
+    const signature = readPayerSignature(bytes, raw, { ...ch, capacity: ch.funding.satoshis })
+    return signature.ok && sdkVerifier(signature.preimage, signature.der, ch.payerPublicKey)
   } catch {
     return false
   }

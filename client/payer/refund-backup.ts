@@ -5,7 +5,7 @@ import { Utils } from '@bsv/sdk'
 import type { SettlementSummary } from '../../protocol/messages.ts'
 import { p2pkhScriptBytes } from '../../protocol/scripts.ts'
 import { settlementSummary } from '../../protocol/settlement.ts'
-import { bytesEqual, hexToBytes, parseRawTx } from '../../protocol/transactions.ts'
+import { bytesEqual, hexToBytes, parseRawTx } from '../../protocol/raw-tx.ts'
 
 export const REFUND_CODE_PREFIX = 'p2p-refunds-v1:'
 /** More than any viewer keeps (the history holds 30 entries plus the refunds still unsent). */

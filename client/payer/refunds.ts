@@ -2,7 +2,7 @@
 // until the refund's nLockTime; the co-signed refund waits in the history, and once the chain reaches that height it
 // is broadcast and the coins are the viewer's again. Isomorphic: the ledger is anything with height and broadcast.
 import { ChainError } from '../../protocol/chain/chain.ts'
-import { hexToBytes, parseRawTx } from '../../protocol/transactions.ts'
+import { hexToBytes, parseRawTx } from '../../protocol/raw-tx.ts'
 import { holdsUnsentRefund, type HistoryEntry, type RefundRecord } from './history.ts'
 
 /** The ledger calls reclaiming needs: WhatsOnChainClient satisfies it. */

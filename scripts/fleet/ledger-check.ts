@@ -1,6 +1,6 @@
 // Checks each settled channel against the ledger: the close tx is there, spends the channel's funding, and pays
 // exactly what the viewer last signed (host output) and the rest minus the fee back to the viewer.
-import { bytesEqual, hexToBytes, outpointBytes, parseRawTx, txidOf } from '../../protocol/transactions.ts'
+import { bytesEqual, hexToBytes, outpointBytes, parseRawTx, txidOf } from '../../protocol/raw-tx.ts'
 import { p2pkhScriptBytes, scriptBytesOfHex } from '../../protocol/scripts.ts'
 import type { ViewerResult } from './viewer-result.ts'
 

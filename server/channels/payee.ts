@@ -5,27 +5,28 @@ import { Hash, PrivateKey, Transaction } from '@bsv/sdk'
 import type { FeeRate, RejectCode } from '../../protocol/messages.ts'
 import { closeFee, feeFor, MAX_CHECKSIG_BYTES } from '../../protocol/fees.ts'
 import { ChannelMultisig, channelScriptBytes, isDataCarrier, p2pkhScriptBytes, scriptBytesOfHex } from '../../protocol/scripts.ts'
-import { checkPayerSignature, sdkVerifier, type SignatureVerifier } from '../../protocol/signature.ts'
+import { sdkVerifier, type SignatureVerifier } from '../../protocol/signature.ts'
+import { readPayerSignature } from '../../protocol/payer-signature.ts'
 import {
-  bytesEqual,
-  bytesToHex,
   CHANNEL_TX_VERSION,
   completeChannelSpend,
   DUST_LIMIT,
   FINAL_SEQUENCE,
+  payerSignatureOf,
+  signChannelInput,
+  verifyWithInterpreter,
+  type FundingOutpoint,
+} from '../../protocol/transactions.ts'
+import {
+  bytesEqual,
+  bytesToHex,
   hexToBytes,
   outpointBytes,
   parseRawTx,
-  payerSignatureOf,
-  rawPayerSignature,
-  rawSighashPreimage,
-  signChannelInput,
   txidOf,
-  verifyWithInterpreter,
-  type FundingOutpoint,
   type Hash256,
   type RawTx,
-} from '../../protocol/transactions.ts'
+} from '../../protocol/raw-tx.ts'
 
 export interface PayeeChannel {
   id: string
@@ -176,13 +177,10 @@ export function inspectUpdate(ch: PayeeChannel, txHex: string, minimumIncrement:
   }
 
   // 6. The payer's signature: shape here (the chain's rules); the curve is the caller's last step.
-  const signature = rawPayerSignature(input.script)
-  if (signature === null) return reject('bad_signature_encoding', 'input 0 must be unlocked by exactly OP_0 <payerSignature>')
-  const shape = checkPayerSignature(signature)
-  if (!shape.ok) return reject(shape.code, shape.message)
-  const preimage = rawSighashPreimage(bytes, raw, 0, channelScriptBytes(ch.payerPublicKey, ch.payeePublicKey), ch.capacity, ctx.hash256)
+  const signature = readPayerSignature(bytes, raw, ch, ctx.hash256)
+  if (!signature.ok) return reject(signature.code, signature.message)
   const channel: PayeeChannel = { ...ch, sequence: ch.sequence + 1, paid, lastTx: txHex.toLowerCase(), lastTxid: txid }
-  return { ok: true, channel, txid, increment: paid - ch.paid, signature: { preimage, der: shape.der, publicKey: ch.payerPublicKey } }
+  return { ok: true, channel, txid, increment: paid - ch.paid, signature: { preimage: signature.preimage, der: signature.der, publicKey: ch.payerPublicKey } }
 }
 
 /**
@@ -228,12 +226,10 @@ export function checkRefundAndCosign(p: {
   }
   const amount = raw.outputs[0].satoshis
   if (amount < DUST_LIMIT || amount > p.capacity) return reject('bad_refund', `refund amount ${amount} must be within 1..${p.capacity}`)
-  const signature = rawPayerSignature(input.script)
-  if (signature === null) return reject('bad_refund', 'refund input must be unlocked by exactly OP_0 <payerSignature>')
-  const shape = checkPayerSignature(signature)
-  if (!shape.ok) return reject('bad_refund', shape.message)
-  const preimage = rawSighashPreimage(bytes, raw, 0, channelScriptBytes(p.payerPublicKey, payeePublicKey), p.capacity)
-  if (!(p.verify ?? sdkVerifier)(preimage, shape.der, p.payerPublicKey)) return reject('bad_refund', "the refund's signature does not verify for the viewer's key")
+  const signature = readPayerSignature(bytes, raw, { payerPublicKey: p.payerPublicKey, payeePublicKey, capacity: p.capacity })
+  if (!signature.ok) return reject('bad_refund', `refund: ${signature.message}`)
+  const { preimage, der } = signature
+  if (!(p.verify ?? sdkVerifier)(preimage, der, p.payerPublicKey)) return reject('bad_refund', "the refund's signature does not verify for the viewer's key")
   // Same digest the payer signed: the payee's signature completes the 2-of-2 on this exact refund.
   const payeeSignature = p.payeeKey.sign(Hash.sha256(Array.from(preimage)), undefined, true)
   return { ok: true, payeeSignature: bytesToHex([...(payeeSignature.toDER() as number[]), 0x41]), lockTime: raw.lockTime }

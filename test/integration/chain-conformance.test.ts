@@ -15,7 +15,7 @@ import {
 import { ArcClient } from '../../protocol/chain/arc.ts'
 import { txFormatOf } from '../../protocol/chain/tx-formats.ts'
 import { WhatsOnChainClient } from '../../protocol/chain/whatsonchain.ts'
-import { hexToBytes } from '../../protocol/transactions.ts'
+import { hexToBytes } from '../../protocol/raw-tx.ts'
 import { rejectsWithCode, startTestDevnet, type TestDevnet } from '../support/devnet.ts'
 
 /**

@@ -3,7 +3,12 @@ import { test } from 'node:test'
 import { PrivateKey } from '@bsv/sdk'
 import { p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { DEFAULT_FEE_RATE, closeFee } from '../../protocol/fees.ts'
-import { buildUpdate, completeChannelSpend, signChannelInput, type FundingOutpoint } from '../../protocol/transactions.ts'
+import {
+  buildUpdate,
+  completeChannelSpend,
+  signChannelInput,
+  type FundingOutpoint,
+} from '../../protocol/transactions.ts'
 import { checkCloseTx } from '../../scripts/fleet/ledger-check.ts'
 import type { LedgerCheck } from '../../scripts/fleet/ledger-check.ts'
 import { exitStatusOf, formatSummary, summarizeFleet } from '../../scripts/fleet/summary.ts'

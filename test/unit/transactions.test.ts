@@ -12,17 +12,19 @@ import {
   buildUpdate,
   channelSighashPreimage,
   completeChannelSpend,
-  hexToBytes,
   InsufficientFundsError,
+  signChannelInput,
+  verifyWithInterpreter,
+  withPayerSignature,
+} from '../../protocol/transactions.ts'
+import {
+  hexToBytes,
   MalformedTxError,
   parseRawTx,
   rawSighashPreimage,
-  signChannelInput,
   txidOf,
-  verifyWithInterpreter,
-  withPayerSignature,
   bytesToHex,
-} from '../../protocol/transactions.ts'
+} from '../../protocol/raw-tx.ts'
 import { acceptRefund, markDelivered, openPayerChannel, signSegment, signTip, type PayerChannel } from '../../client/payer/payer.ts'
 import { buildClose, checkFunding, checkRefundAndCosign, checkUpdate, type PayeeChannel } from '../../server/channels/payee.ts'
 import { nativeHash256, nativeVerifier } from '../../server/crypto/verify.ts'

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { Curve, Hash, PrivateKey, Signature, Utils } from '@bsv/sdk'
 import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
-import { buildUpdate, channelSighashPreimage, signChannelInput, type FundingOutpoint } from '../../protocol/transactions.ts'
+import {
+  buildUpdate,
+  channelSighashPreimage,
+  signChannelInput,
+  type FundingOutpoint,
+} from '../../protocol/transactions.ts'
 import { p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { sdkVerifier } from '../../protocol/signature.ts'
 import { signingKeyFromHex } from '../../server/crypto/signing-key.ts'

@@ -8,7 +8,7 @@
 import { Beef, Transaction, Utils } from '@bsv/sdk'
 import { ChainError } from '../../../protocol/chain/chain.ts'
 import { txFormatOf } from '../../../protocol/chain/tx-formats.ts'
-import { bytesEqual, hexToBytes } from '../../../protocol/transactions.ts'
+import { bytesEqual, hexToBytes } from '../../../protocol/raw-tx.ts'
 
 export type Submission =
   | { kind: 'tx'; format: 'raw' | 'ef'; tx: Transaction; size: number }

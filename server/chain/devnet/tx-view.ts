@@ -2,7 +2,7 @@
 import { Transaction } from '@bsv/sdk'
 import type { LedgerTxStatus } from './ledger.ts'
 import { isDataCarrier } from '../../../protocol/scripts.ts'
-import { hexToBytes } from '../../../protocol/transactions.ts'
+import { hexToBytes } from '../../../protocol/raw-tx.ts'
 import { pubKeyHashOfScript } from './p2pkh.ts'
 
 export interface TxViewOutput {

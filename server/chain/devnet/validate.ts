@@ -7,7 +7,7 @@ import { LockingScript, Script, Spend, type Transaction } from '@bsv/sdk'
 import type { FeeRate } from '../../../protocol/messages.ts'
 import { feeFor } from '../../../protocol/fees.ts'
 import { isDataCarrier } from '../../../protocol/scripts.ts'
-import { hexToBytes } from '../../../protocol/transactions.ts'
+import { hexToBytes } from '../../../protocol/raw-tx.ts'
 
 export interface PrevOut {
   satoshis: number
