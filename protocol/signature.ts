@@ -18,7 +18,7 @@ export type SignatureVerifier = (preimage: Uint8Array, derSignature: Uint8Array,
 
 /**
  * The curve check both sides can run, in pure JS from @bsv/sdk: the viewer checks the host's echo of its own updates
- * with it, the host its refund. The host's per-payment check uses the native verifier (server/channels/verify.ts).
+ * with it, the host its refund. The host's per-payment check uses the native verifier (server/crypto/verify.ts).
  */
 export const sdkVerifier: SignatureVerifier = (preimage, derSignature, publicKeyHex) => {
   try {

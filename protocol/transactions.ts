@@ -1,4 +1,4 @@
-// Builds, signs and checks the channel's transactions (Spillman construction, see docs/bsv-channel.md).
+// Builds, signs and checks the channel's transactions (Spillman construction, see docs/protocol.md).
 // Isomorphic and synchronous: the browser player, the Node viewer fleet and the host all use this file.
 //
 // SDK Transaction objects cache their serialization, so nothing here mutates a transaction it was given:

@@ -1,6 +1,6 @@
 // The host's view of one channel, as pure functions: a channel value and a message in, a verdict and the next
 // channel value out. No I/O: the socket handler persists the returned channel before serving what it pays for.
-// Checks follow docs/bsv-channel.md "What the payee checks on every update", each failure with its own RejectCode.
+// Checks follow docs/protocol.md "What the host checks on every update", each failure with its own RejectCode.
 import { Hash, PrivateKey, Transaction } from '@bsv/sdk'
 import type { FeeRate, RejectCode } from '../../protocol/messages.ts'
 import { closeFee, feeFor, MAX_CHECKSIG_BYTES } from '../../protocol/fees.ts'
