@@ -122,6 +122,11 @@ export class MediaIndex implements Catalog {
     return playlist === undefined ? null : (this.roles.mastersOf(playlist)[0] ?? playlist)
   }
 
+  /** The masters that list a media playlist. */
+  mastersOf(path: string): string[] {
+    return this.roles.mastersOf(path)
+  }
+
   /** Drops a playlist's reading (a master: the roles it gave) and its entries; other playlists' listings stay. */
   forget(path: string): void {
     this.roles.forget(path)

@@ -72,6 +72,7 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
   if (entries.length === 0) {
     return refuse(res, 404, 'not_listed', `${mediaPath} is not a segment of any playlist this host has served. Load the stream's playlist first.`)
   }
+  parts.book.played(entries)
   let channel = request.token ? await parts.service.channelForToken(request.token, entries[0].id) : undefined
   if (request.token && !channel) return refuse(res, 403, 'invalid_token', 'That channel token is unknown or its channel is closed; open a new channel.')
   if (!channel && entries.some((entry) => entry.kind === 'key')) {

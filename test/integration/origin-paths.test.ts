@@ -1,7 +1,8 @@
 // Attack: aliases of media paths in front of an HTTP origin (`--origin`). A path is decoded once; what survives
 // decoding must not become, in the origin's URL, a query (%3F), a fragment (%23) or dot-segments (%252e%252e), nor
 // leave the origin's base path: each is refused with `bad_path`, never reaches the origin, and is not learned as a new
-// playlist. Names are encoded per path segment (a file with a space is served).
+// playlist. Names are encoded per path segment (a file with a space is served), and the playlists the host remembers
+// are bounded, in memory and in the store.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -10,6 +11,8 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import express from 'express'
+import { MAX_PLAYLISTS } from '../../server/paywall/media-book.ts'
+import { REMEMBERED_PLAYLISTS } from '../../server/store/channel-store.ts'
 import { hlsForm } from '../support/hls-forms.ts'
 import { startTestHost, type TestHost } from '../support/host.ts'
 import { openRawViewer } from '../support/raw-viewer.ts'
@@ -93,5 +96,14 @@ describe('media paths in front of an HTTP origin', () => {
     } finally {
       viewer.disconnect()
     }
+  })
+
+  test('the playlists remembered are bounded: the least recently used are forgotten, in memory and in the store', async () => {
+    const count = Math.max(MAX_PLAYLISTS, REMEMBERED_PLAYLISTS) + 50
+    for (let n = 0; n < count; n++) assert.equal((await fetch(`${host.url}/media/gen/p${n}.m3u8`)).status, 200)
+    assert.ok(rememberedRows() <= REMEMBERED_PLAYLISTS, `${rememberedRows()} rows`)
+    const first = await fetch(`${host.url}/media/gen/p0.ts`)
+    assert.deepEqual([first.status, ((await first.json()) as { error: string }).error], [404, 'not_listed'], 'the oldest playlist is forgotten')
+    assert.equal((await fetch(`${host.url}/media/gen/p${count - 1}.ts`)).status, 402, 'the newest is known')
   })
 })
