@@ -1,11 +1,28 @@
-// Whether a request for bytes of one file may be answered: every byte must lie in entries released to the channel
-// (see isReleased). This covers a Range inside one paid segment (players that split a segment), a whole-file
-// request on a file cut into ranges (every range must be paid), and ranges that straddle segments.
+// Whether a request for bytes of one file may be answered. A byte may go when an entry holding it was bought by the
+// channel (whatever else lists those bytes: a paid segment's Range, its parts, its I-frames), or when every entry
+// holding it is free to the channel (an init segment no playlist also sells). So a free role never gives away bytes
+// that another role sells, and a paid entry is never refused because another playlist lists its bytes too. This covers
+// a Range inside one paid segment (players that split a segment), a whole-file request on a file cut into ranges
+// (every range must be paid), and ranges that straddle segments.
 import { rangeContains, rangesOverlap, type ByteRange } from './byte-range.ts'
-import { isReleased, type Catalog, type CatalogEntry, type PaidKeys } from './catalog.ts'
+import type { Catalog, CatalogEntry } from './catalog.ts'
+
+/** What one entry is to one channel's request, decided by its id (every listing of an entry alike). */
+export type Release =
+  /** Paid for by the channel: its bytes go. */
+  | 'bought'
+  /** Free to it (init, preview, an unpriced stream, a key file to an open channel, a companion within reach, media time
+   * paid in another rendition): its bytes go when every other entry holding them may go too. */
+  | 'allowed'
+  /** For sale, unpaid. */
+  | 'due'
+  /** Not for sale now (a companion waiting for the programme, a stream not for sale, a key file without a channel). */
+  | 'withheld'
+  /** Sold by none of its roles (only listed as trick play): it holds no bytes for this request. */
+  | 'ignored'
 
 export type ByteAccess =
-  /** Send it. `free`: the bytes are init segments only, so no channel is needed (key files need an open one). */
+  /** Send it. `free`: every byte is an init segment or a key file's, nothing sold (the key's channel is the gate's). */
   | { kind: 'released'; free: boolean }
   /** Ask for a payment for `entry`: the unpaid entry holding the first byte that may not be sent. */
   | { kind: 'payment_required'; entry: CatalogEntry }
@@ -19,25 +36,39 @@ function spanOf(entry: CatalogEntry): ByteRange {
 }
 
 /**
- * Of the unpaid entries holding byte `byte`, the one to pay for: the part when the request stays inside it (a player
- * loading parts), otherwise the segment (the unit a player loads), otherwise whatever holds the byte.
+ * Of the entries holding a byte that may not go, the one to pay for: one that is for sale before one that is not; of
+ * those, the part when the request stays inside it (a player loading parts), otherwise the segment (the unit a player
+ * loads), otherwise whatever holds the byte.
  */
-function entryToPay(candidates: CatalogEntry[], requested: ByteRange): CatalogEntry {
-  const part = candidates.find((entry) => entry.kind === 'part' && rangeContains(spanOf(entry), requested))
-  return part ?? candidates.find((entry) => entry.kind === 'segment') ?? candidates[0]
+function entryToPay(candidates: CatalogEntry[], requested: ByteRange, release: (entry: CatalogEntry) => Release): CatalogEntry {
+  const due = candidates.filter((entry) => release(entry) === 'due')
+  const pool = due.length > 0 ? due : candidates
+  const part = pool.find((entry) => entry.kind === 'part' && rangeContains(spanOf(entry), requested))
+  return part ?? pool.find((entry) => entry.kind === 'segment') ?? pool[0]
 }
 
 /** `requested` is the inclusive byte range of `path` the response would carry (the whole file: 0 to size - 1). */
-export function accessToBytes(path: string, requested: ByteRange, catalog: Catalog, paid: PaidKeys): ByteAccess {
-  const touched = catalog.inFile(path).filter((entry) => rangesOverlap(spanOf(entry), requested))
-  const released = touched.filter((entry) => isReleased(entry, paid))
-  let cursor = requested.start
-  for (const entry of released) {
-    const span = spanOf(entry)
-    if (span.start > cursor) break
-    cursor = Math.max(cursor, span.end + 1)
-    if (cursor > requested.end) return { kind: 'released', free: touched.every((entry) => entry.kind === 'init') }
+export function accessToBytes(path: string, requested: ByteRange, catalog: Catalog, releaseOf: (id: string) => Release): ByteAccess {
+  const known = new Map<string, Release>()
+  const release = (entry: CatalogEntry) => {
+    let answer = known.get(entry.id)
+    if (answer === undefined) known.set(entry.id, (answer = releaseOf(entry.id)))
+    return answer
   }
-  const holding = touched.filter((entry) => !released.includes(entry) && spanOf(entry).start <= cursor && cursor <= spanOf(entry).end)
-  return holding.length > 0 ? { kind: 'payment_required', entry: entryToPay(holding, requested) } : { kind: 'not_listed', firstByte: cursor }
+  const holders = catalog.inFile(path).filter((entry) => rangesOverlap(spanOf(entry), requested) && release(entry) !== 'ignored')
+  // A sweep over the request's bytes, from one entry boundary to the next, with the entries holding the current byte.
+  let next = 0
+  let holding: CatalogEntry[] = []
+  let cursor = requested.start
+  for (;;) {
+    while (next < holders.length && spanOf(holders[next]).start <= cursor) holding.push(holders[next++])
+    holding = holding.filter((entry) => spanOf(entry).end >= cursor)
+    if (holding.length === 0) return { kind: 'not_listed', firstByte: cursor }
+    const states = holding.map(release)
+    if (!states.includes('bought') && !states.every((state) => state === 'allowed')) {
+      return { kind: 'payment_required', entry: entryToPay(holding.filter((entry) => release(entry) !== 'allowed'), requested, release) }
+    }
+    cursor = Math.min(next < holders.length ? spanOf(holders[next]).start : Number.POSITIVE_INFINITY, ...holding.map((entry) => spanOf(entry).end + 1))
+    if (cursor > requested.end) return { kind: 'released', free: holders.every((entry) => entry.kind === 'init' || entry.kind === 'key') }
+  }
 }

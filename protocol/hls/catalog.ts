@@ -22,7 +22,10 @@ export interface CatalogEntry {
 
 export interface Catalog {
   get(id: string): CatalogEntry | undefined
-  /** The entries of one file, ordered by their first byte (a whole-file entry starts at 0). */
+  /**
+   * The entries of one file, ordered by their first byte (a whole-file entry starts at 0): every listing of each, so
+   * an entry several playlists list is there once per playlist.
+   */
   inFile(path: string): readonly CatalogEntry[]
 }
 

@@ -1,7 +1,7 @@
 // What a request for one entry still costs a channel, under the LL-HLS rule: a part is priced by its own duration;
 // a viewer who paid for all the parts of a segment is not charged again for the segment, and one who paid for the
 // segment is not charged for its parts. A segment of which some parts are paid costs the rest.
-import { isReleased, type Catalog, type PaidKeys } from './catalog.ts'
+import { isReleased, type Catalog, type CatalogEntry, type PaidKeys } from './catalog.ts'
 
 export type Charge =
   /** Init segments, key files, and entries of a stream priced at 0. */
@@ -10,12 +10,12 @@ export type Charge =
   | { kind: 'paid' }
   /** Satoshis still to pay; always at least 1. */
   | { kind: 'due'; amount: number }
-  | { kind: 'unknown' }
 
-/** `priceOf(seconds)` prices media of that duration for this entry's stream and rendition (protocol/pricing.ts). */
-export function chargeFor(id: string, catalog: Catalog, paid: PaidKeys, priceOf: (seconds: number) => number): Charge {
-  const entry = catalog.get(id)
-  if (!entry) return { kind: 'unknown' }
+/**
+ * `entry`: one listing of it (its parts are that playlist's); `priceOf(seconds)` prices media of that duration for its
+ * stream and rendition (protocol/pricing.ts).
+ */
+export function chargeFor(entry: CatalogEntry, catalog: Catalog, paid: PaidKeys, priceOf: (seconds: number) => number): Charge {
   if (entry.kind === 'init' || entry.kind === 'key') return { kind: 'free' }
   const price = priceOf(entry.duration)
   if (!(price > 0)) return { kind: 'free' }

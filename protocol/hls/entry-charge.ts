@@ -1,16 +1,23 @@
 // What one listed entry costs one viewer now, and so whether its bytes may be sent: the single decision the host's
-// paywall charges and releases by, and the player and the fleet pay by. In order:
-// 1. init segments and key files are never priced (the gate releases key files to open channels only);
-// 2. the first `previewSeconds` of a programme's media time are free, without a channel;
-// 3. a stream whose stream.json is broken is not for sale; one priced at 0 is free;
-// 4. a companion (alternate audio, subtitles) is free once its media time lies within what the channel has paid on
+// paywall charges and releases by, and the player and the fleet pay by. An entry may have several roles, one per
+// playlist that lists it (a segment in one, an init segment, a key file, a part or the free preview in another): each
+// listing is charged by the rules below, and the dearest answer is the entry's, whichever playlist was read first. A
+// payment buys every role. For each listing, in order:
+// 1. a listing in a trick-play (I-frame) playlist sells nothing: the bytes are the variants' (but what a channel paid
+//    for before a master said so stays its own);
+// 2. init segments and key files are never priced (the gate releases key files to open channels only);
+// 3. the first `previewSeconds` of a programme's media time are free, without a channel;
+// 4. a stream whose stream.json is broken is not for sale; one priced at 0 is free;
+// 5. an entry the channel paid for (or its parts, or its segment: the LL-HLS rule) is paid, whatever roles its
+//    playlist was given since;
+// 6. a companion (alternate audio, subtitles) is free once its media time lies within what the channel has paid on
 //    the programme, or at most one of its own segments beyond; until then it waits;
-// 5. a programme entry is paid when the channel paid for it (or its parts, or its segment: the LL-HLS rule), or when
-//    another rendition of the programme already paid its media time at a price per second at least as high (a
-//    rendition switch never sells the same seconds twice);
-// 6. otherwise it is due: its duration at its stream's and rendition's price, less the parts already paid for.
+// 7. a programme entry is paid when another rendition of the programme already paid its media time at a price per
+//    second at least as high (a rendition switch never sells the same seconds twice);
+// 8. otherwise it is due: its duration at its stream's and rendition's price, less the parts already paid for.
 import type { PriceList } from '../pricing.ts'
 import { mediaRate, segmentPrice } from '../pricing.ts'
+import type { Release } from './byte-access.ts'
 import { isReleased, type PaidKeys } from './catalog.ts'
 import { chargeFor } from './charges.ts'
 import type { IndexedEntry, MediaIndex } from './media-index.ts'
@@ -54,11 +61,12 @@ function paidSpans(rules: ChargeRules, paid: PaidEntries, playlists: readonly st
   const members = new Set(playlists)
   const spans: MediaSpan[] = []
   for (const id of paid.ids()) {
-    const entry = rules.index.get(id)
-    if (!entry || entry.duration === 0 || !members.has(entry.playlist)) continue
-    const basis = rules.index.mediaPlaylist(entry.playlist)?.timeline
-    if (basis === undefined || !comparable(basis, timeline) || (mediaRate(rules.prices, entry.key.path) ?? 0) < minRate) continue
-    spans.push(spanOf(entry))
+    for (const entry of rules.index.listingsOf(id)) {
+      if (entry.duration === 0 || !members.has(entry.playlist)) continue
+      const basis = rules.index.mediaPlaylist(entry.playlist)?.timeline
+      if (basis === undefined || !comparable(basis, timeline) || (mediaRate(rules.prices, entry.key.path) ?? 0) < minRate) continue
+      spans.push(spanOf(entry))
+    }
   }
   return mergeSpans(spans)
 }
@@ -68,41 +76,78 @@ export function inPreview(entry: Pick<IndexedEntry, 'start' | 'duration'>, timel
   return previewSeconds > 0 && timeline === 'stream' && entry.start + entry.duration <= previewSeconds + TIME_TOLERANCE_SECONDS
 }
 
-/** `paid` null: no channel. */
-export function entryCharge(id: string, rules: ChargeRules, paid: PaidEntries | null): EntryCharge {
-  const entry = rules.index.get(id)
-  if (!entry) return { kind: 'unknown' }
+/** What one listing of an entry costs; null for a trick-play listing, which sells nothing. */
+function listingCharge(entry: IndexedEntry, rules: ChargeRules, mine: PaidEntries): EntryCharge | null {
+  const role = rules.index.roleOf(entry.playlist)
+  if (role.kind === 'trick_play') return isReleased(entry, mine) && entry.kind !== 'init' && entry.kind !== 'key' ? { kind: 'paid', reason: 'paid' } : null
   if (entry.kind === 'init' || entry.kind === 'key') return { kind: 'free', reason: entry.kind }
   const timeline = rules.index.mediaPlaylist(entry.playlist)?.timeline ?? 'stream'
   if (inPreview(entry, timeline, rules.previewSeconds)) return { kind: 'free', reason: 'preview' }
   const rate = mediaRate(rules.prices, entry.key.path)
   if (rate === null) return { kind: 'not_for_sale' }
   if (!(rate > 0)) return { kind: 'free', reason: 'unpriced' }
-  const mine = paid ?? NOTHING_PAID
-  const role = rules.index.roleOf(entry.playlist)
+  if (isReleased(entry, mine)) return { kind: 'paid', reason: 'paid' }
   if (role.kind === 'companion') {
     return withinReach(paidSpans(rules, mine, role.programme, timeline, 0), spanOf(entry), entry.duration) ? { kind: 'paid', reason: 'companion' } : { kind: 'waiting' }
   }
-  if (isReleased(entry, mine)) return { kind: 'paid', reason: 'paid' }
-  const group = role.kind === 'programme' ? role.group : [entry.playlist]
-  if (group.length > 1 && covers(paidSpans(rules, mine, group, timeline, rate), spanOf(entry))) return { kind: 'paid', reason: 'covered' }
-  const charge = chargeFor(id, rules.index, mine, (seconds) => segmentPrice(seconds, rate))
-  if (charge.kind === 'unknown') return charge
+  if (role.group.length > 1 && covers(paidSpans(rules, mine, role.group, timeline, rate), spanOf(entry))) return { kind: 'paid', reason: 'covered' }
+  const charge = chargeFor(entry, rules.index, mine, (seconds) => segmentPrice(seconds, rate))
   if (charge.kind === 'paid') return { kind: 'paid', reason: 'paid' }
   if (charge.kind === 'free') return { kind: 'free', reason: 'unpriced' }
   const paidParts = entry.parts.filter((part) => mine.has(part)).reduce((sum, part) => sum + (rules.index.get(part)?.duration ?? 0), 0)
   return { kind: 'due', amount: charge.amount, seconds: Math.max(0, entry.duration - paidParts) }
 }
 
+/** How dear a charge is, to compare two roles: first by kind, then within it (a key needs a channel; a due amount). */
+function dearness(charge: EntryCharge): [number, number] {
+  switch (charge.kind) {
+    case 'unknown':
+      return [0, 0]
+    case 'free':
+      return [1, charge.reason === 'key' ? 1 : 0]
+    case 'paid':
+      return [2, charge.reason === 'paid' ? 2 : charge.reason === 'covered' ? 1 : 0]
+    case 'waiting':
+      return [3, 0]
+    case 'due':
+      return [4, charge.amount]
+    case 'not_for_sale':
+      return [5, 0]
+  }
+}
+
+function dearer(a: EntryCharge, b: EntryCharge): EntryCharge {
+  const [x, y] = [dearness(a), dearness(b)]
+  return y[0] > x[0] || (y[0] === x[0] && y[1] > x[1]) ? b : a
+}
+
+/** `paid` null: no channel. The dearest of the entry's roles; unknown when no playlist sells it. */
+export function entryCharge(id: string, rules: ChargeRules, paid: PaidEntries | null): EntryCharge {
+  const mine = paid ?? NOTHING_PAID
+  return rules.index.listingsOf(id).reduce<EntryCharge>((dearest, entry) => {
+    const charge = listingCharge(entry, rules, mine)
+    return charge ? dearer(dearest, charge) : dearest
+  }, { kind: 'unknown' })
+}
+
 /**
- * The entries whose bytes a viewer may receive, for accessToBytes: what it paid for, what is free to it, and
- * companions within its reach. Key files are left to the gate (released to open channels only).
+ * What each entry is to a viewer's request for bytes (see accessToBytes): bought when paid for, allowed when free to
+ * it or paid by rule (key files to open channels only), due, withheld, or ignored when no role sells it.
  */
-export function releasedTo(rules: ChargeRules, paid: PaidEntries | null): PaidKeys {
-  return {
-    has(id) {
-      const charge = entryCharge(id, rules, paid)
-      return charge.kind === 'paid' || (charge.kind === 'free' && charge.reason !== 'key')
-    },
+export function releasedTo(rules: ChargeRules, paid: PaidEntries | null): (id: string) => Release {
+  return (id) => {
+    const charge = entryCharge(id, rules, paid)
+    switch (charge.kind) {
+      case 'paid':
+        return charge.reason === 'paid' ? 'bought' : 'allowed'
+      case 'free':
+        return charge.reason === 'key' && paid === null ? 'withheld' : 'allowed'
+      case 'due':
+        return 'due'
+      case 'unknown':
+        return 'ignored'
+      default:
+        return 'withheld'
+    }
   }
 }

@@ -4,7 +4,11 @@
 // across live reloads) and, bounded, the entries that recently left its window: a segment that has just slid out of a
 // live window can still be paid for and served, and the parts of older LL-HLS segments stay linked to them. No kept
 // entry may share bytes with a listed one other than its own segment (a file packaged again in place must not be sold
-// by its old cuts). Pure: readings in, lookups out; no I/O.
+// by its old cuts).
+// One file may play several roles (a segment here, an init segment, key file or free preview there): every playlist's
+// listing of an entry is kept, whichever was read first or last, and the charge rules price the dearest
+// (entry-charge.ts). Trick-play playlists are kept too: what a viewer paid for in one before a master said so stays
+// its own. Pure: readings in, lookups out; no I/O.
 import { rangesOverlap } from './byte-range.ts'
 import type { Catalog, CatalogEntry } from './catalog.ts'
 import type { MediaPlaylist, Part, Playlist } from './playlist-model.ts'
@@ -47,21 +51,23 @@ function entriesOf(reading: MediaPlaylist): IndexedEntry[] {
   ]
 }
 
+/** An entry as one playlist lists it. */
+function listingKey(entry: IndexedEntry): string {
+  return `${entry.playlist}\n${entry.id}`
+}
+
 export class MediaIndex implements Catalog {
   private readonly listings = new Map<string, Listing>()
   private readonly roles = new PlaylistRoles()
-  private readonly byId = new Map<string, IndexedEntry>()
+  /** Each entry's listings, by playlist. */
+  private readonly byId = new Map<string, Map<string, IndexedEntry>>()
+  /** Each file's listings, by listingKey. */
   private readonly byFile = new Map<string, Map<string, IndexedEntry>>()
   private readonly sortedFiles = new Map<string, IndexedEntry[]>()
 
-  /** Takes in one reading. A media playlist that a master lists as trick play is ignored: its bytes are the variants'. */
+  /** Takes in one reading. */
   learn(playlist: Playlist): void {
-    if (playlist.kind === 'master') {
-      this.roles.learn(playlist)
-      for (const path of playlist.iFramePlaylists) if (this.roleOf(path).kind === 'trick_play') this.forget(path)
-      return
-    }
-    if (this.roleOf(playlist.path).kind === 'trick_play') return
+    if (playlist.kind === 'master') return this.roles.learn(playlist)
     const previous = this.listings.get(playlist.path)
     const reading = placeOnTimeline(previous?.reading, playlist)
     const entries = new Map<string, IndexedEntry>()
@@ -81,8 +87,15 @@ export class MediaIndex implements Catalog {
     this.replace(playlist.path, previous, { reading, entries, retained })
   }
 
+  /** One listing of an entry: the first playlist's (by path) that does not list it as trick play. */
   get(id: string): IndexedEntry | undefined {
-    return this.byId.get(id)
+    const listings = this.listingsOf(id)
+    return listings.find((entry) => this.roleOf(entry.playlist).kind !== 'trick_play') ?? listings[0]
+  }
+
+  /** Every playlist's listing of an entry (its roles), by playlist path. */
+  listingsOf(id: string): IndexedEntry[] {
+    return [...(this.byId.get(id)?.values() ?? [])].sort((a, b) => (a.playlist < b.playlist ? -1 : 1))
   }
 
   inFile(path: string): readonly IndexedEntry[] {
@@ -105,20 +118,25 @@ export class MediaIndex implements Catalog {
 
   /** The stream an entry belongs to: the first master listing its playlist, or the playlist itself. */
   streamOf(id: string): string | null {
-    const playlist = this.byId.get(id)?.playlist
+    const playlist = this.get(id)?.playlist
     return playlist === undefined ? null : (this.roles.mastersOf(playlist)[0] ?? playlist)
   }
 
-  private forget(path: string): void {
+  /** The masters that list a media playlist. */
+  mastersOf(path: string): string[] {
+    return this.roles.mastersOf(path)
+  }
+
+  /** Drops a playlist's reading (a master: the roles it gave) and its entries; other playlists' listings stay. */
+  forget(path: string): void {
+    this.roles.forget(path)
     const listing = this.listings.get(path)
     if (listing) this.replace(path, listing, null)
   }
 
   private replace(path: string, previous: Listing | undefined, next: Listing | null): void {
     const kept = new Set(next ? [...next.entries.keys(), ...next.retained.map((entry) => entry.id)] : [])
-    for (const entry of previous ? [...previous.entries.values(), ...previous.retained] : []) {
-      if (!kept.has(entry.id) && this.byId.get(entry.id)?.playlist === path) this.unindex(entry)
-    }
+    for (const entry of previous ? [...previous.entries.values(), ...previous.retained] : []) if (!kept.has(entry.id)) this.unindex(entry)
     if (next) {
       this.listings.set(path, next)
       for (const entry of [...next.retained, ...next.entries.values()]) this.index(entry)
@@ -126,17 +144,21 @@ export class MediaIndex implements Catalog {
   }
 
   private index(entry: IndexedEntry): void {
-    this.byId.set(entry.id, entry)
+    let listings = this.byId.get(entry.id)
+    if (!listings) this.byId.set(entry.id, (listings = new Map()))
+    listings.set(entry.playlist, entry)
     let file = this.byFile.get(entry.key.path)
     if (!file) this.byFile.set(entry.key.path, (file = new Map()))
-    file.set(entry.id, entry)
+    file.set(listingKey(entry), entry)
     this.sortedFiles.delete(entry.key.path)
   }
 
   private unindex(entry: IndexedEntry): void {
-    this.byId.delete(entry.id)
+    const listings = this.byId.get(entry.id)
+    listings?.delete(entry.playlist)
+    if (listings?.size === 0) this.byId.delete(entry.id)
     const file = this.byFile.get(entry.key.path)
-    file?.delete(entry.id)
+    file?.delete(listingKey(entry))
     if (file?.size === 0) this.byFile.delete(entry.key.path)
     this.sortedFiles.delete(entry.key.path)
   }

@@ -1,7 +1,7 @@
 // What each media playlist is to the masters that list it. Variants (and alternate video angles) are the programme:
 // renditions of one media timeline, each priced. Audio and subtitle renditions that accompany variants are companions:
 // they cost nothing extra, and a channel gets them as far as it has paid for the programme. I-frame playlists are trick
-// play over the variants' own bytes, never priced or listed. A media playlist that no master lists is a programme of its
+// play over the variants' own bytes, never priced. A media playlist that no master lists is a programme of its
 // own, so an audio-only programme (a podcast) is priced like video.
 import type { MasterPlaylist } from './playlist-model.ts'
 
@@ -41,6 +41,11 @@ export class PlaylistRoles {
   learn(master: MasterPlaylist): void {
     this.byMaster.set(master.path, rolesOf(master))
     this.merged.clear()
+  }
+
+  /** Drops what a master said (nothing when `path` is no master read). */
+  forget(path: string): void {
+    if (this.byMaster.delete(path)) this.merged.clear()
   }
 
   /** The masters that list a media playlist, in path order (none: it is a stream of its own). */

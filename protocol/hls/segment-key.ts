@@ -8,8 +8,9 @@
 // valid; `#` never reaches a server in a URL, so the suffix cannot be mistaken for a requested path; and the
 // inclusive `bytes=a-b` reads like the HTTP Range header the gate compares it with (HLS's own `length@offset` is
 // written the other way round and would invite mistakes). The path is the decoded path on this host; a path that
-// contains `#`, `?`, a backslash, a control character, or a `.`-leading or empty part is refused, which keeps the
-// form unambiguous (the gate does not serve such paths either).
+// contains `#`, `?`, `%`, a backslash, a control character, or a `.`-leading or empty part is refused, which keeps the
+// form unambiguous, and is the gate's own check of a requested path: decoded once, nothing left in it can turn into a
+// query, a fragment, an escape or a dot-segment when it is put in an origin's URL.
 import { isByteRange, type ByteRange } from './byte-range.ts'
 
 export interface SegmentKey {
@@ -23,7 +24,7 @@ export const SEGMENT_KEY_MAX_LENGTH = 2048
 
 const RANGE_SUFFIX = '#bytes='
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/
-const FORBIDDEN = /[#?\\\u0000-\u001f\u007f]/
+const FORBIDDEN = /[#?%\\\u0000-\u001f\u007f]/
 
 /** A decoded absolute path that the gate could serve and a key can name. */
 export function isKeyPath(path: string): boolean {

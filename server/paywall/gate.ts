@@ -3,12 +3,17 @@
 // a request asks for, or to anyone for the free preview.
 import { Router, type Request, type Response } from 'express'
 import { isPlaylistPath } from '../../protocol/hls/read-playlist.ts'
+import { isKeyPath } from '../../protocol/hls/segment-key.ts'
 import { TOKEN_HEADER, TOKEN_QUERY } from '../../protocol/paywall.ts'
 import { serveMedia } from './media-request.ts'
 import type { PaywallParts } from './paywall-parts.ts'
 import { servePlaylist } from './playlist-request.ts'
 
-/** The media-relative path of a request, or null when it tries to leave the media root. */
+/**
+ * The media-relative path of a request, or null when it tries to leave the media root or could mean another path at
+ * an origin: decoded once, it must be a path a segment key can name (isKeyPath: no `?`, `#`, `%`, backslash or
+ * control character, no empty or `.`-leading part), whichever origin serves it.
+ */
 export function safeMediaPath(rawPath: string): string | null {
   let decoded: string
   try {
@@ -16,10 +21,7 @@ export function safeMediaPath(rawPath: string): string | null {
   } catch {
     return null
   }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null
-  const parts = decoded.split('/').filter((part) => part.length > 0)
-  if (parts.length === 0 || parts.some((part) => part === '..' || part === '.' || part.startsWith('.'))) return null
-  return parts.join('/')
+  return isKeyPath(decoded) ? decoded.slice(1) : null
 }
 
 export function tokenOf(req: Request): string | undefined {
@@ -39,7 +41,7 @@ export function paywall(parts: PaywallParts): Router {
     }
     const relative = safeMediaPath(req.path)
     if (!relative) {
-      res.status(400).json({ error: 'bad_path', message: 'That path is not allowed: it must name a file inside the media folder.' })
+      res.status(400).json({ error: 'bad_path', message: 'That path is not allowed: it must name a file inside the media folder, without ?, #, % or control characters once decoded, and no empty or dot-led part.' })
       return
     }
     const mediaPath = '/media/' + relative

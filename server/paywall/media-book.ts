@@ -1,9 +1,10 @@
 // What the paywall has listed: every playlist it serves is read with the HLS model (bounded at MAX_PLAYLIST_BYTES,
 // byte ranges checked against the origin's file sizes) into one MediaIndex, the catalog it prices and releases by. A
 // playlist the model refuses is not served and changes nothing. The playlists served are remembered in the store and
-// read again after a restart, before an entry the host does not know is refused.
+// read again after a restart, before an entry the host does not know is refused. At most MAX_PLAYLISTS are held:
+// past it, the one least recently read or played from is forgotten (read again when asked for).
 import { createHash } from 'node:crypto'
-import { MediaIndex } from '../../protocol/hls/media-index.ts'
+import { MediaIndex, type IndexedEntry } from '../../protocol/hls/media-index.ts'
 import { MAX_PLAYLIST_BYTES, type PlaylistIssue } from '../../protocol/hls/playlist-issues.ts'
 import type { Playlist } from '../../protocol/hls/playlist-model.ts'
 import { readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
@@ -11,6 +12,12 @@ import type { Origin } from './origin.ts'
 
 /** How many remembered playlists are read again after a restart. */
 export const WARM_PLAYLISTS = 200
+
+/**
+ * Playlists (media and master) held at once. A library of a few hundred streams being watched at the same time fits;
+ * an origin that answers any name cannot grow the host's memory without end.
+ */
+export const MAX_PLAYLISTS = 1_000
 
 export type PlaylistRead =
   | { ok: true; text: string }
@@ -37,7 +44,10 @@ function rangedFiles(playlist: Playlist): string[] {
 
 export class MediaBook {
   readonly index = new MediaIndex()
-  /** The digest of each playlist's last text: an unchanged playlist (a VOD every viewer loads) is not read again. */
+  /**
+   * The digest of each playlist's last text: an unchanged playlist (a VOD every viewer loads) is not read again. In
+   * the order of last use, least recent first.
+   */
   private readonly digests = new Map<string, string>()
   private warming: Promise<void> | null = null
   private warmedAt = 0
@@ -60,7 +70,10 @@ export class MediaBook {
     }
     if (fetched.status !== 200) return { ok: false, status: fetched.status >= 500 ? fetched.status : 502, error: 'origin_error', message: fetched.body, issues: [] }
     const digest = createHash('sha256').update(fetched.body).digest('base64')
-    if (this.digests.get(mediaPath) === digest) return { ok: true, text: fetched.body }
+    if (this.digests.get(mediaPath) === digest) {
+      this.used(mediaPath)
+      return { ok: true, text: fetched.body }
+    }
     let reading = readHlsPlaylist(fetched.body, mediaPath)
     const files = reading.ok ? rangedFiles(reading.playlist) : []
     if (files.length > 0) {
@@ -80,8 +93,28 @@ export class MediaBook {
     this.index.learn(reading.playlist)
     // Remembered before the playlist goes out: in a fleet, the viewer's next payment may reach another instance.
     if (!this.digests.has(mediaPath)) await this.memory.remember(mediaPath)
+    this.digests.delete(mediaPath)
     this.digests.set(mediaPath, digest)
+    for (const [oldest] of this.digests) {
+      if (this.digests.size <= MAX_PLAYLISTS) break
+      this.digests.delete(oldest)
+      this.index.forget(oldest)
+    }
     return { ok: true, text: fetched.body }
+  }
+
+  /** Entries were asked for: their playlists, and the masters that list them, are in use and forgotten last. */
+  played(entries: readonly IndexedEntry[]): void {
+    for (const playlist of new Set(entries.map((entry) => entry.playlist))) {
+      for (const path of [...this.index.mastersOf(playlist), playlist]) this.used(path)
+    }
+  }
+
+  private used(path: string): void {
+    const digest = this.digests.get(path)
+    if (digest === undefined) return
+    this.digests.delete(path)
+    this.digests.set(path, digest)
   }
 
   /**

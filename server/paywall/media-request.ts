@@ -1,8 +1,9 @@
 // A request for media bytes: a segment, a part, an init segment or a key file, whole or by Range. Every byte the
-// answer would carry must lie in entries released to the asker (accessToBytes): a Range inside a paid segment is
-// served, `bytes=0-` of a file cut into ranges only when every range is paid, and a request touching an unpaid entry
-// gets the 402 naming the first one. Several ranges or a malformed Range are refused (400), not ignored: ignoring one
-// would mean sending the whole file. Key files go to open channels only.
+// answer would carry must lie in entries released to the asker (accessToBytes), whatever role each playlist gives the
+// file: a Range inside a paid segment is served, `bytes=0-` of a file cut into ranges only when every range is paid,
+// and a request touching an unpaid entry gets the 402 naming the first one. Several ranges or a malformed Range are
+// refused (400), not ignored: ignoring one would mean sending the whole file. Key files go to open channels only (and
+// a key file some playlist also sells as media, only once paid).
 import type { Request, Response } from 'express'
 import { accessToBytes } from '../../protocol/hls/byte-access.ts'
 import type { ByteRange } from '../../protocol/hls/byte-range.ts'
@@ -71,11 +72,11 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
   if (entries.length === 0) {
     return refuse(res, 404, 'not_listed', `${mediaPath} is not a segment of any playlist this host has served. Load the stream's playlist first.`)
   }
+  parts.book.played(entries)
   let channel = request.token ? await parts.service.channelForToken(request.token, entries[0].id) : undefined
   if (request.token && !channel) return refuse(res, 403, 'invalid_token', 'That channel token is unknown or its channel is closed; open a new channel.')
-  if (entries.some((entry) => entry.kind === 'key')) {
-    if (!channel) return refuse(res, 403, 'channel_required', `${mediaPath} is a key file: it is released to an open channel only. Send its token in the ${TOKEN_HEADER} header.`)
-    return parts.origin.pass(request.relative, req, res)
+  if (!channel && entries.some((entry) => entry.kind === 'key')) {
+    return refuse(res, 403, 'channel_required', `${mediaPath} is a key file: it is released to an open channel only. Send its token in the ${TOKEN_HEADER} header.`)
   }
 
   const bytes = await bytesOf(parts, request, entries, header, res)
@@ -104,7 +105,8 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
   }
   // Edge mode: a paid whole-file segment comes from nginx or the CDN, at a URL signed now (a refetch, or a client
   // that did not use the one it got).
-  const edgeUrl = !access.free && channel && bytes.whole && entries.length === 1 ? parts.service.edgeUrl(entries[0].id, channel.record.id) : null
+  const oneEntry = entries.every((entry) => entry.id === entries[0].id)
+  const edgeUrl = !access.free && channel && bytes.whole && oneEntry ? parts.service.edgeUrl(entries[0].id, channel.record.id) : null
   if (edgeUrl) return void res.redirect(302, edgeUrl)
   if (!access.free) res.on('finish', () => parts.observer.served(channel?.record.id ?? null, Number(res.getHeader('content-length') ?? 0)))
   if (bytes.whole) parts.origin.pass(request.relative, req, res)

@@ -1,19 +1,26 @@
 // Any HTTP origin (nginx, a CDN, another machine) behind the paywall. Files that may go whole are proxied with
 // http-proxy, Range passing through. A byte range of a file shared with other (paid) bytes is asked of the origin with
 // a Range for exactly those bytes, and the answer is cut to them whatever comes back: an origin that ignores Range
-// and sends the whole file still gives away nothing. Failures become 502, or 504 past the timeout.
+// and sends the whole file still gives away nothing. Failures become 502, or 504 past the timeout. A path reaches
+// the origin only as the gate checked it (a segment key's path) and encoded segment by segment, so no name turns into
+// a query, a fragment or a dot-segment, and no request leaves the origin's base path.
 import type { Response } from 'express'
 import httpProxy from 'http-proxy'
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { Transform } from 'node:stream'
+import { isKeyPath } from '../../protocol/hls/segment-key.ts'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 import { sendError, writeByteHeaders, type Origin, type OriginSize } from './origin.ts'
 
 class OriginFailure extends Error {
-  constructor(readonly status: 502 | 504, message: string) {
+  constructor(readonly status: 404 | 502 | 504, message: string) {
     super(message)
   }
+}
+
+function failureCode(status: OriginFailure['status']): string {
+  return status === 404 ? 'not_found' : status === 504 ? 'origin_timeout' : 'origin_unreachable'
 }
 
 /** Passes bytes `skip` onwards of what flows through, `length` of them at most, then ends. */
@@ -50,9 +57,24 @@ export function proxyOrigin(originUrl: string, timeoutMs: number): Origin {
     const response = res as Response
     if (typeof response.status !== 'function') return
     const failure = unreachable((error as NodeJS.ErrnoException).code, error.message)
-    sendError(response, failure.status, failure.status === 504 ? 'origin_timeout' : 'origin_unreachable', failure.message)
+    sendError(response, failure.status, failureCode(failure.status), failure.message)
   })
-  const target = (path: string) => new URL(path.replace(/^\/+/, ''), base)
+  /**
+   * A media-relative path as the origin's URL takes it, encoded segment by segment; null for a path the gate would
+   * refuse, which could otherwise leave the base.
+   */
+  const encoded = (path: string): string | null => {
+    if (!isKeyPath('/' + path)) return null
+    const relative = path.split('/').map(encodeURIComponent).join('/')
+    const url = new URL(relative, base)
+    return url.origin === base.origin && url.pathname.startsWith(base.pathname) && url.search === '' && url.hash === '' ? relative : null
+  }
+  const notOurs = (path: string) => new OriginFailure(404, `${path} is not a media path under the origin's base.`)
+  const target = (path: string) => {
+    const relative = encoded(path)
+    if (relative === null) throw notOurs(path)
+    return new URL(relative, base)
+  }
 
   /** One request to the origin; resolves with its answer, the body still to read. */
   const ask = (method: 'GET' | 'HEAD', path: string, headers: Record<string, string> = {}) =>
@@ -114,7 +136,9 @@ export function proxyOrigin(originUrl: string, timeoutMs: number): Origin {
     pass(path, req, res) {
       // http-proxy joins target path + req.url; hand it the path relative to the media root.
       // The token is ours: it never travels to a third-party origin.
-      req.url = '/' + path.replace(/^\/+/, '')
+      const relative = encoded(path)
+      if (relative === null) return sendError(res, 404, 'not_found', notOurs(path).message)
+      req.url = '/' + relative
       delete req.headers[TOKEN_HEADER.toLowerCase()]
       proxy.web(req, res)
     },
@@ -151,7 +175,7 @@ export function proxyOrigin(originUrl: string, timeoutMs: number): Origin {
           answer.on('error', () => res.destroy())
           answer.pipe(cut).pipe(res)
         },
-        (error: OriginFailure) => sendError(res, error.status, error.status === 504 ? 'origin_timeout' : 'origin_unreachable', error.message),
+        (error: OriginFailure) => sendError(res, error.status, failureCode(error.status), error.message),
       )
     },
     close() {

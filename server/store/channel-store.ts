@@ -3,6 +3,9 @@
 // PostgreSQL for several host instances. Every call is asynchronous; calls take effect in the order they are made.
 import type { ChannelState, CloseReason } from '../../protocol/messages.ts'
 
+/** Playlists the store remembers (the paywall reads the newest few again after a restart). */
+export const REMEMBERED_PLAYLISTS = 1_000
+
 export interface ChannelRecord {
   id: string
   token: string
@@ -132,7 +135,10 @@ export interface ChannelStore {
   markClosed(id: string, closeTxid: string | null, reason: CloseReason, at: number): Promise<boolean>
   /** Segment payments summed per stream, for the dashboard. */
   salesByStream(): Promise<StreamSales[]>
-  /** A playlist the paywall has served; only the first call for a path counts. Read back after a restart. */
+  /**
+   * A playlist the paywall has served; only the first call for a path counts. Read back after a restart. At most
+   * REMEMBERED_PLAYLISTS are kept: past it, those first served longest ago are forgotten.
+   */
   rememberPlaylist(path: string, at: number): Promise<void>
   /** The remembered playlists, most recently first seen first. */
   playlists(limit: number): Promise<string[]>

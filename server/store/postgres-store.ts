@@ -6,7 +6,7 @@
 // two instances given the same update cannot both accept it; the one that loses gets StaleChannel.
 import pg from 'pg'
 import type { ChannelState, CloseReason } from '../../protocol/messages.ts'
-import { StaleChannel, type ChannelQuery, type ChannelRecord, type ChannelStore, type NewChannel, type PaymentRecord, type StreamSales, type TipRecord } from './channel-store.ts'
+import { REMEMBERED_PLAYLISTS, StaleChannel, type ChannelQuery, type ChannelRecord, type ChannelStore, type NewChannel, type PaymentRecord, type StreamSales, type TipRecord } from './channel-store.ts'
 import { GroupCommit, OrderedLane, type ItemOutcome } from './postgres/group-commit.ts'
 import { migrate } from './postgres/migrate.ts'
 
@@ -177,7 +177,8 @@ export class PostgresChannelStore implements ChannelStore {
   }
 
   async rememberPlaylist(path: string, at: number): Promise<void> {
-    await this.changed('INSERT INTO served_playlists (path, first_served_at) VALUES ($1, $2) ON CONFLICT (path) DO NOTHING', [path, at])
+    if ((await this.changed('INSERT INTO served_playlists (path, first_served_at) VALUES ($1, $2) ON CONFLICT (path) DO NOTHING', [path, at])) === 0) return
+    await this.changed('DELETE FROM served_playlists WHERE path NOT IN (SELECT path FROM served_playlists ORDER BY first_served_at DESC LIMIT $1)', [REMEMBERED_PLAYLISTS])
   }
 
   async playlists(limit: number): Promise<string[]> {

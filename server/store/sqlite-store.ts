@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChannelState, CloseReason } from '../../protocol/messages.ts'
-import { StaleChannel, type ChannelQuery, type ChannelRecord, type ChannelStore, type NewChannel, type PaymentRecord, type StreamSales, type TipRecord } from './channel-store.ts'
+import { REMEMBERED_PLAYLISTS, StaleChannel, type ChannelQuery, type ChannelRecord, type ChannelStore, type NewChannel, type PaymentRecord, type StreamSales, type TipRecord } from './channel-store.ts'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS channels (
@@ -145,6 +145,7 @@ export class SqliteChannelStore implements ChannelStore {
         closed_at = ? WHERE id = ? AND state <> 'closed'`),
       salesByStream: db.prepare(`SELECT stream, SUM(amount) AS amount, SUM(seconds) AS seconds FROM payments WHERE kind = 'segment' GROUP BY stream`),
       rememberPlaylist: db.prepare('INSERT OR IGNORE INTO served_playlists (path, first_served_at) VALUES (?, ?)'),
+      forgetPlaylists: db.prepare('DELETE FROM served_playlists WHERE path NOT IN (SELECT path FROM served_playlists ORDER BY first_served_at DESC LIMIT ?)'),
       playlists: db.prepare('SELECT path FROM served_playlists ORDER BY first_served_at DESC LIMIT ?'),
       setting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
@@ -270,7 +271,9 @@ export class SqliteChannelStore implements ChannelStore {
   }
 
   rememberPlaylist(path: string, at: number): Promise<void> {
-    return this.inOrder(() => void this.statements.rememberPlaylist.run(path, at))
+    return this.inOrder(() => {
+      if (this.statements.rememberPlaylist.run(path, at).changes > 0) this.statements.forgetPlaylists.run(REMEMBERED_PLAYLISTS)
+    })
   }
 
   playlists(limit: number): Promise<string[]> {

@@ -1,5 +1,7 @@
 // Reading hand-written playlists in tests: the playlist when the model accepts it, the issues when it refuses it.
 import assert from 'node:assert/strict'
+import type { Release } from '../../protocol/hls/byte-access.ts'
+import { isReleased, type Catalog } from '../../protocol/hls/catalog.ts'
 import type { FileSizes } from '../../protocol/hls/entry-key.ts'
 import type { MasterPlaylist, MediaPlaylist } from '../../protocol/hls/playlist-model.ts'
 import type { PlaylistIssue } from '../../protocol/hls/playlist-issues.ts'
@@ -47,4 +49,16 @@ export function showMaster(...extra: string[]): string {
     '720p/index.m3u8',
     ...extra,
   )
+}
+
+/** What a channel that paid `ids` may have of a catalog's entries, by payments alone (no prices): init segments and
+ * key files are free, the LL-HLS rule counts. */
+export function releasedByPayments(catalog: Catalog, ...ids: string[]): (id: string) => Release {
+  const bought = new Set(ids)
+  return (id) => {
+    const entry = catalog.get(id)
+    if (!entry) return 'ignored'
+    if (entry.kind === 'init' || entry.kind === 'key') return 'allowed'
+    return isReleased(entry, bought) ? 'bought' : 'due'
+  }
 }

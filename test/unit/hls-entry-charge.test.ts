@@ -54,8 +54,8 @@ test('the free preview: entries that end within the first N seconds, for everyon
   assert.deepEqual(entryCharge(audio(0), rules, null), { kind: 'free', reason: 'preview' })
   assert.equal(entryCharge(audio(1), rules, null).kind, 'waiting', 'the audio from 2.048 s to 4.096 s ends after 4 s')
   assert.equal(inPreview({ start: 0, duration: 2 }, 'program-date-time', 60), false, 'a live stream caught mid-way has no preview')
-  assert.equal(releasedTo(rules, null).has(low(1)), true)
-  assert.equal(releasedTo(rules, null).has(low(2)), false)
+  assert.equal(releasedTo(rules, null)(low(1)), 'allowed')
+  assert.equal(releasedTo(rules, null)(low(2)), 'due')
 })
 
 test('the audio group costs nothing and is released up to the video paid, plus one of its segments', () => {
@@ -69,15 +69,15 @@ test('the audio group costs nothing and is released up to the video paid, plus o
   const seeked = paid(low(0), high(3))
   assert.equal(entryCharge(audio(2), rules, seeked).kind, 'paid')
   assert.equal(entryCharge(audio(4), rules, seeked).kind, 'paid')
-  assert.equal(releasedTo(rules, twoSeconds).has(audio(2)), false)
-  assert.equal(releasedTo(rules, null).has(audio(0)), false, 'without a channel nothing is released')
+  assert.equal(releasedTo(rules, twoSeconds)(audio(2)), 'withheld')
+  assert.equal(releasedTo(rules, null)(audio(0)), 'withheld', 'without a channel nothing is released')
 })
 
 test('a rendition switch never sells the same media time twice, unless the new rendition costs more per second', () => {
   const rules = show()
   const watched = paid(low(0), low(1), low(2))
   assert.deepEqual(entryCharge(high(1), rules, watched), { kind: 'paid', reason: 'covered' })
-  assert.equal(releasedTo(rules, watched).has(high(2)), true)
+  assert.equal(releasedTo(rules, watched)(high(2)), 'allowed')
   assert.deepEqual(entryCharge(high(3), rules, watched), { kind: 'due', amount: 20, seconds: 2 }, 'media time not paid yet')
   const dearer = show({ renditionMultipliers: { '720p': 2 } })
   assert.deepEqual(entryCharge(high(1), dearer, watched), { kind: 'due', amount: 40, seconds: 2 }, 'better quality for the same seconds is sold')

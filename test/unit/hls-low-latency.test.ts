@@ -6,7 +6,7 @@ import { catalogOf } from '../../protocol/hls/catalog.ts'
 import { chargeFor } from '../../protocol/hls/charges.ts'
 import { accessToBytes } from '../../protocol/hls/byte-access.ts'
 import { segmentPrice } from '../../protocol/pricing.ts'
-import { m3u8, readMedia, skipped } from '../support/hls-read.ts'
+import { m3u8, readMedia, releasedByPayments, skipped } from '../support/hls-read.ts'
 
 const PART = 0.33334
 const parts = (sequence: number, count: number, suffix = (index: number) => String(index)) =>
@@ -94,24 +94,24 @@ test('LL-HLS pricing: parts by their own duration; paid parts count toward their
   const priceOf = (seconds: number) => segmentPrice(seconds, 30)
   const segment = '/media/ll/fileSequence271.mp4'
   const partIds = playlist.segments.at(-1)!.parts.map((part) => part.id)
+  const charge = (id: string, paid: Set<string>) => chargeFor(catalog.get(id)!, catalog, paid, priceOf)
   const nothing = new Set<string>()
-  assert.deepEqual(chargeFor(partIds[0], catalog, nothing, priceOf), { kind: 'due', amount: 10 })
-  assert.deepEqual(chargeFor(segment, catalog, nothing, priceOf), { kind: 'due', amount: 120 })
-  assert.deepEqual(chargeFor('/media/ll/init.mp4', catalog, nothing, priceOf), { kind: 'free' })
-  assert.deepEqual(chargeFor('/media/ll/nope.mp4', catalog, nothing, priceOf), { kind: 'unknown' })
+  assert.deepEqual(charge(partIds[0], nothing), { kind: 'due', amount: 10 })
+  assert.deepEqual(charge(segment, nothing), { kind: 'due', amount: 120 })
+  assert.deepEqual(charge('/media/ll/init.mp4', nothing), { kind: 'free' })
 
   // Five parts paid: the segment costs the other seven.
   const someParts = new Set(partIds.slice(0, 5))
-  assert.deepEqual(chargeFor(segment, catalog, someParts, priceOf), { kind: 'due', amount: 70 })
+  assert.deepEqual(charge(segment, someParts), { kind: 'due', amount: 70 })
   // All twelve: the segment is paid, and its bytes are released.
   const allParts = new Set(partIds)
-  assert.deepEqual(chargeFor(segment, catalog, allParts, priceOf), { kind: 'paid' })
-  assert.deepEqual(accessToBytes(segment, { start: 0, end: 999_999 }, catalog, allParts), { kind: 'released', free: false })
+  assert.deepEqual(charge(segment, allParts), { kind: 'paid' })
+  assert.deepEqual(accessToBytes(segment, { start: 0, end: 999_999 }, catalog, releasedByPayments(catalog, ...allParts)), { kind: 'released', free: false })
   // The reverse: a paid segment covers every part.
   const segmentPaid = new Set([segment])
-  for (const id of partIds) assert.deepEqual(chargeFor(id, catalog, segmentPaid, priceOf), { kind: 'paid' })
+  for (const id of partIds) assert.deepEqual(charge(id, segmentPaid), { kind: 'paid' })
   // Parts being written have no segment yet and are priced alone.
-  assert.deepEqual(chargeFor('/media/ll/filePart272.a.mp4', catalog, segmentPaid, priceOf), { kind: 'due', amount: 10 })
+  assert.deepEqual(charge('/media/ll/filePart272.a.mp4', segmentPaid), { kind: 'due', amount: 10 })
 })
 
 test('when rounded part prices reach the segment price early, the last unpaid part still costs 1 sat, never 0', () => {
@@ -121,7 +121,8 @@ test('when rounded part prices reach the segment price early, the last unpaid pa
   )
   const catalog = catalogOf([playlist])
   const priceOf = (seconds: number) => segmentPrice(seconds, 3)
-  assert.deepEqual(chargeFor('/media/show/s.0.ts', catalog, new Set(), priceOf), { kind: 'due', amount: 2 })
+  const charge = (id: string, paid: Set<string>) => chargeFor(catalog.get(id)!, catalog, paid, priceOf)
+  assert.deepEqual(charge('/media/show/s.0.ts', new Set()), { kind: 'due', amount: 2 })
   const threeParts = new Set(['/media/show/s.0.ts', '/media/show/s.1.ts', '/media/show/s.2.ts'])
-  assert.deepEqual(chargeFor('/media/show/s.ts', catalog, threeParts, priceOf), { kind: 'due', amount: 1 })
+  assert.deepEqual(charge('/media/show/s.ts', threeParts), { kind: 'due', amount: 1 })
 })

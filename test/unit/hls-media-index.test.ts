@@ -50,14 +50,15 @@ test('a window without PROGRAM-DATE-TIME is placed by sequence number, so rendit
   assert.equal(reloaded.segments[0].start, 202, 'a later reading continues the earlier one')
 })
 
-test('roles from the master: variants are one programme, the audio group accompanies them, I-frame playlists are ignored', () => {
+test('roles from the master: variants are one programme, the audio group accompanies them, I-frame playlists are trick play', () => {
   const index = new MediaIndex()
   index.learn(readMaster(showMaster('#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=90000,URI="iframes.m3u8"'), '/media/show/master.m3u8').playlist)
   assert.deepEqual(index.roleOf('/media/show/360p/index.m3u8'), { kind: 'programme', group: ['/media/show/360p/index.m3u8', '/media/show/720p/index.m3u8'] })
   assert.deepEqual(index.roleOf('/media/show/audio/index.m3u8'), { kind: 'companion', programme: ['/media/show/360p/index.m3u8', '/media/show/720p/index.m3u8'] })
   assert.deepEqual(index.roleOf('/media/other/index.m3u8'), { kind: 'programme', group: ['/media/other/index.m3u8'] }, 'a playlist no master lists')
   index.learn(readMedia(m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXT-X-I-FRAMES-ONLY', '#EXTINF:2,', '#EXT-X-BYTERANGE:100@376', '360p/seg_0.ts'), '/media/show/iframes.m3u8').playlist)
-  assert.deepEqual(index.inFile('/media/show/360p/seg_0.ts'), [], 'trick play is never listed: its bytes are the variants\'')
+  assert.equal(index.roleOf('/media/show/iframes.m3u8').kind, 'trick_play')
+  assert.deepEqual(index.inFile('/media/show/360p/seg_0.ts').map((entry) => entry.playlist), ['/media/show/iframes.m3u8'], 'kept: the charge rules sell none of it')
 })
 
 test('an audio-only master has no companions: its variants are the programme, priced like video', () => {
