@@ -2,7 +2,7 @@
 // viewer fleet. The payer signs only updates built here (and its own refund), never past its cap, and never more
 // than one segment ahead of what it has received. Isomorphic: no Node-only imports.
 import type { PrivateKey, Transaction } from '@bsv/sdk'
-import type { CloseReason, FeeRate, LastUpdate, OpenRequest, RejectCode, Rejection, Reply, Terms, UpdateAccepted } from '../../protocol/messages.ts'
+import { isFundingLoss, type CloseReason, type FeeRate, type LastUpdate, type OpenRequest, type RejectCode, type Rejection, type Reply, type Terms, type UpdateAccepted } from '../../protocol/messages.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { closeFee } from '../../protocol/fees.ts'
 import { ChannelMultisig, channelScriptBytes, scriptBytesOfHex } from '../../protocol/scripts.ts'
@@ -249,7 +249,7 @@ export function raiseCap(ch: PayerChannel, newCap: number): { channel: PayerChan
 
 /** The host no longer has the channel open: why, as the viewer's summary will say; null for any other refusal. */
 export function endedBy(code: RejectCode): CloseReason | null {
-  if (code === 'funding_double_spent') return 'funding_double_spent'
+  if (isFundingLoss(code)) return code
   if (code === 'channel_not_open' || code === 'unknown_channel') return 'idle'
   return code === 'host_stopped' ? 'host_stopped' : null
 }
