@@ -6,7 +6,7 @@ import { DEFAULT_FEE_RATE } from '../../../protocol/fees.ts'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { PrivateKey, Transaction, type Beef } from '@bsv/sdk'
+import { PrivateKey, type Beef, type Transaction } from '@bsv/sdk'
 import type { FeeRate } from '../../../protocol/messages.ts'
 import { ChainError, type TxStatus } from '../../../protocol/chain/chain.ts'
 import { checkTransaction, type PrevOut, type Verdict } from './validate.ts'
@@ -287,15 +287,6 @@ export class DevnetLedger {
   outputsOf(txid: string): Array<{ vout: number; satoshis: number; lockingScriptHex: string; spentBy: string | null }> {
     const rows = this.db.prepare('SELECT vout, satoshis, script, spent_by FROM outputs WHERE txid = ? ORDER BY vout').all(txid) as OutputRow[]
     return rows.map((r) => ({ vout: r.vout, satoshis: r.satoshis, lockingScriptHex: r.script, spentBy: r.spent_by }))
-  }
-
-  /** What spends output `vout` of `txid` (in the mempool or mined), as WhatsOnChain's /tx/{txid}/{vout}/spent says it. */
-  spender(txid: string, vout: number): { txid: string; vin: number; mined: boolean } | null {
-    const spentBy = this.db.prepare('SELECT spent_by FROM outputs WHERE txid = ? AND vout = ?').pluck().get(txid, vout) as string | null | undefined
-    if (!spentBy) return null
-    const spending = Transaction.fromHex(this.rawTx(spentBy)!)
-    const vin = spending.inputs.findIndex((input) => input.sourceTXID === txid && input.sourceOutputIndex === vout)
-    return { txid: spentBy, vin, mined: this.isMined(spentBy) }
   }
 
   /** Pays test coins from the devnet's own genesis coin, through submit() like any other tx. */

@@ -2,6 +2,7 @@
 // broadcaster parse): chain info and block headers with their merkle roots, raw txs as text, TSC merkle proofs,
 // an address's unspent outputs, what spends an output, and broadcasting. JSON where WhatsOnChain answers JSON, text where it answers text.
 import express, { type Response } from 'express'
+import { Transaction } from '@bsv/sdk'
 import { ChainError } from '../../../protocol/chain/chain.ts'
 import { difficultyOf, workOf } from './block-header.ts'
 import type { BlockInfo, DevnetLedger } from './ledger.ts'
@@ -96,9 +97,10 @@ export function wocRouter(ledger: DevnetLedger): express.Router {
     if (!TXID.test(txid)) return badTxid(res)
     const vout = String(req.params.vout)
     if (!OUTPUT_INDEX.test(vout)) return void res.status(400).type('text/plain').send('vout must be an output index')
-    const spender = ledger.spender(txid, Number(vout))
-    if (!spender) return notFound(res, `a spend of ${txid}:${vout}`)
-    res.json({ txid: spender.txid, vin: spender.vin, status: spender.mined ? 'confirmed' : 'unconfirmed' })
+    const spentBy = ledger.outputsOf(txid).find((output) => output.vout === Number(vout))?.spentBy
+    if (!spentBy) return notFound(res, `a spend of ${txid}:${vout}`)
+    const vin = Transaction.fromHex(ledger.rawTx(spentBy)!).inputs.findIndex((input) => input.sourceTXID === txid && input.sourceOutputIndex === Number(vout))
+    res.json({ txid: spentBy, vin, status: ledger.txStatus(spentBy)?.status === 'MINED' ? 'confirmed' : 'unconfirmed' })
   })
 
   router.get('/address/:address/unspent/all', (req, res) => {
