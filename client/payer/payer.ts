@@ -68,9 +68,11 @@ export function planChannel(p: { cap: number; feeRate: FeeRate; minCapacity: num
 
 /**
  * Builds everything for opening: the signed funding tx (not to be broadcast before the refund is co-signed), and the
- * refund signed by the payer only (`OP_0 <payerSig>`; send `refund.toHex()` as the open request's refundTx).
+ * refund signed by the payer only (`OP_0 <payerSig>`; send `refund.toHex()` as the open request's refundTx). The same
+ * coins, cap and `fundingLockTime` make the same funding, and so the same outpoint, which a host lets back one channel
+ * only: a new open after a refused one needs another `fundingLockTime` (channel-opening.ts draws one per open).
  */
-export function openPayerChannel(p: { payerKey: PrivateKey; terms: Terms; cap: number; utxos: SpendableUtxo[] }): {
+export function openPayerChannel(p: { payerKey: PrivateKey; terms: Terms; cap: number; utxos: SpendableUtxo[]; fundingLockTime?: number }): {
   channel: PayerChannel
   /** The `open` message that offers this channel to the host. */
   request: OpenRequest
@@ -82,7 +84,7 @@ export function openPayerChannel(p: { payerKey: PrivateKey; terms: Terms; cap: n
   const { capacity } = planChannel({ cap: p.cap, feeRate: terms.feeRate, minCapacity: terms.minCapacity, maxCapacity: terms.maxCapacity })
   const payerPublicKey = p.payerKey.toPublicKey().toString()
   const parties = { payerPublicKey, payeePublicKey: terms.payeePublicKey }
-  const funded = buildFunding({ payerKey: p.payerKey, payeePublicKey: terms.payeePublicKey, capacity, utxos: p.utxos, feeRate: terms.feeRate })
+  const funded = buildFunding({ payerKey: p.payerKey, payeePublicKey: terms.payeePublicKey, capacity, utxos: p.utxos, feeRate: terms.feeRate, lockTime: p.fundingLockTime })
   const funding: FundingOutpoint = { txid: funded.txid, vout: funded.vout, satoshis: capacity }
   const lockTime = terms.height + terms.lifetimeBlocks
   const unsignedRefund = buildRefund({ ...parties, funding, lockTime, feeRate: terms.feeRate })
