@@ -162,6 +162,10 @@ export const RejectCode = z.enum([
   'storage_unavailable',
   /** The channel's funding lost to a conflicting transaction: the host serves it no more. */
   'funding_double_spent',
+  /** The channel's funding output was spent by another transaction (the viewer's refund, say): the host serves it no more. */
+  'funding_spent',
+  /** The funding outpoint backs another channel, now or before (a co-signed refund for it exists), or is already spent. */
+  'outpoint_reused',
   /** The open waited longer than the host's --open-timeout for its funding: it is gone, open again. */
   'open_expired',
   /** Bounded pending work: too many unfunded opens on this connection, from this address, or on the whole host. */
@@ -224,7 +228,25 @@ export interface UpdateAccepted {
 
 export type ChannelState = 'opening' | 'open' | 'closing' | 'closed'
 
-export type CloseReason = 'viewer' | 'idle' | 'deadline' | 'host_stopped' | 'recovery' | 'funding_double_spent'
+/**
+ * How a channel's funding can stop being money after it went live, each both a close reason and the code that refuses
+ * the channel from then on: a conflicting tx won (double spend), or another tx spent the funding output.
+ */
+export const FUNDING_LOSSES = ['funding_double_spent', 'funding_spent'] as const
+export type FundingLoss = (typeof FUNDING_LOSSES)[number]
+
+export function isFundingLoss(reason: string | null | undefined): reason is FundingLoss {
+  return (FUNDING_LOSSES as readonly string[]).includes(reason ?? '')
+}
+
+export type CloseReason = 'viewer' | 'idle' | 'deadline' | 'host_stopped' | 'recovery' | FundingLoss
+
+/** The host stopped a channel because its funding is no longer money; `txid` is the tx that took the coins, if known. */
+export interface FundingLostNotice {
+  channelId: string
+  reason: FundingLoss
+  txid: string | null
+}
 
 /** What the viewer sees when a channel settles. */
 export interface SettlementSummary {
@@ -283,6 +305,8 @@ export interface ServerToClientEvents {
   /** The host settled this channel on its own (idle, deadline, stop): the viewer gets its summary. */
   settled: (summary: SettlementSummary) => void
   hostStatus: (status: { accepting: boolean; reason?: string }) => void
+  /** The channel's funding stopped being money: the host serves it no more, and its settlement follows. */
+  fundingLost: (notice: FundingLostNotice) => void
   protocolError: (error: { code: RejectCode; message: string; event?: string }) => void
 }
 

@@ -15,13 +15,17 @@ export interface OwnCoin {
 
 const FINAL_SEQUENCE = 0xffffffff
 
-/** Every input spends a P2PKH coin of `key`, signed SIGHASH_ALL|FORKID; version 1 unless told, nLockTime 0. */
-export function signedP2pkhSpend(p: { key: PrivateKey; utxos: readonly OwnCoin[]; outputs: Array<{ satoshis: number; lockingScript: LockingScript }>; version?: number }): Transaction {
+/**
+ * Every input spends a P2PKH coin of `key`, signed SIGHASH_ALL|FORKID, with a final nSequence; version 1 and nLockTime
+ * 0 unless told (every input being final, any nLockTime leaves the tx final).
+ */
+export function signedP2pkhSpend(p: { key: PrivateKey; utxos: readonly OwnCoin[]; outputs: Array<{ satoshis: number; lockingScript: LockingScript }>; version?: number; lockTime?: number }): Transaction {
   const version = p.version ?? 1
+  const lockTime = p.lockTime ?? 0
   const script = p2pkhLockingScript(p.key.toPublicKey().toString())
   const inputs = (unlocking: (i: number) => UnlockingScript) =>
     p.utxos.map((u, i) => ({ sourceTXID: u.txid, sourceOutputIndex: u.vout, sequence: FINAL_SEQUENCE, unlockingScript: unlocking(i) }))
-  const unsigned = new Transaction(version, inputs(() => new UnlockingScript()), p.outputs, 0)
+  const unsigned = new Transaction(version, inputs(() => new UnlockingScript()), p.outputs, lockTime)
   const publicKey = p.key.toPublicKey().encode(true) as number[]
   const unlocking = p.utxos.map((u, i) => {
     const sig = signInput(unsigned, i, u.satoshis, script, p.key, CHANNEL_SIGHASH)
@@ -30,7 +34,7 @@ export function signedP2pkhSpend(p: { key: PrivateKey; utxos: readonly OwnCoin[]
       { op: publicKey.length, data: publicKey },
     ])
   })
-  return new Transaction(version, inputs((i) => unlocking[i]), p.outputs, 0)
+  return new Transaction(version, inputs((i) => unlocking[i]), p.outputs, lockTime)
 }
 
 /** Size of a tx spending `inputs` signed P2PKH coins to one P2PKH output. */

@@ -101,8 +101,10 @@ function fundingBytes(inputCount: number, withChange: boolean): number {
 /**
  * The funding tx: the payer's P2PKH coins (largest first) -> output 0 of `capacity` locked by the 2-of-2, change back
  * to the payer when at least 1 sat. Fully signed by the payer; it must not be broadcast before the refund is co-signed.
+ * Its inputs are final, so `lockTime` (0 unless given) only tells fundings of the same coins apart: a host lets one
+ * funding outpoint back one channel for life, so each open needs a funding of its own.
  */
-export function buildFunding(p: { payerKey: PrivateKey; payeePublicKey: string; capacity: number; utxos: SpendableUtxo[]; feeRate: FeeRate }): {
+export function buildFunding(p: { payerKey: PrivateKey; payeePublicKey: string; capacity: number; utxos: SpendableUtxo[]; feeRate: FeeRate; lockTime?: number }): {
   tx: Transaction
   hex: string
   txid: string
@@ -129,7 +131,7 @@ export function buildFunding(p: { payerKey: PrivateKey; payeePublicKey: string; 
   const outputs = [{ satoshis: p.capacity, lockingScript: multisig.lock(payerPublicKey, p.payeePublicKey) }]
   // Below the dust limit the remainder is left to the miners rather than creating an unspendable output.
   if (change >= DUST_LIMIT) outputs.push({ satoshis: change, lockingScript: payerScript })
-  const tx = signedP2pkhSpend({ key: p.payerKey, utxos: selected, outputs, version: CHANNEL_TX_VERSION })
+  const tx = signedP2pkhSpend({ key: p.payerKey, utxos: selected, outputs, version: CHANNEL_TX_VERSION, lockTime: p.lockTime })
   return { tx, hex: tx.toHex(), txid: tx.id('hex'), vout: 0 }
 }
 

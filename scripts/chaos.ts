@@ -15,6 +15,7 @@ import type { Attack, AttackContext } from './chaos/attacks.ts'
 import { chaosRow, formatChaosTable, type ChaosRow } from './chaos/chaos-table.ts'
 import { startFaultyLedger } from './chaos/faulty-ledger.ts'
 import { ledgerFaults } from './chaos/ledger-attack.ts'
+import { outpointReuse } from './chaos/outpoint-attack.ts'
 import { startLegitViewer } from './chaos/legit-viewer.ts'
 
 const options = new Command()
@@ -57,13 +58,16 @@ try {
   log(`quiet baseline: ${quiet.latenciesMs.length} segments, p99 ${baselineP99.toFixed(1)} ms`)
   const context: AttackContext = { url: host.url, segment: segments[segments.length - 1], sockets: options.sockets, durationMs: options.seconds * 1000, maxCases: options.maxCases }
   const ledgerAttack = ledgerFaults(ledger, ADMIN_TOKEN, PRICE)
-  const attacks: Attack[] = [...attackers.attacks, ledgerAttack]
+  const reuse = outpointReuse(PRICE)
+  // The classes that hold channels of their own count what those lost; the floods hold none.
+  const ownLosses = new Map<Attack, () => number>([[ledgerAttack, ledgerAttack.lostSatoshis], [reuse, reuse.lostSatoshis]])
+  const attacks: Attack[] = [...attackers.attacks, ledgerAttack, reuse]
   const rows: ChaosRow[] = []
   for (const attack of attacks) {
     log(`attack: ${attack.name}`)
     const [outcome, watched] = await Promise.all([attack.run(context), viewer.watch(context.durationMs)])
     // The viewer's books against the host's: an accepted payment the host does not hold is lost money.
-    const lost = Math.max(0, viewer.accepted() - (await hostPaid(viewer.channelId))) + (attack === ledgerAttack ? ledgerAttack.lostSatoshis() : 0)
+    const lost = Math.max(0, viewer.accepted() - (await hostPaid(viewer.channelId))) + (ownLosses.get(attack)?.() ?? 0)
     rows.push(chaosRow(attack.name, outcome, watched.latenciesMs, baselineP99, lost))
   }
   const accepted = viewer.accepted()

@@ -182,8 +182,8 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     logger,
   )
   chainView.onFeeRateChange(() => io.emit('terms', service.terms()))
-  service.on('fundingLost', (record, status) =>
-    logger.warn({ channelId: record.id, fundingTxid: record.fundingTxid, status: status.status, competingTxs: status.competingTxs }, "a channel's funding was double-spent: the channel is stopped"),
+  service.on('fundingLost', (record, loss) =>
+    logger.warn({ channelId: record.id, fundingTxid: record.fundingTxid, reason: loss.reason, by: loss.txid }, "a channel's funding was lost: the channel is stopped"),
   )
 
   if (ledger) app.use('/devnet', devnetRouter(ledger))
@@ -209,7 +209,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const refreshMs = config.network === 'devnet' ? 1_000 : 30_000
   chainView.start(refreshMs)
   await service.recover()
-  // Fundings are watched as often as the chain view refreshes, and only until they are mined.
+  // Fundings are watched as often as the chain view refreshes, until their channels settle.
   const stopFundingWatch = service.fundings.start(refreshMs)
   const stopOpenExpiry = startOpenExpiry(service, config.openTimeoutSeconds * 1000, (error) => logger.warn({ err: error }, 'could not expire unfunded opens; will retry'))
   const stopScheduler = startSettlementScheduler(service, 1_000, (error, channelId) =>

@@ -1,5 +1,5 @@
 // The per-channel table: who watches, how much they locked and paid, and the transactions that opened and closed it.
-import type { Network } from '../../protocol/messages.ts'
+import { isFundingLoss, type Network } from '../../protocol/messages.ts'
 import type { ChannelRow } from '../../protocol/dashboard.ts'
 import { explorerTxUrl } from './explorer.ts'
 import { formatAgo, formatSats, formatWatchTime, shortHex } from './format.ts'
@@ -13,6 +13,7 @@ const REASON_LABEL: Record<string, string> = {
   host_stopped: 'host stopped',
   recovery: 'after restart',
   funding_double_spent: 'funding double-spent',
+  funding_spent: 'funding spent elsewhere',
 }
 
 function txCell(network: Network, txid: string | null, testid: string): HTMLTableCellElement {
@@ -43,8 +44,8 @@ export function renderChannelRows(body: HTMLTableSectionElement, rows: ChannelRo
     viewer.title = row.viewer
     const state = document.createElement('td')
     const pill = document.createElement('span')
-    // A funding lost to a double spend is flagged: the host stopped serving it, and its close has nothing to spend.
-    pill.className = `pill pill-${row.state}${row.closeReason === 'funding_double_spent' ? ' pill-lost' : ''}`
+    // A funding lost (double-spent, or spent by another tx) is flagged: the host stopped serving it, and its close has nothing to spend.
+    pill.className = `pill pill-${row.state}${isFundingLoss(row.closeReason) ? ' pill-lost' : ''}`
     pill.dataset.testid = 'channel-state'
     pill.textContent = (row.settlementPending ? 'Settlement pending' : STATE_LABEL[row.state]) + (row.closeReason && row.state === 'closed' ? ` · ${REASON_LABEL[row.closeReason] ?? row.closeReason}` : '')
     if (row.settlementPending) pill.title = `${row.settlementPending.failures} failed attempts: ${row.settlementPending.lastError}`

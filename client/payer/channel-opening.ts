@@ -19,6 +19,14 @@ export interface OpeningSteps {
   forget(): void
 }
 
+/**
+ * A random block height below 500,000,000 for the funding's nLockTime, which its final inputs leave without effect:
+ * each open gets a funding, and an outpoint, of its own, even from the same coins after a refused funding.
+ */
+function freshFundingLockTime(): number {
+  return 1 + (crypto.getRandomValues(new Uint32Array(1))[0] % 499_999_999)
+}
+
 /** Returns the funded channel, token included. */
 export async function openWithHost(
   steps: OpeningSteps,
@@ -29,7 +37,7 @@ export async function openWithHost(
   const utxos = await p.wallet.utxos()
   let opened: ReturnType<typeof openPayerChannel>
   try {
-    opened = openPayerChannel({ payerKey: p.wallet.key, terms, cap: p.cap, utxos })
+    opened = openPayerChannel({ payerKey: p.wallet.key, terms, cap: p.cap, utxos, fundingLockTime: freshFundingLockTime() })
   } catch (error) {
     if (error instanceof InsufficientFundsError) steps.fail(insufficientFunds(error.needed, error.available, terms.network))
     throw error

@@ -1,6 +1,6 @@
 // The session's line to the host: the socket, its events as the session cares about them, the host's latest terms,
 // and requests that give up after a timeout. A reconnect is announced; the first connection is the caller's.
-import type { ClientEvent, ReplyOf, RequestOf, SettlementSummary, Terms } from '../../protocol/messages.ts'
+import type { ClientEvent, FundingLostNotice, ReplyOf, RequestOf, SettlementSummary, Terms } from '../../protocol/messages.ts'
 import { TypedEmitter } from './emitter.ts'
 import { HostSilent, request, type HostSocket } from './host-request.ts'
 import { WaiterList } from './waiting.ts'
@@ -9,6 +9,7 @@ export interface HostLinkEvents {
   terms: [terms: Terms]
   settled: [summary: SettlementSummary]
   hostStatus: [status: { accepting: boolean; reason?: string }]
+  fundingLost: [notice: FundingLostNotice]
   /** The socket came back after a drop: a remembered channel should be resumed. */
   reconnected: []
   disconnected: []
@@ -28,6 +29,7 @@ export class HostLink extends TypedEmitter<HostLinkEvents> {
     socket.on('terms', this.onTerms)
     socket.on('settled', this.onSettled)
     socket.on('hostStatus', this.onHostStatus)
+    socket.on('fundingLost', this.onFundingLost)
     socket.on('protocolError', this.onProtocolError)
     socket.on('connect', this.onConnect)
     socket.on('disconnect', this.onDisconnect)
@@ -61,6 +63,7 @@ export class HostLink extends TypedEmitter<HostLinkEvents> {
     this.socket.off('terms', this.onTerms)
     this.socket.off('settled', this.onSettled)
     this.socket.off('hostStatus', this.onHostStatus)
+    this.socket.off('fundingLost', this.onFundingLost)
     this.socket.off('protocolError', this.onProtocolError)
     this.socket.off('connect', this.onConnect)
     this.socket.off('disconnect', this.onDisconnect)
@@ -75,6 +78,8 @@ export class HostLink extends TypedEmitter<HostLinkEvents> {
   private readonly onSettled = (summary: SettlementSummary): void => this.emit('settled', summary)
 
   private readonly onHostStatus = (status: { accepting: boolean; reason?: string }): void => this.emit('hostStatus', status)
+
+  private readonly onFundingLost = (notice: FundingLostNotice): void => this.emit('fundingLost', notice)
 
   private readonly onProtocolError = (error: { code: string; message: string; event?: string }): void => {
     console.warn(`host protocol error ${error.code}: ${error.message}`)

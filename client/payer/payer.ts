@@ -2,7 +2,7 @@
 // viewer fleet. The payer signs only updates built here (and its own refund), never past its cap, and never more
 // than one segment ahead of what it has received. Isomorphic: no Node-only imports.
 import type { PrivateKey, Transaction } from '@bsv/sdk'
-import type { CloseReason, FeeRate, LastUpdate, OpenRequest, RejectCode, Rejection, Reply, Terms, UpdateAccepted } from '../../protocol/messages.ts'
+import { isFundingLoss, type CloseReason, type FeeRate, type LastUpdate, type OpenRequest, type RejectCode, type Rejection, type Reply, type Terms, type UpdateAccepted } from '../../protocol/messages.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { closeFee } from '../../protocol/fees.ts'
 import { ChannelMultisig, scriptBytesOfHex } from '../../protocol/scripts.ts'
@@ -64,9 +64,11 @@ export function planChannel(p: { cap: number; feeRate: FeeRate; minCapacity: num
 
 /**
  * Builds everything for opening: the signed funding tx (not to be broadcast before the refund is co-signed), and the
- * refund signed by the payer only (`OP_0 <payerSig>`; send `refund.toHex()` as the open request's refundTx).
+ * refund signed by the payer only (`OP_0 <payerSig>`; send `refund.toHex()` as the open request's refundTx). The same
+ * coins, cap and `fundingLockTime` make the same funding, and so the same outpoint, which a host lets back one channel
+ * only: a new open after a refused one needs another `fundingLockTime` (channel-opening.ts draws one per open).
  */
-export function openPayerChannel(p: { payerKey: PrivateKey; terms: Terms; cap: number; utxos: SpendableUtxo[] }): {
+export function openPayerChannel(p: { payerKey: PrivateKey; terms: Terms; cap: number; utxos: SpendableUtxo[]; fundingLockTime?: number }): {
   channel: PayerChannel
   /** The `open` message that offers this channel to the host. */
   request: OpenRequest
@@ -78,7 +80,7 @@ export function openPayerChannel(p: { payerKey: PrivateKey; terms: Terms; cap: n
   const { capacity } = planChannel({ cap: p.cap, feeRate: terms.feeRate, minCapacity: terms.minCapacity, maxCapacity: terms.maxCapacity })
   const payerPublicKey = p.payerKey.toPublicKey().toString()
   const parties = { payerPublicKey, payeePublicKey: terms.payeePublicKey }
-  const funded = buildFunding({ payerKey: p.payerKey, payeePublicKey: terms.payeePublicKey, capacity, utxos: p.utxos, feeRate: terms.feeRate })
+  const funded = buildFunding({ payerKey: p.payerKey, payeePublicKey: terms.payeePublicKey, capacity, utxos: p.utxos, feeRate: terms.feeRate, lockTime: p.fundingLockTime })
   const funding: FundingOutpoint = { txid: funded.txid, vout: funded.vout, satoshis: capacity }
   const lockTime = terms.height + terms.lifetimeBlocks
   const unsignedRefund = buildRefund({ ...parties, funding, lockTime, feeRate: terms.feeRate })
@@ -241,7 +243,7 @@ export function raiseCap(ch: PayerChannel, newCap: number): { channel: PayerChan
 
 /** The host no longer has the channel open: why, as the viewer's summary will say; null for any other refusal. */
 export function endedBy(code: RejectCode): CloseReason | null {
-  if (code === 'funding_double_spent') return 'funding_double_spent'
+  if (isFundingLoss(code)) return code
   if (code === 'channel_not_open' || code === 'unknown_channel') return 'idle'
   return code === 'host_stopped' ? 'host_stopped' : null
 }

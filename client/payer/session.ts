@@ -8,7 +8,7 @@
 // - payments are serialized, and never more than one paid segment is waiting to be delivered;
 // - nothing is signed past the viewer's cap: at the cap it waits for raiseCap() or close().
 import type { PaidEntries } from '../../protocol/hls/entry-charge.ts'
-import type { ClientEvent, SettlementSummary } from '../../protocol/messages.ts'
+import { isFundingLoss, type ClientEvent, type FundingLostNotice, type SettlementSummary } from '../../protocol/messages.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { keepsRefund } from '../../protocol/settlement.ts'
 import { rearm } from './cap-alerts.ts'
@@ -31,13 +31,15 @@ import { carriedAfter, localSummary, NOTHING_CARRIED, totalsOf, type CarriedTota
 import type { ChargeOf, Paid } from './segment-purchase.ts'
 import { SessionCore } from './session-core.ts'
 import type { ChannelSessionOptions } from './session-types.ts'
-import { channelClosed, deliveryTimeout, explainRejection, fundingDoubleSpent, hostStopped, ViewerFailure } from './viewer-errors.ts'
+import { channelClosed, deliveryTimeout, explainRejection, fundingLost, hostStopped, ViewerFailure } from './viewer-errors.ts'
 import { PaymentCancelled, SerialQueue } from './waiting.ts'
 
 export class ChannelSession extends SessionCore {
   private readonly deliveryTimeoutMs: number
 
   private readonly payments = new SerialQueue()
+  /** The channel whose lost funding the viewer was already told of (its `settled` then says nothing more). */
+  private toldLost: string | null = null
 
   constructor(options: ChannelSessionOptions) {
     super(options)
@@ -48,6 +50,7 @@ export class ChannelSession extends SessionCore {
     })
     this.host.on('settled', (summary) => this.settledByHost(summary))
     this.host.on('hostStatus', (status) => this.emit('hostStatus', status))
+    this.host.on('fundingLost', (notice) => this.fundingLostByHost(notice))
     this.host.on('reconnected', () => {
       if (this.persisted?.token) this.resume().catch((error: unknown) => this.report(error))
     })
@@ -85,9 +88,9 @@ export class ChannelSession extends SessionCore {
     const reply = await this.ask('resume', { channelId: p.channel.channelId, token: p.token })
     if (!reply.ok) {
       const ended = endedBy(reply.code)
-      if (ended === 'idle' || ended === 'funding_double_spent') {
+      if (ended === 'idle' || isFundingLoss(ended)) {
         this.endedByHost(p, reply, ended)
-        this.emit('error', ended === 'idle' ? channelClosed() : fundingDoubleSpent())
+        this.emit('error', isFundingLoss(ended) ? fundingLost(ended) : channelClosed())
         return false
       }
       this.fail(explainRejection(reply.code, reply.message, 'resume'))
@@ -272,7 +275,7 @@ export class ChannelSession extends SessionCore {
       // Already settled by the host (idle, deadline) while we were not looking.
       const ended = endedBy(reply.code)
       if (ended === 'idle') return this.endedByHost(p, reply, 'viewer', info)
-      if (ended === 'funding_double_spent') return this.endedByHost(p, reply, ended, info)
+      if (isFundingLoss(ended)) return this.endedByHost(p, reply, ended, info)
       this.fail(explainRejection(reply.code, reply.message, 'close'))
     }
     const { ok: _ok, ...summary } = reply
@@ -286,8 +289,17 @@ export class ChannelSession extends SessionCore {
     this.cancelWaiters(new PaymentCancelled('the host settled the channel'))
     this.finishChannel(summary, p, { final: true })
     if (summary.reason === 'host_stopped') this.emit('error', hostStopped())
-    else if (summary.reason === 'funding_double_spent') this.emit('error', fundingDoubleSpent())
-    else if (summary.reason !== 'viewer') this.emit('error', channelClosed())
+    else if (isFundingLoss(summary.reason)) {
+      if (this.toldLost !== summary.channelId) this.emit('error', fundingLost(summary.reason))
+    } else if (summary.reason !== 'viewer') this.emit('error', channelClosed())
+  }
+
+  /** The host stopped the channel the moment its funding was lost: nothing more is paid, and the viewer hears why now. */
+  private fundingLostByHost(notice: FundingLostNotice): void {
+    if (!this.persisted || notice.channelId !== this.persisted.channel.channelId) return
+    this.toldLost = notice.channelId
+    this.cancelWaiters(new PaymentCancelled("the channel's funding was lost"))
+    this.emit('error', fundingLost(notice.reason))
   }
 
   private async resync(): Promise<void> {

@@ -1,6 +1,6 @@
 // Every failure the viewer can meet, as one sentence of what happened and one of what to do next.
 // Pure: the session and the player both use it; the player only renders it.
-import type { RejectCode } from '../../protocol/messages.ts'
+import { isFundingLoss, type FundingLoss, type RejectCode } from '../../protocol/messages.ts'
 
 export type ViewerErrorKind =
   | 'host_unreachable'
@@ -12,7 +12,7 @@ export type ViewerErrorKind =
   | 'refund_invalid'
   | 'delivery_timeout'
   | 'over_cap'
-  | 'funding_double_spent'
+  | FundingLoss
 
 export interface ViewerError {
   kind: ViewerErrorKind
@@ -66,14 +66,20 @@ export function channelClosed(): ViewerError {
   }
 }
 
-/** The channel's funding lost to another transaction spending the same coins: the host serves it no more. */
-export function fundingDoubleSpent(): ViewerError {
-  return {
-    kind: 'funding_double_spent',
-    code: 'funding_double_spent',
+const FUNDING_LOST: Record<FundingLoss, Pick<ViewerError, 'message' | 'nextStep'>> = {
+  funding_double_spent: {
     message: "This channel's funding was double-spent: another transaction spending the same coins won, so the host stopped the channel.",
     nextStep: 'If this wallet is open in another tab or device, use only one. Check the balance, then press play to open a new channel.',
-  }
+  },
+  funding_spent: {
+    message: "This channel's funding was spent by another transaction (its refund, once valid), so the host stopped the channel.",
+    nextStep: 'The coins went where that transaction sent them. Check the balance, then press play to open a new channel.',
+  },
+}
+
+/** The channel's funding stopped being money (double-spent, or its output spent): the host serves it no more. */
+export function fundingLost(reason: FundingLoss): ViewerError {
+  return { kind: reason, code: reason, ...FUNDING_LOST[reason] }
 }
 
 export function deliveryTimeout(segment: string): ViewerError {
@@ -87,7 +93,7 @@ export function deliveryTimeout(segment: string): ViewerError {
 /** A refusal from the host, by its stable reject code. */
 export function explainRejection(code: RejectCode, hostMessage: string, during: 'open' | 'fund' | 'update' | 'tip' | 'resume' | 'close'): ViewerError {
   if (code === 'host_stopped') return hostStopped(`The host is not accepting viewers right now: ${hostMessage}`)
-  if (code === 'funding_double_spent') return fundingDoubleSpent()
+  if (isFundingLoss(code)) return fundingLost(code)
   if (code === 'channel_not_open' || code === 'unknown_channel') return { ...channelClosed(), code }
   if (code === 'rate_limited') {
     return { kind: 'update_rejected', code, message: `The host is throttling this viewer: ${hostMessage}`, nextStep: 'Wait a moment; the player retries.' }

@@ -2,7 +2,7 @@
 // controller (player-controller.ts), which owns the page's state. Everything that decides lives elsewhere.
 import { io } from 'socket.io-client'
 import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
-import type { Network, Terms } from '../../protocol/messages.ts'
+import { isFundingLoss, type Network, type Terms } from '../../protocol/messages.ts'
 import type { HostSocket } from '../payer/host-request.ts'
 import { ChannelSession } from '../payer/session.ts'
 import { ViewerWallet } from '../payer/wallet.ts'
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     void player.reclaimMaturedRefunds()
   })
   // A channel the host ended under the viewer (stopped, or its funding lost) pauses playback until the viewer plays again.
-  session.on('error', (error) => (error.kind === 'host_stopped' || error.kind === 'funding_double_spent' ? player.hostStopped(error) : showError(error)))
+  session.on('error', (error) => (error.kind === 'host_stopped' || isFundingLoss(error.kind) ? player.hostStopped(error) : showError(error)))
   session.on('hostStatus', (status) => {
     if (!status.accepting) player.hostStopped({ kind: 'host_stopped', message: status.reason ?? 'The host stopped the stream.', nextStep: 'Your channel is settled by the host; come back later.' })
   })

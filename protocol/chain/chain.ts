@@ -52,12 +52,20 @@ export interface Utxo {
   height: number
 }
 
+/** The transaction that spends an output, and which of its inputs does (mempool or mined). */
+export interface Spender {
+  txid: string
+  vin: number
+}
+
 export interface Chain {
   broadcast(rawTxHex: string, options?: BroadcastOptions): Promise<BroadcastResult>
   txStatus(txid: string): Promise<TxInfo | null>
   rawTx(txid: string): Promise<string | null>
   height(): Promise<number>
   unspent(address: string): Promise<Utxo[]>
+  /** What spends output `vout` of `txid`; null while nothing does (or the ledger does not know the tx). */
+  spender(txid: string, vout: number): Promise<Spender | null>
   feeRate(): Promise<FeeRate>
 }
 

@@ -2,7 +2,7 @@
 // shapes, so devnet, testnet and mainnet differ only in URLs and API keys.
 import { DEFAULT_FEE_RATE } from '../fees.ts'
 import type { FeeRate, Network } from '../messages.ts'
-import type { BroadcastOptions, BroadcastResult, Chain, TxInfo, Utxo } from './chain.ts'
+import type { BroadcastOptions, BroadcastResult, Chain, Spender, TxInfo, Utxo } from './chain.ts'
 import { ArcClient } from './arc.ts'
 import { trimSlash } from './ledger-http.ts'
 import { toExtendedFormat } from './tx-formats.ts'
@@ -77,6 +77,10 @@ export class HttpChain implements Chain {
 
   unspent(address: string): Promise<Utxo[]> {
     return this.woc.unspent(address)
+  }
+
+  spender(txid: string, vout: number): Promise<Spender | null> {
+    return this.woc.spender(txid, vout)
   }
 
   /**

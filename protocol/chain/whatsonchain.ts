@@ -1,6 +1,7 @@
-// WhatsOnChain's API over HTTP: chain height, raw transactions, an address's unspent outputs, and broadcasting.
+// WhatsOnChain's API over HTTP: chain height, raw transactions, an address's unspent outputs, what spends an output,
+// and broadcasting.
 // Isomorphic: only fetch. The devnet ledger serves the same shapes under /devnet/woc/v1/bsv/devnet.
-import { ChainError, type Utxo } from './chain.ts'
+import { ChainError, type Spender, type Utxo } from './chain.ts'
 import { fetchLedger, LedgerHttpClient, readBody } from './ledger-http.ts'
 
 /** How nodes word "these coins are already spent": a conflict, not a fault of the tx itself. */
@@ -47,6 +48,23 @@ export class WhatsOnChainClient extends LedgerHttpClient {
       utxos.push({ txid: u.tx_hash, vout: u.tx_pos, satoshis: u.value, height: typeof u.height === 'number' ? u.height : 0 })
     }
     return utxos
+  }
+
+  /**
+   * What spends an output (GET /tx/{txid}/{vout}/spent, mempool included): WhatsOnChain answers 404 while nothing does,
+   * and also for a tx it does not know.
+   */
+  async spender(txid: string, vout: number): Promise<Spender | null> {
+    const url = `${this.baseUrl}/tx/${encodeURIComponent(txid)}/${vout}/spent`
+    const res = await fetchLedger(this.fetchImpl, url, { headers: this.headers('application/json') }, this.timeoutMs, 'WhatsOnChain')
+    if (res.status === 404) return null
+    const { json, text } = await readBody(res)
+    if (!res.ok) throw this.httpError(res.status, text, url)
+    const body = (json ?? {}) as { txid?: unknown; vin?: unknown }
+    if (typeof body.txid !== 'string' || !/^[0-9a-f]{64}$/i.test(body.txid) || typeof body.vin !== 'number') {
+      throw new ChainError(`WhatsOnChain at ${url} answered without the spending txid and input`, 502)
+    }
+    return { txid: body.txid.toLowerCase(), vin: body.vin }
   }
 
   /**

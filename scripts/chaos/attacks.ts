@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { connect as tcpConnect } from 'node:net'
 import { io, type Socket } from 'socket.io-client'
 import { isClientEvent, MAX_MESSAGE_BYTES } from '../../protocol/messages.ts'
-import { connectFrom, openRequest } from '../../test/support/unfunded-opens.ts'
+import { connectFrom, openRequests } from '../../test/support/unfunded-opens.ts'
 
 export interface AttackContext {
   url: string
@@ -97,17 +97,22 @@ function socketFlood(name: string, prepare: (url: string) => Promise<() => [stri
   }
 }
 
+/** Distinct open requests the flood cycles through: after one pass, each is refused as an outpoint already claimed. */
+const FLOOD_OUTPOINTS = 400
+
 /**
- * The flood of the issue: one real open request, co-signable by the host, sent again and again and never funded. Each
- * connection gets its few pending opens; the rest are refused, and the accepted ones expire after --open-timeout.
+ * The flood of the issue: real open requests, co-signable by the host, never funded, each on its own funding outpoint
+ * and then sent again. Each connection gets its few pending opens; the rest are refused (a request sent again as
+ * `outpoint_reused`), and the accepted ones expire after --open-timeout.
  */
 export const openFlood = socketFlood(
   'open flood (50 sockets)',
   async (url) => {
     const { socket, terms } = await connectFrom(url)
     socket.disconnect()
-    const request = await openRequest(url, terms)
-    return () => ['open', request]
+    const requests = await openRequests(url, terms, FLOOD_OUTPOINTS)
+    let next = 0
+    return () => ['open', requests[next++ % requests.length]]
   },
   PENDING_OPENS_PER_CONNECTION,
 )

@@ -1,8 +1,7 @@
 // What the channel core tells the rest of the host (dashboard, metrics, sockets), and the one way it refuses: every
 // refusal is counted by its code before the viewer hears it.
 import type { EventEmitter } from 'node:events'
-import type { TxInfo } from '../../protocol/chain/chain.ts'
-import type { RejectCode, Rejection, SettlementSummary } from '../../protocol/messages.ts'
+import type { FundingLostNotice, RejectCode, Rejection, SettlementSummary } from '../../protocol/messages.ts'
 import type { ChannelRecord, PaymentKind } from '../store/channel-store.ts'
 
 export interface ChannelEvents {
@@ -11,8 +10,11 @@ export interface ChannelEvents {
   rejected: [event: { channelId: string | null; code: RejectCode }]
   verified: [seconds: number]
   settled: [summary: SettlementSummary, record: ChannelRecord]
-  /** The channel's funding turned DOUBLE_SPEND_ATTEMPTED or REJECTED: it is served no more and settles at once. */
-  fundingLost: [record: ChannelRecord, status: TxInfo]
+  /**
+   * The channel's funding turned DOUBLE_SPEND_ATTEMPTED or REJECTED, or another tx than its close spent its output: it
+   * is served no more and settles at once.
+   */
+  fundingLost: [record: ChannelRecord, loss: Omit<FundingLostNotice, 'channelId'>]
   accepting: [accepting: boolean, reason: string]
   /** These opens got no funding within the open timeout and were deleted. */
   expired: [channelIds: string[]]

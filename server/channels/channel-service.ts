@@ -2,7 +2,6 @@
 // middle; the registry of live channels, the payment path and settlement around them; the store and the ledger at
 // the edge. The Socket.IO edge and the paywall talk to this class only.
 import { EventEmitter } from 'node:events'
-import { randomBytes } from 'node:crypto'
 import type { PrivateKey } from '@bsv/sdk'
 import type {
   ChannelSnapshot,
@@ -21,35 +20,28 @@ import type {
   UpdateAccepted,
   UpdateRequest,
 } from '../../protocol/messages.ts'
-import { ChainError, isAccepted, isSeen, ledgerUnavailable, type Chain, type TxInfo } from '../../protocol/chain/chain.ts'
+import { ledgerUnavailable, type Chain } from '../../protocol/chain/chain.ts'
 import type { ChannelQuery, ChannelRecord, ChannelStore, StreamSales, TipRecord } from '../store/channel-store.ts'
 import type { EdgeLinks } from '../edge/signed-url.ts'
 import type { ChainView } from './chain-view.ts'
 import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
 import { ChannelLoader } from './channel-loader.ts'
+import { ChannelOpening, type OpeningPolicy } from './channel-opening.ts'
 import { ChannelQueues } from './channel-queues.ts'
 import { ALONE, type Fleet } from './fleet.ts'
-import { FundingWatch, untilSeen } from './funding-watch.ts'
+import { FundingWatch, type LostFunding } from './funding-watch.ts'
 import { LiveChannels, paidEntriesOf, type LiveChannel } from './live-channels.ts'
-import { checkFundable, checkFundingParents, checkOpen } from './open-checks.ts'
-import { checkFunding } from './payee.ts'
 import { PaymentPath } from './payments.ts'
 import { snapshotOf } from './record-views.ts'
 import { segmentVerdict, type MediaCharges } from './segment-charge.ts'
 import { Settlement } from './settlement.ts'
-import { FUNDING_LOST } from './settlement-rules.ts'
 import type { PendingSettlement } from './settlement-retry.ts'
-import { nativeVerifier, type PayeeVerifier } from '../crypto/verify.ts'
+import type { PayeeVerifier } from '../crypto/verify.ts'
 
-export interface ChannelPolicy extends Pick<Terms, 'pricePerSecond' | 'renditionMultipliers'> {
+export interface ChannelPolicy extends OpeningPolicy, Pick<Terms, 'pricePerSecond' | 'renditionMultipliers'> {
   network: Terms['network']
-  lifetimeBlocks: number
   deadlineMarginBlocks: number
   idleTimeoutSeconds: number
-  minCapacity: number
-  maxCapacity: number
-  /** An open that no funding reached within this long is deleted, its co-signed refund with it. */
-  openTimeoutSeconds: number
 }
 
 const ACCEPTING_SETTING = 'accepting'
@@ -77,30 +69,26 @@ export interface ChannelServiceDeps {
 export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly live = new LiveChannels()
   private readonly queues = new ChannelQueues()
-  private readonly fundingInFlight = new Set<string>()
   private readonly refuse: Refuse = refuser(this)
+  private readonly opening: ChannelOpening
   private readonly payments: PaymentPath
   private readonly settlement: Settlement
   private readonly fleet: Fleet
   private readonly loader: ChannelLoader
-  /** Open channels' fundings, until mined: ChannelService.fundingLost hears of a double spend. */
+  /** Channels' fundings, until the channels settle: ChannelService.fundingLost hears of a double spend or a spend. */
   readonly fundings: FundingWatch
   private accepting: boolean
   /** Derived once: deriving a public key is an elliptic-curve multiplication, far too slow for every payment. */
   readonly payeePublicKey: string
 
   private readonly policy: ChannelPolicy
-  private readonly payeeKey: PrivateKey
   readonly payoutScript: string
   private readonly store: ChannelStore
-  private readonly chain: Chain
   private readonly view: ChainView
   private readonly media: MediaCharges
   private readonly edge: EdgeLinks | null
   private readonly now: () => number
   private readonly warn: ChannelServiceDeps['warn']
-  /** The refund's signature is checked once per open, with the fastest verifier this platform has. */
-  private readonly verifyRefund = nativeVerifier()
 
   /** The service with the open channels and the Start/Stop setting the store remembers. */
   static async start(deps: ChannelServiceDeps): Promise<ChannelService> {
@@ -115,10 +103,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     const { policy, payeeKey, store, chain, view } = deps
     const now = deps.now ?? Date.now
     this.policy = policy
-    this.payeeKey = payeeKey
     this.payoutScript = deps.payoutScript
     this.store = store
-    this.chain = chain
     this.view = view
     this.media = deps.media
     this.edge = deps.edge ?? null
@@ -127,7 +113,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     this.accepting = accepting
     this.payeePublicKey = payeeKey.toPublicKey().toString()
     this.fleet = deps.fleet ?? ALONE
-    this.loader = new ChannelLoader(this.live, store, this.fleet, (record) => this.fundings.add(record.id, record.fundingTxid))
+    this.loader = new ChannelLoader(this.live, store, this.fleet, (record) => this.watchFunding(record))
     const { live, queues, refuse, fleet } = this
     this.settlement = new Settlement({
       live,
@@ -141,10 +127,26 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       refuse,
       clock: () => ({ now: now(), height: view.height, idleTimeoutSeconds: policy.idleTimeoutSeconds, deadlineMarginBlocks: policy.deadlineMarginBlocks }),
     })
+    this.opening = new ChannelOpening({
+      policy,
+      payeeKey,
+      payeePublicKey: this.payeePublicKey,
+      payoutScript: this.payoutScript,
+      store,
+      chain,
+      view,
+      accepting: () => this.accepting,
+      refuse,
+      now,
+      goLive: async (record) => {
+        await this.loader.load(record)
+        this.emit('opened', record)
+      },
+    })
     this.fundings = new FundingWatch({
       chain,
-      lost: (id, info) => this.fundingLost(id, info),
-      onError: (error, channelId) => deps.warn?.({ err: error, channelId }, "could not read a channel funding's status; will retry"),
+      lost: (id, loss) => this.fundingLost(id, loss),
+      onError: (error, channelId) => deps.warn?.({ err: error, channelId }, "could not read a channel funding's status, or act on it; will retry"),
     })
     this.on('settled', (summary) => this.fundings.remove(summary.channelId))
     this.payments = new PaymentPath({
@@ -189,35 +191,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   // ---------------------------------------------------------------------------------------------------------------
   // Opening
 
-  async open(request: OpenRequest): Promise<Reply<OpenAccepted>> {
-    const verdict = checkOpen(request, {
-      accepting: this.accepting,
-      minCapacity: this.policy.minCapacity,
-      maxCapacity: this.policy.maxCapacity,
-      feeRate: this.view.feeRate,
-      height: this.view.height,
-      lifetimeBlocks: this.policy.lifetimeBlocks,
-      payeeKey: this.payeeKey,
-      payeePublicKey: this.payeePublicKey,
-      payoutScript: this.payoutScript,
-      verify: this.verifyRefund,
-    })
-    if (!verdict.ok) return this.refuse(null, verdict.code, verdict.message)
-    const id = randomBytes(12).toString('hex')
-    await this.store.insertChannel({
-      id,
-      token: randomBytes(32).toString('base64url'),
-      payerPublicKey: request.payerPublicKey,
-      fundingTxid: request.fundingTxid,
-      fundingVout: request.fundingVout,
-      capacity: request.capacity,
-      fee: verdict.fee,
-      lockTime: verdict.lockTime,
-      refundTx: request.refundTx,
-      payoutScript: request.payoutScript,
-      createdAt: this.now(),
-    })
-    return { ok: true, channelId: id, refundPayeeSignature: verdict.payeeSignature }
+  open(request: OpenRequest): Promise<Reply<OpenAccepted>> {
+    return this.opening.open(request)
   }
 
   /** An open the socket edge refused before it reached the checks (a pending-work limit): counted like any refusal. */
@@ -226,62 +201,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   }
 
   /** Broadcasts the funding only now: the payer already holds a co-signed refund. */
-  async fund(request: FundRequest): Promise<Reply<FundAccepted>> {
-    const record = await this.store.channel(request.channelId)
-    if (!record) return this.refuse(request.channelId, 'unknown_channel', 'No such channel on this host.')
-    const fundable = checkFundable(record, {
-      accepting: this.accepting,
-      fundingInFlight: this.fundingInFlight.has(record.id),
-      now: this.now(),
-      openTimeoutMs: this.policy.openTimeoutSeconds * 1000,
-    })
-    if (!fundable.ok) return this.refuse(record.id, fundable.code, fundable.message)
-    const funding = checkFunding({
-      fundingHex: request.fundingTx,
-      fundingTxid: record.fundingTxid,
-      fundingVout: record.fundingVout,
-      capacity: record.capacity,
-      payerPublicKey: record.payerPublicKey,
-      payeePublicKey: this.payeePublicKey,
-    })
-    if (!funding.ok) return this.refuse(record.id, funding.code, funding.message)
-    const parents = request.fundingParents ?? []
-    const complete = checkFundingParents(request.fundingTx, parents)
-    if (!complete.ok) return this.refuse(record.id, complete.code, complete.message)
-    this.fundingInFlight.add(record.id)
-    try {
-      // The store's word decides a race with the expiry sweep: an opening it already deleted is never broadcast.
-      if (!(await this.store.setFundingTx(record.id, request.fundingTx))) {
-        return this.refuse(record.id, 'open_expired', 'This open waited too long for its funding and was removed; open a new channel.')
-      }
-      const result = await this.chain.broadcast(request.fundingTx, { parents })
-      if (result.status === 'UNKNOWN') {
-        return this.refuse(record.id, 'ledger_unavailable', 'The ledger answered without a status it could be held to; send "fund" again later.')
-      }
-      if (!isAccepted(result.status)) {
-        return this.refuse(record.id, 'ledger_rejected', `The ledger did not accept the funding transaction (${result.status}).`)
-      }
-      // Served only once the network has it: a funding merely stored could still be dropped.
-      const status = await untilSeen(this.chain, record.fundingTxid, result.status)
-      if (!isSeen(status)) {
-        return this.refuse(record.id, 'ledger_rejected', `The ledger holds the funding (${status}) but has not seen it on the network yet; send "fund" again in a moment.`)
-      }
-      return this.activate(record.id, status)
-    } catch (error) {
-      const message = error instanceof ChainError ? error.message : String(error)
-      if (ledgerUnavailable(error)) return this.refuse(record.id, 'ledger_unavailable', `The ledger did not answer usably, so the funding was not sent; nothing was spent, send "fund" again later: ${message}`)
-      return this.refuse(record.id, 'ledger_rejected', `The ledger refused the funding transaction: ${message}`)
-    } finally {
-      this.fundingInFlight.delete(record.id)
-    }
-  }
-
-  private async activate(id: string, ledgerStatus: string): Promise<Reply<FundAccepted>> {
-    await this.store.markOpen(id, this.now())
-    const record = (await this.store.channel(id))!
-    await this.loader.load(record)
-    this.emit('opened', record)
-    return { ok: true, channelId: id, token: record.token, fundingTxid: record.fundingTxid, ledgerStatus }
+  fund(request: FundRequest): Promise<Reply<FundAccepted>> {
+    return this.opening.fund(request)
   }
 
   async resume(request: ResumeRequest): Promise<Reply<ChannelSnapshot>> {
@@ -369,11 +290,9 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
 
   /** Channels left mid-way by a crash: finish their funding or settlement, and settle the ones nobody came back to. */
   async recover(): Promise<void> {
-    for (const record of await this.store.channelsIn(['opening'])) {
-      if (!record.fundingTx) continue
-      const status = await this.chain.txStatus(record.fundingTxid).catch(() => null)
-      if (status && isSeen(status.status)) await this.activate(record.id, status.status)
-    }
+    await this.opening.recover()
+    // A close still to land is watched too: a refund that spends the funding first ends it.
+    for (const record of await this.store.channelsIn(['closing'])) this.watchFunding(record)
     await this.settlement.recover()
   }
 
@@ -416,16 +335,21 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     return this.live.records()
   }
 
+  private watchFunding(record: ChannelRecord): void {
+    this.fundings.add(record.id, { txid: record.fundingTxid, vout: record.fundingVout })
+  }
+
   /**
-   * The funding lost to a conflicting tx: from this moment no segment is served and no payment accepted on the channel
-   * (the registry no longer has it), and it settles with whatever close can still reach the ledger.
+   * The funding lost to a conflicting tx, or its output spent by a tx that is not the channel's own close (stored
+   * before it is broadcast): from this moment no segment is served and no payment accepted on the channel (the registry
+   * no longer has it), the viewer is told, and it settles with whatever close can still reach the ledger.
    */
-  private fundingLost(id: string, info: TxInfo): void {
-    const live = this.live.byChannelId(id)
-    if (!live) return
+  private async fundingLost(id: string, loss: LostFunding): Promise<void> {
+    const record = await this.store.channel(id)
+    if (!record || record.state === 'closed' || (loss.reason === 'funding_spent' && loss.txid === record.closeTxid)) return
     this.live.remove(id)
-    this.emit('fundingLost', live.record, info)
+    this.emit('fundingLost', record, loss)
     // A settlement that fails here stays "closing" in the store; the scheduler tries it again.
-    this.settle(id, FUNDING_LOST).catch((error: unknown) => this.warn?.({ err: error, channelId: id }, 'could not settle a channel whose funding was double-spent'))
+    this.settle(id, loss.reason).catch((error: unknown) => this.warn?.({ err: error, channelId: id }, 'could not settle a channel whose funding was lost'))
   }
 }

@@ -1,15 +1,18 @@
-// The funding of every open channel is watched until it is mined: a funding that turns DOUBLE_SPEND_ATTEMPTED or
-// REJECTED (the viewer spent the same coins elsewhere) is reported at once, and the host stops serving that channel.
-// The ledger is asked on a timer, a few channels at a time, never on the payment path.
-import { isLost, isSeen, type Chain, type TxInfo, type TxStatus } from '../../protocol/chain/chain.ts'
+// The funding of every channel is watched until the channel settles, not only until it is mined: a funding that turns
+// DOUBLE_SPEND_ATTEMPTED or REJECTED (the viewer spent the same coins elsewhere), or whose output some tx spends (the
+// viewer's refund once its lock time passed), is reported at once, and the host stops serving that channel. The
+// channel's own close spends the output too: the service tells it apart. The ledger is asked on a timer, a few
+// channels at a time, never on the payment path.
+import { isLost, isSeen, type Chain, type Spender, type TxInfo, type TxStatus } from '../../protocol/chain/chain.ts'
+import type { FundingLostNotice } from '../../protocol/messages.ts'
 
-export type FundingVerdict = 'watch' | 'mined' | 'lost'
+/** Why a funding stopped being money, and the tx that took its coins when the ledger names it. */
+export type LostFunding = Omit<FundingLostNotice, 'channelId'>
 
-/** What one status answer means for a channel's funding. Unknown (null) or still travelling: keep watching. */
-export function fundingVerdict(info: Pick<TxInfo, 'status'> | null): FundingVerdict {
-  if (info === null) return 'watch'
-  if (info.status === 'MINED') return 'mined'
-  return isLost(info.status) ? 'lost' : 'watch'
+/** What the ledger's answers mean for a watched funding: lost to a conflicting tx, its output spent, or fine so far. */
+export function fundingLoss(info: Pick<TxInfo, 'status' | 'competingTxs'> | null, spender: Spender | null): LostFunding | null {
+  if (info && isLost(info.status)) return { reason: 'funding_double_spent', txid: info.competingTxs?.[0] ?? null }
+  return spender ? { reason: 'funding_spent', txid: spender.txid } : null
 }
 
 /** How long a fund request waits for the ledger to see a funding it stored but has not relayed yet. */
@@ -25,24 +28,32 @@ export async function untilSeen(chain: Pick<Chain, 'txStatus'>, txid: string, st
   return last
 }
 
+export interface FundingOutpoint {
+  txid: string
+  vout: number
+}
+
 export interface FundingWatchDeps {
-  chain: Pick<Chain, 'txStatus'>
-  /** The funding of this channel lost to a conflicting tx. */
-  lost(channelId: string, info: TxInfo): void
+  chain: Pick<Chain, 'txStatus' | 'spender'>
+  /**
+   * The funding of this channel lost to a conflicting tx, or its output spent (perhaps by the channel's own close).
+   * Reported once; a report that fails is made again on the next round.
+   */
+  lost(channelId: string, loss: LostFunding): Promise<void>
   onError(error: unknown, channelId: string): void
   /** Ledger requests in flight at once. */
   concurrency?: number
 }
 
 export class FundingWatch {
-  /** Channel id -> funding txid, for open channels whose funding is not mined yet. */
-  private readonly watched = new Map<string, string>()
+  /** Channel id -> funding outpoint, for channels not settled yet. */
+  private readonly watched = new Map<string, FundingOutpoint>()
   private running = false
 
   constructor(private readonly deps: FundingWatchDeps) {}
 
-  add(channelId: string, fundingTxid: string): void {
-    this.watched.set(channelId, fundingTxid)
+  add(channelId: string, funding: FundingOutpoint): void {
+    this.watched.set(channelId, funding)
   }
 
   remove(channelId: string): void {
@@ -74,17 +85,22 @@ export class FundingWatch {
     return () => clearInterval(timer)
   }
 
-  private async checkOne(channelId: string, fundingTxid: string): Promise<void> {
-    let info: TxInfo | null
+  private async checkOne(channelId: string, funding: FundingOutpoint): Promise<void> {
+    let loss: LostFunding | null
     try {
-      info = await this.deps.chain.txStatus(fundingTxid)
+      const info = await this.deps.chain.txStatus(funding.txid)
+      // Only a funding the network has can have its output spent.
+      const spender = info && isSeen(info.status) ? await this.deps.chain.spender(funding.txid, funding.vout) : null
+      loss = fundingLoss(info, spender)
     } catch (error) {
       this.deps.onError(error, channelId)
       return
     }
-    const verdict = fundingVerdict(info)
-    if (verdict === 'watch' || !this.watched.has(channelId)) return
+    if (!loss || !this.watched.has(channelId)) return
     this.watched.delete(channelId)
-    if (verdict === 'lost') this.deps.lost(channelId, info!)
+    await this.deps.lost(channelId, loss).catch((error: unknown) => {
+      this.watched.set(channelId, funding)
+      this.deps.onError(error, channelId)
+    })
   }
 }

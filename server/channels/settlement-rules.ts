@@ -1,5 +1,5 @@
 // When the host settles a channel, and with which transaction, as pure functions of the channel and the clock.
-import type { CloseReason } from '../../protocol/messages.ts'
+import type { CloseReason, FundingLoss } from '../../protocol/messages.ts'
 import { settlesOnChain } from '../../protocol/settlement.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 
@@ -28,8 +28,11 @@ export function isIdle(record: Pick<ChannelRecord, 'lastActivityAt'>, clock: Pic
 /** Stopping the host settles every open channel, each for what it has accepted. */
 export const STOP_REASON: CloseReason = 'host_stopped'
 
-/** A channel whose funding lost to a conflicting tx ends at once; its close, if any, has nothing left to spend. */
-export const FUNDING_LOST: CloseReason = 'funding_double_spent'
+/** Why a channel whose funding was lost is refused from then on: its close reason is also the code. */
+export const FUNDING_LOSS_MESSAGES: Record<FundingLoss, string> = {
+  funding_double_spent: "This channel's funding was double-spent: another transaction took its coins, so the host serves this channel no more.",
+  funding_spent: "This channel's funding output was spent by another transaction (a refund, say), so the host serves this channel no more.",
+}
 
 export type ClosePlan =
   /** A close was stored before an earlier broadcast: send that one again, never a second, different close. */

@@ -4,7 +4,7 @@
 // channel's lock across instances, from the store's record (the only one every instance agrees on).
 import type { PrivateKey } from '@bsv/sdk'
 import { ChainError, isAccepted, type Chain } from '../../protocol/chain/chain.ts'
-import type { CloseReason, Rejection, SettlementSummary } from '../../protocol/messages.ts'
+import { isFundingLoss, type CloseReason, type Rejection, type SettlementSummary } from '../../protocol/messages.ts'
 import type { ChannelStore } from '../store/channel-store.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
 import type { ChannelQueues } from './channel-queues.ts'
@@ -12,7 +12,7 @@ import type { Fleet } from './fleet.ts'
 import type { LiveChannels } from './live-channels.ts'
 import { buildClose } from './payee.ts'
 import { payeeView, summaryOf } from './record-views.ts'
-import { closePlan, FUNDING_LOST, isIdle, settlementDue, STOP_REASON, type SettlementClock } from './settlement-rules.ts'
+import { closePlan, FUNDING_LOSS_MESSAGES, isIdle, settlementDue, STOP_REASON, type SettlementClock } from './settlement-rules.ts'
 import { afterFailure, retryDue, type PendingSettlement } from './settlement-retry.ts'
 
 export interface SettlementDeps {
@@ -76,10 +76,9 @@ export class Settlement {
   async notOpen(id: string): Promise<Rejection> {
     await this.running.get(id)
     const stored = (await this.deps.store.channel(id))!
-    const rejection =
-      stored.closeReason === FUNDING_LOST
-        ? this.deps.refuse(id, 'funding_double_spent', "This channel's funding was double-spent: another transaction took its coins, so the host serves this channel no more.")
-        : this.deps.refuse(id, 'channel_not_open', `The channel is ${stored.state}; open a new one to keep watching.`)
+    const rejection = isFundingLoss(stored.closeReason)
+      ? this.deps.refuse(id, stored.closeReason, FUNDING_LOSS_MESSAGES[stored.closeReason])
+      : this.deps.refuse(id, 'channel_not_open', `The channel is ${stored.state}; open a new one to keep watching.`)
     return stored.state === 'closed' ? { ...rejection, settlement: summaryOf(stored) } : rejection
   }
 
@@ -160,8 +159,8 @@ export class Settlement {
           // An answer without a status it can be held to (a ledger answering garbage) is no close: try again later.
           if (!isAccepted(sent.status)) throw new ChainError(`the ledger did not take the close (${sent.status})`, 502, close.txid)
         } catch (error) {
-          // A funding lost to a conflicting tx leaves the close nothing to spend: the channel ends without one.
-          if (reason !== FUNDING_LOST || !(error instanceof ChainError)) throw error
+          // A funding lost (to a conflicting tx, or spent) leaves the close nothing to spend: the channel ends without one.
+          if (!isFundingLoss(reason) || !(error instanceof ChainError)) throw error
           close = null
         }
       }

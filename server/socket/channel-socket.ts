@@ -139,6 +139,7 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
   })
 
   service.on('settled', (summary) => io.to(channelRoom(summary.channelId)).emit('settled', summary))
+  service.on('fundingLost', (record, loss) => io.to(channelRoom(record.id)).emit('fundingLost', { channelId: record.id, ...loss }))
   service.on('accepting', (accepting, reason) => {
     io.emit('hostStatus', { accepting, reason })
     io.emit('terms', service.terms())

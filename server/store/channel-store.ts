@@ -103,7 +103,13 @@ export function isStorageUnavailable(error: unknown): boolean {
 }
 
 export interface ChannelStore {
-  insertChannel(record: NewChannel): Promise<void>
+  /**
+   * Stores an opening and claims its funding outpoint for it, in one transaction. False, and nothing stored, when the
+   * outpoint was ever claimed before: by a channel open, closed or expired (a co-signed refund for it exists).
+   */
+  insertChannel(record: NewChannel): Promise<boolean>
+  /** The channel that claimed this funding outpoint, for life (its row may be gone); null when none did. */
+  outpointClaimant(fundingTxid: string, fundingVout: number): Promise<string | null>
   channel(id: string): Promise<ChannelRecord | null>
   channelsIn(states: ChannelState[]): Promise<ChannelRecord[]>
   /** The open channel a segment request's token names, straight from the store (another instance may hold it live). */
@@ -117,7 +123,12 @@ export interface ChannelStore {
    * the opening is gone (expired): nothing may then be broadcast.
    */
   setFundingTx(id: string, fundingTx: string): Promise<boolean>
-  /** Deletes the openings created before `createdBefore` that no funding was ever sent for, refund and all; returns their ids. */
+  /** The funding was refused (or never reached the network): the opening is unfunded again, and expires at its timeout. */
+  clearFundingTx(id: string): Promise<void>
+  /**
+   * Deletes the openings created before `createdBefore` that hold no funding, refund and all; returns their ids. Their
+   * funding outpoints stay claimed.
+   */
   expireUnfundedOpenings(createdBefore: number): Promise<string[]>
   /** The latest tips, newest first, with their notes. */
   recentTips(limit: number): Promise<TipRecord[]>

@@ -100,12 +100,22 @@ export class PostgresChannelStore implements ChannelStore {
     return this.payments.add(payment)
   }
 
-  async insertChannel(record: NewChannel): Promise<void> {
-    await this.changed(
-      `INSERT INTO channels (id, token, payer_public_key, funding_txid, funding_vout, capacity, fee, lock_time, refund_tx, payout_script, state, created_at, last_activity_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'opening', $11, $11)`,
+  /** One statement: the channel row is written only if its outpoint's claim was (a concurrent claim waits, then loses). */
+  async insertChannel(record: NewChannel): Promise<boolean> {
+    const inserted = await this.changed(
+      `WITH claim AS (
+         INSERT INTO funding_outpoints (txid, vout, channel_id, claimed_at) VALUES ($4, $5, $1, $11) ON CONFLICT DO NOTHING RETURNING channel_id
+       )
+       INSERT INTO channels (id, token, payer_public_key, funding_txid, funding_vout, capacity, fee, lock_time, refund_tx, payout_script, state, created_at, last_activity_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'opening', $11, $11 FROM claim`,
       [record.id, record.token, record.payerPublicKey, record.fundingTxid, record.fundingVout, record.capacity, record.fee, record.lockTime, record.refundTx, record.payoutScript, record.createdAt],
     )
+    return inserted === 1
+  }
+
+  async outpointClaimant(fundingTxid: string, fundingVout: number): Promise<string | null> {
+    const rows = await this.rows<{ channel_id: string }>('SELECT channel_id FROM funding_outpoints WHERE txid = $1 AND vout = $2', [fundingTxid, fundingVout])
+    return rows[0]?.channel_id ?? null
   }
 
   async channel(id: string): Promise<ChannelRecord | null> {
@@ -138,6 +148,10 @@ export class PostgresChannelStore implements ChannelStore {
 
   async setFundingTx(id: string, fundingTx: string): Promise<boolean> {
     return (await this.changed(`UPDATE channels SET funding_tx = $1 WHERE id = $2 AND state = 'opening'`, [fundingTx, id])) === 1
+  }
+
+  async clearFundingTx(id: string): Promise<void> {
+    await this.changed(`UPDATE channels SET funding_tx = NULL WHERE id = $1 AND state = 'opening'`, [id])
   }
 
   expireUnfundedOpenings(createdBefore: number): Promise<string[]> {

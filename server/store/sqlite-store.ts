@@ -69,6 +69,23 @@ const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type: string
 ]
 
 /**
+ * Every funding outpoint a co-signed refund spends, claimed by the first channel that opened on it, for life: rows are
+ * never deleted, even when the opening expires. Created with the claims of the channels already stored (a funded one
+ * before an unfunded one, then the oldest) when an earlier version's data folder is opened.
+ */
+const FUNDING_OUTPOINTS = `
+CREATE TABLE funding_outpoints (
+  txid TEXT NOT NULL,
+  vout INTEGER NOT NULL,
+  channel_id TEXT NOT NULL,
+  claimed_at INTEGER NOT NULL,
+  PRIMARY KEY (txid, vout)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO funding_outpoints (txid, vout, channel_id, claimed_at)
+  SELECT funding_txid, funding_vout, id, created_at FROM channels ORDER BY state = 'opening', created_at, id;
+`
+
+/**
  * Brings a data folder from an earlier version up to SCHEMA (CREATE TABLE IF NOT EXISTS leaves old tables as they
  * were), each step guarded so it runs once. The segment_durations table of earlier versions is left as it was,
  * unused: the paywall now reads back the playlists it served.
@@ -78,6 +95,8 @@ function upgrade(db: Database.Database): void {
     const columns = db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]
     if (!columns.includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`)
   }
+  const hasOutpoints = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'funding_outpoints'`).get() !== undefined
+  if (!hasOutpoints) db.transaction(() => db.exec(FUNDING_OUTPOINTS))()
 }
 
 /** The channels table read straight into ChannelRecord's shape. */
@@ -101,6 +120,7 @@ export class SqliteChannelStore implements ChannelStore {
   private readonly db: Database.Database
   private readonly statements
   private readonly applyOne: (payment: PaymentRecord) => void
+  private readonly claimAndInsert: (record: NewChannel) => boolean
   private readonly commitBatch: (batch: readonly QueuedPayment[]) => void
   private queued: QueuedPayment[] = []
 
@@ -121,6 +141,8 @@ export class SqliteChannelStore implements ChannelStore {
         lock_time, refund_tx, payout_script, state, created_at, last_activity_at)
         VALUES (@id, @token, @payerPublicKey, @fundingTxid, @fundingVout, @capacity, @fee, @lockTime, @refundTx, @payoutScript,
         'opening', @createdAt, @createdAt)`),
+      claimOutpoint: db.prepare('INSERT OR IGNORE INTO funding_outpoints (txid, vout, channel_id, claimed_at) VALUES (@fundingTxid, @fundingVout, @id, @createdAt)'),
+      outpointClaimant: db.prepare('SELECT channel_id FROM funding_outpoints WHERE txid = ? AND vout = ?').pluck(),
       channel: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE id = ?`),
       channelsInStates: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`),
       channelByToken: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE token = ? AND state = 'open'`),
@@ -130,6 +152,7 @@ export class SqliteChannelStore implements ChannelStore {
           AND (@beforeAt IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND id < @beforeId))
         ORDER BY created_at DESC, id DESC LIMIT @limit`),
       setFundingTx: db.prepare('UPDATE channels SET funding_tx = ? WHERE id = ? AND state = \'opening\''),
+      clearFundingTx: db.prepare('UPDATE channels SET funding_tx = NULL WHERE id = ? AND state = \'opening\''),
       expireUnfunded: db.prepare(`DELETE FROM channels WHERE state = 'opening' AND funding_tx IS NULL AND created_at < ? RETURNING id`),
       recentTips: db.prepare(`SELECT channel_id AS channelId, amount, subject AS note, at FROM payments WHERE kind = 'tip' ORDER BY at DESC, channel_id, sequence DESC LIMIT ?`),
       markOpen: db.prepare('UPDATE channels SET state = \'open\', last_activity_at = ? WHERE id = ? AND state = \'opening\''),
@@ -167,6 +190,11 @@ export class SqliteChannelStore implements ChannelStore {
       }).changes
       if (changed !== 1) throw new StaleChannel(payment.channelId, payment.sequence)
     }
+    this.claimAndInsert = db.transaction((record: NewChannel) => {
+      if (this.statements.claimOutpoint.run(record).changes === 0) return false
+      this.statements.insertChannel.run(record)
+      return true
+    })
     this.commitBatch = db.transaction((batch: readonly QueuedPayment[]) => {
       for (const { payment } of batch) this.applyOne(payment)
     })
@@ -213,8 +241,12 @@ export class SqliteChannelStore implements ChannelStore {
     }
   }
 
-  insertChannel(record: NewChannel): Promise<void> {
-    return this.inOrder(() => void this.statements.insertChannel.run(record))
+  insertChannel(record: NewChannel): Promise<boolean> {
+    return this.inOrder(() => this.claimAndInsert(record))
+  }
+
+  outpointClaimant(fundingTxid: string, fundingVout: number): Promise<string | null> {
+    return this.inOrder(() => (this.statements.outpointClaimant.get(fundingTxid, fundingVout) as string | undefined) ?? null)
   }
 
   channel(id: string): Promise<ChannelRecord | null> {
@@ -240,6 +272,10 @@ export class SqliteChannelStore implements ChannelStore {
 
   setFundingTx(id: string, fundingTx: string): Promise<boolean> {
     return this.inOrder(() => this.statements.setFundingTx.run(fundingTx, id).changes === 1)
+  }
+
+  clearFundingTx(id: string): Promise<void> {
+    return this.inOrder(() => void this.statements.clearFundingTx.run(id))
   }
 
   expireUnfundedOpenings(createdBefore: number): Promise<string[]> {

@@ -67,6 +67,22 @@ describe('devnet over HTTP', () => {
     assert.equal(raw, ledger.rawTx(paid.txid))
   })
 
+  test('what spends an output, in the mempool and mined, as WhatsOnChain answers it; nothing for an unspent output or an unknown tx', async () => {
+    const coin = await fund(30_000)
+    assert.equal(await chain.spender(coin.txid, coin.vout), null)
+    const tx = await pay(coin, 20_000, { changeAddress: alice.toAddress() })
+    await chain.broadcast(tx.toHex())
+    assert.deepEqual(await chain.spender(coin.txid, coin.vout), { txid: tx.id('hex'), vin: 0 })
+    const unconfirmed = await (await fetch(`${served.base}/woc/v1/bsv/devnet/tx/${coin.txid}/${coin.vout}/spent`)).json()
+    assert.deepEqual(unconfirmed, { txid: tx.id('hex'), vin: 0, status: 'unconfirmed' })
+    ledger.mine()
+    const confirmed = await (await fetch(`${served.base}/woc/v1/bsv/devnet/tx/${coin.txid}/${coin.vout}/spent`)).json()
+    assert.deepEqual(confirmed, { txid: tx.id('hex'), vin: 0, status: 'confirmed' })
+    assert.equal(await chain.spender(tx.id('hex'), 0), null, 'its own outputs are unspent')
+    assert.equal(await chain.spender('ab'.repeat(32), 0), null)
+    assert.equal((await fetch(`${served.base}/woc/v1/bsv/devnet/tx/${coin.txid}/x/spent`)).status, 400)
+  })
+
   test('a valid P2PKH spend is accepted, then mined', async () => {
     const coin = await fund(50_000)
     const tx = await pay(coin, 20_000, { changeAddress: alice.toAddress() })

@@ -1,11 +1,13 @@
-// The funding is watched, not only accepted: a conflicting tx that wins after the channel opened (devnet test mode, as
-// a miner could choose) stops the channel at once. The next payment is refused with funding_double_spent, no segment
-// is served after it, the viewer hears why, and the dashboard's row says so. Bad parents for an EF funding are refused.
+// The funding is watched, not only accepted, and until the channel settles: a conflicting tx that wins after the
+// channel opened (devnet test mode, as a miner could choose), or a tx that spends the funding output once it is mined
+// (the viewer's own refund, sent the moment the chain reaches its lock time), stops the channel at once. The next
+// payment is refused with the reason's code, no segment is served after it, the viewer hears why, and the dashboard's
+// row says so. Bad parents for an EF funding are refused.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import request from 'supertest'
 import { PrivateKey } from '@bsv/sdk'
-import type { SettlementSummary } from '../../protocol/messages.ts'
+import type { FundingLostNotice, SettlementSummary } from '../../protocol/messages.ts'
 import { openPayerChannel } from '../../client/payer/payer.ts'
 import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
 import { attachDashboard } from '../../server/dashboard/attach.ts'
@@ -80,5 +82,54 @@ describe('a channel whose funding is double-spent after it opened', () => {
     assert.ok(right.ok, right.ok ? '' : right.message)
     assert.equal(right.ledgerStatus, 'SEEN_ON_NETWORK')
     socket.disconnect()
+  })
+})
+
+/** The promise, or a failure naming what never happened within `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms).unref())])
+}
+
+describe("a channel whose mined funding output is spent by the viewer's refund", () => {
+  let host: TestHost
+  let stream: TinyStream
+
+  before(async () => {
+    stream = writeTinyStream([2, 2, 2, 2])
+    host = await startTestHost({ mediaDir: stream.mediaDir, price: 10, lifetimeBlocks: 4, deadlineMarginBlocks: 1 }, { extend: attachDashboard })
+    assert.equal((await request(host.url).get(stream.playlist)).status, 200)
+  })
+  after(() => host.dispose())
+
+  test('stops at once: the viewer is told, the next payment is refused with funding_spent, nothing more is served', async () => {
+    const viewer = await openRawViewer(host.url, 5_000)
+    const [first, second] = stream.segments
+    assert.ok((await viewer.pay(first.path, 20)).ok)
+    viewer.delivered(first.path)
+    assert.equal((await request(host.url).get(first.path).set('X-Channel-Token', viewer.token)).status, 200)
+    const told = new Promise<FundingLostNotice>((resolve) => viewer.socket.once('fundingLost', resolve))
+    const settled = new Promise<SettlementSummary>((resolve) => viewer.socket.once('settled', resolve))
+
+    // The viewer mines to the refund's lock time before the host looks, and its refund is mined: the coins are back.
+    while (host.ledger!.height < viewer.channel.lockTime) host.ledger!.mine()
+    const refund = host.ledger!.submit(viewer.refundHex)
+    host.ledger!.mine()
+    assert.equal(host.ledger!.txStatus(refund.txid)?.status, 'MINED')
+    assert.equal(host.ledger!.txStatus(viewer.channel.funding.txid)?.status, 'MINED', 'the funding was mined long before')
+
+    // The host's next round of checks (every second on devnet) finds it; run it now rather than wait.
+    await host.service.fundings.check()
+    assert.deepEqual(await within(told, 10_000, 'the fundingLost event'), { channelId: viewer.channelId, reason: 'funding_spent', txid: refund.txid })
+    assert.equal((await request(host.url).get(first.path).set('X-Channel-Token', viewer.token)).status, 403, 'not even a segment paid before')
+
+    const summary = await within(settled, 10_000, 'the settlement')
+    assert.deepEqual([summary.reason, summary.closeTxid], ['funding_spent', null])
+    const refused = await viewer.pay(second.path, 20)
+    assert.equal(refused.ok ? 'accepted' : refused.code, 'funding_spent')
+    assert.equal((await request(host.url).get(second.path).set('X-Channel-Token', viewer.token)).status, 403)
+    const { channels } = (await request(host.url).get('/api/channels').set(ADMIN)).body as { channels: Array<{ id: string; state: string; closeReason: string }> }
+    const row = channels.find((c) => c.id === viewer.channelId)
+    assert.deepEqual([row?.state, row?.closeReason], ['closed', 'funding_spent'])
+    viewer.disconnect()
   })
 })

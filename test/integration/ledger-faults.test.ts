@@ -1,11 +1,16 @@
 // The ledger misbehaves (down, slow, 5xx, garbage) behind a fault-injecting proxy in front of a real devnet's ARC API.
-// At fund: a clear refusal and nothing served. At close: retried with backoff until it lands, shown as "settlement
+// At fund: a clear refusal and nothing served, and the viewer can open again. At close: retried with backoff until it lands, shown as "settlement
 // pending" meanwhile, and only ever one close transaction.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { PrivateKey, Transaction } from '@bsv/sdk'
 import request from 'supertest'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
+import { io } from 'socket.io-client'
+import type { HostSocket } from '../../client/payer/host-request.ts'
+import { ChannelSession } from '../../client/payer/session.ts'
+import { MemoryStorage } from '../../client/payer/storage.ts'
+import { ViewerFailure } from '../../client/payer/viewer-errors.ts'
 import { openPayerChannel } from '../../client/payer/payer.ts'
 import type { ChannelRow } from '../../protocol/dashboard.ts'
 import { startDevnetServer, type RunningDevnet } from '../../server/chain/devnet/server.ts'
@@ -61,6 +66,27 @@ test('at fund, a ledger that is down, failing (503) or answering garbage gets le
       await send(socket, 'close', { channelId: open.channelId })
     }
   } finally {
+    socket.disconnect()
+  }
+})
+
+test("a viewer whose funding the ledger refused opens again from the same coins: each open funds an outpoint of its own", async () => {
+  const socket: HostSocket = io(host.url, { transports: ['websocket'], reconnection: false, forceNew: true })
+  const key = PrivateKey.fromRandom()
+  const coin = requestFaucet(`${host.url}/devnet`, key.toAddress(), 20_000)
+  const session = new ChannelSession({ socket, wallet: { key, utxos: async () => [await coin] }, storage: new MemoryStorage() })
+  try {
+    await session.waitForTerms()
+    ledger.fault = 'down'
+    await assert.rejects(session.open(5_000), (error: unknown) => error instanceof ViewerFailure && error.viewerError.code === 'ledger_unavailable')
+    ledger.fault = 'none'
+    // The coin is still unspent; the new open's funding spends it too, but is another tx on another outpoint.
+    await session.open(5_000)
+    assert.equal(host.service.openChannels().length, 1)
+    await session.close()
+  } finally {
+    ledger.fault = 'none'
+    session.dispose()
     socket.disconnect()
   }
 })

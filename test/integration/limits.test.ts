@@ -8,7 +8,7 @@ import { io } from 'socket.io-client'
 import { attachDashboard } from '../../server/dashboard/attach.ts'
 import { startTestHost, type TestHost } from '../support/host.ts'
 import { openRawViewer, type ViewerSocket } from '../support/raw-viewer.ts'
-import { connectFrom, openRequest, sendOpen } from '../support/unfunded-opens.ts'
+import { connectFrom, openRequest, openRequests, sendOpen } from '../support/unfunded-opens.ts'
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789'
 const ADMIN = { Authorization: `Bearer ${ADMIN_TOKEN}` }
@@ -48,28 +48,29 @@ describe('pending opens and the open timeout', () => {
   test('unfunded opens are capped per connection, per address and in total, each with its code; expiry frees them and deletes them', async () => {
     const h = await host({ pendingOpensPerConnection: 2, pendingOpensPerAddress: 3, pendingOpensTotal: 4, openTimeoutSeconds: 1.5 })
     const a = await viewerFrom(h.url)
-    const request = await openRequest(h.url, a.terms)
-    assert.equal((await sendOpen(a.socket, request)).ok, true)
-    assert.equal((await sendOpen(a.socket, request)).ok, true)
-    const perConnection = await sendOpen(a.socket, request)
+    const requests = await openRequests(h.url, a.terms, 9)
+    const next = () => requests.shift()!
+    assert.equal((await sendOpen(a.socket, next())).ok, true)
+    assert.equal((await sendOpen(a.socket, next())).ok, true)
+    const perConnection = await sendOpen(a.socket, next())
     assert.equal(perConnection.ok, false)
     assert.equal(!perConnection.ok && perConnection.code, 'pending_opens_connection')
 
     const b = await viewerFrom(h.url)
-    assert.equal((await sendOpen(b.socket, request)).ok, true)
-    const perAddress = await sendOpen(b.socket, request)
+    assert.equal((await sendOpen(b.socket, next())).ok, true)
+    const perAddress = await sendOpen(b.socket, next())
     assert.equal(!perAddress.ok && perAddress.code, 'pending_opens_address')
 
     const c = await viewerFrom(h.url, '127.0.0.2')
-    assert.equal((await sendOpen(c.socket, request)).ok, true)
+    assert.equal((await sendOpen(c.socket, next())).ok, true)
     const d = await viewerFrom(h.url, '127.0.0.3')
-    const total = await sendOpen(d.socket, request)
+    const total = await sendOpen(d.socket, next())
     assert.equal(!total.ok && total.code, 'pending_opens_host')
     assert.equal((await channelsIn(h.url, 'opening')).length, 4)
 
     // Past the timeout every unfunded open is gone from the store, refund and all, and the slots are free again.
     await until(async () => (await channelsIn(h.url, 'opening')).length === 0, 5_000)
-    const again = await sendOpen(d.socket, request)
+    const again = await sendOpen(d.socket, next())
     assert.equal(again.ok, true)
   })
 

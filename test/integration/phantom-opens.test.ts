@@ -6,7 +6,7 @@ import type { ChannelPage, DashboardSnapshot } from '../../protocol/dashboard.ts
 import { attachDashboard } from '../../server/dashboard/attach.ts'
 import { startTestHost, type TestHost } from '../support/host.ts'
 import { openRawViewer, type RawViewer } from '../support/raw-viewer.ts'
-import { connectFrom, openRequest, sendOpen } from '../support/unfunded-opens.ts'
+import { connectFrom, openRequests, sendOpen } from '../support/unfunded-opens.ts'
 
 const ADMIN = { Authorization: 'Bearer test-admin-token-0123456789' }
 const PHANTOMS = 40
@@ -24,8 +24,7 @@ describe('phantom opens', () => {
     host = await startTestHost({ pendingOpensPerConnection: PHANTOMS, pendingOpensPerAddress: PHANTOMS }, { extend: attachDashboard })
     viewer = await openRawViewer(host.url, 5_000)
     const { socket, terms } = await connectFrom(host.url)
-    const request = await openRequest(host.url, terms)
-    for (let i = 0; i < PHANTOMS; i++) assert.equal((await sendOpen(socket, request)).ok, true)
+    for (const request of await openRequests(host.url, terms, PHANTOMS)) assert.equal((await sendOpen(socket, request)).ok, true)
     socket.close()
   })
   after(async () => {

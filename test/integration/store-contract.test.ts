@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import pg from 'pg'
-import { StaleChannel, type ChannelStore, type PaymentRecord } from '../../server/store/channel-store.ts'
+import { StaleChannel, type ChannelStore, type NewChannel, type PaymentRecord } from '../../server/store/channel-store.ts'
 import { PostgresChannelStore } from '../../server/store/postgres-store.ts'
 import { migrate, SchemaTooNew, shippedMigrations } from '../../server/store/postgres/migrate.ts'
 import { SqliteChannelStore } from '../../server/store/sqlite-store.ts'
@@ -31,14 +31,16 @@ const engines: Record<string, () => Promise<ChannelStore>> = {
   postgres: async () => PostgresChannelStore.open(await server.createDatabase(`contract_${++databases}`)),
 }
 
+/** A channel's own funding outpoint: one outpoint backs one channel, for life. */
+const outpoint = () => ({ fundingTxid: randomBytes(32).toString('hex'), fundingVout: 0 })
+
 async function openChannel(store: ChannelStore, at = 1_000): Promise<string> {
   const id = randomBytes(12).toString('hex')
   await store.insertChannel({
     id,
     token: randomBytes(32).toString('base64url'),
     payerPublicKey: '02' + 'ab'.repeat(32),
-    fundingTxid: 'cd'.repeat(32),
-    fundingVout: 0,
+    ...outpoint(),
     capacity: 2_000_000_000_000_000,
     fee: 200,
     lockTime: 500,
@@ -50,11 +52,15 @@ async function openChannel(store: ChannelStore, at = 1_000): Promise<string> {
   return id
 }
 
+function opening(at: number, funding = outpoint()): NewChannel {
+  return { id: randomBytes(12).toString('hex'), token: randomBytes(32).toString('base64url'), payerPublicKey: '02' + 'ab'.repeat(32), ...funding, capacity: 10_000, fee: 200, lockTime: 500, refundTx: 'ee', payoutScript: '76a914' + '11'.repeat(20) + '88ac', createdAt: at }
+}
+
 /** An open the host co-signed whose funding never came. */
-async function unfundedOpening(store: ChannelStore, at: number): Promise<string> {
-  const id = randomBytes(12).toString('hex')
-  await store.insertChannel({ id, token: randomBytes(32).toString('base64url'), payerPublicKey: '02' + 'ab'.repeat(32), fundingTxid: 'cd'.repeat(32), fundingVout: 0, capacity: 10_000, fee: 200, lockTime: 500, refundTx: 'ee', payoutScript: '76a914' + '11'.repeat(20) + '88ac', createdAt: at })
-  return id
+async function unfundedOpening(store: ChannelStore, at: number, funding = outpoint()): Promise<string> {
+  const record = opening(at, funding)
+  assert.equal(await store.insertChannel(record), true)
+  return record.id
 }
 
 function payment(channelId: string, sequence: number, amount = 20, kind: PaymentRecord['kind'] = 'segment'): PaymentRecord {
@@ -165,6 +171,36 @@ for (const [engine, open] of Object.entries(engines)) {
       await store.close()
     })
 
+    test('claims each funding outpoint for one channel for life: a second open on it stores nothing, even after the first expired', async () => {
+      const store = await open()
+      const funding = outpoint()
+      const first = await unfundedOpening(store, 1_000, funding)
+      const second = opening(2_000, funding)
+      assert.equal(await store.insertChannel(second), false)
+      assert.equal(await store.channel(second.id), null, 'nothing stored for the second')
+      assert.equal(await store.insertChannel(opening(9_000, { ...funding, fundingVout: 1 })), true, 'another output of the same tx is another outpoint')
+      assert.equal(await store.outpointClaimant(funding.fundingTxid, funding.fundingVout), first)
+      assert.deepEqual(await store.expireUnfundedOpenings(5_000), [first])
+      assert.equal(await store.outpointClaimant(funding.fundingTxid, funding.fundingVout), first, 'the claim outlives the expired opening')
+      assert.equal(await store.insertChannel(opening(6_000, funding)), false)
+      assert.equal(await store.outpointClaimant(outpoint().fundingTxid, 0), null)
+      await store.close()
+    })
+
+    test('a funding cleared after its refusal leaves the opening unfunded, so it expires', async () => {
+      const store = await open()
+      const refused = await unfundedOpening(store, 1_000)
+      const funded = await openChannel(store, 1_000)
+      assert.equal(await store.setFundingTx(refused, 'ff'), true)
+      assert.deepEqual(await store.expireUnfundedOpenings(5_000), [], 'a funding in flight is never swept')
+      await store.clearFundingTx(refused)
+      await store.clearFundingTx(funded)
+      assert.equal((await store.channel(refused))!.fundingTx, null)
+      assert.deepEqual(await store.expireUnfundedOpenings(5_000), [refused])
+      assert.equal((await store.channel(funded))!.state, 'open', 'an open channel is never touched')
+      await store.close()
+    })
+
     test('keeps each tip with its note, newest first', async () => {
       const store = await open()
       const id = await openChannel(store)
@@ -194,6 +230,40 @@ describe('PostgreSQL shared by two host instances', () => {
       assert.equal((await b.channel(id))!.paid, 20)
     }
     await Promise.all([a.close(), b.close()])
+  })
+
+  test('two instances opening on one outpoint at once: exactly one claims it', async () => {
+    const url = await server.createDatabase(`outpoint_${++databases}`)
+    const [a, b] = await Promise.all([PostgresChannelStore.open(url), PostgresChannelStore.open(url)])
+    for (let round = 0; round < 20; round++) {
+      const funding = outpoint()
+      const [first, second] = [opening(1_000, funding), opening(1_000, funding)]
+      const claimed = await Promise.all([a.insertChannel(first), b.insertChannel(second)])
+      assert.equal(claimed.filter(Boolean).length, 1, `round ${round}`)
+      const winner = claimed[0] ? first.id : second.id
+      assert.equal(await b.outpointClaimant(funding.fundingTxid, 0), winner)
+      assert.equal((await a.channelsIn(['opening'])).filter((row) => row.fundingTxid === funding.fundingTxid).length, 1)
+    }
+    await Promise.all([a.close(), b.close()])
+  })
+
+  test('the outpoint migration claims each stored outpoint for one channel: a funded one before an unfunded one', async () => {
+    const url = await server.createDatabase(`claims_${++databases}`)
+    const pool = new pg.Pool({ connectionString: url })
+    const shipped = shippedMigrations()
+    const claims = shipped.findIndex((migration) => migration.name.endsWith('_funding_outpoints.sql'))
+    await migrate(pool, shipped.slice(0, claims))
+    // As an earlier version let the attack leave them: two channels on one outpoint, the unfunded one older.
+    const row = (id: string, state: string, at: number) =>
+      pool.query(`INSERT INTO channels (id, token, payer_public_key, funding_txid, funding_vout, capacity, fee, lock_time, refund_tx, state, created_at, last_activity_at)
+        VALUES ($1, $1, '02', 'aa', 0, 5000, 100, 900, '00', $2, $3, $3)`, [id, state, at])
+    await row('older-unfunded', 'opening', 1)
+    await row('funded', 'open', 2)
+    await migrate(pool, shipped)
+    await pool.end()
+    const store = await PostgresChannelStore.open(url)
+    assert.equal(await store.outpointClaimant('aa', 0), 'funded')
+    await store.close()
   })
 
   test('instances starting together claim one identity', async () => {

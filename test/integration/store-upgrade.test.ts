@@ -1,6 +1,6 @@
 // A data folder written by the previous version opens in this one: its payments gain a stream column (null for the
 // old rows, which the dashboard shows as "stream not recorded"), served playlists get their own table, and nothing
-// stored before is lost.
+// stored before is lost. Its channels claim their funding outpoints, one channel per outpoint.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
@@ -53,5 +53,27 @@ test('an old data folder opens: old payments keep their segments and count as sa
   const again = SqliteChannelStore.open(dataDir, { durability: 'normal' })
   assert.equal((await again.salesByStream()).length, 2)
   await again.close()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+test("an old data folder's channels claim their funding outpoints: a funded channel before an unfunded one, and no open on them after", async () => {
+  const dataDir = tempDir('store-upgrade')
+  const old = new Database(join(dataDir, 'host.sqlite'))
+  old.exec(PREVIOUS_SCHEMA)
+  // As the previous version let the attack leave them: two channels on one outpoint, the unfunded one older.
+  const insert = old.prepare(`INSERT INTO channels (id, token, payer_public_key, funding_txid, funding_vout, capacity, fee, lock_time, refund_tx, state,
+    created_at, last_activity_at) VALUES (?, ?, '02aa', 'f1', 0, 5000, 100, 900, '00', ?, ?, ?)`)
+  insert.run('unfunded', 't1', 'opening', 1, 1)
+  insert.run('funded', 't2', 'open', 2, 2)
+  old.close()
+
+  const store = SqliteChannelStore.open(dataDir, { durability: 'normal' })
+  try {
+    assert.equal(await store.outpointClaimant('f1', 0), 'funded')
+    const again = { id: 'c3', token: 't3', payerPublicKey: '02aa', fundingTxid: 'f1', fundingVout: 0, capacity: 5000, fee: 100, lockTime: 900, refundTx: '00', payoutScript: '76a914' + '11'.repeat(20) + '88ac', createdAt: 3 }
+    assert.equal(await store.insertChannel(again), false)
+  } finally {
+    await store.close()
+  }
   rmSync(dataDir, { recursive: true, force: true })
 })

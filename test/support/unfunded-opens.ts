@@ -1,5 +1,5 @@
-// Opens that are never funded, as a flood would send them: one real, co-signable open request, sent again and again
-// (the host keys each open by a fresh channel id, so the same request opens a new channel every time).
+// Opens that are never funded, as a flood would send them: real, co-signable open requests, each on a funding outpoint
+// of its own (the host lets one outpoint back one channel only, for life, so a request sent again is refused).
 import { Agent } from 'node:http'
 import { PrivateKey } from '@bsv/sdk'
 import { io } from 'socket.io-client'
@@ -20,10 +20,15 @@ export function connectFrom(url: string, localAddress = '127.0.0.1', extraHeader
   })
 }
 
-export async function openRequest(url: string, terms: Terms): Promise<OpenRequest> {
+/** `count` open requests from one faucet coin, each funded a little differently (its own cap), so each has its own outpoint. */
+export async function openRequests(url: string, terms: Terms, count: number): Promise<OpenRequest[]> {
   const key = PrivateKey.fromRandom()
   const coin = await requestFaucet(`${url}/devnet`, key.toAddress(), 20_000)
-  return openPayerChannel({ payerKey: key, terms, cap: 5_000, utxos: [coin] }).request
+  return Array.from({ length: count }, (_, i) => openPayerChannel({ payerKey: key, terms, cap: 5_000 + i, utxos: [coin] }).request)
+}
+
+export async function openRequest(url: string, terms: Terms): Promise<OpenRequest> {
+  return (await openRequests(url, terms, 1))[0]
 }
 
 export const sendOpen = (socket: ViewerSocket, request: OpenRequest): Promise<Reply<OpenAccepted>> => send(socket, 'open', request)

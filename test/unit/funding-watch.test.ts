@@ -1,10 +1,11 @@
-// What the host makes of a funding's status: served only once seen on the network, watched until mined, lost on a
-// double spend. The ledger here is a script of ARC answers, in the order ARC gives them.
+// What the host makes of a funding's status: served only once seen on the network, watched until its channel settles
+// (mined included), lost on a double spend or when some tx spends its output. The ledger here is a script of ARC and
+// WhatsOnChain answers, in the order they give them.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { TxInfo, TxStatus } from '../../protocol/chain/chain.ts'
+import type { Spender, TxInfo, TxStatus } from '../../protocol/chain/chain.ts'
 import { isLost, isSeen } from '../../protocol/chain/chain.ts'
-import { FundingWatch, fundingVerdict, untilSeen } from '../../server/channels/funding-watch.ts'
+import { FundingWatch, fundingLoss, untilSeen } from '../../server/channels/funding-watch.ts'
 import { endedBy } from '../../client/payer/payer.ts'
 import { explainRejection } from '../../client/payer/viewer-errors.ts'
 
@@ -13,11 +14,13 @@ const info = (status: TxStatus): TxInfo => ({ txid: 'ab'.repeat(32), status })
 test('only SEEN_ON_NETWORK and MINED count as seen; DOUBLE_SPEND_ATTEMPTED and REJECTED as lost', () => {
   assert.deepEqual((['STORED', 'ANNOUNCED_TO_NETWORK', 'SEEN_ON_NETWORK', 'MINED'] as TxStatus[]).map(isSeen), [false, false, true, true])
   assert.deepEqual((['SEEN_ON_NETWORK', 'MINED', 'DOUBLE_SPEND_ATTEMPTED', 'REJECTED', 'MINED_IN_STALE_BLOCK'] as TxStatus[]).map(isLost), [false, false, true, true, false])
-  assert.equal(fundingVerdict(null), 'watch', 'a ledger that forgot the tx for a moment is asked again')
-  assert.equal(fundingVerdict(info('SEEN_ON_NETWORK')), 'watch')
-  assert.equal(fundingVerdict(info('MINED')), 'mined')
-  assert.equal(fundingVerdict(info('DOUBLE_SPEND_ATTEMPTED')), 'lost')
-  assert.equal(fundingVerdict(info('REJECTED')), 'lost')
+  const refund: Spender = { txid: 'cd'.repeat(32), vin: 0 }
+  assert.equal(fundingLoss(null, null), null, 'a ledger that forgot the tx for a moment is asked again')
+  assert.equal(fundingLoss(info('SEEN_ON_NETWORK'), null), null)
+  assert.equal(fundingLoss(info('MINED'), null), null, 'mined is not the end of the watch')
+  assert.deepEqual(fundingLoss({ status: 'DOUBLE_SPEND_ATTEMPTED', competingTxs: ['ef'.repeat(32)] }, null), { reason: 'funding_double_spent', txid: 'ef'.repeat(32) })
+  assert.deepEqual(fundingLoss(info('REJECTED'), null), { reason: 'funding_double_spent', txid: null })
+  assert.deepEqual(fundingLoss(info('MINED'), refund), { reason: 'funding_spent', txid: refund.txid })
 })
 
 test('a fund request waits for a stored funding to be seen, and stops at a loss or after its attempts', async () => {
@@ -31,8 +34,10 @@ test('a fund request waits for a stored funding to be seen, and stops at a loss 
   assert.equal(asked, 0, 'a funding already seen is not asked about again')
 })
 
-test('the watch reports a lost funding once, stops watching mined ones, and retries after an error', async () => {
-  const statuses = new Map<string, TxStatus | Error>([['fund-a', 'SEEN_ON_NETWORK'], ['fund-b', 'MINED'], ['fund-c', new Error('ARC down')]])
+test('the watch reports a lost or spent funding once, keeps watching mined ones, and retries after an error', async () => {
+  const statuses = new Map<string, TxStatus | Error>([['fund-a', 'SEEN_ON_NETWORK'], ['fund-b', 'MINED'], ['fund-c', new Error('ARC down')], ['fund-d', 'STORED']])
+  const spenders = new Map<string, Spender>()
+  const asked: string[] = []
   const lost: string[] = []
   const errors: string[] = []
   const watch = new FundingWatch({
@@ -42,22 +47,26 @@ test('the watch reports a lost funding once, stops watching mined ones, and retr
         if (status instanceof Error) throw status
         return info(status)
       },
+      spender: async (txid, vout) => (asked.push(`${txid}:${vout}`), spenders.get(txid) ?? null),
     },
-    lost: (channelId, what) => lost.push(`${channelId}:${what.status}`),
+    lost: async (channelId, loss) => void lost.push(`${channelId}:${loss.reason}:${loss.txid}`),
     onError: (_error, channelId) => errors.push(channelId),
   })
-  watch.add('a', 'fund-a')
-  watch.add('b', 'fund-b')
-  watch.add('c', 'fund-c')
+  watch.add('a', { txid: 'fund-a', vout: 0 })
+  watch.add('b', { txid: 'fund-b', vout: 1 })
+  watch.add('c', { txid: 'fund-c', vout: 0 })
+  watch.add('d', { txid: 'fund-d', vout: 0 })
   await watch.check()
-  assert.deepEqual([lost, errors, watch.size], [[], ['c'], 2])
+  assert.deepEqual([lost, errors, watch.size], [[], ['c'], 4])
+  assert.deepEqual(asked.sort(), ['fund-a:0', 'fund-b:1'], 'only a funding the network has is asked what spends it')
   statuses.set('fund-a', 'DOUBLE_SPEND_ATTEMPTED')
   statuses.set('fund-c', 'REJECTED')
+  spenders.set('fund-b', { txid: 'refund-b', vin: 0 })
   await watch.check()
-  assert.deepEqual(lost.sort(), ['a:DOUBLE_SPEND_ATTEMPTED', 'c:REJECTED'])
+  assert.deepEqual(lost.sort(), ['a:funding_double_spent:null', 'b:funding_spent:refund-b', 'c:funding_double_spent:null'])
   await watch.check()
-  assert.equal(lost.length, 2, 'reported once')
-  assert.equal(watch.size, 0)
+  assert.equal(lost.length, 3, 'reported once')
+  assert.equal(watch.size, 1)
 })
 
 test('the viewer reads funding_double_spent as the end of its channel, with a message that says what happened', () => {

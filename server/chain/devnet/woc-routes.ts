@@ -1,7 +1,8 @@
 // The devnet's WhatsOnChain face, in the shapes WhatsOnChain answers (and @bsv/sdk's WhatsOnChain chain tracker and
 // broadcaster parse): chain info and block headers with their merkle roots, raw txs as text, TSC merkle proofs,
-// an address's unspent outputs, and broadcasting. JSON where WhatsOnChain answers JSON, text where it answers text.
+// an address's unspent outputs, what spends an output, and broadcasting. JSON where WhatsOnChain answers JSON, text where it answers text.
 import express, { type Response } from 'express'
+import { Transaction } from '@bsv/sdk'
 import { ChainError } from '../../../protocol/chain/chain.ts'
 import { difficultyOf, workOf } from './block-header.ts'
 import type { BlockInfo, DevnetLedger } from './ledger.ts'
@@ -11,6 +12,7 @@ import { BODY_LIMIT, jsonError, TXID } from './route-helpers.ts'
 /** WhatsOnChain's /block/headers lists the latest ten. */
 const HEADERS_LISTED = 10
 const HEIGHT = /^\d{1,10}$/
+const OUTPUT_INDEX = /^\d{1,5}$/
 
 const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0')
 
@@ -87,6 +89,18 @@ export function wocRouter(ledger: DevnetLedger): express.Router {
     if (!ledger.txStatus(txid)) return notFound(res, `transaction ${txid}`)
     const proof = ledger.proofOf(txid)
     res.json(proof ? [{ index: proof.index, txOrId: txid, target: proof.blockHash, nodes: proof.nodes }] : null)
+  })
+
+  /** What spends an output: { txid, vin, status }, or 404 while nothing does (as WhatsOnChain answers an unknown tx too). */
+  router.get('/tx/:txid/:vout/spent', (req, res) => {
+    const txid = String(req.params.txid).toLowerCase()
+    if (!TXID.test(txid)) return badTxid(res)
+    const vout = String(req.params.vout)
+    if (!OUTPUT_INDEX.test(vout)) return void res.status(400).type('text/plain').send('vout must be an output index')
+    const spentBy = ledger.outputsOf(txid).find((output) => output.vout === Number(vout))?.spentBy
+    if (!spentBy) return notFound(res, `a spend of ${txid}:${vout}`)
+    const vin = Transaction.fromHex(ledger.rawTx(spentBy)!).inputs.findIndex((input) => input.sourceTXID === txid && input.sourceOutputIndex === Number(vout))
+    res.json({ txid: spentBy, vin, status: ledger.txStatus(spentBy)?.status === 'MINED' ? 'confirmed' : 'unconfirmed' })
   })
 
   router.get('/address/:address/unspent/all', (req, res) => {
