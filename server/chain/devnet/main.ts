@@ -11,6 +11,7 @@ const Options = z.object({
   data: z.string().min(1),
   blockInterval: z.coerce.number().nonnegative(),
   testMode: z.boolean().default(false),
+  keepAliveTimeout: z.coerce.number().positive(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 })
 
@@ -22,6 +23,7 @@ const program = new Command()
   .addOption(new Option('--data <dir>', 'folder for the chain').env('P2P_DEVNET_DATA').default('data/devnet'))
   .addOption(new Option('--block-interval <seconds>', 'mine a block this often (0: on demand only)').env('P2P_BLOCK_INTERVAL').default('30'))
   .addOption(new Option('--test-mode', 'allow POST /devnet/test/double-spend, which lets a conflicting tx win (tests only)').env('P2P_DEVNET_TEST_MODE'))
+  .addOption(new Option('--keep-alive-timeout <seconds>', 'close an idle keep-alive connection after this long').env('P2P_KEEP_ALIVE_TIMEOUT').default('5'))
   .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('P2P_LOG_LEVEL').default('info'))
 
 async function main() {
@@ -38,6 +40,7 @@ async function main() {
     dataDir: options.data,
     blockIntervalSeconds: options.blockInterval,
     testMode: options.testMode,
+    keepAliveTimeoutSeconds: options.keepAliveTimeout,
     logger,
   })
   console.log(
