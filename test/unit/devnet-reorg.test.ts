@@ -4,21 +4,12 @@
 import { test, describe, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { MerklePath, PrivateKey, type Transaction } from '@bsv/sdk'
-import { ChainError } from '../../protocol/chain/chain.ts'
 import { DevnetLedger } from '../../server/chain/devnet/ledger.ts'
 import { buildSignedP2pkhTx, type SpendableOutput } from '../../server/chain/devnet/p2pkh.ts'
 import { MAX_REORG_BLOCKS, MAX_REORG_TXS, parseReorgRequest, planReorg, type ReorgRequest } from '../../server/chain/devnet/reorg.ts'
+import { throwsWithCode } from '../support/devnet.ts'
 import { tempDir } from '../support/host.ts'
 import { rmSync } from 'node:fs'
-
-function throwsCode(fn: () => unknown, code: number, pattern: RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof ChainError, `expected ChainError, got ${String(err)}`)
-    assert.equal(err.code, code, `code ${err.code}: ${err.message}`)
-    assert.match(err.message, pattern)
-    return true
-  })
-}
 
 const request = (r: Partial<ReorgRequest> & { blocks: number }): ReorgRequest => ({ replace: [], drop: [], ...r })
 
@@ -31,20 +22,20 @@ describe('a reorg request', () => {
       replace: [{ txid: txid.toLowerCase(), rawTx: '00' }],
       drop: [txid.toLowerCase()],
     })
-    for (const blocks of [0, -1, 1.5, '2', MAX_REORG_BLOCKS + 1, undefined]) throwsCode(() => parseReorgRequest({ blocks }), 400, /send JSON \{"blocks"/)
-    throwsCode(() => parseReorgRequest(null), 400, /send JSON/)
-    throwsCode(() => parseReorgRequest({ blocks: 1, replace: {} }), 400, /replace must be a list/)
-    throwsCode(() => parseReorgRequest({ blocks: 1, replace: [{ txid: 'x', rawTx: '00' }] }), 400, /64 hex/)
-    throwsCode(() => parseReorgRequest({ blocks: 1, replace: [null] }), 400, /64 hex/)
-    throwsCode(() => parseReorgRequest({ blocks: 1, replace: [{ txid }] }), 400, /replace\[0\]\.rawTx/)
-    throwsCode(() => parseReorgRequest({ blocks: 1, drop: 'x' }), 400, /drop must be a list/)
-    throwsCode(() => parseReorgRequest({ blocks: 1, drop: Array(MAX_REORG_TXS + 1).fill(txid) }), 400, new RegExp(`at most ${MAX_REORG_TXS}`))
+    for (const blocks of [0, -1, 1.5, '2', MAX_REORG_BLOCKS + 1, undefined]) throwsWithCode(() => parseReorgRequest({ blocks }), 400, /send JSON \{"blocks"/)
+    throwsWithCode(() => parseReorgRequest(null), 400, /send JSON/)
+    throwsWithCode(() => parseReorgRequest({ blocks: 1, replace: {} }), 400, /replace must be a list/)
+    throwsWithCode(() => parseReorgRequest({ blocks: 1, replace: [{ txid: 'x', rawTx: '00' }] }), 400, /64 hex/)
+    throwsWithCode(() => parseReorgRequest({ blocks: 1, replace: [null] }), 400, /64 hex/)
+    throwsWithCode(() => parseReorgRequest({ blocks: 1, replace: [{ txid }] }), 400, /replace\[0\]\.rawTx/)
+    throwsWithCode(() => parseReorgRequest({ blocks: 1, drop: 'x' }), 400, /drop must be a list/)
+    throwsWithCode(() => parseReorgRequest({ blocks: 1, drop: Array(MAX_REORG_TXS + 1).fill(txid) }), 400, new RegExp(`at most ${MAX_REORG_TXS}`))
   })
 
   test('plans the fork below the tip, never below genesis; the new chain is one block longer', () => {
     assert.deepEqual(planReorg(10, 3), { fork: 7, height: 11 })
     assert.deepEqual(planReorg(1, 1), { fork: 0, height: 2 })
-    throwsCode(() => planReorg(2, 3), 400, /has 2 blocks above genesis/)
+    throwsWithCode(() => planReorg(2, 3), 400, /has 2 blocks above genesis/)
   })
 })
 
@@ -200,14 +191,14 @@ describe('DevnetLedger.reorg', () => {
     const statuses = txs.map((txid) => status(txid))
     provesMined(toBob, 2)
 
-    throwsCode(() => ledger.reorg(request({ blocks: 3 })), 400, /has 2 blocks above genesis/)
-    throwsCode(() => ledger.reorg(request({ blocks: 1, replace: [{ txid: coin.txid, rawTx: underpaying.toHex() }] })), 400, /in block 1, which the new chain keeps; orphan 2 blocks/)
-    throwsCode(() => ledger.reorg(request({ blocks: 1, replace: [{ txid: toBob.id('hex'), rawTx: unrelated.toHex() }] })), 400, /spends nothing that/)
-    throwsCode(() => ledger.reorg(request({ blocks: 2, replace: [{ txid: toBob.id('hex'), rawTx: underpaying.toHex() }] })), 465, /fee/)
-    throwsCode(() => ledger.reorg(request({ blocks: 2, replace: [{ txid: toBob.id('hex'), rawTx: 'zz' }] })), 400, /hex/)
-    throwsCode(() => ledger.reorg(request({ blocks: 1, drop: ['ab'.repeat(32)] })), 404, /no such tx/)
+    throwsWithCode(() => ledger.reorg(request({ blocks: 3 })), 400, /has 2 blocks above genesis/)
+    throwsWithCode(() => ledger.reorg(request({ blocks: 1, replace: [{ txid: coin.txid, rawTx: underpaying.toHex() }] })), 400, /in block 1, which the new chain keeps; orphan 2 blocks/)
+    throwsWithCode(() => ledger.reorg(request({ blocks: 1, replace: [{ txid: toBob.id('hex'), rawTx: unrelated.toHex() }] })), 400, /spends nothing that/)
+    throwsWithCode(() => ledger.reorg(request({ blocks: 2, replace: [{ txid: toBob.id('hex'), rawTx: underpaying.toHex() }] })), 465, /fee/)
+    throwsWithCode(() => ledger.reorg(request({ blocks: 2, replace: [{ txid: toBob.id('hex'), rawTx: 'zz' }] })), 400, /hex/)
+    throwsWithCode(() => ledger.reorg(request({ blocks: 1, drop: ['ab'.repeat(32)] })), 404, /no such tx/)
     // Valid until its last part: the drop is undone with the rest.
-    throwsCode(() => ledger.reorg(request({ blocks: 1, drop: [toBob.id('hex')], replace: [{ txid: 'cd'.repeat(32), rawTx: toBob.toHex() }] })), 404, /no such tx/)
+    throwsWithCode(() => ledger.reorg(request({ blocks: 1, drop: [toBob.id('hex')], replace: [{ txid: 'cd'.repeat(32), rawTx: toBob.toHex() }] })), 404, /no such tx/)
 
     assert.deepEqual(chainHashes(), before)
     assert.equal(ledger.height, 2)
@@ -236,7 +227,7 @@ describe('DevnetLedger.reorg', () => {
     const plain = DevnetLedger.open({ dataDir: tempDir('devnet-plain') })
     try {
       plain.mine()
-      throwsCode(() => plain.reorg(request({ blocks: 1 })), 403, /only in devnet test mode/)
+      throwsWithCode(() => plain.reorg(request({ blocks: 1 })), 403, /only in devnet test mode/)
       assert.equal(plain.height, 1)
     } finally {
       plain.close()

@@ -1,16 +1,8 @@
 // What the devnet ledger answers: a tx's status as ARC describes it, what a submission did, and unspent outputs.
-import type { ChainError, TxStatus } from '../../../protocol/chain/chain.ts'
+import type { ChainError, TxInfo, TxStatus } from '../../../protocol/chain/chain.ts'
 
-/** A tx as ARC's GET /v1/tx/{txid} describes it. */
-export interface LedgerTxStatus {
-  txid: string
-  status: TxStatus
-  blockHeight?: number
-  blockHash?: string
-  /** BUMP (BRC-74) hex, once mined. */
-  merklePath?: string
-  competingTxs?: string[]
-  extraInfo?: string
+/** A tx as ARC's GET /v1/tx/{txid} describes it (the merkle path as BUMP hex, once mined), and when it was received. */
+export interface LedgerTxStatus extends TxInfo {
   timestamp: number
 }
 
