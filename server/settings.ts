@@ -60,7 +60,7 @@ export const SETTINGS = {
   maxCapacity: setting('--max-capacity <sats>', 'the largest channel the host opens', positiveInt.default(10_000_000)),
   blockIntervalSeconds: setting('--block-interval <seconds>', 'devnet: mine a block this often (0: on demand only)', z.coerce.number().nonnegative().default(30)),
   devnetUrl: setting('--devnet-url <url>', 'devnet: use the ledger `npm run devnet` serves, e.g. http://127.0.0.1:8090/devnet', optional(httpUrl)),
-  devnetTestMode: setting('--devnet-test-mode', "own devnet: allow POST /devnet/test/double-spend, which lets a conflicting tx win (tests only)", z.boolean().default(false)),
+  devnetTestMode: setting('--devnet-test-mode', "own devnet: allow POST /devnet/test/double-spend and /devnet/test/reorg: a conflicting tx winning, a chain reorganisation (tests only)", z.boolean().default(false)),
   payoutAddress: setting('--payout-address <addr>', 'where earnings are paid (required on testnet/mainnet; devnet makes one)', optional(z.string().min(1))),
   arcUrl: setting('--arc-url <url>', 'ARC endpoint for testnet/mainnet', optional(z.url())),
   arcApiKey: setting('--arc-api-key <key>', 'ARC API key', optional(z.string()), { secret: true }),

@@ -51,6 +51,7 @@ export class ArcClient extends LedgerHttpClient {
    * Submits a raw, Extended Format or BEEF tx (hex). Resolves only with a status the ledger accepted or is processing.
    * A refusal throws ChainError with ARC's code (460 parents unknown, 465 fee, 466 conflict...), including a refusal
    * ARC reports inside a 200 body: DOUBLE_SPEND_ATTEMPTED is 466, an orphan 460, other rejections 409.
+   * Idempotent: ARC answers a tx it already has with its status, so a broadcast whose connection failed is sent again.
    */
   async broadcast(rawHex: string): Promise<BroadcastResult> {
     const url = `${this.baseUrl}/v1/tx`
@@ -64,6 +65,7 @@ export class ArcClient extends LedgerHttpClient {
       },
       this.timeoutMs,
       'ARC',
+      true,
     )
     const { json, text: raw } = await readBody(res)
     const body = asRecord(json)

@@ -12,8 +12,27 @@ export interface HttpClientOptions {
 const DEFAULT_TIMEOUT_MS = 30_000
 
 /**
+ * The pauses before sending a request again after its connection failed without an answer; there are as many new
+ * attempts as pauses. The pause lets the event loop take note of every other pooled connection the server closed too,
+ * so the next attempt goes out on a fresh one.
+ */
+export const RESEND_PAUSES_MS: readonly number[] = [50, 250]
+
+/** Reading changes nothing, so a read may always be sent again. */
+function isRead(init: RequestInit): boolean {
+  const method = (init.method ?? 'GET').toUpperCase()
+  return method === 'GET' || method === 'HEAD'
+}
+
+/**
  * fetch with a deadline, turning "could not reach it" into a ChainError (code 0) that names the URL and what to check.
  * Shared by the ARC, WhatsOnChain and faucet clients, which all talk to a ledger service over plain HTTP.
+ *
+ * A keep-alive connection the server closed while the request was on its way (its idle timeout firing as the request
+ * arrived; "other side closed", ECONNRESET) fails without an answer although the ledger is up. A request that may be
+ * sent twice (`idempotent`: reads, and broadcasts, which a ledger answers with the status of a tx it already has) is
+ * then sent again on a fresh connection, within the same deadline. Only when every attempt fails is the ledger
+ * reported unreachable. A faucet payment is not idempotent and is never sent again.
  */
 export async function fetchLedger(
   fetchImpl: typeof fetch,
@@ -21,20 +40,32 @@ export async function fetchLedger(
   init: RequestInit,
   timeoutMs: number,
   service: string,
+  idempotent = isRead(init),
 ): Promise<Response> {
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), timeoutMs)
+  const pauses = idempotent ? RESEND_PAUSES_MS : []
   try {
-    return await fetchImpl(url, { ...init, signal: controller.signal })
-  } catch (err) {
-    const why = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : errorText(err)
-    throw new ChainError(
-      `${service} at ${url} could not be reached (${why}). Check the URL, that the service is up, and your network connection.`,
-      0,
-    )
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetchImpl(url, { ...init, signal: controller.signal })
+      } catch (err) {
+        if (controller.signal.aborted || attempt >= pauses.length) throw unreachable(service, url, err, controller.signal.aborted, timeoutMs, attempt + 1)
+      }
+      await new Promise((resolve) => setTimeout(resolve, pauses[attempt]))
+    }
   } finally {
     clearTimeout(timer)
   }
+}
+
+function unreachable(service: string, url: string, err: unknown, timedOut: boolean, timeoutMs: number, attempts: number): ChainError {
+  const why = timedOut ? `no answer within ${timeoutMs} ms` : errorText(err)
+  const tries = attempts > 1 ? `, ${attempts} attempts` : ''
+  return new ChainError(
+    `${service} at ${url} could not be reached (${why}${tries}). Check the URL, that the service is up, and your network connection.`,
+    0,
+  )
 }
 
 function errorText(err: unknown): string {

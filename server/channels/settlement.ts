@@ -2,17 +2,19 @@
 // a ledger failure sends the stored close again and never a second one. Whoever asks, and however often, a channel
 // settles once, in its channel's queue: after every payment queued before it. In a fleet it settles under the
 // channel's lock across instances, from the store's record (the only one every instance agrees on).
+// A settled close is watched until it is CLOSE_FINAL_DEPTH blocks deep: one that a reorganisation drops is sent again,
+// and if another tx took the funding output meanwhile, the channel is recorded as lost, with that reason.
 import type { PrivateKey } from '@bsv/sdk'
-import { ChainError, isAccepted, type Chain } from '../../protocol/chain/chain.ts'
-import { isFundingLoss, type CloseReason, type Rejection, type SettlementSummary } from '../../protocol/messages.ts'
-import type { ChannelStore } from '../store/channel-store.ts'
+import { ChainError, isAccepted, ledgerUnavailable, type Chain } from '../../protocol/chain/chain.ts'
+import { isFundingLoss, type CloseReason, type FundingLoss, type Rejection, type SettlementSummary } from '../../protocol/messages.ts'
+import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
 import type { ChannelQueues } from './channel-queues.ts'
 import type { Fleet } from './fleet.ts'
 import type { LiveChannels } from './live-channels.ts'
 import { buildClose } from './payee.ts'
 import { payeeView, summaryOf } from './record-views.ts'
-import { closePlan, FUNDING_LOSS_MESSAGES, isIdle, settlementDue, STOP_REASON, type SettlementClock } from './settlement-rules.ts'
+import { closePlan, closeVerdict, FUNDING_LOSS_MESSAGES, fundingLossOf, isIdle, settlementDue, STOP_REASON, type SettlementClock } from './settlement-rules.ts'
 import { afterFailure, retryDue, type PendingSettlement } from './settlement-retry.ts'
 
 export interface SettlementDeps {
@@ -28,10 +30,20 @@ export interface SettlementDeps {
   clock: () => SettlementClock
 }
 
+/** Settled closes watched at once (the oldest is let go beyond it), and how many the newest are after a restart. */
+const WATCHED_CLOSES = 1_000
+/** Settled closes are asked about whenever the chain's height changes, and at least this often. */
+const CLOSE_CHECK_MS = 30_000
+/** Ledger requests in flight at once while checking them. */
+const CLOSE_CHECKS_AT_ONCE = 4
+
 export class Settlement {
   private readonly running = new Map<string, Promise<unknown>>()
   /** Settlements that failed (the ledger down, slow, 5xx or garbage) and wait for their next attempt, by channel. */
   private readonly failed = new Map<string, PendingSettlement>()
+  /** Channel id -> close txid, for settled closes not yet final: a reorganisation may still drop them. */
+  private readonly unconfirmed = new Map<string, string>()
+  private closeCheck = { running: false, height: -1, at: 0 }
 
   constructor(private readonly deps: SettlementDeps) {}
 
@@ -87,9 +99,13 @@ export class Settlement {
     return this.failed
   }
 
-  /** What should be settled now, and why: open channels by the rules, and closes a crash or the ledger interrupted. */
+  /**
+   * What should be settled now, and why: open channels by the rules, and closes a crash or the ledger interrupted, or
+   * a reorganisation dropped (found in the background, and reopened as 'closing' for a following round).
+   */
   async due(): Promise<Array<{ id: string; reason: CloseReason }>> {
     const clock = this.deps.clock()
+    void this.checkCloses(clock)
     const due = new Map<string, CloseReason>()
     // In a fleet the store also knows the channels no instance holds live (their instance died, their viewer left).
     const stored = this.deps.fleet.shared ? await this.deps.store.openChannelsDue(clock.now - clock.idleTimeoutSeconds * 1000, clock.height + clock.deadlineMarginBlocks) : []
@@ -105,6 +121,8 @@ export class Settlement {
 
   /** Closes left mid-way by a crash, and open channels nobody came back to during the outage. */
   async recover(): Promise<void> {
+    const recent = await this.deps.store.channelsPage({ states: ['closed'], before: null, limit: WATCHED_CLOSES })
+    for (const record of recent.reverse()) if (record.closeTxid) this.watchClose(record.id, record.closeTxid)
     const clock = this.deps.clock()
     const due = [...(await this.deps.store.channelsIn(['closing'])), ...this.deps.live.records().filter((record) => isIdle(record, clock))]
     await Promise.allSettled(due.map((record) => this.settle(record.id, 'recovery')))
@@ -159,16 +177,59 @@ export class Settlement {
           // An answer without a status it can be held to (a ledger answering garbage) is no close: try again later.
           if (!isAccepted(sent.status)) throw new ChainError(`the ledger did not take the close (${sent.status})`, 502, close.txid)
         } catch (error) {
+          if (!(error instanceof ChainError)) throw error
+          if (!isFundingLoss(reason)) {
+            const loss = ledgerUnavailable(error) ? null : await this.fundingLoss(record, close.txid, error.code)
+            if (loss === null) throw error
+            reason = loss
+            await deps.store.markClosing(id, close.hex, close.txid, reason)
+          }
           // A funding lost (to a conflicting tx, or spent) leaves the close nothing to spend: the channel ends without one.
-          if (!isFundingLoss(reason) || !(error instanceof ChainError)) throw error
           close = null
         }
       }
     }
     await deps.store.markClosed(id, close?.txid ?? null, reason, deps.clock().now)
+    if (close) this.watchClose(id, close.txid)
     const closed = (await deps.store.channel(id))!
     const summary = summaryOf(closed)
     deps.events.emit('settled', summary, closed)
     return summary
+  }
+
+  /** After the ledger refused a close: has another tx taken the funding output for good, and how (settlement-rules.ts)? */
+  private async fundingLoss(record: ChannelRecord, closeTxid: string, refusalCode: number): Promise<FundingLoss | null> {
+    const [close, funding] = await Promise.all([this.deps.chain.txStatus(closeTxid), this.deps.chain.txStatus(record.fundingTxid)])
+    return fundingLossOf(refusalCode, close, funding)
+  }
+
+  private watchClose(id: string, closeTxid: string): void {
+    this.unconfirmed.delete(id)
+    this.unconfirmed.set(id, closeTxid)
+    if (this.unconfirmed.size > WATCHED_CLOSES) this.unconfirmed.delete(this.unconfirmed.keys().next().value!)
+  }
+
+  /** Asks the ledger about the settled closes once the height moved, or a while passed; one round at a time. */
+  private async checkCloses(clock: SettlementClock): Promise<void> {
+    const last = this.closeCheck
+    if (last.running || (clock.height === last.height && clock.now < last.at + CLOSE_CHECK_MS)) return
+    this.closeCheck = { running: true, height: clock.height, at: clock.now }
+    try {
+      const watched = [...this.unconfirmed]
+      for (let i = 0; i < watched.length; i += CLOSE_CHECKS_AT_ONCE) {
+        // A close the ledger or the store could not answer for stays watched, and is asked about next round.
+        await Promise.all(watched.slice(i, i + CLOSE_CHECKS_AT_ONCE).map(([id, txid]) => this.checkClose(id, txid, clock.height).catch(() => undefined)))
+      }
+    } finally {
+      this.closeCheck.running = false
+    }
+  }
+
+  /** Final: no longer watched. Dropped: 'closing' again, so the scheduler sends it again (or finds the channel lost). */
+  private async checkClose(id: string, closeTxid: string, height: number): Promise<void> {
+    const verdict = closeVerdict(await this.deps.chain.txStatus(closeTxid), height)
+    if (verdict === 'watch' || this.unconfirmed.get(id) !== closeTxid) return
+    if (verdict === 'dropped') await this.deps.store.reopenClose(id)
+    this.unconfirmed.delete(id)
   }
 }

@@ -144,6 +144,11 @@ export interface ChannelStore {
   /** The close tx is stored before it is broadcast: settlement can then resume without ever building a second one. */
   markClosing(id: string, closeTx: string | null, closeTxid: string | null, reason: CloseReason): Promise<boolean>
   markClosed(id: string, closeTxid: string | null, reason: CloseReason, at: number): Promise<boolean>
+  /**
+   * A closed channel whose close the chain no longer holds (a reorganisation dropped it) is 'closing' again, its close
+   * and reason kept, so settlement sends the same close again. False unless the channel is closed with a stored close.
+   */
+  reopenClose(id: string): Promise<boolean>
   /** Segment payments summed per stream, for the dashboard. */
   salesByStream(): Promise<StreamSales[]>
   /**

@@ -186,6 +186,11 @@ export class PostgresChannelStore implements ChannelStore {
     return (await this.changed(sql, [closeTxid, reason, at, id])) === 1
   }
 
+  async reopenClose(id: string): Promise<boolean> {
+    const sql = `UPDATE channels SET state = 'closing', closed_at = NULL WHERE id = $1 AND state = 'closed' AND close_tx IS NOT NULL AND close_txid IS NOT NULL`
+    return (await this.changed(sql, [id])) === 1
+  }
+
   salesByStream(): Promise<StreamSales[]> {
     return this.rows<StreamSales>(`SELECT stream, SUM(amount)::float8 AS amount, SUM(seconds)::float8 AS seconds FROM payments WHERE kind = 'segment' GROUP BY stream`)
   }

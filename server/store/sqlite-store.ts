@@ -166,6 +166,8 @@ export class SqliteChannelStore implements ChannelStore {
         WHERE id = ? AND state IN ('open', 'closing')`),
       markClosed: db.prepare(`UPDATE channels SET state = 'closed', close_txid = ?, close_reason = COALESCE(close_reason, ?),
         closed_at = ? WHERE id = ? AND state <> 'closed'`),
+      reopenClose: db.prepare(`UPDATE channels SET state = 'closing', closed_at = NULL
+        WHERE id = ? AND state = 'closed' AND close_tx IS NOT NULL AND close_txid IS NOT NULL`),
       salesByStream: db.prepare(`SELECT stream, SUM(amount) AS amount, SUM(seconds) AS seconds FROM payments WHERE kind = 'segment' GROUP BY stream`),
       rememberPlaylist: db.prepare('INSERT OR IGNORE INTO served_playlists (path, first_served_at) VALUES (?, ?)'),
       forgetPlaylists: db.prepare('DELETE FROM served_playlists WHERE path NOT IN (SELECT path FROM served_playlists ORDER BY first_served_at DESC LIMIT ?)'),
@@ -300,6 +302,10 @@ export class SqliteChannelStore implements ChannelStore {
 
   markClosed(id: string, closeTxid: string | null, reason: CloseReason, at: number): Promise<boolean> {
     return this.inOrder(() => this.statements.markClosed.run(closeTxid, reason, at, id).changes === 1)
+  }
+
+  reopenClose(id: string): Promise<boolean> {
+    return this.inOrder(() => this.statements.reopenClose.run(id).changes === 1)
   }
 
   salesByStream(): Promise<StreamSales[]> {

@@ -108,6 +108,26 @@ for (const [engine, open] of Object.entries(engines)) {
       await store.close()
     })
 
+    test('a closed channel whose close a reorg dropped is closing again, close and reason kept; nothing else reopens', async () => {
+      const store = await open()
+      const id = await openChannel(store)
+      const bare = await openChannel(store)
+      assert.equal(await store.reopenClose(id), false, 'an open channel is not reopened')
+      assert.equal(await store.markClosing(id, 'aa', 'bb'.repeat(32), 'viewer'), true)
+      assert.equal(await store.reopenClose(id), false, 'nor a closing one')
+      assert.equal(await store.markClosed(id, 'bb'.repeat(32), 'viewer', 5_000), true)
+      assert.equal(await store.markClosing(bare, null, null, 'idle'), true)
+      assert.equal(await store.markClosed(bare, null, 'idle', 5_000), true)
+      assert.equal(await store.reopenClose(bare), false, 'a channel closed without a close has nothing to send again')
+      assert.equal(await store.reopenClose(id), true)
+      const reopened = (await store.channel(id))!
+      assert.deepEqual([reopened.state, reopened.closeTx, reopened.closeTxid, reopened.closeReason, reopened.closedAt], ['closing', 'aa', 'bb'.repeat(32), 'viewer', null])
+      assert.equal(await store.markClosed(id, 'bb'.repeat(32), 'idle', 6_000), true)
+      const again = (await store.channel(id))!
+      assert.deepEqual([again.state, again.closeReason, again.closedAt], ['closed', 'viewer', 6_000])
+      await store.close()
+    })
+
     test('finds the open channels that are idle or near their deadline', async () => {
       const store = await open()
       const idle = await openChannel(store, 1_000)

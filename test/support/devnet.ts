@@ -63,3 +63,13 @@ export async function rejectsWithCode(p: Promise<unknown>, code: number, pattern
   }
   assert.fail(`expected a ChainError with code ${code}`)
 }
+
+/** Calls `fn`, expecting it to throw a ChainError with `code` and a message matching `pattern`. */
+export function throwsWithCode(fn: () => unknown, code: number, pattern: RegExp): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof ChainError, `expected ChainError, got ${String(err)}`)
+    assert.equal(err.code, code, `code ${err.code}: ${err.message}`)
+    assert.match(err.message, pattern)
+    return true
+  })
+}

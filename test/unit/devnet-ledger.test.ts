@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LockingScript, PrivateKey, Script, Transaction, TransactionSignature, UnlockingScript, Hash } from '@bsv/sdk'
-import { ChainError } from '../../protocol/chain/chain.ts'
 import { DevnetLedger } from '../../server/chain/devnet/ledger.ts'
 import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
 import { feeFor } from '../../protocol/fees.ts'
 import { checkTransaction, isFinalAtHeight } from '../../server/chain/devnet/validate.ts'
 import { startMiner } from '../../server/chain/devnet/miner.ts'
+import { throwsWithCode } from '../support/devnet.ts'
 
 /** Signs input 0 of `tx` (SIGHASH_ALL|FORKID) against `lockingScript` worth `satoshis`: checksig format bytes. */
 function signInput(tx: Transaction, key: PrivateKey, lockingScript: Script, satoshis: number): number[] {
@@ -30,15 +30,6 @@ function signInput(tx: Transaction, key: PrivateKey, lockingScript: Script, sato
   })
   const sig = key.sign(Hash.sha256(preimage))
   return new TransactionSignature(sig.r, sig.s, scope).toChecksigFormat()
-}
-
-function rejectsWith(fn: () => unknown, code: number, pattern: RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof ChainError, `expected ChainError, got ${String(err)}`)
-    assert.equal(err.code, code, `code ${err.code}: ${err.message}`)
-    assert.match(err.message, pattern)
-    return true
-  })
 }
 
 describe('DevnetLedger', () => {
@@ -121,7 +112,7 @@ describe('DevnetLedger', () => {
     ledger.mine()
     assert.equal(ledger.txStatus(first.id('hex'))?.extraInfo, 'previously double spend attempted')
     const late = await spend(PrivateKey.fromRandom())
-    rejectsWith(() => ledger.submit(late.toHex()), 466, /already spent by .* mined in block/)
+    throwsWithCode(() => ledger.submit(late.toHex()), 466, /already spent by .* mined in block/)
   })
 
   test('rejects a spend of an unknown output with 460', async () => {
@@ -130,13 +121,13 @@ describe('DevnetLedger', () => {
       inputs: [{ txid: 'ab'.repeat(32), vout: 0, satoshis: 10_000 }],
       outputs: [{ address: bob.toAddress(), satoshis: 9_000 }],
     })
-    rejectsWith(() => ledger.submit(tx.toHex()), 460, /does not know/)
+    throwsWithCode(() => ledger.submit(tx.toHex()), 460, /does not know/)
   })
 
   test('rejects a signature by the wrong key through the interpreter (461)', async () => {
     const paid = await ledger.faucet(alice.toAddress(), 20_000)
     const forged = await buildSignedP2pkhTx({ key: bob, inputs: [paid], outputs: [{ address: bob.toAddress(), satoshis: 15_000 }] })
-    rejectsWith(() => ledger.submit(forged.toHex()), 461, /input 0/)
+    throwsWithCode(() => ledger.submit(forged.toHex()), 461, /input 0/)
   })
 
   test('rejects a signature over different outputs (tampered after signing)', async () => {
@@ -145,13 +136,13 @@ describe('DevnetLedger', () => {
     const toBob = await buildSignedP2pkhTx({ key: alice, inputs: [paid], outputs: [{ address: bob.toAddress(), satoshis: 15_000 }] })
     // Alice's signature over "pay alice", grafted onto "pay bob".
     const tampered = new Transaction(1, tx.inputs, toBob.outputs, 0)
-    rejectsWith(() => ledger.submit(tampered.toHex()), 461, /input 0/)
+    throwsWithCode(() => ledger.submit(tampered.toHex()), 461, /input 0/)
   })
 
   test('rejects a fee below the policy rate (465)', async () => {
     const paid = await ledger.faucet(alice.toAddress(), 20_000)
     const tx = await buildSignedP2pkhTx({ key: alice, inputs: [paid], outputs: [{ address: bob.toAddress(), satoshis: 19_999 }] })
-    rejectsWith(() => ledger.submit(tx.toHex()), 465, /below/)
+    throwsWithCode(() => ledger.submit(tx.toHex()), 465, /below/)
     // The same spend paying exactly the policy fee is accepted.
     const exact = await buildSignedP2pkhTx({ key: alice, inputs: [paid], outputs: [{ address: bob.toAddress(), satoshis: 20_000 - feeFor(tx.toBinary().length + 3, ledger.feeRate) }] })
     assert.equal(ledger.submit(exact.toHex()).status, 'SEEN_ON_NETWORK')
@@ -164,7 +155,7 @@ describe('DevnetLedger', () => {
       inputs: [paid],
       outputs: [{ address: bob.toAddress(), satoshis: 0 }, { address: alice.toAddress(), satoshis: 19_000 }],
     })
-    rejectsWith(() => ledger.submit(dust.toHex()), 464, /dust/)
+    throwsWithCode(() => ledger.submit(dust.toHex()), 464, /dust/)
     const data = await buildSignedP2pkhTx({
       key: alice,
       inputs: [paid],
@@ -183,20 +174,20 @@ describe('DevnetLedger', () => {
       lockTime,
       sequence: 0,
     })
-    rejectsWith(() => ledger.submit(tx.toHex()), 463, /non-final/)
+    throwsWithCode(() => ledger.submit(tx.toHex()), 463, /non-final/)
     ledger.mine()
-    rejectsWith(() => ledger.submit(tx.toHex()), 463, /non-final/)
+    throwsWithCode(() => ledger.submit(tx.toHex()), 463, /non-final/)
     ledger.mine()
     assert.equal(ledger.height, lockTime)
     assert.equal(ledger.submit(tx.toHex()).status, 'SEEN_ON_NETWORK')
   })
 
   test('garbage is a 400, not a crash', () => {
-    rejectsWith(() => ledger.submit('zz'), 400, /hex/)
-    rejectsWith(() => ledger.submit('0100'), 400, /not a transaction/)
+    throwsWithCode(() => ledger.submit('zz'), 400, /hex/)
+    throwsWithCode(() => ledger.submit('0100'), 400, /not a transaction/)
     const [coin] = ledger.unspent(ledger.faucetAddress)
     const raw = ledger.rawTx(coin.txid)!
-    rejectsWith(() => ledger.submit(raw + '00'), 400, /left over/)
+    throwsWithCode(() => ledger.submit(raw + '00'), 400, /left over/)
   })
 
   test('accepts the channel construction: 2-of-2 funding, then a timelocked co-signed spend of it', async () => {
@@ -224,9 +215,9 @@ describe('DevnetLedger', () => {
     // Signatures in the wrong order fail CHECKMULTISIG.
     refund.inputs[0].unlockingScript = new UnlockingScript([{ op: 0 }, { op: payeeSig.length, data: payeeSig }, { op: payerSig.length, data: payerSig }])
     const swapped = new Transaction(1, refund.inputs, refund.outputs, lockTime)
-    rejectsWith(() => ledger.submit(swapped.toHex()), 463, /non-final/)
+    throwsWithCode(() => ledger.submit(swapped.toHex()), 463, /non-final/)
     ledger.mine()
-    rejectsWith(() => ledger.submit(swapped.toHex()), 461, /input 0/)
+    throwsWithCode(() => ledger.submit(swapped.toHex()), 461, /input 0/)
     refund.inputs[0].unlockingScript = new UnlockingScript([{ op: 0 }, { op: payerSig.length, data: payerSig }, { op: payeeSig.length, data: payeeSig }])
     const good = new Transaction(1, refund.inputs, refund.outputs, lockTime)
     assert.equal(ledger.submit(good.toHex()).status, 'SEEN_ON_NETWORK')

@@ -1,7 +1,7 @@
 // When the host settles, and with what: pure rules, checked at their edges.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { closePlan, isIdle, settlementDue } from '../../server/channels/settlement-rules.ts'
+import { CLOSE_FINAL_DEPTH, closePlan, closeVerdict, fundingLossOf, isIdle, settlementDue } from '../../server/channels/settlement-rules.ts'
 import { keepsRefund, settlementSummary } from '../../protocol/settlement.ts'
 
 const clock = { now: 1_000_000, height: 100, idleTimeoutSeconds: 300, deadlineMarginBlocks: 6 }
@@ -31,4 +31,33 @@ test('the summary: a paid channel returns its change after the fee; an unpaid on
   const unpaid = settlementSummary({ ...books, paid: 0, tips: 0 }, 'idle', null)
   assert.deepEqual([unpaid.fee, unpaid.change, unpaid.refundAfterHeight], [0, 0, 244])
   assert.equal(keepsRefund(unpaid), true)
+})
+
+test('a settled close is watched until final; one the ledger does not hold is dropped; a reorg back to the mempool is no drop', () => {
+  const height = 100
+  assert.equal(closeVerdict({ status: 'MINED', blockHeight: height - CLOSE_FINAL_DEPTH + 1 }, height), 'final')
+  assert.equal(closeVerdict({ status: 'MINED', blockHeight: height - CLOSE_FINAL_DEPTH + 2 }, height), 'watch')
+  assert.equal(closeVerdict({ status: 'MINED' }, height), 'watch', 'mined where, unsaid: watch')
+  for (const status of ['SEEN_ON_NETWORK', 'STORED', 'ANNOUNCED_TO_NETWORK', 'QUEUED', 'DOUBLE_SPEND_ATTEMPTED'] as const) {
+    assert.equal(closeVerdict({ status }, height), 'watch', status)
+  }
+  for (const status of ['REJECTED', 'MINED_IN_STALE_BLOCK', 'SEEN_IN_ORPHAN_MEMPOOL', 'UNKNOWN'] as const) {
+    assert.equal(closeVerdict({ status }, height), 'dropped', status)
+  }
+  assert.equal(closeVerdict(null, height), 'dropped')
+})
+
+test('a refused close means the funding output is gone only when another tx has it for good', () => {
+  // The funding itself lost its double spend (a reorg replaced it, or a rival was mined).
+  assert.equal(fundingLossOf(409, { status: 'REJECTED' }, { status: 'REJECTED' }), 'funding_double_spent')
+  assert.equal(fundingLossOf(409, null, { status: 'DOUBLE_SPEND_ATTEMPTED' }), 'funding_double_spent')
+  // A competitor of the close won.
+  assert.equal(fundingLossOf(466, { status: 'REJECTED', competingTxs: ['aa'] }, { status: 'MINED' }), 'funding_spent')
+  // Refused outright as a conflict, kept nowhere: the output is spent in a block.
+  assert.equal(fundingLossOf(466, null, { status: 'MINED' }), 'funding_spent')
+  // Still racing, or refused for something else: not lost.
+  assert.equal(fundingLossOf(466, { status: 'DOUBLE_SPEND_ATTEMPTED', competingTxs: ['aa'] }, { status: 'MINED' }), null)
+  assert.equal(fundingLossOf(466, { status: 'REJECTED' }, { status: 'MINED' }), null)
+  assert.equal(fundingLossOf(460, null, null), null)
+  assert.equal(fundingLossOf(465, null, { status: 'SEEN_ON_NETWORK' }), null)
 })

@@ -29,11 +29,15 @@ export interface TxProof {
 
 interface BlockRow { height: number; hash: string; header: string; tx_count: number }
 
-/** Merkle trees of recently asked-for blocks: a block of 10,000 txs takes ~20,000 hashes to rebuild. */
+/**
+ * Merkle trees of recently asked-for blocks: a block of 10,000 txs takes ~20,000 hashes to rebuild. Kept by block
+ * hash, so a block a reorganisation orphaned, or one written by a transaction that rolled back, is never mistaken for
+ * the block at its height now.
+ */
 const TREE_CACHE_SIZE = 16
 
 export class BlockStore {
-  private readonly trees = new Map<number, MerkleLevels>()
+  private readonly trees = new Map<string, MerkleLevels>()
 
   constructor(private readonly db: Database.Database) {}
 
@@ -60,7 +64,7 @@ export class BlockStore {
       | undefined
     const block = row ? this.at(row.block_height) : null
     if (!row || !block) return null
-    const levels = this.levels(row.block_height)
+    const levels = this.levels(block)
     return {
       blockHeight: row.block_height,
       blockHash: block.hash,
@@ -87,8 +91,13 @@ export class BlockStore {
     })
     this.db.prepare('INSERT OR REPLACE INTO blocks (height, hash, header, time, tx_count) VALUES (?, ?, ?, ?, ?)')
       .run(height, hash, hex, parseHeader(hex).time, txids.length)
-    this.remember(height, levels)
+    this.remember(hash, levels)
     return this.at(height)!
+  }
+
+  /** Removes every block above `height` (a reorganisation's fork); their txs are the caller's to place elsewhere. */
+  truncate(height: number): void {
+    this.db.prepare('DELETE FROM blocks WHERE height > ?').run(height)
   }
 
   /** The txids of a block in block order. */
@@ -96,17 +105,17 @@ export class BlockStore {
     return this.db.prepare('SELECT txid FROM txs WHERE block_height = ? ORDER BY block_pos').pluck().all(height) as string[]
   }
 
-  private levels(height: number): MerkleLevels {
-    const cached = this.trees.get(height)
+  private levels(block: Pick<BlockInfo, 'height' | 'hash'>): MerkleLevels {
+    const cached = this.trees.get(block.hash)
     if (cached) return cached
-    const levels = merkleLevels(this.txidsOf(height))
-    this.remember(height, levels)
+    const levels = merkleLevels(this.txidsOf(block.height))
+    this.remember(block.hash, levels)
     return levels
   }
 
-  private remember(height: number, levels: MerkleLevels): void {
-    this.trees.delete(height)
-    this.trees.set(height, levels)
+  private remember(hash: string, levels: MerkleLevels): void {
+    this.trees.delete(hash)
+    this.trees.set(hash, levels)
     if (this.trees.size > TREE_CACHE_SIZE) this.trees.delete(this.trees.keys().next().value!)
   }
 

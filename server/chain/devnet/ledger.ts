@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { PrivateKey, type Beef, type Transaction } from '@bsv/sdk'
 import type { FeeRate } from '../../../protocol/messages.ts'
-import { ChainError, type TxStatus } from '../../../protocol/chain/chain.ts'
+import { ChainError } from '../../../protocol/chain/chain.ts'
+import type { LedgerTxStatus, SubmitResult, BeefOutcome, LedgerUtxo } from './ledger-answers.ts'
 import { checkTransaction, type PrevOut, type Verdict } from './validate.ts'
 import { pubKeyHashOfAddress, pubKeyHashOfScript } from './p2pkh.ts'
 import { BlockStore, type BlockInfo, type TxProof } from './blocks.ts'
@@ -18,6 +19,7 @@ import { ConflictBook } from './conflicts.ts'
 import { DEFAULT_FAUCET_CAP, DevnetFaucet, type FaucetPayment } from './faucet.ts'
 import { applySchema } from './ledger-schema.ts'
 import { decodeSubmission, submissionBytes } from './submission.ts'
+import { reorganize, type ChainWriter, type ReorgOutcome, type ReorgRequest } from './reorg.ts'
 
 export interface LedgerLogger {
   info(obj: object, msg?: string): void
@@ -30,44 +32,14 @@ export interface DevnetLedgerOptions {
   logger?: LedgerLogger
   /** Largest single faucet payment. */
   faucetCap?: number
-  /** Allows forceConflict, a test's way to let a conflicting tx win as a miner could. Off unless a test turns it on. */
+  /**
+   * Allows forceConflict and reorg, a test's ways to let a conflicting tx win as a miner could, and to reorganise the
+   * chain. Off unless a test turns it on.
+   */
   testMode?: boolean
 }
 
-/** A tx as ARC's GET /v1/tx/{txid} describes it. */
-export interface LedgerTxStatus {
-  txid: string
-  status: TxStatus
-  blockHeight?: number
-  blockHash?: string
-  /** BUMP (BRC-74) hex, once mined. */
-  merklePath?: string
-  competingTxs?: string[]
-  extraInfo?: string
-  timestamp: number
-}
-
-export interface SubmitResult {
-  txid: string
-  status: TxStatus
-}
-
-/** What a BEEF did: its unmined txs taken in order until one is refused (`error`); `subject` is the tx it is for. */
-export interface BeefOutcome {
-  subject: string
-  accepted: SubmitResult[]
-  error?: ChainError
-}
-
-export interface LedgerUtxo {
-  txid: string
-  vout: number
-  satoshis: number
-  /** Block height, 0 while in the mempool (as WhatsOnChain reports it). */
-  height: number
-  lockingScriptHex: string
-}
-
+export type { BeefOutcome, LedgerTxStatus, LedgerUtxo, SubmitResult } from './ledger-answers.ts'
 export type { BlockInfo, TxProof }
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000)
@@ -205,6 +177,16 @@ export class DevnetLedger {
     return { txid, status: this.txStatus(txid)!.status }
   }
 
+  /** Test mode only: a chain reorganisation (reorg.ts), all or nothing. */
+  reorg(request: ReorgRequest): ReorgOutcome {
+    if (!this.testMode) throw new ChainError('chain reorganisations exist only in devnet test mode', 403)
+    const outcome = this.db.transaction(() => reorganize(this.writer(), request))()
+    this.tip = outcome.height
+    const { fork, height, replaced, dropped } = outcome
+    this.logger?.warn({ fork, height, replaced, dropped }, 'devnet test mode: the chain reorganised')
+    return outcome
+  }
+
   /** Mines one block: a coinbase, then the whole mempool in arrival order. Returns the new height. */
   mine(): number {
     const height = this.tip + 1
@@ -295,8 +277,8 @@ export class DevnetLedger {
   }
 
   /** Full validation against the UTXO set; outputs already spent come back as conflicts. Throws on a refusal. */
-  private check(tx: Transaction): Extract<Verdict, { ok: true }> {
-    const verdict = checkTransaction(tx, tx.toBinary().length, { lookup: (t, v) => this.lookup(t, v), height: this.tip, feeRate: this.feeRate })
+  private check(tx: Transaction, height = this.tip): Extract<Verdict, { ok: true }> {
+    const verdict = checkTransaction(tx, tx.toBinary().length, { lookup: (t, v) => this.lookup(t, v), height, feeRate: this.feeRate })
     if (!verdict.ok) {
       this.logger?.info({ txid: verdict.txid, code: verdict.code, reason: verdict.reason }, 'devnet rejected tx')
       throw new ChainError(verdict.reason, verdict.code, verdict.txid)
@@ -319,6 +301,20 @@ export class DevnetLedger {
       | Pick<OutputRow, 'satoshis' | 'script' | 'spent_by'>
       | undefined
     return row ? { satoshis: row.satoshis, lockingScriptHex: row.script, spentBy: row.spent_by } : undefined
+  }
+
+  /** What reorg.ts may do to the chain: the ledger's own checks and writes. */
+  private writer(): ChainWriter {
+    return {
+      db: this.db,
+      blocks: this.blocks,
+      conflicts: this.conflicts,
+      tip: this.tip,
+      check: (tx, height) => this.check(tx, height),
+      store: (tx, txid, fee) => this.store(tx, txid, fee, null, null),
+      placeBlock: (height, txids) => this.placeBlock(height, txids, nowSeconds()),
+      setHeight: (height) => this.setMeta('height', String(height)),
+    }
   }
 
   /** Writes a tx, its outputs, and marks what it spends, all or nothing. */

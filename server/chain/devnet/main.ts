@@ -11,6 +11,7 @@ const Options = z.object({
   data: z.string().min(1),
   blockInterval: z.coerce.number().nonnegative(),
   testMode: z.boolean().default(false),
+  keepAliveTimeout: z.coerce.number().positive(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 })
 
@@ -21,7 +22,8 @@ const program = new Command()
   .addOption(new Option('--host <addr>', 'address to bind; 0.0.0.0 exposes the ledger to the network').env('P2P_DEVNET_HOST').default('127.0.0.1'))
   .addOption(new Option('--data <dir>', 'folder for the chain').env('P2P_DEVNET_DATA').default('data/devnet'))
   .addOption(new Option('--block-interval <seconds>', 'mine a block this often (0: on demand only)').env('P2P_BLOCK_INTERVAL').default('30'))
-  .addOption(new Option('--test-mode', 'allow POST /devnet/test/double-spend, which lets a conflicting tx win (tests only)').env('P2P_DEVNET_TEST_MODE'))
+  .addOption(new Option('--test-mode', 'allow POST /devnet/test/double-spend and /devnet/test/reorg, a conflicting tx winning and a chain reorganisation (tests only)').env('P2P_DEVNET_TEST_MODE'))
+  .addOption(new Option('--keep-alive-timeout <seconds>', 'close an idle keep-alive connection after this long').env('P2P_KEEP_ALIVE_TIMEOUT').default('5'))
   .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('P2P_LOG_LEVEL').default('info'))
 
 async function main() {
@@ -38,6 +40,7 @@ async function main() {
     dataDir: options.data,
     blockIntervalSeconds: options.blockInterval,
     testMode: options.testMode,
+    keepAliveTimeoutSeconds: options.keepAliveTimeout,
     logger,
   })
   console.log(
@@ -47,7 +50,7 @@ async function main() {
       `  ARC:          ${devnet.url}/arc/v1/policy`,
       `  WhatsOnChain: ${devnet.url}/woc/v1/bsv/devnet/chain/info`,
       `  Hosts use it: npm start -- --devnet-url ${devnet.url}`,
-      ...(options.testMode ? ['  Test mode: POST /devnet/test/double-spend lets a conflicting tx win.'] : []),
+      ...(options.testMode ? ['  Test mode: POST /devnet/test/double-spend lets a conflicting tx win; POST /devnet/test/reorg reorganises the chain.'] : []),
       '  Press Ctrl-C to stop.',
       '',
     ].join('\n'),

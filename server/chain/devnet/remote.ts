@@ -9,6 +9,9 @@ import { chainEndpoints } from '../../../protocol/chain/http-chain.ts'
 import { trimSlash } from '../../../protocol/chain/ledger-http.ts'
 import { ConfigError } from '../../config.ts'
 
+/** At most this long, and a second less than the ledger's advertised keep-alive timeout. */
+const IDLE_MS = 4_000
+
 export interface RemoteDevnet {
   /** The base URL, e.g. http://127.0.0.1:8090/devnet */
   url: string
@@ -25,7 +28,10 @@ export async function connectRemoteDevnet(devnetUrl: string, timeoutMs = 5_000):
         '(it ends in /devnet), or leave out --devnet-url to use the host\'s own devnet.',
     )
   }
-  const agent = url.startsWith('https:') ? new HttpsAgent({ keepAlive: true }) : new Agent({ keepAlive: true })
+  // Idle connections close before the ledger's keep-alive timeout does: Node's agent follows the server's Keep-Alive
+  // hint only when it has an idle timeout of its own.
+  const pool = { keepAlive: true, timeout: IDLE_MS }
+  const agent = url.startsWith('https:') ? new HttpsAgent(pool) : new Agent(pool)
   const proxy = httpProxy.createProxyServer({ target: url, agent, changeOrigin: true, xfwd: true, proxyTimeout: 30_000 })
   proxy.on('error', (error, _req, res) => {
     const response = res as Response

@@ -1,13 +1,14 @@
 // The devnet's HTTP face, mounted at /devnet (by the host, or by `npm run devnet` on its own). It speaks ARC
 // (/arc/v1/...) and WhatsOnChain (/woc/v1/bsv/devnet/...) so the same clients serve devnet, testnet and mainnet, plus a
-// faucet, on-demand mining, a readable tx page and, in test mode only, a forced double spend. Everything inbound is
-// validated; garbage gets a 400.
+// faucet, on-demand mining, a readable tx page and, in test mode only, a forced double spend and a chain
+// reorganisation. Everything inbound is validated; garbage gets a 400.
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { ChainError } from '../../../protocol/chain/chain.ts'
 import { arcRouter } from './arc-routes.ts'
 import type { DevnetLedger } from './ledger.ts'
 import { pubKeyHashOfAddress } from './p2pkh.ts'
 import { BODY_LIMIT, jsonError, TXID } from './route-helpers.ts'
+import { reorgRoute } from './reorg-route.ts'
 import { renderTxPage } from './tx-view.ts'
 import { wocRouter } from './woc-routes.ts'
 
@@ -80,6 +81,7 @@ export function devnetRouter(ledger: DevnetLedger, opts: DevnetRouterOptions = {
         throw err
       }
     })
+    router.post('/test/reorg', json, reorgRoute(ledger))
   }
 
   router.get('/tx/:txid', (req, res) => {

@@ -14,8 +14,10 @@ export interface DevnetServerOptions {
   dataDir: string
   /** Mine a block this often; 0 mines only on POST /devnet/mine. */
   blockIntervalSeconds: number
-  /** Allows POST /devnet/test/double-spend. */
+  /** Allows the test routes (POST /devnet/test/double-spend, /devnet/test/reorg). */
   testMode: boolean
+  /** Idle keep-alive connections close after this long (5 s, as on the host, unless told). */
+  keepAliveTimeoutSeconds?: number
   logger?: LedgerLogger & { error(obj: object, msg?: string): void }
 }
 
@@ -39,7 +41,7 @@ export async function startDevnetServer(opts: DevnetServerOptions): Promise<Runn
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: `Nothing at ${req.method} ${req.path}: the devnet lives under /devnet.` })
   })
-  const server = createServer(app)
+  const server = createServer({ keepAliveTimeout: (opts.keepAliveTimeoutSeconds ?? 5) * 1000 }, app)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port, opts.host, () => resolve())
