@@ -7,6 +7,7 @@ import { ChannelSession } from '../../client/payer/session.ts'
 import { PaymentCancelled } from '../../client/payer/waiting.ts'
 import { MemoryStorage, readJson } from '../../client/payer/storage.ts'
 import { ViewerFailure } from '../../client/payer/viewer-errors.ts'
+import type { SettlementSummary } from '../../protocol/messages.ts'
 import type { SpendableUtxo } from '../../protocol/transactions.ts'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 import { fetchPaid, SegmentPurchase, type FetchedAnswer, type Purchased } from '../../client/payer/segment-purchase.ts'
@@ -36,6 +37,8 @@ export interface ViewerPlan {
   http: HttpClient
   progress: FleetProgress
   ackTimeoutMs?: number
+  /** Satoshis the viewer tips once it has watched, before it closes (none when absent). */
+  tip?: number
 }
 
 const STORAGE_KEY = 'fleet.session'
@@ -119,6 +122,13 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     }
     const atCap = new AbortController()
     session.on('capReached', () => atCap.abort())
+    // The host may settle the channel on its own (Stop, idle): then its summary is the viewer's settlement.
+    const byHost = new AbortController()
+    const hostSummary: { settled: SettlementSummary | null } = { settled: null }
+    session.on('settled', (summary: SettlementSummary) => {
+      hostSummary.settled ??= summary
+      byHost.abort()
+    })
 
     let stream: LoadedStream
     try {
@@ -148,10 +158,12 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     result.payoutScript = session.terms?.payoutScript ?? ''
 
     const online = backOnline(session, socket)
-    result.stoppedEarly = await watch(plan, session, stream, result, atCap.signal, fail, online)
+    result.stoppedEarly = await watch(plan, session, stream, result, { atCap: atCap.signal, byHost: byHost.signal }, fail, online)
+    if (plan.tip && !byHost.signal.aborted) await tip(session, plan.tip, result, fail)
 
     try {
-      const summary = await throughOutages(() => session!.close(), online)
+      // Once: a tip the host stored but whose acknowledgement was lost would be paid twice by a retry.
+      const summary = hostSummary.settled ?? (await throughOutages(() => session!.close(), online))
       result.settled = summary.paid
       result.change = summary.change
       result.closeTxid = summary.closeTxid
@@ -165,6 +177,23 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     socket?.disconnect()
     progress.active--
     progress.finished++
+  }
+}
+
+/** What the channel has paid so far, while the session holds it: one the host settled has left the session. */
+function notePaid(session: ChannelSession, result: ViewerResult): void {
+  const now = session.snapshot()
+  if (now.channelId === result.channelId) result.paid = now.paid
+}
+
+async function tip(session: ChannelSession, amount: number, result: ViewerResult, fail: (kind: 'pay', error: unknown) => void): Promise<void> {
+  try {
+    await session.tip(amount, 'fleet')
+    result.tipped += amount
+  } catch (error) {
+    fail('pay', error instanceof ViewerFailure ? error.viewerError.message : error)
+  } finally {
+    notePaid(session, result)
   }
 }
 
@@ -230,7 +259,7 @@ async function watch(
   session: ChannelSession,
   stream: LoadedStream,
   result: ViewerResult,
-  atCap: AbortSignal,
+  { atCap, byHost }: { atCap: AbortSignal; byHost: AbortSignal },
   fail: (kind: Parameters<typeof recordError>[1], error: unknown) => void,
   online: () => Promise<boolean>,
 ): Promise<ViewerResult['stoppedEarly']> {
@@ -252,6 +281,7 @@ async function watch(
     const due = started + (mediaOffset / plan.speed) * 1000
     if (due >= deadline) return null
     await sleep(due - performance.now())
+    if (byHost.aborted) return 'settled_by_host'
     mediaOffset += segment.duration
     const purchase = new SegmentPurchase(session, segment.id, stream.media.chargeOf(segment.id))
     let answer: (HttpAnswer & { charged: number }) | null = null
@@ -263,7 +293,7 @@ async function watch(
         const giveUp = new AbortController()
         const timer = setTimeout(() => giveUp.abort(new Error(`no answer within ${RECONNECT_TIMEOUT_MS} ms`)), RECONNECT_TIMEOUT_MS)
         try {
-          answer = await fetchPaid(purchase, get(requestFor(segment.key)), observe, AbortSignal.any([atCap, giveUp.signal]))
+          answer = await fetchPaid(purchase, get(requestFor(segment.key)), observe, AbortSignal.any([atCap, byHost, giveUp.signal]))
         } finally {
           clearTimeout(timer)
         }
@@ -274,12 +304,13 @@ async function watch(
         }
         // The entry is bought (or found paid) again once the channel is resumed, here or on another instance.
         if (error instanceof PaymentCancelled && atCap.aborted) return 'cap'
+        if (byHost.aborted) return 'settled_by_host'
         const outage = lostTheHost(error) || error instanceof PaymentCancelled
         if (outage && attempt < ATTEMPTS && (await online())) continue
         fail('pay', error instanceof ViewerFailure ? error.viewerError.message : error)
         return 'error'
       } finally {
-        result.paid = session.snapshot().paid
+        notePaid(session, result)
       }
     }
     if (answer === null) return 'error'
