@@ -1,6 +1,6 @@
 // The ledger misbehaves while viewers fund and close: its ARC API, behind the fault proxy, cycles through down, slow,
 // 503 and garbage. Funding must be refused cleanly; every close must land, once, for what was accepted.
-import { PrivateKey, Transaction } from '@bsv/sdk'
+import { PrivateKey } from '@bsv/sdk'
 import { io } from 'socket.io-client'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
 import type { ChannelRow } from '../../protocol/dashboard.ts'
@@ -8,6 +8,7 @@ import type { Terms } from '../../protocol/messages.ts'
 import { request, type HostSocket } from '../../client/payer/host-request.ts'
 import { openPayerChannel, signSegment } from '../../client/payer/payer.ts'
 import type { Attack, AttackOutcome } from './attacks.ts'
+import { closePays } from './books.ts'
 import { LEDGER_FAULTS, type FaultyLedger } from './faulty-ledger.ts'
 
 const ANSWER_MS = 40_000
@@ -70,8 +71,7 @@ export function ledgerFaults(ledger: FaultyLedger, adminToken: string, price: nu
           lost += paid
           continue
         }
-        const hex = await (await fetch(`${ctx.url}/devnet/woc/v1/bsv/devnet/tx/${row.closeTxid}/hex`)).text()
-        const settled = Transaction.fromHex(hex).outputs[0].satoshis ?? 0
+        const settled = await closePays(ctx.url, row.closeTxid)
         if (settled !== paid) violations.push(`channel ${id}: accepted ${paid}, close pays ${settled}`)
         lost += Math.max(0, paid - settled)
       }

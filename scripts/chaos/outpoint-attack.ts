@@ -2,13 +2,14 @@
 // then tries to back more channels with that outpoint, with fresh payer-signed refunds, while the channel is live and
 // again once its close has spent the outpoint. The host must accept none of them, and every close must pay what its
 // channel accepted.
-import { PrivateKey, Transaction } from '@bsv/sdk'
+import { PrivateKey } from '@bsv/sdk'
 import { io } from 'socket.io-client'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
 import type { Terms } from '../../protocol/messages.ts'
 import { request, type HostSocket } from '../../client/payer/host-request.ts'
 import { openPayerChannel, signSegment } from '../../client/payer/payer.ts'
 import type { Attack, AttackOutcome } from './attacks.ts'
+import { closePays } from './books.ts'
 
 const ANSWER_MS = 20_000
 const ROUNDS = 12
@@ -65,10 +66,4 @@ export function outpointReuse(price: number): Attack & { lostSatoshis: () => num
       return { cases, answers, violations }
     },
   }
-}
-
-/** What a close on the ledger pays the host (its output 0). */
-async function closePays(url: string, closeTxid: string): Promise<number> {
-  const hex = await (await fetch(`${url}/devnet/woc/v1/bsv/devnet/tx/${closeTxid}/hex`)).text()
-  return Transaction.fromHex(hex).outputs[0].satoshis ?? 0
 }
