@@ -15,8 +15,9 @@ export interface ChaosRow {
   violations: string[]
 }
 
-/** The three commonest answers, then whether anything forbidden happened. */
+/** Whether anything forbidden happened, then the three commonest answers (or why the class did not run). */
 export function describeOutcome(outcome: AttackOutcome): string {
+  if (outcome.skipped) return `skipped: ${outcome.skipped}`
   const top = Object.entries(outcome.answers)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3)
