@@ -22,7 +22,7 @@ test('chaos: SIGKILL, full disk and reorg classes lose nothing, and each did wha
   }
   const kill = row('SIGKILL')
   assert.ok(kill.answers['SIGKILL, restart'] >= 1, JSON.stringify(kill.answers))
-  assert.ok(kill.answers['viewer resumed'] >= 3, 'each of the class's three viewers resumed')
+  assert.ok(kill.answers['viewer resumed'] >= 3, "each of the class's three viewers resumed")
   assert.equal(kill.answers['close pays what was acknowledged'], 3)
 
   const disk = row('full')
