@@ -9,8 +9,8 @@ import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
 import type { ReorgOutcome } from '../../server/chain/devnet/reorg.ts'
 import { openRawViewer, type RawViewer } from '../../test/support/raw-viewer.ts'
-import type { Attack, AttackOutcome } from './attacks.ts'
 import { closePays } from './books.ts'
+import { channelAttack, type ChannelAttack } from './channel-attack.ts'
 
 /** Each reorg is a new channel and a faucet payment: a few, alternating the two kinds. */
 const ROUNDS = 4
@@ -73,7 +73,7 @@ async function backToMempool(round: Round): Promise<number> {
   const close = await round.viewer.send('close', { channelId: round.viewer.channelId })
   const settled = close.ok && close.closeTxid ? await closePays(round.url, close.closeTxid) : 0
   if (settled !== round.accepted) round.violations.push(`channel ${round.viewer.channelId}: acknowledged ${round.accepted}, the close on the ledger pays ${settled}`)
-  return Math.max(0, round.accepted - settled)
+  return round.accepted - settled
 }
 
 /** A conflicting spend of the funding's coin takes its place. Returns what was lost: payments taken after it. */
@@ -102,30 +102,22 @@ async function replaceFunding(round: Round): Promise<number> {
 }
 
 /** `devnetUrl` is the devnet's base (…/devnet), started with test mode on. */
-export function chainReorgs(devnetUrl: string, price: number, segments: readonly string[]): Attack & { lostSatoshis: () => number } {
-  let lost = 0
-  return {
-    name: 'chain reorg of a funding',
-    lostSatoshis: () => lost,
-    async run(ctx): Promise<AttackOutcome> {
-      const answers: Record<string, number> = {}
-      const violations: string[] = []
-      const tally = (key: string) => (answers[key] = (answers[key] ?? 0) + 1)
-      const until = Date.now() + ctx.durationMs
-      let cases = 0
-      for (; cases < Math.min(ROUNDS, ctx.maxCases) && Date.now() < until; cases++) {
-        const viewer = await openRawViewer(ctx.url, segments.length * price)
-        const round: Round = { url: ctx.url, devnetUrl, viewer, segments, price, accepted: 0, next: 0, tally, violations }
-        try {
-          const first = await buy(round)
-          if (first.paid !== 'paid' || first.status !== 200) throw new Error(`the host refused a payment before the reorg: ${JSON.stringify(first)}`)
-          await post(`${devnetUrl}/mine`, {})
-          lost += cases % 2 === 0 ? await backToMempool(round) : await replaceFunding(round)
-        } finally {
-          viewer.disconnect()
-        }
+export function chainReorgs(devnetUrl: string, price: number, segments: readonly string[]): ChannelAttack {
+  return channelAttack('chain reorg of a funding', async (ctx, { tally, violations, lose }) => {
+    const until = Date.now() + ctx.durationMs
+    let cases = 0
+    for (; cases < Math.min(ROUNDS, ctx.maxCases) && Date.now() < until; cases++) {
+      const viewer = await openRawViewer(ctx.url, segments.length * price)
+      const round: Round = { url: ctx.url, devnetUrl, viewer, segments, price, accepted: 0, next: 0, tally, violations }
+      try {
+        const first = await buy(round)
+        if (first.paid !== 'paid' || first.status !== 200) throw new Error(`the host refused a payment before the reorg: ${JSON.stringify(first)}`)
+        await post(`${devnetUrl}/mine`, {})
+        lose(cases % 2 === 0 ? await backToMempool(round) : await replaceFunding(round))
+      } finally {
+        viewer.disconnect()
       }
-      return { cases, answers, violations }
-    },
-  }
+    }
+    return cases
+  })
 }
