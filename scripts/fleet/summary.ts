@@ -25,6 +25,8 @@ export interface FleetSummary {
   satoshisServed: number
   satoshisSettled: number
   satoshisTipped: number
+  /** Paid for, then not served because the host settled the channel (Stop) in between: one segment a viewer at most. */
+  satoshisPaidUnserved: number
   /** What the viewers' acknowledged payments add up to beyond what their closes on the ledger pay the host. */
   satoshisLost: number
   closesVerified: number
@@ -44,9 +46,10 @@ function latencySummary(samples: number[]): LatencySummary {
 export function viewerMismatches(result: ViewerResult, check: LedgerCheck | undefined): string[] {
   const who = `viewer ${result.index}${result.channelId ? ` (channel ${result.channelId})` : ''}`
   const problems: string[] = []
-  if (result.paid !== result.served + result.tipped) {
+  if (result.paid !== result.served + result.tipped + result.paidUnserved) {
     const tipped = result.tipped > 0 ? ` and tipped ${result.tipped} sat` : ''
-    problems.push(`${who}: paid ${result.paid} sat but was served segments worth ${result.served} sat${tipped}`)
+    const unserved = result.paidUnserved > 0 ? ` (and paid ${result.paidUnserved} sat for a segment the host settled before serving)` : ''
+    problems.push(`${who}: paid ${result.paid} sat but was served segments worth ${result.served} sat${tipped}${unserved}`)
   }
   if (result.channelId !== null && result.paid > 0) {
     if (result.settled === null) problems.push(`${who}: paid ${result.paid} sat but the channel never settled`)
@@ -85,6 +88,7 @@ export function summarizeFleet(results: readonly ViewerResult[], checks: readonl
     satoshisServed: sum((result) => result.served),
     satoshisSettled: sum((result) => result.settled ?? 0),
     satoshisTipped: sum((result) => result.tipped),
+    satoshisPaidUnserved: sum((result) => result.paidUnserved),
     satoshisLost: satoshisLost(results, checks),
     closesVerified: checks.filter((check) => check.verdict.ok).length,
     closesFailed: checks.filter((check) => !check.verdict.ok).length,
@@ -118,6 +122,7 @@ export function formatSummary(summary: FleetSummary): string {
     `payment latency    p50 ${ms(summary.payLatencyMs.p50)}  p95 ${ms(summary.payLatencyMs.p95)}  p99 ${ms(summary.payLatencyMs.p99)}`,
     `satoshis           paid ${summary.satoshisPaid}, served ${summary.satoshisServed}, tipped ${summary.satoshisTipped}, settled ${summary.satoshisSettled}, lost ${summary.satoshisLost}`,
     `ledger             ${summary.closesVerified} close txs verified, ${summary.closesFailed} failed`,
+    ...(summary.satoshisPaidUnserved > 0 ? [`paid, not served   ${summary.satoshisPaidUnserved} sat: segments paid for just before the host settled their channels (Stop)`] : []),
     `host outages       ${summary.outages.total === 0 ? 'none' : `${summary.outages.total} (${summary.outages.viewers} viewers lost the host; longest ${(summary.outages.longestMs / 1000).toFixed(1)} s before they were back)`}`,
   ]
   if (summary.mismatches.length === 0) lines.push(`result             OK: paid = served${summary.satoshisTipped > 0 ? ' + tipped' : ''} = settled = on the ledger`)

@@ -28,6 +28,11 @@ export interface ViewerResult {
   served: number
   /** Tips the host acknowledged: part of `paid`, never of `served`. */
   tipped: number
+  /**
+   * A segment paid for whose bytes the host then refused because it had just settled the channel on its own (Stop):
+   * the one segment ahead that the payment rules allow a viewer to lose. Part of `paid`, never of `served`.
+   */
+  paidUnserved: number
   /** What the host's close summary says was paid; null when the channel never settled. */
   settled: number | null
   /** What the host's close summary says goes back to the viewer. */
@@ -59,6 +64,7 @@ export function emptyResult(index: number): ViewerResult {
     paid: 0,
     served: 0,
     tipped: 0,
+    paidUnserved: 0,
     settled: null,
     change: null,
     closeTxid: null,

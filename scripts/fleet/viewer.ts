@@ -180,6 +180,12 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
   }
 }
 
+/** Whether the host settles the channel now, or has: its notice may trail the refusal it caused by a moment. */
+async function settledMeanwhile(byHost: AbortSignal): Promise<boolean> {
+  for (const until = performance.now() + 2_000; !byHost.aborted && performance.now() < until; ) await sleep(50)
+  return byHost.aborted
+}
+
 /** What the channel has paid so far, while the session holds it: one the host settled has left the session. */
 function notePaid(session: ChannelSession, result: ViewerResult): void {
   const now = session.snapshot()
@@ -315,6 +321,11 @@ async function watch(
     }
     if (answer === null) return 'error'
     if (answer.status !== 200 && answer.status !== 206) {
+      // The host settled the channel between the payment and the fetch: its notice may come a moment after the refusal.
+      if (await settledMeanwhile(byHost)) {
+        result.paidUnserved += answer.charged
+        return 'settled_by_host'
+      }
       fail(`http_${answer.status}`, answer.body?.toString('utf8').slice(0, 200) ?? '')
       return 'error'
     }

@@ -95,6 +95,16 @@ test('tips are paid without being served; what the closes on the ledger pay shor
   assert.equal(summarizeFleet([tipper], [verified(0, 80)]).satoshisLost, 0)
 })
 
+test('a segment paid for just before the host settled the channel is paid, not served, and said so', () => {
+  const stopped = { ...settledViewer(0, 120), served: 100, paidUnserved: 20, stoppedEarly: 'settled_by_host' as const }
+  const summary = summarizeFleet([stopped], [verified(0, 120)])
+  assert.deepEqual(summary.mismatches, [])
+  assert.equal(summary.satoshisPaidUnserved, 20)
+  assert.match(formatSummary(summary), /paid, not served +20 sat/)
+  const short = summarizeFleet([{ ...stopped, served: 80 }], [verified(0, 120)])
+  assert.match(short.mismatches.join('\n'), /paid 120 sat but was served segments worth 80 sat \(and paid 20 sat for a segment the host settled before serving\)/)
+})
+
 test('the close check accepts the co-signed update as signed and refuses any other split', () => {
   const payer = PrivateKey.fromRandom()
   const payee = PrivateKey.fromRandom()
