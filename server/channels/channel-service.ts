@@ -28,6 +28,7 @@ import type { ChainView } from './chain-view.ts'
 import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
 import { ChannelLoader } from './channel-loader.ts'
 import { ChannelQueues } from './channel-queues.ts'
+import { ChannelTokens } from './channel-tokens.ts'
 import { ALONE, type Fleet } from './fleet.ts'
 import { FundingWatch, untilSeen } from './funding-watch.ts'
 import { LiveChannels, paidEntriesOf, type LiveChannel } from './live-channels.ts'
@@ -83,6 +84,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly settlement: Settlement
   private readonly fleet: Fleet
   private readonly loader: ChannelLoader
+  /** Channel tokens: derived when handed out, kept in the store as digests only. */
+  private readonly tokens: ChannelTokens
   /** Open channels' fundings, until mined: ChannelService.fundingLost hears of a double spend. */
   readonly fundings: FundingWatch
   private accepting: boolean
@@ -127,7 +130,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     this.accepting = accepting
     this.payeePublicKey = payeeKey.toPublicKey().toString()
     this.fleet = deps.fleet ?? ALONE
-    this.loader = new ChannelLoader(this.live, store, this.fleet, (record) => this.fundings.add(record.id, record.fundingTxid))
+    this.tokens = new ChannelTokens(payeeKey)
+    this.loader = new ChannelLoader(this.live, store, this.fleet, this.tokens, (record) => this.fundings.add(record.id, record.fundingTxid))
     const { live, queues, refuse, fleet } = this
     this.settlement = new Settlement({
       live,
@@ -206,7 +210,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     const id = randomBytes(12).toString('hex')
     await this.store.insertChannel({
       id,
-      token: randomBytes(32).toString('base64url'),
+      token: this.tokens.stored(id),
       payerPublicKey: request.payerPublicKey,
       fundingTxid: request.fundingTxid,
       fundingVout: request.fundingVout,
@@ -281,14 +285,15 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     const record = (await this.store.channel(id))!
     await this.loader.load(record)
     this.emit('opened', record)
-    return { ok: true, channelId: id, token: record.token, fundingTxid: record.fundingTxid, ledgerStatus }
+    return { ok: true, channelId: id, token: this.tokens.issue(id), fundingTxid: record.fundingTxid, ledgerStatus }
   }
 
   async resume(request: ResumeRequest): Promise<Reply<ChannelSnapshot>> {
     // In a fleet the viewer may come from another instance, dead or alive: the store has the last word.
     const channel = this.fleet.shared ? await this.loader.reload(request.channelId) : this.live.byChannelId(request.channelId)
-    if (!channel || channel.record.token !== request.token) {
-      if ((await this.store.channel(request.channelId))?.token === request.token) return this.settlement.notOpen(request.channelId)
+    if (!channel || !this.tokens.matches(channel.record.token, request.token)) {
+      const stored = await this.store.channel(request.channelId)
+      if (stored && this.tokens.matches(stored.token, request.token)) return this.settlement.notOpen(request.channelId)
       return this.refuse(request.channelId, 'unknown_channel', 'No open channel with that id and token.')
     }
     channel.record = { ...channel.record, lastActivityAt: this.now() }
