@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { checkAddress } from '../protocol/address.ts'
 import { describeIssues, Network } from '../protocol/messages.ts'
+import { isLoopbackBind, normalizeName } from './security/host-names.ts'
 
 const port = z.coerce.number().int().min(0).max(65535)
 const positiveInt = z.coerce.number().int().positive()
@@ -11,6 +12,11 @@ export const HostConfig = z.object({
   port: port.default(8080),
   /** Loopback unless the host opts in to exposing the service. */
   host: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Names the host answers to besides 127.0.0.1, localhost, [::1] and the bound address: a public host's (the name
+   * viewers and nginx's Host header use). Any other Host header gets 421, which is what defeats DNS rebinding.
+   */
+  publicHosts: z.array(z.string().refine((name) => normalizeName(name) !== null, 'a host name or address, without scheme or port (e.g. video.example.com)')).default([]),
   mediaDir: z.string().min(1).default('media'),
   /** An external HTTP origin (nginx, a CDN, another machine); the built-in static origin serves mediaDir otherwise. */
   origin: z.url({ protocol: /^https?$/ }).optional(),
@@ -102,6 +108,11 @@ export function parseConfig(input: HostConfigInput): HostConfig {
   }
   if (result.data.devnetUrl && result.data.devnetTestMode) {
     throw new ConfigError('Invalid configuration: --devnet-test-mode is for the host\'s own devnet; start the shared one with `npm run devnet -- --test-mode`')
+  }
+  if (result.data.devnetTestMode && !isLoopbackBind(result.data.host)) {
+    throw new ConfigError(
+      `Invalid configuration: --devnet-test-mode lets whoever reaches the host make a conflicting transaction win; it is for tests on this machine only, with a loopback --host (127.0.0.1, ::1 or localhost), not ${result.data.host}`,
+    )
   }
   if (result.data.store && result.data.network === 'devnet' && !result.data.devnetUrl) {
     throw new ConfigError('Invalid configuration: instances sharing --store must share one ledger too; on devnet start it with `npm run devnet` and pass --devnet-url')

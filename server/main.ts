@@ -1,6 +1,5 @@
 // `npm start`: the host, the devnet, the sample stream and the player in one process, with no configuration needed.
 import { Command, Option } from 'commander'
-import { readFileSync } from 'node:fs'
 import { ConfigError, parseConfig, parseList, parseMultipliers, type HostConfigInput } from './config.ts'
 import { startHost } from './app.ts'
 import { join } from 'node:path'
@@ -8,12 +7,17 @@ import { attachDashboard } from './dashboard/attach.ts'
 import { PAYOUT_KEY_FILE } from './identity.ts'
 import { describePreflight, PreflightError } from './chain/preflight.ts'
 import { createLogger } from './logger.ts'
+import { secretOption } from './secret-option.ts'
+
+/** A list flag that may be given several times, each a comma-separated list. */
+const collectList = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...(parseList(value) ?? [])]
 
 const program = new Command()
   .name('p2p-channels')
   .description('Pay-per-second HLS over BSV payment channels: paywall proxy, devnet, player and dashboard.')
   .addOption(new Option('--port <n>', 'port to listen on').env('P2P_PORT').default('8080'))
   .addOption(new Option('--host <addr>', 'address to bind; 0.0.0.0 exposes the host to the network').env('P2P_HOST').default('127.0.0.1'))
+  .addOption(new Option('--public-host <names>', 'names the host answers to besides 127.0.0.1, localhost and the bound address, e.g. video.example.com (repeatable, or comma-separated); other Host headers get 421').env('P2P_PUBLIC_HOST').argParser(collectList))
   .addOption(new Option('--media <dir>', 'media folder served by the built-in origin').env('P2P_MEDIA').default('media'))
   .addOption(new Option('--origin <url>', 'proxy an external HTTP origin instead of the media folder').env('P2P_ORIGIN'))
   .addOption(new Option('--price <sats>', 'satoshis per second of media').env('P2P_PRICE').default('10'))
@@ -21,7 +25,8 @@ const program = new Command()
   .addOption(new Option('--preview-seconds <n>', 'serve the first N seconds of every stream free, without a channel').env('P2P_PREVIEW_SECONDS').default('0'))
   .addOption(new Option('--network <name>', 'ledger to use').choices(['devnet', 'testnet', 'mainnet']).env('P2P_NETWORK').default('devnet'))
   .addOption(new Option('--data <dir>', 'folder for durable state (channels, devnet chain)').env('P2P_DATA').default('data'))
-  .addOption(new Option('--admin-token <token>', 'token for the dashboard and admin API (generated when absent)').env('P2P_ADMIN_TOKEN'))
+  .addOption(new Option('--admin-token <token>', 'token for the dashboard and admin API (generated when absent); shows in the process list: prefer the file or P2P_ADMIN_TOKEN').env('P2P_ADMIN_TOKEN'))
+  .addOption(new Option('--admin-token-file <path>', 'read the admin token from this file').env('P2P_ADMIN_TOKEN_FILE'))
   .addOption(new Option('--lifetime <blocks>', 'channel lifetime in blocks (refund nLockTime = open height + this)').env('P2P_LIFETIME').default('144'))
   .addOption(new Option('--idle-timeout <seconds>', 'settle a channel after this long without payments').env('P2P_IDLE_TIMEOUT').default('300'))
   .addOption(new Option('--block-interval <seconds>', 'devnet: mine a block this often (0: on demand only)').env('P2P_BLOCK_INTERVAL').default('30'))
@@ -29,9 +34,11 @@ const program = new Command()
   .addOption(new Option('--devnet-test-mode', 'own devnet: allow POST /devnet/test/double-spend, which lets a conflicting tx win (tests only)').env('P2P_DEVNET_TEST_MODE'))
   .addOption(new Option('--payout-address <addr>', 'where earnings are paid (required on testnet/mainnet; devnet makes one)').env('P2P_PAYOUT_ADDRESS'))
   .addOption(new Option('--arc-url <url>', 'ARC endpoint for testnet/mainnet').env('P2P_ARC_URL'))
-  .addOption(new Option('--arc-api-key <key>', 'ARC API key').env('P2P_ARC_API_KEY'))
+  .addOption(new Option('--arc-api-key <key>', 'ARC API key; shows in the process list: prefer the file or P2P_ARC_API_KEY').env('P2P_ARC_API_KEY'))
+  .addOption(new Option('--arc-api-key-file <path>', 'read the ARC API key from this file').env('P2P_ARC_API_KEY_FILE'))
   .addOption(new Option('--woc-url <url>', 'WhatsOnChain base URL, e.g. https://api.whatsonchain.com/v1/bsv/test').env('P2P_WOC_URL'))
-  .addOption(new Option('--woc-api-key <key>', 'WhatsOnChain API key').env('P2P_WOC_API_KEY'))
+  .addOption(new Option('--woc-api-key <key>', 'WhatsOnChain API key; shows in the process list: prefer the file or P2P_WOC_API_KEY').env('P2P_WOC_API_KEY'))
+  .addOption(new Option('--woc-api-key-file <path>', 'read the WhatsOnChain API key from this file').env('P2P_WOC_API_KEY_FILE'))
   .addOption(new Option('--durability <mode>', 'full: fsync every payment; normal: survive a killed process').choices(['full', 'normal']).env('P2P_DURABILITY').default('full'))
   .addOption(new Option('--store <url>', 'postgres://… shared by several instances (default: SQLite in --data)').env('P2P_STORE'))
   .addOption(new Option('--instance <name>', 'this instance\'s name behind nginx (sticky Socket.IO routing)').env('P2P_INSTANCE'))
@@ -56,19 +63,12 @@ const program = new Command()
   .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('P2P_LOG_LEVEL').default('info'))
   .addOption(new Option('--no-sample', 'do not generate the sample stream on first start'))
 
-function readSecret(path: string): string {
-  try {
-    return readFileSync(path, 'utf8').trim()
-  } catch (error) {
-    throw new ConfigError(`Cannot read the edge secret file ${path}: ${(error as Error).message}`)
-  }
-}
-
 async function main() {
   const options = program.parse().opts()
   const input: HostConfigInput = {
     port: options.port,
     host: options.host,
+    publicHosts: options.publicHost ?? [],
     mediaDir: options.media,
     origin: options.origin,
     price: options.price,
@@ -76,7 +76,7 @@ async function main() {
     previewSeconds: options.previewSeconds,
     network: options.network,
     dataDir: options.data,
-    adminToken: options.adminToken,
+    adminToken: secretOption('--admin-token', options.adminToken, options.adminTokenFile),
     lifetimeBlocks: options.lifetime,
     idleTimeoutSeconds: options.idleTimeout,
     blockIntervalSeconds: options.blockInterval,
@@ -85,13 +85,13 @@ async function main() {
     // An empty P2P_PAYOUT_ADDRESS is no address.
     payoutAddress: options.payoutAddress || undefined,
     arcUrl: options.arcUrl,
-    arcApiKey: options.arcApiKey,
+    arcApiKey: secretOption('--arc-api-key', options.arcApiKey, options.arcApiKeyFile),
     wocUrl: options.wocUrl,
-    wocApiKey: options.wocApiKey,
+    wocApiKey: secretOption('--woc-api-key', options.wocApiKey, options.wocApiKeyFile),
     durability: options.durability,
     store: options.store,
     instance: options.instance,
-    edgeSecret: options.edgeSecretFile ? readSecret(options.edgeSecretFile) : undefined,
+    edgeSecret: secretOption('--edge-secret', undefined, options.edgeSecretFile),
     edgeBaseUrl: options.edgeBaseUrl,
     edgeUrlTtlSeconds: options.edgeUrlTtl,
     openTimeoutSeconds: options.openTimeout,
@@ -115,7 +115,11 @@ async function main() {
   const config = parseConfig(input)
   const logger = createLogger(config.logLevel)
   const host = await startHost(config, { logger, extend: attachDashboard })
-  const adminHint = config.adminToken ? '(the one you configured)' : host.adminToken
+  const adminHint = config.adminToken
+    ? '(the one you configured)'
+    : host.adminToken
+      ? `${host.adminToken}\n              (shown this once: the host keeps only its digest; a new one is set with --admin-token-file or P2P_ADMIN_TOKEN)`
+      : '(generated at the first start and shown then; only its digest is kept: set a new one with --admin-token-file or P2P_ADMIN_TOKEN)'
   console.log(
     [
       '',
