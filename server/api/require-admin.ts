@@ -59,7 +59,7 @@ export function requireAdmin(gate: AdminGate) {
       case 'admitted':
         return next()
       case 'missing':
-        res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthorized', message: 'Send the admin token as "Authorization: Bearer <token>". It is printed when the host starts.' })
+        res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthorized', message: 'Send the admin token as "Authorization: Bearer <token>". It is printed when the host first starts, or set with --admin-token-file.' })
         return
       case 'wrong':
         res.status(403).json({ error: 'forbidden', message: 'That admin token is wrong.' })
