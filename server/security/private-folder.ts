@@ -10,8 +10,12 @@ export const PRIVATE_FILE_MODE = 0o600
 
 /** Creates `dir` if needed; then it, every folder in it, and every file in them are the owner's alone. Links are left alone. */
 export function makePrivate(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_FOLDER_MODE })
-  tighten(dir)
+  try {
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_FOLDER_MODE })
+    tighten(dir)
+  } catch (error) {
+    throw new Error(`Cannot make the data folder ${dir} readable by its owner only (0700, files 0600): ${(error as Error).message}. Run the host as the user who owns it, or give another --data.`)
+  }
 }
 
 function tighten(dir: string): void {
