@@ -76,7 +76,7 @@ export async function openDashboard(browser: Browser, host: TestHost, options: P
   await page.goto(`${host.url}/host`)
   await page.getByTestId('login-token').waitFor()
   if (options.signIn === false) return page
-  await page.getByTestId('login-token').fill(host.adminToken)
+  await page.getByTestId('login-token').fill(host.adminToken!)
   await page.getByTestId('login-submit').click()
   await page.locator('[data-testid="connection"][data-state="live"]').waitFor()
   return page
