@@ -3,10 +3,11 @@
 import { z } from 'zod'
 import { ChannelId, LastUpdate, SegmentId } from './messages.ts'
 
-/** The request header that carries a channel's access token (HTTP header names are case-insensitive). */
+/**
+ * The request header that carries a channel's access token (HTTP header names are case-insensitive). The only place
+ * the host reads it from: a token in a URL would end up in access logs, proxies' logs and browser history.
+ */
 export const TOKEN_HEADER = 'X-Channel-Token'
-/** The query parameter for clients that cannot set headers. */
-export const TOKEN_QUERY = 'token'
 
 const Satoshis = z.number().int().nonnegative()
 

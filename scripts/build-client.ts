@@ -1,4 +1,5 @@
 // Bundles the viewer's page (client/player/main.ts + styles) into client/dist/ for the host to serve at /assets.
+// Each page's styles.css @imports client/shared/ (the tokens and base styles both pages share); esbuild inlines it.
 // Run: `npm run build` (the host's start and test scripts call buildClient() too).
 import { build } from 'esbuild'
 import { mkdir } from 'node:fs/promises'

@@ -15,6 +15,7 @@ import { preflight, type PreflightFindings } from './chain/preflight.ts'
 import { startMiner } from './chain/devnet/miner.ts'
 import { connectRemoteDevnet } from './chain/devnet/remote.ts'
 import { devnetRouter } from './chain/devnet/routes.ts'
+import { devnetWriteGate } from './chain/devnet/write-gate.ts'
 import type { HostConfig } from './config.ts'
 import { loadIdentity, type Payout } from './identity.ts'
 import { createLogger, type Logger } from './logger.ts'
@@ -30,12 +31,17 @@ import { AdminGate } from './api/require-admin.ts'
 import { securityHeaders } from './security/headers.ts'
 import { judgeOrigin, ORIGIN_REFUSED, originGuard } from './security/origin-policy.ts'
 import { accessLog } from './security/access-log.ts'
+import { clientAddress } from './security/client-address.ts'
+import { ownNamesOf, refuseForeignHosts } from './security/host-allowlist.ts'
+import { isWildcardBind, localHostNames } from './security/host-names.ts'
+import { makePrivate } from './security/private-folder.ts'
 import { playerRouter } from './player-pages.ts'
 
 export interface RunningHost {
   url: string
   port: number
-  adminToken: string
+  /** The admin token when this start knows it: configured, or generated now (printed once); null when only its digest is kept. */
+  adminToken: string | null
   payout: Payout
   /** What the start-up checks of a real network found (null on devnet). */
   preflight: PreflightFindings | null
@@ -81,12 +87,15 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   if (preflightFindings) logger.info(preflightFindings, 'preflight passed')
   // On devnet: a ledger of its own, or the shared one at --devnet-url.
   const remoteDevnet = config.network === 'devnet' && config.devnetUrl ? await connectRemoteDevnet(config.devnetUrl) : null
+  makePrivate(config.dataDir)
   const backing = await openBacking(config, logger)
   const { store } = backing
   const identity = await loadIdentity(store, { dataDir: config.dataDir, network: config.network, adminToken: config.adminToken, payoutAddress: config.payoutAddress, log: logger, shared: Boolean(config.store) })
   const ledger = config.network === 'devnet' && !remoteDevnet
     ? DevnetLedger.open({ dataDir: config.dataDir, logger, testMode: config.devnetTestMode })
     : null
+  // The stores made their files (and SQLite its -wal and -shm) with the default mode: now they are the owner's alone.
+  makePrivate(config.dataDir)
 
   const app = express()
   app.disable('x-powered-by')
@@ -111,12 +120,26 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`)
     else socket.destroy()
   })
+  const io: ChannelServer = new SocketServer(httpServer, {
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    serveClient: false,
+    // A connection that has not joined a namespace by then is dropped (slowloris over Socket.IO).
+    connectTimeout: config.handshakeTimeoutSeconds * 1000,
+    // Browsers from other origins are refused at the handshake unless --allow-origin lists them.
+    allowRequest: (req, callback) => {
+      const refused = judgeOrigin(req, config.allowOrigins) === 'refused'
+      callback(refused ? ORIGIN_REFUSED : null, !refused)
+    },
+    ...(config.allowOrigins.length > 0 ? { cors: { origin: config.allowOrigins } } : {}),
+  })
+  // DNS rebinding: every request and WebSocket upgrade (Socket.IO's too, hence after it attached) names this host or gets 421.
+  refuseForeignHosts(httpServer, ownNamesOf(config.host, config.publicHosts))
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject)
     httpServer.listen(config.port, config.host, () => resolve())
   })
   const { port } = httpServer.address() as AddressInfo
-  const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  const localHost = isWildcardBind(config.host) ? '127.0.0.1' : config.host
   const url = `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`
 
   const chain = new HttpChain(chainOptions(remoteDevnet?.url ?? `${url}/devnet`))
@@ -153,18 +176,6 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     paymentRequired: (segment) => paywallObservers.forEach((o) => o.paymentRequired(segment)),
   }
 
-  const io: ChannelServer = new SocketServer(httpServer, {
-    maxHttpBufferSize: MAX_MESSAGE_BYTES,
-    serveClient: false,
-    // A connection that has not joined a namespace by then is dropped (slowloris over Socket.IO).
-    connectTimeout: config.handshakeTimeoutSeconds * 1000,
-    // Browsers from other origins are refused at the handshake unless --allow-origin lists them.
-    allowRequest: (req, callback) => {
-      const refused = judgeOrigin(req, config.allowOrigins) === 'refused'
-      callback(refused ? ORIGIN_REFUSED : null, !refused)
-    },
-    ...(config.allowOrigins.length > 0 ? { cors: { origin: config.allowOrigins } } : {}),
-  })
   backing.attach(io, service)
   attachChannelSockets(
     io,
@@ -186,10 +197,12 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     logger.warn({ channelId: record.id, fundingTxid: record.fundingTxid, reason: loss.reason, by: loss.txid }, "a channel's funding was lost: the channel is stopped"),
   )
 
-  if (ledger) app.use('/devnet', devnetRouter(ledger))
+  const admin = new AdminGate(identity.adminTokenDigest, config.adminAttemptsPerMinute, config.trustProxy)
+  // Mining, the faucet and test mode, on the host's own devnet or the shared one it proxies: the admin's or this machine's.
+  if (ledger || remoteDevnet) app.use('/devnet', devnetWriteGate({ localNames: localHostNames(config.host), admin, trustProxy: config.trustProxy }))
+  if (ledger) app.use('/devnet', devnetRouter(ledger, { clientOf: (req) => clientAddress(req.socket.remoteAddress, req.headers, config.trustProxy) }))
   if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)
   app.use('/media', paywall({ service, book: media.book, pricing: media.pricing, origin: media.origin, observer }))
-  const admin = new AdminGate(identity.adminToken, config.adminAttemptsPerMinute, config.trustProxy)
   app.use(apiRouter({ service, chainView, admin, network: config.network, library: media.library }))
   await hooks.extend?.({ app, io, service, admin, logger, paywallObservers, payout: identity.payout, library: media.library })
   app.use(playerRouter())
@@ -219,7 +232,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   return {
     url,
     port,
-    adminToken: identity.adminToken,
+    adminToken: config.adminToken ?? identity.generatedAdminToken,
     payout: identity.payout,
     preflight: preflightFindings,
     service,

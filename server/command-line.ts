@@ -1,8 +1,8 @@
 // `npm start`'s command line, made from the settings table: one commander option per setting (and a `-file` twin for
 // each secret), each also read from its P2P_ environment variable, with the schema's default in its help.
 import { Command, Option } from 'commander'
-import { readFileSync } from 'node:fs'
-import { ConfigError, type HostConfigInput } from './config.ts'
+import type { HostConfigInput } from './config.ts'
+import { secretOption } from './secret-option.ts'
 import { flagName, SETTINGS, type Setting, type SettingKey } from './settings.ts'
 
 /** --max-pending-opens -> P2P_MAX_PENDING_OPENS; --no-sample -> P2P_NO_SAMPLE. */
@@ -35,6 +35,7 @@ export function hostCommand(): { program: Command; input(): HostConfigInput } {
   for (const key of Object.keys(SETTINGS) as SettingKey[]) {
     const setting: Setting = SETTINGS[key]
     const option = new Option(setting.flag, helpOf(setting)).env(envName(flagName(key)))
+    if (setting.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     program.addOption(option)
     let fileOption: Option | undefined
     if (setting.secret) {
@@ -47,18 +48,10 @@ export function hostCommand(): { program: Command; input(): HostConfigInput } {
   const input = (): HostConfigInput => {
     const options = program.opts()
     const entries = [...parsed].map(([key, { option, fileOption }]) => {
-      const path = fileOption ? options[fileOption.attributeName()] : undefined
-      return [key, typeof path === 'string' ? readSecretFile(flagName(key), path) : options[option.attributeName()]]
+      const value = options[option.attributeName()]
+      return [key, fileOption ? secretOption(flagName(key), value, options[fileOption.attributeName()]) : value]
     })
     return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as HostConfigInput
   }
   return { program, input }
-}
-
-function readSecretFile(flag: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8').trim()
-  } catch (error) {
-    throw new ConfigError(`Cannot read ${flag}-file ${path}: ${(error as Error).message}`)
-  }
 }

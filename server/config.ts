@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { checkAddress } from '../protocol/address.ts'
 import type { Network } from '../protocol/messages.ts'
+import { isLoopbackBind } from './security/host-names.ts'
 import { flagName, SETTINGS, type SettingKey } from './settings.ts'
 
 type Schemas = { [K in keyof typeof SETTINGS]: (typeof SETTINGS)[K]['schema'] }
@@ -25,6 +26,11 @@ export function parseConfig(input: HostConfigInput): HostConfig {
   }
   if (result.data.devnetUrl && result.data.devnetTestMode) {
     throw new ConfigError('Invalid configuration: --devnet-test-mode is for the host\'s own devnet; start the shared one with `npm run devnet -- --test-mode`')
+  }
+  if (result.data.devnetTestMode && !isLoopbackBind(result.data.host)) {
+    throw new ConfigError(
+      `Invalid configuration: --devnet-test-mode lets whoever reaches the host make a conflicting transaction win; it is for tests on this machine only, with a loopback --host (127.0.0.1, ::1 or localhost), not ${result.data.host}`,
+    )
   }
   if (result.data.store && result.data.network === 'devnet' && !result.data.devnetUrl) {
     throw new ConfigError('Invalid configuration: instances sharing --store must share one ledger too; on devnet start it with `npm run devnet` and pass --devnet-url')

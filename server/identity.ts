@@ -1,11 +1,13 @@
 // The host's lasting identity: the channel key (co-signs every channel's 2-of-2), where its earnings go (the payout
-// address), and its admin token. The keys sit in files of mode 0600 in the data folder, the token in the store.
+// address), and its admin token. The keys sit in files of mode 0600 in the data folder; of the admin token the store
+// keeps only a SHA-256 digest, so a generated token is shown once, at the start that made it.
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { PrivateKey } from '@bsv/sdk'
 import { checkAddress } from '../protocol/address.ts'
 import type { Network } from '../protocol/messages.ts'
+import { tokenDigest } from './api/require-admin.ts'
 import { signingKeyFromHex } from './crypto/signing-key.ts'
 import { keyFromFile, type KeyFileLog } from './keys/key-file.ts'
 import type { ChannelStore } from './store/channel-store.ts'
@@ -17,6 +19,10 @@ export const PAYOUT_KEY_FILE = 'payout.key'
 const LEGACY_KEY_SETTING = 'payee_key'
 /** In a shared store: the public half of the channel key every instance must sign with. */
 const FLEET_KEY_SETTING = 'fleet_channel_public_key'
+/** The generated admin token's SHA-256, hex. */
+const ADMIN_DIGEST_SETTING = 'admin_token_sha256'
+/** Where data folders from before kept the generated admin token itself. */
+const LEGACY_ADMIN_SETTING = 'admin_token'
 
 export interface Payout {
   address: string
@@ -29,9 +35,10 @@ export interface Payout {
 export interface HostIdentity {
   channelKey: PrivateKey
   payout: Payout
-  adminToken: string
-  /** True when the admin token was generated now and must be shown to the operator. */
-  adminTokenGenerated: boolean
+  /** What admin requests are checked against. */
+  adminTokenDigest: Buffer
+  /** The token made at this start, to be shown once (its digest is all that is kept); null when configured or made before. */
+  generatedAdminToken: string | null
 }
 
 export interface IdentityOptions {
@@ -54,11 +61,25 @@ export async function loadIdentity(store: ChannelStore, options: IdentityOptions
   // Only once the key is safely in its file does the old copy go.
   if (legacy) await store.deleteSetting(LEGACY_KEY_SETTING)
   if (options.shared) await agreeWithFleet(store, channelKey, options.dataDir)
-  let adminToken = options.adminToken ?? (await store.setting('admin_token'))
-  const adminTokenGenerated = !adminToken
-  // Claimed, not overwritten: instances that share a store and start together end up with one token.
-  if (!adminToken) adminToken = await store.claimSetting('admin_token', randomBytes(24).toString('base64url'))
-  return { channelKey, payout: payoutOf(options), adminToken, adminTokenGenerated }
+  const admin = options.adminToken ? { adminTokenDigest: tokenDigest(options.adminToken), generatedAdminToken: null } : await storedAdminToken(store)
+  return { channelKey, payout: payoutOf(options), ...admin }
+}
+
+/** The generated admin token's digest, made (and the token shown) on the first start; an older plain one is hashed. */
+async function storedAdminToken(store: ChannelStore): Promise<Pick<HostIdentity, 'adminTokenDigest' | 'generatedAdminToken'>> {
+  const legacy = await store.setting(LEGACY_ADMIN_SETTING)
+  if (legacy) {
+    // The operator still holds the old token: it keeps working, and only its digest stays.
+    await store.claimSetting(ADMIN_DIGEST_SETTING, tokenDigest(legacy).toString('hex'))
+    await store.deleteSetting(LEGACY_ADMIN_SETTING)
+  }
+  const stored = await store.setting(ADMIN_DIGEST_SETTING)
+  if (stored) return { adminTokenDigest: Buffer.from(stored, 'hex'), generatedAdminToken: null }
+  const token = randomBytes(24).toString('base64url')
+  const mine = tokenDigest(token).toString('hex')
+  // Claimed, not overwritten: of instances that share a store and start together, one token wins and only its maker shows it.
+  const claimed = await store.claimSetting(ADMIN_DIGEST_SETTING, mine)
+  return { adminTokenDigest: Buffer.from(claimed, 'hex'), generatedAdminToken: claimed === mine ? token : null }
 }
 
 /**

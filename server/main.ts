@@ -14,7 +14,11 @@ async function main() {
   const config = parseConfig(input())
   const logger = createLogger(config.logLevel)
   const host = await startHost(config, { logger, extend: attachDashboard })
-  const adminHint = config.adminToken ? '(the one you configured)' : host.adminToken
+  const adminHint = config.adminToken
+    ? '(the one you configured)'
+    : host.adminToken
+      ? `${host.adminToken}\n              (shown this once: the host keeps only its digest; a new one is set with --admin-token-file or P2P_ADMIN_TOKEN)`
+      : '(generated at the first start and shown then; only its digest is kept: set a new one with --admin-token-file or P2P_ADMIN_TOKEN)'
   console.log(
     [
       '',

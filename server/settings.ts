@@ -3,6 +3,7 @@
 // from this table, so adding a setting is one entry here.
 import { z } from 'zod'
 import { Network } from '../protocol/messages.ts'
+import { normalizeName } from './security/host-names.ts'
 
 export interface Setting<S extends z.ZodType = z.ZodType> {
   /** commander's form: `--port <n>` takes a value; `--trust-proxy` is a switch; `--no-sample` turns a setting off. */
@@ -11,9 +12,11 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
   schema: S
   /** A secret: also read from the file `--<name>-file` (or P2P_<NAME>_FILE) names, so it need not show in `ps`. */
   secret?: boolean
+  /** A list that may be given several times, each a comma-separated list. */
+  repeatable?: boolean
 }
 
-const setting = <S extends z.ZodType>(flag: string, help: string, schema: S, extra: { secret?: boolean } = {}): Setting<S> => ({ flag, help, schema, ...extra })
+const setting = <S extends z.ZodType>(flag: string, help: string, schema: S, extra: Pick<Setting, 'secret' | 'repeatable'> = {}): Setting<S> => ({ flag, help, schema, ...extra })
 
 const port = z.coerce.number().int().min(0).max(65535)
 const positiveInt = z.coerce.number().int().positive()
@@ -22,9 +25,13 @@ const nonNegativeInt = z.coerce.number().int().nonnegative()
 const httpUrl = z.url({ protocol: /^https?$/ })
 /** An empty value (an exported but empty P2P_ variable) is no value. */
 const optional = <S extends z.ZodType>(schema: S) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
-/** "a, b ,c" on the command line; an array from code. */
-const list = <S extends z.ZodType>(item: S, atLeast = 0) =>
-  z.preprocess((value) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value), z.array(item).min(atLeast))
+/** "a, b ,c" on the command line (a repeated flag gives several such texts); an array from code. */
+const splitList = (value: unknown) => {
+  const split = (text: string) => text.split(/[\s,]+/).filter(Boolean)
+  if (typeof value === 'string') return split(value)
+  return Array.isArray(value) ? value.flatMap((each) => (typeof each === 'string' ? split(each) : [each])) : value
+}
+const list = <S extends z.ZodType>(item: S, atLeast = 0) => z.preprocess(splitList, z.array(item).min(atLeast))
 
 /** "720p=1.5,1080p=2" -> { "720p": 1.5, "1080p": 2 } on the command line; an object from code. */
 const multipliers = z.union([z.string(), z.record(z.string(), z.number().positive())]).transform((value, ctx) => {
@@ -45,6 +52,12 @@ const multipliers = z.union([z.string(), z.record(z.string(), z.number().positiv
 export const SETTINGS = {
   port: setting('--port <n>', 'port to listen on', port.default(8080)),
   host: setting('--host <addr>', 'address to bind; 0.0.0.0 exposes the host to the network', z.string().min(1).default('127.0.0.1')),
+  publicHosts: setting(
+    '--public-host <names>',
+    'names the host answers to besides 127.0.0.1, localhost and the bound address, e.g. video.example.com (repeatable, or comma-separated); other Host headers get 421',
+    list(z.string().refine((name) => normalizeName(name) !== null, 'a host name or address, without scheme or port (e.g. video.example.com)')).default([]),
+    { repeatable: true },
+  ),
   mediaDir: setting('--media <dir>', 'media folder served by the built-in origin', z.string().min(1).default('media')),
   origin: setting('--origin <url>', 'proxy an external HTTP origin (nginx, a CDN, another machine) instead of the media folder', optional(httpUrl)),
   price: setting('--price <sats>', 'satoshis per second of media', z.coerce.number().int().nonnegative().default(10)),
@@ -52,7 +65,7 @@ export const SETTINGS = {
   previewSeconds: setting('--preview-seconds <n>', 'serve the first N seconds of every stream free, without a channel', z.coerce.number().nonnegative().max(86_400).default(0)),
   network: setting('--network <name>', 'ledger to use: devnet, testnet or mainnet', Network.default('devnet')),
   dataDir: setting('--data <dir>', 'folder for durable state (channels, keys, the devnet chain)', z.string().min(1).default('data')),
-  adminToken: setting('--admin-token <token>', 'token for the dashboard and admin API, at least 16 characters (generated when absent)', optional(z.string().min(16, 'the admin token must be at least 16 characters')), { secret: true }),
+  adminToken: setting('--admin-token <token>', 'token for the dashboard and admin API, at least 16 characters (generated when absent); shows in the process list: prefer the file or P2P_ADMIN_TOKEN', optional(z.string().min(16, 'the admin token must be at least 16 characters')), { secret: true }),
   lifetimeBlocks: setting('--lifetime <blocks>', "channel lifetime in blocks: the refund's nLockTime is the open height plus this", positiveInt.default(144)),
   deadlineMarginBlocks: setting('--deadline-margin <blocks>', 'settle this many blocks before the refund unlocks', nonNegativeInt.default(6)),
   idleTimeoutSeconds: setting('--idle-timeout <seconds>', 'settle a channel after this long without payments', positiveInt.default(300)),
@@ -63,9 +76,9 @@ export const SETTINGS = {
   devnetTestMode: setting('--devnet-test-mode', "own devnet: allow POST /devnet/test/double-spend and /devnet/test/reorg: a conflicting tx winning, a chain reorganisation (tests only)", z.boolean().default(false)),
   payoutAddress: setting('--payout-address <addr>', 'where earnings are paid (required on testnet/mainnet; devnet makes one)', optional(z.string().min(1))),
   arcUrl: setting('--arc-url <url>', 'ARC endpoint for testnet/mainnet', optional(z.url())),
-  arcApiKey: setting('--arc-api-key <key>', 'ARC API key', optional(z.string()), { secret: true }),
+  arcApiKey: setting('--arc-api-key <key>', 'ARC API key; shows in the process list: prefer the file or P2P_ARC_API_KEY', optional(z.string()), { secret: true }),
   wocUrl: setting('--woc-url <url>', 'WhatsOnChain base URL, e.g. https://api.whatsonchain.com/v1/bsv/test', optional(z.url())),
-  wocApiKey: setting('--woc-api-key <key>', 'WhatsOnChain API key', optional(z.string()), { secret: true }),
+  wocApiKey: setting('--woc-api-key <key>', 'WhatsOnChain API key; shows in the process list: prefer the file or P2P_WOC_API_KEY', optional(z.string()), { secret: true }),
   durability: setting('--durability <mode>', 'full: fsync every payment (survives power loss); normal: survives a killed process', z.enum(['full', 'normal']).default('full')),
   store: setting('--store <url>', 'postgres://… shared by several instances (default: SQLite in --data; docs/deploy.md)', optional(z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL (leave it out for SQLite in --data)'))),
   instance: setting('--instance <name>', "this instance's name behind nginx (sticky Socket.IO routing)", optional(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and dashes, at most 32'))),

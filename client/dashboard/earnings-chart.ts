@@ -16,7 +16,7 @@ export class EarningsChart {
   constructor(private readonly container: HTMLElement) {
     const style = getComputedStyle(document.documentElement)
     const accent = style.getPropertyValue('--accent').trim() || '#f7931a'
-    const line = style.getPropertyValue('--line').trim() || '#2563eb'
+    const line = style.getPropertyValue('--info').trim() || '#2563eb'
     const grid = { stroke: 'rgba(128,128,128,0.15)', width: 1 }
     const options: uPlot.Options = {
       width: Math.max(container.clientWidth, 300),

@@ -56,7 +56,7 @@ function render(snapshot: DashboardSnapshot): void {
   text('earned-total', formatSats(snapshot.earned.total))
   text('earned-accepted', formatSats(snapshot.earned.accepted))
   text('earned-settled', formatSats(snapshot.earned.settled))
-  text('tips', formatSats(snapshot.earned.tips))
+  text('earned-tips', formatSats(snapshot.earned.tips))
   text('rate', formatRate(snapshot.ratePerMinute))
   text('watching-now', formatSats(snapshot.watchingNow))
   text('channels-open', formatSats(snapshot.channels.open))

@@ -23,6 +23,7 @@ export class CapMeter {
     this.fill.style.width = `${(reading.fraction * 100).toFixed(1)}%`
     this.meter.dataset.level = reading.level
     this.meter.setAttribute('aria-valuenow', String(reading.percentUsed))
+    this.meter.setAttribute('aria-valuetext', reading.label)
     setText(this.label, reading.label)
     setText(this.detail, `${formatSats(snapshot.spent)} of ${formatSats(cap)} cap (${capAsTime(cap, price)})`)
   }

@@ -12,6 +12,7 @@ import { CapDialog } from './cap-dialog.ts'
 import { capAsTime } from './cap-format.ts'
 import { CapMeter } from './cap-meter.ts'
 import { installDebugHandle } from './debug-handle.ts'
+import { keepFocusInDialogs } from './dialog-focus.ts'
 import { byTestId, setText } from './dom.ts'
 import { ErrorBanner } from './error-banner.ts'
 import { PlayerController } from './player-controller.ts'
@@ -48,6 +49,7 @@ async function fetchInfo(): Promise<HostInfo> {
 }
 
 async function main(): Promise<void> {
+  keepFocusInDialogs()
   const errors = new ErrorBanner()
   const shownErrors: ViewerError[] = []
   const showError = (error: ViewerError) => {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { connect as tcpConnect } from 'node:net'
 import { io, type Socket } from 'socket.io-client'
 import { isClientEvent, MAX_MESSAGE_BYTES } from '../../protocol/messages.ts'
+import { requestWithHost, upgradeWithHost } from '../../test/support/host-header.ts'
 import { connectFrom, openRequests } from '../../test/support/unfunded-opens.ts'
 
 export interface AttackContext {
@@ -27,7 +28,7 @@ export interface AttackOutcome {
 }
 
 /** The attacks that need nothing but the host's address, by name: what the attack process can run. */
-export const ADDRESS_ONLY_ATTACKS = (): Attack[] => [openFlood, garbageMessages, oversized, garbageHttp, oddRanges]
+export const ADDRESS_ONLY_ATTACKS = (): Attack[] => [openFlood, garbageMessages, oversized, garbageHttp, oddRanges, foreignHost]
 
 export interface Attack {
   name: string
@@ -215,5 +216,39 @@ export const oddRanges: Attack = {
     })
     const served = Object.entries(answers).filter(([status]) => status.startsWith('2') || status.startsWith('5'))
     return { cases, answers, violations: served.map(([status, n]) => `${n} answers ${status} to unpaid requests`) }
+  },
+}
+
+/** What a DNS-rebinding page (attacker.example resolved to the host's address) would ask, each with its answer's status. */
+const FOREIGN_PROBES: Array<(url: string, host: string, segment: string) => Promise<number>> = [
+  ...['/api/info', '/health', '/host', '/', '/socket.io/?EIO=4&transport=polling'].map((path) => async (url: string, host: string) => (await requestWithHost(url, path, host)).status),
+  async (url, host, segment) => (await requestWithHost(url, segment, host)).status,
+  async (url, host) => (await requestWithHost(url, '/devnet/mine', host, { method: 'POST' })).status,
+  async (url, host) =>
+    (await requestWithHost(url, '/devnet/faucet', host, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"address": "1BitcoinEaterAddressDontSendf59kuE", "satoshis": 1000}' })).status,
+  (url, host) => upgradeWithHost(url, host),
+]
+
+/** Requests and Socket.IO handshakes under a name the host does not own: every one 421, and the chain never moves. */
+export const foreignHost: Attack = {
+  name: 'foreign Host (DNS rebinding)',
+  async run(ctx) {
+    const answers: Record<string, number> = {}
+    const names = ['attacker.example', `attacker.example:${new URL(ctx.url).port}`, `127.0.0.1.attacker.example`]
+    const height = async () => ((await (await fetch(`${ctx.url}/devnet/woc/v1/bsv/devnet/chain/info`)).json()) as { blocks: number }).blocks
+    const before = await height()
+    const cases = await lanes(ctx, ctx.sockets, async (lane) => {
+      const probe = FOREIGN_PROBES[lane % FOREIGN_PROBES.length]
+      try {
+        tally(answers, String(await probe(ctx.url, names[Math.floor(lane / FOREIGN_PROBES.length) % names.length], ctx.segment)))
+      } catch {
+        tally(answers, 'reset')
+      }
+    })
+    const moved = (await height()) - before
+    const answered = Object.entries(answers).filter(([status]) => status !== '421')
+    const violations = answered.map(([status, n]) => `${n} answers ${status} to a foreign Host`)
+    if (moved !== 0) violations.push(`the chain moved ${moved} blocks`)
+    return { cases, answers, violations }
   },
 }

@@ -1,17 +1,17 @@
-// Admin pages and APIs answer only to the host's admin token (Authorization: Bearer <token>, never a URL). The token
-// is compared in constant time (as hashes, so even its length does not show), and each client address may try only so
-// many wrong tokens a minute: then it is refused (429) until the minute is over, right token or not.
+// Admin pages and APIs answer only to the host's admin token (Authorization: Bearer <token>, never a URL). The host
+// holds only the token's SHA-256 digest (the data folder never has the token itself); a candidate is compared with it
+// in constant time. Each client address (an IPv6 one by its /64) may try only so many wrong tokens a minute: then it is
+// refused (429) until the minute is over, right token or not.
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { NextFunction, Request, Response } from 'express'
+import { AddressWindows } from '../security/address-windows.ts'
 import { clientAddress } from '../security/client-address.ts'
 
-const digest = (value: string) => createHash('sha256').update(value).digest()
-const MINUTE_MS = 60_000
-/** Addresses remembered at most; past this the ones whose minute is over are forgotten. */
-const REMEMBERED_ADDRESSES = 10_000
+/** The admin token as the host keeps it: a random token of 24 bytes needs no slow hash, SHA-256 suffices. */
+export const tokenDigest = (token: string): Buffer => createHash('sha256').update(token).digest()
 
-export function isAdminToken(candidate: string | undefined, adminToken: string): boolean {
-  return typeof candidate === 'string' && timingSafeEqual(digest(candidate), digest(adminToken))
+export function isAdminToken(candidate: string | undefined, digest: Buffer): boolean {
+  return typeof candidate === 'string' && timingSafeEqual(tokenDigest(candidate), digest)
 }
 
 export function bearerToken(header: string | undefined): string | undefined {
@@ -21,39 +21,32 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 export type AdminVerdict = 'admitted' | 'missing' | 'wrong' | 'limited'
 
-/** The one door to everything admin: the HTTP routes and the dashboard's live namespace both ask it. */
+/** The one door to everything admin: the HTTP routes, the dashboard's live namespace and the devnet's writes ask it. */
 export class AdminGate {
-  private readonly failures = new Map<string, { since: number; count: number }>()
+  /** Wrong tokens per client address, in one-minute windows, for at most 10,000 addresses (least recent forgotten). */
+  private readonly failures: AddressWindows
 
   constructor(
-    private readonly adminToken: string,
+    private readonly digest: Buffer,
     readonly attemptsPerMinute: number,
     /** Behind nginx: the client is X-Forwarded-For's last entry (server/security/client-address.ts). */
     readonly trustProxy = false,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.failures = new AddressWindows(attemptsPerMinute, { now })
+  }
 
   check(candidate: string | undefined, address: string): AdminVerdict {
-    const now = this.now()
-    const seen = this.failures.get(address)
-    const current = seen && now - seen.since < MINUTE_MS ? seen : null
-    if (current && current.count >= this.attemptsPerMinute) return 'limited'
+    if (this.failures.full(address)) return 'limited'
     if (candidate === undefined) return 'missing'
-    if (isAdminToken(candidate, this.adminToken)) return 'admitted'
-    this.forgetStale(now)
-    this.failures.set(address, current ? { since: current.since, count: current.count + 1 } : { since: now, count: 1 })
+    if (isAdminToken(candidate, this.digest)) return 'admitted'
+    this.failures.add(address)
     return 'wrong'
   }
 
   /** Seconds until `address` may try again. */
   retryAfterSeconds(address: string): number {
-    const seen = this.failures.get(address)
-    return seen ? Math.max(1, Math.ceil((seen.since + MINUTE_MS - this.now()) / 1000)) : 0
-  }
-
-  private forgetStale(now: number): void {
-    if (this.failures.size < REMEMBERED_ADDRESSES) return
-    for (const [address, seen] of this.failures) if (now - seen.since >= MINUTE_MS) this.failures.delete(address)
+    return this.failures.retryAfterSeconds(address)
   }
 }
 
@@ -66,7 +59,7 @@ export function requireAdmin(gate: AdminGate) {
       case 'admitted':
         return next()
       case 'missing':
-        res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthorized', message: 'Send the admin token as "Authorization: Bearer <token>". It is printed when the host starts.' })
+        res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthorized', message: 'Send the admin token as "Authorization: Bearer <token>". It is printed when the host first starts, or set with --admin-token-file.' })
         return
       case 'wrong':
         res.status(403).json({ error: 'forbidden', message: 'That admin token is wrong.' })

@@ -2,6 +2,7 @@
 // reconnected here after another instance died, or the other instance accepted payments since this one last looked).
 // Alone, the live registry is complete and the store is never asked.
 import { StaleChannel, type ChannelRecord, type ChannelStore } from '../store/channel-store.ts'
+import { isDigest, type ChannelTokens } from './channel-tokens.ts'
 import type { Fleet } from './fleet.ts'
 import type { LiveChannel, LiveChannels } from './live-channels.ts'
 
@@ -10,6 +11,7 @@ export class ChannelLoader {
     private readonly live: LiveChannels,
     private readonly store: ChannelStore,
     private readonly fleet: Fleet,
+    private readonly tokens: ChannelTokens,
     /** Hears of each channel put live (the funding watch follows it from then on). */
     private readonly loaded: (record: ChannelRecord) => void,
   ) {}
@@ -26,19 +28,28 @@ export class ChannelLoader {
     return this.live.byChannelId(id) ?? (this.fleet.shared ? this.reload(id) : undefined)
   }
 
-  /**
-   * The open channel a segment request's token names. In a fleet, a channel unknown here or not entitled to
-   * `segment` here is read again from the store first: it may have paid for it on another instance.
-   */
+  /** The open channel a segment request's token names (the store holds the token's digest). */
   async byToken(token: string, segment: string): Promise<LiveChannel | undefined> {
-    const live = this.live.byToken(token)
+    const found = await this.byStoredToken(this.tokens.digest(token), segment)
+    if (found) return found
+    // A channel opened by an older version keeps its token in plain text until it closes.
+    const older = await this.byStoredToken(token, segment)
+    return older && !isDigest(older.record.token) ? older : undefined
+  }
+
+  /**
+   * The open channel whose stored token is `stored`. In a fleet, a channel unknown here or not entitled to `segment`
+   * here is read again from the store first: it may have paid for it on another instance.
+   */
+  private async byStoredToken(stored: string, segment: string): Promise<LiveChannel | undefined> {
+    const live = this.live.byToken(stored)
     if (!this.fleet.shared || live?.entitlements.has(segment)) return live
-    const stored = await this.store.channelByToken(token)
-    if (!stored) {
+    const found = await this.store.channelByToken(stored)
+    if (!found) {
       if (live) this.live.remove(live.record.id)
       return undefined
     }
-    return this.load(stored)
+    return this.load(found)
   }
 
   /** The store's view of a channel replaces this process's: live again when it is open, dropped otherwise. */

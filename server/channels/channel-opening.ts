@@ -9,6 +9,7 @@ import { ChainError, isAccepted, isSeen, ledgerUnavailable, type Chain, type TxS
 import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { ChainView } from './chain-view.ts'
 import type { Refuse } from './channel-events.ts'
+import type { ChannelTokens } from './channel-tokens.ts'
 import { untilSeen } from './funding-watch.ts'
 import { checkFundable, checkFundingParents, checkOpen } from './open-checks.ts'
 import { checkFunding, type Verdict } from './payee.ts'
@@ -27,6 +28,8 @@ export interface OpeningDeps {
   payeeKey: PrivateKey
   payeePublicKey: string
   payoutScript: string
+  /** Hands out each channel's token at funding and gives the store its digest at opening. */
+  tokens: ChannelTokens
   store: ChannelStore
   chain: Chain
   view: ChainView
@@ -64,7 +67,7 @@ export class ChannelOpening {
     const id = randomBytes(12).toString('hex')
     const claimed = await deps.store.insertChannel({
       id,
-      token: randomBytes(32).toString('base64url'),
+      token: deps.tokens.stored(id),
       payerPublicKey: request.payerPublicKey,
       fundingTxid: request.fundingTxid,
       fundingVout: request.fundingVout,
@@ -123,7 +126,7 @@ export class ChannelOpening {
     await store.markOpen(id, this.deps.now())
     const record = (await store.channel(id))!
     await this.deps.goLive(record)
-    return { ok: true, channelId: id, token: record.token, fundingTxid: record.fundingTxid, ledgerStatus }
+    return { ok: true, channelId: id, token: this.deps.tokens.issue(id), fundingTxid: record.fundingTxid, ledgerStatus }
   }
 
   /** The pure checks before anything is broadcast: the opening may be funded, and this funding and its parents fit it. */

@@ -28,6 +28,7 @@ import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
 import { ChannelLoader } from './channel-loader.ts'
 import { ChannelOpening, type OpeningPolicy } from './channel-opening.ts'
 import { ChannelQueues } from './channel-queues.ts'
+import { ChannelTokens } from './channel-tokens.ts'
 import { ALONE, type Fleet } from './fleet.ts'
 import { FundingWatch, type LostFunding } from './funding-watch.ts'
 import { LiveChannels, paidEntriesOf, type LiveChannel } from './live-channels.ts'
@@ -75,6 +76,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly settlement: Settlement
   private readonly fleet: Fleet
   private readonly loader: ChannelLoader
+  /** Channel tokens: derived when handed out, kept in the store as digests only. */
+  private readonly tokens: ChannelTokens
   /** Channels' fundings, until the channels settle: ChannelService.fundingLost hears of a double spend or a spend. */
   readonly fundings: FundingWatch
   private accepting: boolean
@@ -113,7 +116,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     this.accepting = accepting
     this.payeePublicKey = payeeKey.toPublicKey().toString()
     this.fleet = deps.fleet ?? ALONE
-    this.loader = new ChannelLoader(this.live, store, this.fleet, (record) => this.watchFunding(record))
+    this.tokens = new ChannelTokens(payeeKey)
+    this.loader = new ChannelLoader(this.live, store, this.fleet, this.tokens, (record) => this.watchFunding(record))
     const { live, queues, refuse, fleet } = this
     this.settlement = new Settlement({
       live,
@@ -132,6 +136,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       payeeKey,
       payeePublicKey: this.payeePublicKey,
       payoutScript: this.payoutScript,
+      tokens: this.tokens,
       store,
       chain,
       view,
@@ -208,8 +213,9 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   async resume(request: ResumeRequest): Promise<Reply<ChannelSnapshot>> {
     // In a fleet the viewer may come from another instance, dead or alive: the store has the last word.
     const channel = this.fleet.shared ? await this.loader.reload(request.channelId) : this.live.byChannelId(request.channelId)
-    if (!channel || channel.record.token !== request.token) {
-      if ((await this.store.channel(request.channelId))?.token === request.token) return this.settlement.notOpen(request.channelId)
+    if (!channel || !this.tokens.matches(channel.record.token, request.token)) {
+      const stored = await this.store.channel(request.channelId)
+      if (stored && this.tokens.matches(stored.token, request.token)) return this.settlement.notOpen(request.channelId)
       return this.refuse(request.channelId, 'unknown_channel', 'No open channel with that id and token.')
     }
     channel.record = { ...channel.record, lastActivityAt: this.now() }

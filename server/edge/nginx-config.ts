@@ -6,6 +6,10 @@
 // it. Each instance names itself in a cookie on the Socket.IO handshake (`--instance NAME`); nginx sends a request
 // that carries the cookie to that instance, and to the others (as backups) when it is down. Requests without the cookie
 // (the first handshake, WebSocket-only clients) are balanced over every instance.
+//
+// The access log has the path without its query string (a signed URL's signature, anything a client put there), and no
+// header: the channel and admin tokens travel in headers. nginx passes the client's Host on ($host): the instances
+// answer only to their own names, so they are started with --public-host for the site's server name.
 
 export const STICKY_COOKIE = 'p2p_instance'
 
@@ -32,7 +36,11 @@ export interface NginxSite {
   instances: FleetInstance[]
   /** Edge mode when set; proxy mode otherwise. */
   edge: EdgeSite | null
+  /** Where the access log goes (its format leaves query strings out). */
+  accessLog?: string
 }
+
+export const DEFAULT_ACCESS_LOG = '/var/log/nginx/p2p-channels.access.log'
 
 const upstreamName = (name: string) => `p2p_${name.replace(/-/g, '_')}`
 
@@ -93,6 +101,8 @@ export function nginxSiteConfig(site: NginxSite): string {
     `  default p2p_any;`,
     ...instances.map(({ name }) => `  ${name} ${upstreamName(name)};`),
     `}`,
+    `# The path only ($uri), never the query string ($request, $request_uri, $args): see the top of the file.`,
+    `log_format p2p_channels '$remote_addr - - [$time_local] "$request_method $uri $server_protocol" $status $body_bytes_sent "$http_user_agent" $request_time';`,
     `map $http_upgrade $p2p_connection {`,
     `  default upgrade;`,
     `  '' '';`,
@@ -109,7 +119,8 @@ export function nginxSiteConfig(site: NginxSite): string {
       : []),
     `server {`,
     `  listen ${site.listen};`,
-    ...(site.serverName ? [`  server_name ${site.serverName};`] : []),
+    ...(site.serverName ? [`  server_name ${site.serverName};`, `  # The instances answer to this name only if started with --public-host ${site.serverName}.`] : []),
+    `  access_log ${site.accessLog ?? DEFAULT_ACCESS_LOG} p2p_channels;`,
     ...(site.edge ? [`  include ${site.edge.secretInclude};`] : []),
     '',
     ...(site.edge ? edgeLocation(site.edge) : []),
@@ -141,10 +152,9 @@ export function nginxMainConfig(prefix: string, site: NginxSite, user?: string):
     'http {',
     '  include /etc/nginx/mime.types;',
     '  default_type application/octet-stream;',
-    `  access_log ${prefix}/access.log;`,
     ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${prefix}/tmp/${kind};`),
     '  sendfile on;',
-    nginxSiteConfig(site)
+    nginxSiteConfig({ ...site, accessLog: `${prefix}/access.log` })
       .split('\n')
       .map((line) => (line ? `  ${line}` : line))
       .join('\n'),

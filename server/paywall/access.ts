@@ -3,7 +3,7 @@
 // (protocol/hls/entry-charge.ts) and accessToBytes (protocol/hls/byte-access.ts).
 import type { EntryCharge } from '../../protocol/hls/entry-charge.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
-import { TOKEN_HEADER, TOKEN_QUERY } from '../../protocol/paywall.ts'
+import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 import type { LiveChannel } from '../channels/live-channels.ts'
 import { lastUpdateOf } from '../channels/record-views.ts'
 
@@ -25,7 +25,7 @@ export function paymentRequiredBody(segment: string, charge: EntryCharge, channe
       : `This segment costs ${price} sat${record ? '; the channel has not paid for it yet.' : '.'}`
   return {
     error: 'payment_required',
-    message: record ? what : `${what} Open a payment channel with this host and send its token in the ${TOKEN_HEADER} header or the ${TOKEN_QUERY} query parameter.`,
+    message: record ? what : `${what} Open a payment channel with this host and send its token in the ${TOKEN_HEADER} header.`,
     channelId: record?.id ?? null,
     segment,
     price,

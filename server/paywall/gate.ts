@@ -4,7 +4,7 @@
 import { Router, type Request, type Response } from 'express'
 import { isPlaylistPath } from '../../protocol/hls/read-playlist.ts'
 import { isKeyPath } from '../../protocol/hls/segment-key.ts'
-import { TOKEN_HEADER, TOKEN_QUERY } from '../../protocol/paywall.ts'
+import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 import { serveMedia } from './media-request.ts'
 import type { PaywallParts } from './paywall-parts.ts'
 import { servePlaylist } from './playlist-request.ts'
@@ -24,11 +24,9 @@ export function safeMediaPath(rawPath: string): string | null {
   return isKeyPath(decoded) ? decoded.slice(1) : null
 }
 
+/** The channel token, from its header only: a `?token=` query is not read (it would be logged on the way). */
 export function tokenOf(req: Request): string | undefined {
-  const header = req.get(TOKEN_HEADER)
-  if (header) return header
-  const query = req.query[TOKEN_QUERY]
-  return typeof query === 'string' && query.length > 0 ? query : undefined
+  return req.get(TOKEN_HEADER) || undefined
 }
 
 export function paywall(parts: PaywallParts): Router {

@@ -1,5 +1,6 @@
-// One debug line per HTTP request: method, path, status and time. The path only: a query string may carry a channel
-// token (?token=, as hls.js sends it), and headers carry the admin and channel tokens, so neither is ever logged.
+// One debug line per HTTP request: method, path, status and time. The path only: a query string may carry anything a
+// client put there (the host reads no token from it, but a client may still send one), and headers carry the admin
+// and channel tokens, so neither is ever logged.
 import type { NextFunction, Request, Response } from 'express'
 import type { Logger } from '../logger.ts'
 

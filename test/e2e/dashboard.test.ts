@@ -73,7 +73,7 @@ describe('host dashboard in the browser', () => {
     assert.match((await page.getByTestId('login-error').textContent()) ?? '', /wrong/)
     assert.equal(await page.getByTestId('dashboard').isHidden(), true)
 
-    await page.getByTestId('login-token').fill(host.adminToken)
+    await page.getByTestId('login-token').fill(host.adminToken!)
     await page.getByTestId('login-submit').click()
     await page.locator('[data-testid="connection"][data-state="live"]').waitFor()
     assert.equal(await page.evaluate(() => sessionStorage.getItem('p2p.host.adminToken')), host.adminToken)
@@ -85,7 +85,7 @@ describe('host dashboard in the browser', () => {
   test('payments arrive live; Stop settles the viewer, who sees its summary; Start lets a new viewer in', async () => {
     const dashboard = await newPage()
     await dashboard.goto(`${host.url}/host`)
-    await dashboard.getByTestId('login-token').fill(host.adminToken)
+    await dashboard.getByTestId('login-token').fill(host.adminToken!)
     await dashboard.getByTestId('login-submit').click()
     await dashboard.locator('[data-testid="connection"][data-state="live"]').waitFor()
 

@@ -5,10 +5,9 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Page } from 'playwright-core'
 import { usePlayerHost } from '../support/player-host.ts'
+import { fastForward, openPlayer as openViewerPlayer, playedAtLeast, SINGLE_RENDITION, type PlayerOptions } from '../support/viewer-pages.ts'
 
 const PRICE = 10
-/** One rendition only where the test counts segments: ABR switching would pay for other renditions' segments. */
-const SINGLE_RENDITION = '/media/sample/360p/index.m3u8'
 
 interface ChannelRow {
   id: string
@@ -55,35 +54,7 @@ async function state(page: Page): Promise<PlayerState> {
 }
 
 /** A fresh browser profile (own wallet, own localStorage) on the player page, at 4x speed. */
-async function openPlayer(options: { cap?: number; stream?: string } = {}): Promise<Page> {
-  const context = await env.browser.newContext()
-  if (options.cap !== undefined) {
-    await context.addInitScript((cap) => {
-      if (!localStorage.getItem('p2p.preferences')) {
-        localStorage.setItem('p2p.preferences', JSON.stringify({ cap, thresholds: [{ fraction: 0.5, level: 'info' }, { fraction: 0.8, level: 'warning' }, { fraction: 0.95, level: 'critical' }], settleOnLeave: true }))
-      }
-    }, options.cap)
-  }
-  const page = await context.newPage()
-  page.on('pageerror', (error) => console.error('page error:', error.message))
-  await page.goto(`${env.host.url}/${options.stream ? `?stream=${encodeURIComponent(options.stream)}` : ''}`)
-  await fastForward(page)
-  return page
-}
-
-async function fastForward(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.p2p !== undefined)
-  await page.evaluate(() => {
-    const video = document.querySelector('video')!
-    video.defaultPlaybackRate = 4
-    video.playbackRate = 4
-    video.addEventListener('loadedmetadata', () => (video.playbackRate = 4))
-  })
-}
-
-async function playedAtLeast(page: Page, seconds: number, timeout = 90_000): Promise<void> {
-  await page.waitForFunction((s) => (document.querySelector('video')?.currentTime ?? 0) >= s, seconds, { timeout, polling: 100 })
-}
+const openPlayer = (options: PlayerOptions = {}): Promise<Page> => openViewerPlayer(env.browser, env.host, options)
 
 describe('the player', { timeout: 240_000 }, () => {
   test('plays 10 s through the paywall, pays exactly what the host counted, and settles on the devnet', async () => {

@@ -144,10 +144,10 @@ describe('slow clients (slowloris)', () => {
         socket.on('error', () => {})
         setTimeout(() => reject(new Error('still open after 8 s')), 8_000).unref()
       })
-    const slowHeaders = await closedWithin((socket) => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: '))
+    const slowHeaders = await closedWithin((socket) => socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: '))
     assert.ok(slowHeaders < 6_000, `closed after ${slowHeaders} ms`)
     assert.match(answered, /^HTTP\/1\.1 408 /)
-    const idle = await closedWithin((socket) => socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n'))
+    const idle = await closedWithin((socket) => socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'))
     assert.ok(idle < 6_000, `closed after ${idle} ms`)
   })
 })
@@ -170,6 +170,17 @@ describe('admin sign-in attempts', () => {
     const refused = await new Promise<Error>((resolve) => feed.once('connect_error', resolve))
     feed.close()
     assert.match(refused.message, /^too_many_attempts/)
+  })
+
+  test('an IPv6 client is counted by its /64: new addresses from the same /64 do not get new attempts', async () => {
+    // Behind nginx (--trust-proxy) the client is the address nginx appends to X-Forwarded-For.
+    const h = await host({ adminAttemptsPerMinute: 3, trustProxy: true })
+    const from = (address: string, token: string) => fetch(`${h.url}/api/channels`, { headers: { Authorization: `Bearer ${token}`, 'X-Forwarded-For': address } })
+    for (const address of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff:ffff:ffff:fffe']) assert.equal((await from(address, 'wrong-token-0123456789')).status, 403)
+    assert.equal((await from('2001:db8:1:2::abcd', ADMIN_TOKEN)).status, 429, 'the same /64')
+    assert.equal((await from('2001:0db8:0001:0002:0000:0000:0000:0009', ADMIN_TOKEN)).status, 429, 'the same /64, written out')
+    assert.equal((await from('2001:db8:1:3::1', ADMIN_TOKEN)).status, 200, 'the next /64')
+    assert.equal((await from('192.0.2.1', ADMIN_TOKEN)).status, 200, 'an IPv4 client')
   })
 
   test('the admin token is never taken from the query string', async () => {

@@ -15,8 +15,8 @@ export interface ScriptProcess {
   stop(): Promise<number | null>
 }
 
-export function runScript(script: string, args: string[]): ScriptProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } })
+export function runScript(script: string, args: string[], env: Record<string, string> = {}): ScriptProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1', ...env } })
   let output = ''
   let exited: number | null | undefined
   child.stdout!.on('data', (chunk) => (output += chunk))

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { checkFundable } from '../../server/channels/open-checks.ts'
 import { ClientLimits } from '../../server/socket/client-limits.ts'
-import { AdminGate } from '../../server/api/require-admin.ts'
+import { AdminGate, tokenDigest } from '../../server/api/require-admin.ts'
+import { AddressWindows, addressKey } from '../../server/security/address-windows.ts'
 import { encodeCursor, parsePageQuery } from '../../server/api/channel-pages.ts'
 import { parseConfig } from '../../server/config.ts'
 import { clientAddress } from '../../server/security/client-address.ts'
@@ -54,7 +55,7 @@ test('connections per address: the limit, another address, and a place freed on 
 
 test('admin attempts: wrong tokens count per address until the minute is over, and then even the right one is refused', () => {
   let now = 0
-  const gate = new AdminGate('the-right-admin-token', 2, false, () => now)
+  const gate = new AdminGate(tokenDigest('the-right-admin-token'), 2, false, () => now)
   assert.equal(gate.check('wrong', 'x'), 'wrong')
   assert.equal(gate.check('the-right-admin-token', 'x'), 'admitted', 'the right token does not count')
   assert.equal(gate.check('wrong', 'x'), 'wrong')
@@ -63,6 +64,35 @@ test('admin attempts: wrong tokens count per address until the minute is over, a
   assert.equal(gate.retryAfterSeconds('x'), 60)
   now = 60_000
   assert.equal(gate.check('the-right-admin-token', 'x'), 'admitted')
+})
+
+test('counted addresses: IPv6 by its /64, IPv4 (mapped too) as it is', () => {
+  assert.equal(addressKey('2001:db8:1:2::1'), '2001:db8:1:2::/64')
+  assert.equal(addressKey('2001:0DB8:0001:0002:ffff:0:0:1'), '2001:db8:1:2::/64')
+  assert.equal(addressKey('[2001:db8::1]'), '2001:db8:0:0::/64')
+  assert.equal(addressKey('fe80::1%eth0'), 'fe80:0:0:0::/64')
+  assert.equal(addressKey('::1'), '0:0:0:0::/64')
+  assert.equal(addressKey('::ffff:192.0.2.7'), '192.0.2.7')
+  assert.equal(addressKey('64:ff9b::192.0.2.7'), '64:ff9b:0:0::/64')
+  assert.equal(addressKey('192.0.2.7'), '192.0.2.7')
+})
+
+test('counted addresses are a bounded LRU: past the capacity the least recently counted is forgotten, the others kept', () => {
+  let now = 0
+  const windows = new AddressWindows(2, { capacity: 3, now: () => now })
+  for (const address of ['10.0.0.1', '10.0.0.1', '10.0.0.2', '10.0.0.3']) windows.add(address)
+  assert.equal(windows.full('10.0.0.1'), true)
+  windows.add('10.0.0.2')
+  windows.add('10.0.0.4')
+  assert.equal(windows.size, 3)
+  // 10.0.0.1 was counted least recently (10.0.0.2 was counted again since): it went.
+  assert.equal(windows.full('10.0.0.1'), false)
+  assert.equal(windows.full('10.0.0.2'), true)
+  for (let i = 0; i < 10_000; i++) windows.add(`2001:db8:${i.toString(16)}::1`)
+  assert.equal(windows.size, 3)
+  now = 60_000
+  windows.add('2001:db8:270f::1')
+  assert.equal(windows.full('2001:db8:270f::2'), false, 'a new window once the minute is over')
 })
 
 test('behind a trusted proxy the client is the last X-Forwarded-For entry; otherwise the peer, whatever the header says', () => {

@@ -1,9 +1,11 @@
 // The devnet's HTTP face, mounted at /devnet (by the host, or by `npm run devnet` on its own). It speaks ARC
 // (/arc/v1/...) and WhatsOnChain (/woc/v1/bsv/devnet/...) so the same clients serve devnet, testnet and mainnet, plus a
 // faucet, on-demand mining, a readable tx page and, in test mode only, a forced double spend and a chain
-// reorganisation. Everything inbound is validated; garbage gets a 400.
+// reorganisation. Everything inbound is validated; garbage gets a 400. Who may mine, use the faucet or the test routes
+// is write-gate.ts's to say, in front of this router.
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { ChainError } from '../../../protocol/chain/chain.ts'
+import { AddressWindows } from '../../security/address-windows.ts'
 import { arcRouter } from './arc-routes.ts'
 import type { DevnetLedger } from './ledger.ts'
 import { pubKeyHashOfAddress } from './p2pkh.ts'
@@ -13,27 +15,22 @@ import { renderTxPage } from './tx-view.ts'
 import { wocRouter } from './woc-routes.ts'
 
 export interface DevnetRouterOptions {
-  /** Faucet requests allowed per client address per minute. */
+  /** Faucet requests allowed per client address per minute, whoever asks (admin or loopback; server/chain/devnet/write-gate.ts). */
   faucetPerMinute?: number
+  /** Who a request comes from; req.ip by default (the host passes its --trust-proxy reading). */
+  clientOf?: (req: Request) => string
 }
 
-/** Fixed one-minute windows per client address: enough to stop a loop from draining the faucet, no more. */
-function faucetLimiter(perMinute: number) {
-  const windows = new Map<string, { start: number; count: number }>()
+/** Fixed one-minute windows per client address (IPv6 by /64, a bounded LRU): enough to stop a loop from draining the faucet. */
+function faucetLimiter(perMinute: number, clientOf: (req: Request) => string) {
+  const windows = new AddressWindows(perMinute)
   return (req: Request, res: Response, next: NextFunction): void => {
-    const now = Date.now()
-    const who = req.ip ?? req.socket.remoteAddress ?? 'unknown'
-    const w = windows.get(who)
-    if (!w || now - w.start >= 60_000) {
-      if (windows.size > 10_000) windows.clear()
-      windows.set(who, { start: now, count: 1 })
-      return next()
-    }
-    if (w.count >= perMinute) {
-      res.setHeader('Retry-After', String(Math.ceil((w.start + 60_000 - now) / 1000)))
+    const who = clientOf(req)
+    if (windows.full(who)) {
+      res.setHeader('Retry-After', String(windows.retryAfterSeconds(who)))
       return jsonError(res, 429, `faucet rate limit: at most ${perMinute} requests a minute`)
     }
-    w.count++
+    windows.add(who)
     next()
   }
 }
@@ -46,7 +43,8 @@ export function devnetRouter(ledger: DevnetLedger, opts: DevnetRouterOptions = {
   router.use('/arc', arcRouter(ledger))
   router.use('/woc/v1/bsv/devnet', wocRouter(ledger))
 
-  router.post('/faucet', faucetLimiter(opts.faucetPerMinute ?? 30), json, async (req, res) => {
+  const clientOf = opts.clientOf ?? ((req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown')
+  router.post('/faucet', faucetLimiter(opts.faucetPerMinute ?? 30, clientOf), json, async (req, res) => {
     const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>
     const { address, satoshis } = body
     if (typeof address !== 'string' || pubKeyHashOfAddress(address) === null) {

@@ -1,11 +1,18 @@
 // The devnet ledger as a service of its own (`npm run devnet`): the same /devnet routes the host mounts, on its own
-// port and data folder, so several hosts (started with --devnet-url) can share one chain.
+// port and data folder, so several hosts (started with --devnet-url) can share one chain. Like the host, it answers
+// only to its own names (421 otherwise), and takes writes (mining, the faucet, test mode) only from this machine's
+// loopback under a loopback name, which is how the hosts that share it proxy their viewers' faucet requests, or with
+// its own --admin-token.
 import express, { type Request, type Response } from 'express'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { AdminGate, tokenDigest } from '../../api/require-admin.ts'
+import { ownNamesOf, refuseForeignHosts } from '../../security/host-allowlist.ts'
+import { isWildcardBind, localHostNames } from '../../security/host-names.ts'
 import { DevnetLedger, type LedgerLogger } from './ledger.ts'
 import { startMiner } from './miner.ts'
 import { devnetRouter } from './routes.ts'
+import { devnetWriteGate } from './write-gate.ts'
 
 export interface DevnetServerOptions {
   port: number
@@ -18,6 +25,10 @@ export interface DevnetServerOptions {
   testMode: boolean
   /** Idle keep-alive connections close after this long (5 s, as on the host, unless told). */
   keepAliveTimeoutSeconds?: number
+  /** Lets writes in from anywhere with Authorization: Bearer <token>; without it, writes come from loopback only. */
+  adminToken?: string
+  /** Names it answers to besides loopback's and the bound address. */
+  publicHosts?: readonly string[]
   logger?: LedgerLogger & { error(obj: object, msg?: string): void }
 }
 
@@ -34,6 +45,8 @@ export async function startDevnetServer(opts: DevnetServerOptions): Promise<Runn
   app.disable('x-powered-by')
   // Hosts proxy their viewers' faucet requests here with X-Forwarded-For: the faucet limits each viewer, not each host.
   app.set('trust proxy', 'loopback')
+  const admin = opts.adminToken ? new AdminGate(tokenDigest(opts.adminToken), 10) : null
+  app.use('/devnet', devnetWriteGate({ localNames: localHostNames(opts.host), admin, trustProxy: false }))
   app.use('/devnet', devnetRouter(ledger))
   app.get('/', (_req: Request, res: Response) => {
     res.json({ devnet: '/devnet', arc: '/devnet/arc/v1/health', whatsOnChain: '/devnet/woc/v1/bsv/devnet/chain/info' })
@@ -42,12 +55,13 @@ export async function startDevnetServer(opts: DevnetServerOptions): Promise<Runn
     res.status(404).json({ error: 'not_found', message: `Nothing at ${req.method} ${req.path}: the devnet lives under /devnet.` })
   })
   const server = createServer({ keepAliveTimeout: (opts.keepAliveTimeoutSeconds ?? 5) * 1000 }, app)
+  refuseForeignHosts(server, ownNamesOf(opts.host, opts.publicHosts ?? []), '--public-host (P2P_DEVNET_PUBLIC_HOST)')
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port, opts.host, () => resolve())
   })
   const { port } = server.address() as AddressInfo
-  const host = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host
+  const host = isWildcardBind(opts.host) ? '127.0.0.1' : opts.host
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/devnet`
   const stopMiner = opts.blockIntervalSeconds > 0
     ? startMiner(ledger, { intervalMs: opts.blockIntervalSeconds * 1000, onError: (err) => opts.logger?.error({ err }, 'devnet could not mine') })
