@@ -100,7 +100,7 @@ try {
 
   const samples: SoakSample[] = sampler.samples
   const warmup = warmupSeconds(runSeconds)
-  const rows = trends(samples, warmup)
+  const rows = trends(samples, warmup, runSeconds)
   const satsLost = summary.satoshisLost
   mkdirSync(dirname(options.json), { recursive: true })
   writeFileSync(
@@ -121,7 +121,7 @@ try {
     ) + '\n',
   )
   mkdirSync(dirname(options.svg), { recursive: true })
-  writeFileSync(options.svg, soakSvg(samples, rows, events, warmup, `npm run soak: ${Math.round(runSeconds / 6) / 10} min, ${options.viewers} viewers at a time`))
+  writeFileSync(options.svg, soakSvg(samples, rows, events, `npm run soak: ${Math.round(runSeconds / 6) / 10} min, ${options.viewers} viewers at a time`))
   process.stdout.write(`${formatSummary(summary)}\n\n${formatTrendTable(rows)}\n\nsamples ${samples.length}, warm-up ${warmup} s, sats lost ${satsLost}\n`)
   const growing = rows.filter((row) => row.verdict === 'growing')
   exitCode = satsLost > 0 || summary.mismatches.length > 0 || growing.length > 0 ? 1 : 0

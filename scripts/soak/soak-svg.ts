@@ -15,7 +15,7 @@ export interface SoakEvent {
   what: string
 }
 
-export function soakSvg(samples: readonly SoakSample[], rows: readonly TrendRow[], events: readonly SoakEvent[], warmup: number, title: string): string {
+export function soakSvg(samples: readonly SoakSample[], rows: readonly TrendRow[], events: readonly SoakEvent[], title: string): string {
   const height = MARGIN.top + METRICS.length * (PANEL_HEIGHT + GAP) - GAP + MARGIN.bottom
   const plotW = WIDTH - MARGIN.left - MARGIN.right
   const maxT = Math.max(1, ...samples.map((sample) => sample.t))
@@ -26,7 +26,7 @@ export function soakSvg(samples: readonly SoakSample[], rows: readonly TrendRow[
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${height}" fill="#fff"/>`,
     `<text x="${MARGIN.left}" y="18" font-size="13" font-weight="bold">${escapeText(title)}</text>`,
-    `<text x="${MARGIN.left}" y="32" fill="#555">orange: sampled every second; blue: least-squares fit after the ${Math.round(warmup)} s warm-up; grey: ${escapeText(events.map((e) => e.what).join(', ') || 'no events')}</text>`,
+    `<text x="${MARGIN.left}" y="32" fill="#555">orange: sampled every second; blue: least-squares fit from the warm-up to the end of the run; grey: ${escapeText(events.map((e) => e.what).join(', ') || 'no events')}</text>`,
   ]
   METRICS.forEach((metric, i) => {
     const top = MARGIN.top + i * (PANEL_HEIGHT + GAP)
@@ -40,14 +40,9 @@ export function soakSvg(samples: readonly SoakSample[], rows: readonly TrendRow[
       ...events.map((event) => `<line x1="${x(event.t)}" x2="${x(event.t)}" y1="${top}" y2="${top + PANEL_HEIGHT}" stroke="#9ca3af" stroke-dasharray="4 3"/>`),
       `<polyline fill="none" stroke="${COLOUR}" stroke-width="1.5" points="${samples.map((sample, j) => `${x(sample.t).toFixed(1)},${y(values[j]).toFixed(1)}`).join(' ')}"/>`,
     )
-    const judged = samples.filter((sample) => sample.t >= warmup)
-    if (row && row.first !== null && judged.length > 1) {
-      // The fitted line passes through the mean of the judged points with the fitted slope.
-      const meanT = judged.reduce((sum, sample) => sum + sample.t, 0) / judged.length
-      const meanV = judged.reduce((sum, sample) => sum + sample[metric.key] * metric.scale, 0) / judged.length
-      const at = (t: number) => meanV + (row.slopePerMinute * (t - meanT)) / 60
-      const [from, to] = [judged[0].t, judged[judged.length - 1].t]
-      parts.push(`<line x1="${x(from)}" x2="${x(to)}" y1="${y(at(from))}" y2="${y(at(to))}" stroke="${FIT}" stroke-width="1.5"/>`)
+    if (row?.fit) {
+      const { from, to } = row.fit
+      parts.push(`<line x1="${x(from.t)}" x2="${x(to.t)}" y1="${y(from.value)}" y2="${y(to.value)}" stroke="${FIT}" stroke-width="1.5"/>`)
     }
   })
   const bottom = MARGIN.top + METRICS.length * (PANEL_HEIGHT + GAP) - GAP

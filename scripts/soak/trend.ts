@@ -1,5 +1,7 @@
-// Whether a long run's resources stay flat: a least-squares slope per metric after the warm-up, against a limit per
-// minute. Pure: samples in, rows and a table out.
+// Whether a long run's resources stay flat: a least-squares slope per metric between the warm-up and the end of the
+// run (the viewers still finishing after it are left out), against a limit per minute. The line is fitted to the
+// medians of 10-second windows, so that one stalled second (the machine's other work) does not make a trend. Pure:
+// samples in, rows and a table out.
 import { alignedTable } from '../bench/aligned-table.ts'
 
 /** One sample a second of the host process. */
@@ -53,42 +55,71 @@ export function warmupSeconds(runSeconds: number): number {
   return Math.min(60, runSeconds / 5)
 }
 
-/** Least-squares slope of y over x (0 for fewer than two distinct x). */
-export function leastSquaresSlope(points: ReadonlyArray<{ x: number; y: number }>): number {
+/** Seconds of samples each median stands for. */
+export const WINDOW_SECONDS = 10
+
+/** The median of each metric over consecutive windows of `seconds`, at the window's middle. */
+export function windowMedians(samples: readonly SoakSample[], key: MetricKey, seconds = WINDOW_SECONDS): Array<{ t: number; value: number }> {
+  const windows = new Map<number, number[]>()
+  for (const sample of samples) {
+    const index = Math.floor(sample.t / seconds)
+    const values = windows.get(index) ?? []
+    values.push(sample[key])
+    windows.set(index, values)
+  }
+  return [...windows].map(([index, values]) => {
+    const sorted = [...values].sort((a, b) => a - b)
+    const middle = sorted.length / 2
+    const value = sorted.length % 2 === 1 ? sorted[Math.floor(middle)] : (sorted[middle - 1] + sorted[middle]) / 2
+    return { t: (index + 0.5) * seconds, value }
+  })
+}
+
+/** The least-squares line through points: its slope (0 for fewer than two distinct x) and its value at any x. */
+export function leastSquaresLine(points: ReadonlyArray<{ x: number; y: number }>): { slope: number; at(x: number): number } {
   const n = points.length
-  if (n < 2) return 0
-  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n
-  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n
+  const meanX = n === 0 ? 0 : points.reduce((sum, p) => sum + p.x, 0) / n
+  const meanY = n === 0 ? 0 : points.reduce((sum, p) => sum + p.y, 0) / n
   let sxy = 0
   let sxx = 0
   for (const p of points) {
     sxy += (p.x - meanX) * (p.y - meanY)
     sxx += (p.x - meanX) ** 2
   }
-  return sxx === 0 ? 0 : sxy / sxx
+  const slope = sxx === 0 ? 0 : sxy / sxx
+  return { slope, at: (x) => meanY + slope * (x - meanX) }
 }
 
 export interface TrendRow {
   metric: MetricKey
   label: string
   unit: string
-  /** After the warm-up, in `unit`. */
+  /** Between the warm-up and the end of the run, in `unit`. */
   first: number | null
   last: number | null
   max: number | null
   slopePerMinute: number
+  /** The fitted line's ends (t in seconds, value in `unit`), for the chart; null without samples to fit. */
+  fit: { from: { t: number; value: number }; to: { t: number; value: number } } | null
   flatPerMinute: number
   verdict: 'flat' | 'growing' | 'too short'
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000
 
-export function trends(samples: readonly SoakSample[], warmup: number): TrendRow[] {
-  const judged = samples.filter((sample) => sample.t >= warmup)
+/** The samples between the warm-up and the end of the run. */
+export function judgedSamples(samples: readonly SoakSample[], warmup: number, end: number): SoakSample[] {
+  return samples.filter((sample) => sample.t >= warmup && sample.t <= end)
+}
+
+export function trends(samples: readonly SoakSample[], warmup: number, end: number): TrendRow[] {
+  const judged = judgedSamples(samples, warmup, end)
   const span = judged.length > 1 ? judged[judged.length - 1].t - judged[0].t : 0
   return METRICS.map((metric) => {
     const values = judged.map((sample) => sample[metric.key] * metric.scale)
-    const slopePerMinute = leastSquaresSlope(judged.map((sample, i) => ({ x: sample.t / 60, y: values[i] })))
+    const line = leastSquaresLine(windowMedians(judged, metric.key).map(({ t, value }) => ({ x: t / 60, y: value * metric.scale })))
+    const slopePerMinute = line.slope
+    const ends = judged.length > 1 ? [judged[0].t, judged[judged.length - 1].t] : null
     return {
       metric: metric.key,
       label: metric.label,
@@ -97,6 +128,7 @@ export function trends(samples: readonly SoakSample[], warmup: number): TrendRow
       last: values.length > 0 ? round(values[values.length - 1]) : null,
       max: values.length > 0 ? round(Math.max(...values)) : null,
       slopePerMinute: round(slopePerMinute),
+      fit: ends && { from: { t: ends[0], value: round(line.at(ends[0] / 60)) }, to: { t: ends[1], value: round(line.at(ends[1] / 60)) } },
       flatPerMinute: metric.flatPerMinute,
       verdict: span < MIN_JUDGED_SECONDS ? 'too short' : slopePerMinute < metric.flatPerMinute ? 'flat' : 'growing',
     }
