@@ -5,8 +5,8 @@ import { ChannelId, LastUpdate, SegmentId } from './messages.ts'
 
 /** The request header that carries a channel's access token (HTTP header names are case-insensitive). */
 export const TOKEN_HEADER = 'X-Channel-Token'
-/** The query parameter for clients that cannot set headers. */
-export const TOKEN_QUERY = 'token'
+/** The query parameter for clients that cannot set headers (never part of a segment's query). */
+export { TOKEN_QUERY } from './hls/segment-query.ts'
 
 const Satoshis = z.number().int().nonnegative()
 
