@@ -1,6 +1,7 @@
 // The paywall: playlists pass free (and teach the book what each entry is), init segments pass free, and media
 // bytes are released only as the charge rules allow: to a channel whose accepted, stored payments cover every byte
-// a request asks for, or to anyone for the free preview.
+// a request asks for, or to anyone for the free preview. A media request's Range and query are read before anything
+// is looked up (readMediaRequest).
 import { Router, type Request, type Response } from 'express'
 import { isPlaylistPath } from '../../protocol/hls/read-playlist.ts'
 import { isKeyPath } from '../../protocol/hls/segment-key.ts'

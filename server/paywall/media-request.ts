@@ -1,16 +1,17 @@
-// A request for media bytes: a segment, a part, an init segment or a key file, whole or by Range. Every byte the
-// answer would carry must lie in entries released to the asker (accessToBytes), whatever role each playlist gives the
-// file: a Range inside a paid segment is served, `bytes=0-` of a file cut into ranges only when every range is paid,
-// and a request touching an unpaid entry gets the 402 naming the first one. Several ranges or a malformed Range are
-// refused (400), not ignored: ignoring one would mean sending the whole file. A query must be one a playlist lists
-// with that path (a query no playlist could list is a 400), and goes to the origin exactly so. Key files go to open
-// channels only (and a key file some playlist also sells as media, only once paid).
+// A request for media bytes: a segment, a part, an init segment or a key file, whole or by Range. Its first step,
+// before anything is looked up, reads its Range and its query: several ranges or a malformed Range are refused (400),
+// not ignored (ignoring one would mean sending the whole file), a range no file has is a 416, and a query no playlist
+// could list a 400; so a flood of them costs no lookup. Then every byte the answer would carry must lie in entries
+// released to the asker (accessToBytes), whatever role each playlist gives the file: a Range inside a paid segment is
+// served, `bytes=0-` of a file cut into ranges only when every range is paid, and a request touching an unpaid entry
+// gets the 402 naming the first one. A query must be one a playlist lists with that path, and goes to the origin
+// exactly so. Key files go to open channels only (and a key file some playlist also sells as media, only once paid).
 import type { Request, Response } from 'express'
 import { accessToBytes } from '../../protocol/hls/byte-access.ts'
 import type { ByteRange } from '../../protocol/hls/byte-range.ts'
 import { entryCharge, releasedTo } from '../../protocol/hls/entry-charge.ts'
 import type { IndexedEntry } from '../../protocol/hls/media-index.ts'
-import { parseRangeHeader, readRangeHeader } from '../../protocol/hls/range-header.ts'
+import { rangeOfFile, readRangeHeader, type RangeRequest } from '../../protocol/hls/range-header.ts'
 import { QUERY_MAX_LENGTH, requestedQuery } from '../../protocol/hls/segment-query.ts'
 import { TOKEN_HEADER, TOKEN_QUERY } from '../../protocol/paywall.ts'
 import { paidEntriesOf } from '../channels/live-channels.ts'
@@ -26,6 +27,7 @@ export interface MediaRequest {
   /** The request's query, the channel token taken out: what the entry's key and the origin's request carry. */
   query: string | null
   token: string | undefined
+  range: Exclude<RangeRequest, { kind: 'refused' }>
 }
 
 /** A file every byte of which belongs to whole-file entries: any Range of it is inside them. */
@@ -43,14 +45,23 @@ function rawQueryOf(url: string): string {
   return mark < 0 ? '' : url.slice(mark + 1)
 }
 
-/** A media request's query read, or null once the refusal has been sent. */
+/**
+ * The first step of a media request, which looks nothing up: its Range and its query read, or null once the refusal
+ * has been sent.
+ */
 export function readMediaRequest(req: Request, res: Response, at: Pick<MediaRequest, 'mediaPath' | 'relative' | 'token'>): MediaRequest | null {
+  const range = readRangeHeader(req.get('range'))
+  if (range.kind === 'refused') {
+    if (range.status === 416 && range.contentRange) res.set('Content-Range', range.contentRange)
+    refuse(res, range.status, range.code, range.message)
+    return null
+  }
   const query = requestedQuery(rawQueryOf(req.originalUrl))
   if (query === 'bad') {
     refuse(res, 400, 'bad_query', `That query names no segment: a segment's query is exactly the one its playlist lists, as browsers send it, at most ${QUERY_MAX_LENGTH} characters (besides the ${TOKEN_QUERY} parameter).`)
     return null
   }
-  return { ...at, query }
+  return { ...at, query, range }
 }
 
 function originFile(request: MediaRequest): OriginFile {
@@ -66,16 +77,16 @@ async function entriesOf(parts: PaywallParts, mediaPath: string): Promise<readon
 }
 
 /** The bytes the answer would carry, or null once a refusal (404, 416, 502) has been sent. */
-async function bytesOf(parts: PaywallParts, request: MediaRequest, sameBytes: readonly IndexedEntry[], header: string | undefined, res: Response): Promise<Bytes | null> {
+async function bytesOf(parts: PaywallParts, request: MediaRequest, sameBytes: readonly IndexedEntry[], res: Response): Promise<Bytes | null> {
   if (sameBytes.every((entry) => entry.key.range === null)) return { whole: true }
   const size = await parts.origin.size(originFile(request))
   if (!size.ok) {
     refuse(res, size.status, size.status === 404 ? 'not_found' : 'origin_error', size.message)
     return null
   }
-  const outcome = readRangeHeader(header, size.size)
+  const outcome = rangeOfFile(request.range, size.size)
   if (outcome.kind === 'refused') {
-    if (outcome.status === 416) res.set('Content-Range', outcome.contentRange)
+    res.set('Content-Range', outcome.contentRange)
     refuse(res, outcome.status, outcome.code, outcome.message)
     return null
   }
@@ -88,10 +99,6 @@ async function bytesOf(parts: PaywallParts, request: MediaRequest, sameBytes: re
 }
 
 export async function serveMedia(parts: PaywallParts, request: MediaRequest, req: Request, res: Response): Promise<void> {
-  const header = req.get('range')
-  const parsed = header === undefined || header.trim() === '' ? null : parseRangeHeader(header)
-  if (parsed && !parsed.ok) return refuse(res, 400, parsed.code, parsed.message)
-
   const { mediaPath, query } = request
   const entries = await entriesOf(parts, mediaPath)
   if (entries.length === 0) {
@@ -110,7 +117,7 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
     return refuse(res, 403, 'channel_required', `${mediaPath} is a key file: it is released to an open channel only. Send its token in the ${TOKEN_HEADER} header.`)
   }
 
-  const bytes = await bytesOf(parts, request, sameBytes, header, res)
+  const bytes = await bytesOf(parts, request, sameBytes, res)
   if (!bytes) return
   const rules = parts.pricing.rules()
   const requested = bytes.whole ? EVERY_BYTE : bytes.send.range
