@@ -1,10 +1,11 @@
-// The SegmentKey of one playlist entry (a segment, a part, an init segment, a key file): its URI resolved on this host,
-// its query checked (segment-query.ts), and its EXT-X-BYTERANGE turned into inclusive bytes. An offset left out
-// continues right after the previous range, and only of the same resource, as RFC 8216 §4.3.2.2 requires (m3u8-parser
-// would continue any file).
+// The SegmentKey of one playlist entry (a segment, a part, an init segment, a key file): its URI resolved on this host
+// (never a playlist's path: those are served as playlists), its query checked (segment-query.ts), and its
+// EXT-X-BYTERANGE turned into inclusive bytes. An offset left out continues right after the previous range, and only
+// of the same resource, as RFC 8216 §4.3.2.2 requires (m3u8-parser would continue any file).
 import { rangeFromLength } from './byte-range.ts'
 import type { RawRange } from './line-reader.ts'
 import type { PlaylistIssueCode } from './playlist-issues.ts'
+import { isPlaylistPath } from './playlist-path.ts'
 import { resourceOf, type SegmentKey } from './segment-key.ts'
 import { queryProblem } from './segment-query.ts'
 import { resolveUri } from './uri.ts'
@@ -27,6 +28,7 @@ export interface EntrySource {
 export function resourceKey(uri: string, playlistPath: string): KeyResult {
   const resolved = resolveUri(uri, playlistPath)
   if (!resolved.ok) return resolved
+  if (isPlaylistPath(resolved.path)) return { ok: false, code: 'bad_uri', message: `${uri} names a playlist, which the paywall serves as a playlist, never as media.` }
   const problem = resolved.query === null ? null : queryProblem(resolved.query)
   if (problem) return { ok: false, code: 'bad_uri', message: `The query of ${uri} ${problem}.` }
   return { ok: true, key: { path: resolved.path, query: resolved.query, range: null } }

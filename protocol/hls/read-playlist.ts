@@ -83,9 +83,3 @@ export function readHlsPlaylist(text: string, path: string, options: ReadOptions
   if (raw.hasVariants) return readMasterPlaylist(parsed.manifest, raw, path, substituted.variables)
   return readMediaPlaylist(parsed.manifest, raw, path, options.fileSizes)
 }
-
-/** Whether a path names a playlist (served free, read by the model) rather than media: `.m3u8`, or `.m3u` (RFC 8216 §4). */
-export function isPlaylistPath(path: string): boolean {
-  const lower = path.toLowerCase()
-  return lower.endsWith('.m3u8') || lower.endsWith('.m3u')
-}

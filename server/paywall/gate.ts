@@ -3,7 +3,7 @@
 // a request asks for, or to anyone for the free preview. A media request's Range and query are read before anything
 // is looked up (readMediaRequest).
 import { Router, type Request, type Response } from 'express'
-import { isPlaylistPath } from '../../protocol/hls/read-playlist.ts'
+import { isPlaylistPath } from '../../protocol/hls/playlist-path.ts'
 import { isKeyPath } from '../../protocol/hls/segment-key.ts'
 import { TOKEN_HEADER, TOKEN_QUERY } from '../../protocol/paywall.ts'
 import { readMediaRequest, serveMedia } from './media-request.ts'

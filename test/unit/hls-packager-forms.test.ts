@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs'
 import { accessToBytes } from '../../protocol/hls/byte-access.ts'
 import { entryCharge, releasedTo, type ChargeRules, type PaidEntries } from '../../protocol/hls/entry-charge.ts'
 import { MediaIndex } from '../../protocol/hls/media-index.ts'
-import { isPlaylistPath, readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
+import { isPlaylistPath } from '../../protocol/hls/playlist-path.ts'
+import { readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
 import { m3u8, readMaster, readMedia, refusal } from '../support/hls-read.ts'
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/playlists/${name}`, import.meta.url), 'utf8')
@@ -160,4 +161,11 @@ test('a broken attribute list is refused with its line and what is wrong, never 
   assert.ok(!shortIv.ok)
   assert.deepEqual([shortIv.issues[0].code, shortIv.issues[0].line], ['unparseable', 3])
   assert.match(shortIv.issues[0].message, /^Line 3 \(#EXT-X-KEY\) could not be read/)
+})
+
+test('an entry that names a playlist is never sold as media: the paywall would answer it with the playlist', () => {
+  const { playlist, issues } = readMedia(m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXTINF:2,', '?segment=1', '#EXTINF:2,', 'other.m3u', '#EXTINF:2,', 'a.ts', '#EXT-X-ENDLIST'), '/media/show/index.m3u8')
+  assert.deepEqual(playlist.segments.map((segment) => segment.id), ['/media/show/a.ts'])
+  assert.deepEqual(issues.map((issue) => issue.code), ['bad_uri', 'bad_uri'])
+  assert.match(issues[0].message, /names a playlist/)
 })
