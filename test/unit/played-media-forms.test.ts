@@ -8,26 +8,12 @@ import { PlayedMedia } from '../../client/payer/played-media.ts'
 import { segmentKeyOf } from '../../client/player/fragment-key.ts'
 import type { PaidEntries } from '../../protocol/hls/entry-charge.ts'
 import { parseSegmentKey } from '../../protocol/hls/segment-key.ts'
-import type { Terms } from '../../protocol/messages.ts'
 import { requestFor } from '../../scripts/fleet/playlist.ts'
+import { viewerTerms } from '../support/viewer-terms.ts'
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/playlists/${name}`, import.meta.url), 'utf8')
 
-const TERMS: Terms = {
-  network: 'devnet',
-  payeePublicKey: '02'.padEnd(66, '1'),
-  payoutScript: '76a914'.padEnd(46, '0') + '88ac',
-  pricePerSecond: 10,
-  renditionMultipliers: {},
-  lifetimeBlocks: 144,
-  height: 1,
-  feeRate: { satoshis: 1, bytes: 1000 },
-  minCapacity: 1_000,
-  maxCapacity: 1_000_000,
-  accepting: true,
-  streamPrices: [],
-  previewSeconds: 0,
-}
+const TERMS = viewerTerms()
 
 function paid(...ids: string[]): PaidEntries {
   const set = new Set(ids)
