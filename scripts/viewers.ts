@@ -1,6 +1,7 @@
 // `npm run viewers -- --url URL --count N --seconds S --cap SATS --speed X [--json]`: a QA fleet of headless viewers
 // that pay a host through real channels, then checks that what was paid, served, settled and mined all agree.
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { isPlaylistPath } from '../protocol/hls/playlist-path.ts'
 import { startProgress } from './fleet/progress.ts'
 import { runFleet } from './fleet/run-fleet.ts'
 import { formatSummary } from './fleet/summary.ts'
@@ -31,7 +32,7 @@ const program = new Command()
 async function main(): Promise<number> {
   const options = program.parse().opts<{ url: string; stream: string; count: number; seconds: number; cap: number; speed: number; ramp?: number; json?: boolean }>()
   const given = new URL(options.url)
-  const playlistPath = given.pathname.endsWith('.m3u8') ? given.pathname : options.stream
+  const playlistPath = isPlaylistPath(given.pathname) ? given.pathname : options.stream
   const url = given.origin
   const progress: FleetProgress = { active: 0, finished: 0, segments: 0, satoshis: 0, errors: 0 }
   let stopProgress = () => {}
