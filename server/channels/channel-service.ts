@@ -22,7 +22,7 @@ import type {
   UpdateRequest,
 } from '../../protocol/messages.ts'
 import { ChainError, isAccepted, isSeen, ledgerUnavailable, type Chain, type TxInfo } from '../../protocol/chain/chain.ts'
-import type { ChannelQuery, ChannelRecord, ChannelStore, StreamSales, TipRecord } from '../store/channel-store.ts'
+import type { ChannelQuery, ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { EdgeLinks } from '../edge/signed-url.ts'
 import type { ChainView } from './chain-view.ts'
 import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
@@ -31,7 +31,7 @@ import { ChannelQueues } from './channel-queues.ts'
 import { ALONE, type Fleet } from './fleet.ts'
 import { FundingWatch, untilSeen } from './funding-watch.ts'
 import { LiveChannels, paidEntriesOf, type LiveChannel } from './live-channels.ts'
-import { checkFundable, checkFundingParents, checkOpen } from './open-checks.ts'
+import { checkFundable, checkFundingBeef, checkFundingParents, checkOpen } from './open-checks.ts'
 import { checkFunding } from './payee.ts'
 import { PaymentPath } from './payments.ts'
 import { snapshotOf } from './record-views.ts'
@@ -78,6 +78,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly live = new LiveChannels()
   private readonly queues = new ChannelQueues()
   private readonly fundingInFlight = new Set<string>()
+  /** What the dashboard reads of the store's books: tips, known viewers, sales per stream. */
+  readonly books: Pick<ChannelStore, 'recentTips' | 'knownViewers' | 'salesByStream'>
   private readonly refuse: Refuse = refuser(this)
   private readonly payments: PaymentPath
   private readonly settlement: Settlement
@@ -127,6 +129,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     this.accepting = accepting
     this.payeePublicKey = payeeKey.toPublicKey().toString()
     this.fleet = deps.fleet ?? ALONE
+    this.books = store
     this.loader = new ChannelLoader(this.live, store, this.fleet, (record) => this.fundings.add(record.id, record.fundingTxid))
     const { live, queues, refuse, fleet } = this
     this.settlement = new Settlement({
@@ -215,6 +218,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       lockTime: verdict.lockTime,
       refundTx: request.refundTx,
       payoutScript: request.payoutScript,
+      payerScript: request.payerScript ?? null,
+      viewerIdentity: request.identityKey ?? null,
       createdAt: this.now(),
     })
     return { ok: true, channelId: id, refundPayeeSignature: verdict.payeeSignature }
@@ -246,7 +251,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     })
     if (!funding.ok) return this.refuse(record.id, funding.code, funding.message)
     const parents = request.fundingParents ?? []
-    const complete = checkFundingParents(request.fundingTx, parents)
+    const complete = request.fundingBeef ? checkFundingBeef(request.fundingTx, request.fundingBeef) : checkFundingParents(request.fundingTx, parents)
     if (!complete.ok) return this.refuse(record.id, complete.code, complete.message)
     this.fundingInFlight.add(record.id)
     try {
@@ -254,7 +259,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
       if (!(await this.store.setFundingTx(record.id, request.fundingTx))) {
         return this.refuse(record.id, 'open_expired', 'This open waited too long for its funding and was removed; open a new channel.')
       }
-      const result = await this.chain.broadcast(request.fundingTx, { parents })
+      const result = await this.chain.broadcast(request.fundingTx, request.fundingBeef ? { beef: request.fundingBeef } : { parents })
       if (result.status === 'UNKNOWN') {
         return this.refuse(record.id, 'ledger_unavailable', 'The ledger answered without a status it could be held to; send "fund" again later.')
       }
@@ -400,16 +405,6 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     const expired = await this.store.expireUnfundedOpenings(this.now() - this.policy.openTimeoutSeconds * 1000)
     if (expired.length > 0) this.emit('expired', expired)
     return expired
-  }
-
-  /** The latest tips with their viewers' notes. */
-  recentTips(limit: number): Promise<TipRecord[]> {
-    return this.store.recentTips(limit)
-  }
-
-  /** Segment sales per stream, for the dashboard. */
-  salesByStream(): Promise<StreamSales[]> {
-    return this.store.salesByStream()
   }
 
   openChannels(): ChannelRecord[] {

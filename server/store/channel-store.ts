@@ -16,6 +16,10 @@ export interface ChannelRecord {
   refundTx: string
   /** The payout script (P2PKH hex) every update pays, fixed at opening; null for channels from before payout addresses. */
   payoutScript: string | null
+  /** Where the viewer's share goes (P2PKH hex), when the viewer named a script; null: the P2PKH of payerPublicKey. */
+  payerScript: string | null
+  /** The viewer's identity key, when the viewer chose to let the host know them; null otherwise. */
+  viewerIdentity: string | null
   state: ChannelState
   sequence: number
   paid: number
@@ -77,7 +81,16 @@ export interface TipRecord {
   at: number
 }
 
-export type NewChannel = Pick<ChannelRecord, 'id' | 'token' | 'payerPublicKey' | 'fundingTxid' | 'fundingVout' | 'capacity' | 'fee' | 'lockTime' | 'refundTx' | 'createdAt'> & { payoutScript: string }
+export type NewChannel = Pick<ChannelRecord, 'id' | 'token' | 'payerPublicKey' | 'fundingTxid' | 'fundingVout' | 'capacity' | 'fee' | 'lockTime' | 'refundTx' | 'createdAt'> &
+  Partial<Pick<ChannelRecord, 'payerScript' | 'viewerIdentity'>> & { payoutScript: string }
+
+/** A viewer who let the host know their identity key: their funded channels and what those paid. */
+export interface KnownViewer {
+  identityKey: string
+  channels: number
+  paid: number
+  lastSeenAt: number
+}
 
 /**
  * A payment that does not follow the channel's last stored one, or arrives after the channel left 'open': another
@@ -130,6 +143,8 @@ export interface ChannelStore {
   /** The close tx is stored before it is broadcast: settlement can then resume without ever building a second one. */
   markClosing(id: string, closeTx: string | null, closeTxid: string | null, reason: CloseReason): Promise<boolean>
   markClosed(id: string, closeTxid: string | null, reason: CloseReason, at: number): Promise<boolean>
+  /** Viewers known by identity key (funded channels only), most recently seen first. */
+  knownViewers(limit: number): Promise<KnownViewer[]>
   /** Segment payments summed per stream, for the dashboard. */
   salesByStream(): Promise<StreamSales[]>
   /** A playlist the paywall has served; only the first call for a path counts. Read back after a restart. */

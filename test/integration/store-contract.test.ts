@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import pg from 'pg'
-import { StaleChannel, type ChannelStore, type PaymentRecord } from '../../server/store/channel-store.ts'
+import { StaleChannel, type ChannelStore, type NewChannel, type PaymentRecord } from '../../server/store/channel-store.ts'
 import { PostgresChannelStore } from '../../server/store/postgres-store.ts'
 import { migrate, SchemaTooNew, shippedMigrations } from '../../server/store/postgres/migrate.ts'
 import { SqliteChannelStore } from '../../server/store/sqlite-store.ts'
@@ -31,9 +31,10 @@ const engines: Record<string, () => Promise<ChannelStore>> = {
   postgres: async () => PostgresChannelStore.open(await server.createDatabase(`contract_${++databases}`)),
 }
 
-async function openChannel(store: ChannelStore, at = 1_000): Promise<string> {
+async function openChannel(store: ChannelStore, at = 1_000, viewer: Pick<NewChannel, 'payerScript' | 'viewerIdentity'> = {}): Promise<string> {
   const id = randomBytes(12).toString('hex')
   await store.insertChannel({
+    ...viewer,
     id,
     token: randomBytes(32).toString('base64url'),
     payerPublicKey: '02' + 'ab'.repeat(32),
@@ -75,6 +76,8 @@ for (const [engine, open] of Object.entries(engines)) {
       assert.equal(record.seconds, 2)
       assert.equal(record.closedAt, null)
       assert.equal(record.payoutScript, '76a914' + '11'.repeat(20) + '88ac')
+      assert.equal(record.payerScript, null, 'no named script: the P2PKH of the payer key')
+      assert.equal(record.viewerIdentity, null)
       assert.deepEqual(await store.channelByToken(record.token), record)
       await store.close()
     })
@@ -162,6 +165,26 @@ for (const [engine, open] of Object.entries(engines)) {
       for (const kept of [young, sent, funded]) assert.ok(await store.channel(kept), 'kept')
       assert.equal(await store.setFundingTx(old, 'ff'), false, 'an expired open cannot take a funding')
       assert.deepEqual(await store.expireUnfundedOpenings(5_000), [])
+      await store.close()
+    })
+
+    test("keeps a wallet viewer's return script, and counts known viewers' funded channels by identity", async () => {
+      const store = await open()
+      const alice = '03' + 'a1'.repeat(32)
+      const payerScript = '76a914' + '22'.repeat(20) + '88ac'
+      const first = await openChannel(store, 1_000, { payerScript, viewerIdentity: alice })
+      await store.recordPayment(payment(first, 1))
+      const second = await openChannel(store, 3_000, { viewerIdentity: alice })
+      await store.recordPayment(payment(second, 1, 30))
+      await openChannel(store, 2_000, { viewerIdentity: '02' + 'b2'.repeat(32) })
+      await openChannel(store, 4_000)
+      await unfundedOpening(store, 5_000)
+      assert.equal((await store.channel(first))!.payerScript, payerScript)
+      assert.equal((await store.channel(first))!.viewerIdentity, alice)
+      const viewers = await store.knownViewers(10)
+      assert.deepEqual(viewers.map((v) => [v.identityKey, v.channels, v.paid]), [[alice, 2, 50], ['02' + 'b2'.repeat(32), 1, 0]])
+      assert.equal(viewers[0].lastSeenAt, 2_001, "the latest payment of alice's channels")
+      assert.equal((await store.knownViewers(1)).length, 1)
       await store.close()
     })
 
