@@ -12,7 +12,8 @@ import { localSummary, SessionMemory, totalsOf, type PersistedSession } from './
 import { importedRefundSummary, type KeptRefund } from './refund-backup.ts'
 import { pendingRefunds, refundRecord, type RefundOutcome } from './refunds.ts'
 import { nextPhase, type PhaseEvent, type SessionPhase } from './session-phase.ts'
-import type { ChannelSessionOptions, ChannelWallet, SessionEvents, SessionSnapshot } from './session-types.ts'
+import type { ChannelWallet } from './channel-wallet.ts'
+import type { ChannelSessionOptions, SessionEvents, SessionSnapshot } from './session-types.ts'
 import { channelClosed, hostUnreachable, ViewerFailure, type ViewerError } from './viewer-errors.ts'
 import { Gate, PaymentCancelled, WaiterList } from './waiting.ts'
 
@@ -195,6 +196,16 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
   protected save(next: PersistedSession): void {
     this.persisted = next
     this.memory.save(next)
+  }
+
+  /**
+   * The remembered opening whose funding may or may not have reached the ledger goes to the history with its
+   * co-signed refund, where the refund stays usable after its nLockTime.
+   */
+  protected shelve(): void {
+    const p = this.persisted
+    if (p) this.pastChannels.record(localSummary(p, 'recovery'), p.refundHex)
+    this.forget()
   }
 
   protected forget(): void {

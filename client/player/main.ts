@@ -5,6 +5,7 @@ import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import type { Network, Terms } from '../../protocol/messages.ts'
 import type { HostSocket } from '../payer/host-request.ts'
 import { ChannelSession } from '../payer/session.ts'
+import { keyWallet } from '../payer/key-wallet.ts'
 import { ViewerWallet } from '../payer/wallet.ts'
 import type { ViewerError } from '../payer/viewer-errors.ts'
 import { AlertToasts } from './alerts.ts'
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   const walletOptions = { network: info.network, ledger, devnetBaseUrl: devnetBase }
   const { wallet, created } = ViewerWallet.load(storage, walletOptions)
   const socket: HostSocket = io(location.origin, { transports: ['websocket', 'polling'] })
-  const session = new ChannelSession({ socket, wallet, storage, storageKey: 'p2p.session', thresholds: preferences.thresholds })
+  const session = new ChannelSession({ socket, wallet: keyWallet(wallet), storage, storageKey: 'p2p.session', thresholds: preferences.thresholds })
   const source = new URLSearchParams(location.search).get('stream') ?? info.streams[0]?.url
   const price = () => streamPrice(source, session.terms ?? info) ?? 0
 

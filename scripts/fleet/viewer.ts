@@ -4,6 +4,7 @@ import type { PrivateKey } from '@bsv/sdk'
 import { io } from 'socket.io-client'
 import type { HostSocket } from '../../client/payer/host-request.ts'
 import { ChannelSession } from '../../client/payer/session.ts'
+import { keyWallet } from '../../client/payer/key-wallet.ts'
 import { PaymentCancelled } from '../../client/payer/waiting.ts'
 import { MemoryStorage, readJson } from '../../client/payer/storage.ts'
 import { ViewerFailure } from '../../client/payer/viewer-errors.ts'
@@ -105,7 +106,7 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     const storage = new MemoryStorage()
     session = new ChannelSession({
       socket,
-      wallet: { key: plan.key, utxos: async () => [plan.utxo] },
+      wallet: keyWallet({ key: plan.key, utxos: async () => [plan.utxo] }),
       storage,
       storageKey: STORAGE_KEY,
       ackTimeoutMs: plan.ackTimeoutMs,
