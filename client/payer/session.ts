@@ -28,7 +28,7 @@ import {
   type UpdateReaction,
 } from './payer.ts'
 import { paidEntriesOf } from './paid-entries.ts'
-import { carriedAfter, localSummary, NOTHING_CARRIED, totalsOf, type CarriedTotals, type PersistedSession } from './persisted-session.ts'
+import { carriedAfter, localSummary, NOTHING_CARRIED, totalsOf, walletReturnOf, type CarriedTotals, type PersistedSession } from './persisted-session.ts'
 import type { ChargeOf, Paid } from './segment-purchase.ts'
 import { SessionCore } from './session-core.ts'
 import type { ChannelSessionOptions } from './session-types.ts'
@@ -257,7 +257,7 @@ export class ChannelSession extends SessionCore {
     if (!p?.channel.channelId || !p.token) return
     this.host.tell('close', { channelId: p.channel.channelId })
     const summary = localSummary(p, 'viewer')
-    this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined)
+    this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined, walletReturnOf(p.channel))
     this.forget()
   }
 

@@ -24,3 +24,9 @@ export interface WalletChannelKeys {
   host: string
   stream: string
 }
+
+/** What the history keeps of a channel paid from a BRC-100 wallet, to hand the coins that come back to that wallet. */
+export type WalletReturn = WalletChannelKeys & {
+  /** The script the viewer's share is paid to (P2PKH hex of the return key). */
+  payerScript: string
+}

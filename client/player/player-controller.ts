@@ -2,6 +2,7 @@
 // (absent until the stream is attached), the last summary. main.ts builds the page and hands every event here.
 import Hls, { type FragmentLoaderConstructor, type PlaylistLoaderConstructor } from 'hls.js'
 import type { SettlementSummary } from '../../protocol/messages.ts'
+import { takeBackCoins, type ReturnLedger, type TakeBack } from '../payer/coins-back.ts'
 import { reclaimRefunds, type RefundLedger } from '../payer/refunds.ts'
 import { PlayedMedia } from '../payer/played-media.ts'
 import type { SegmentPayer } from '../payer/segment-purchase.ts'
@@ -26,7 +27,9 @@ export interface PlayerParts {
   session: ChannelSession
   wallet: ViewerWallet
   walletPanel: WalletPanel
-  ledger: RefundLedger
+  ledger: RefundLedger & ReturnLedger
+  /** Set when the viewer's own BSV wallet pays: it takes back the coins that return to it. This device's wallet needs no faucet then. */
+  takeBack: TakeBack | null
   video: HTMLVideoElement
   summaryView: SettleSummaryView
   capDialog: CapDialog
@@ -160,6 +163,7 @@ export class PlayerController {
   /** Coins for a new devnet viewer, so the first visit just plays. */
   async fundIfNeeded(): Promise<void> {
     const { wallet, walletPanel } = this.parts
+    if (this.parts.takeBack) return
     const amount = devnetTopUp({ balance: (await walletPanel.refresh()) ?? 0, cap: this.parts.cap(), canUseFaucet: wallet.canUseFaucet })
     if (amount !== null) await walletPanel.topUp(amount)
   }
@@ -179,6 +183,19 @@ export class PlayerController {
       summaryView.renderHistory(session.history())
     } catch (error) {
       console.warn('could not check for matured refunds; trying again later', error)
+    }
+  }
+
+  /** Hands the viewer's BSV wallet what came back on chain (a close's change, a sent refund), once mined. */
+  async collectReturns(): Promise<void> {
+    const { session, ledger, takeBack } = this.parts
+    if (!takeBack) return
+    try {
+      const taken = await takeBackCoins(session.history(), ledger, takeBack)
+      for (const coins of taken) session.recordTakenBack(coins.channelId, coins.txid)
+      if (taken.length > 0) setText(byTestId('wallet-returns'), `Your BSV wallet took back ${formatSats(taken.reduce((sum, coins) => sum + coins.satoshis, 0))}.`)
+    } catch (error) {
+      console.warn('could not hand the returned coins to the wallet; trying again later', error)
     }
   }
 
