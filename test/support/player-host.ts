@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { after, before } from 'node:test'
 import type { Browser } from 'playwright-core'
 import { buildClient } from '../../scripts/build-client.ts'
+import type { HostHooks } from '../../server/app.ts'
 import type { HostConfigInput } from '../../server/config.ts'
 import { ensureSampleStream } from '../../server/media/sample.ts'
 import { launchBrowser } from './browser.ts'
@@ -17,12 +18,12 @@ export interface PlayerHost {
 }
 
 /** Starts them before the file's tests and stops them after: read `host` and `browser` inside tests. */
-export function usePlayerHost(overrides: HostConfigInput = {}): PlayerHost {
+export function usePlayerHost(overrides: HostConfigInput = {}, hooks: HostHooks = {}): PlayerHost {
   const running = {} as PlayerHost
   before(async () => {
     await ensureSampleStream(SAMPLE_MEDIA_DIR)
     await buildClient()
-    running.host = await startTestHost({ mediaDir: SAMPLE_MEDIA_DIR, ...overrides })
+    running.host = await startTestHost({ mediaDir: SAMPLE_MEDIA_DIR, ...overrides }, hooks)
     running.browser = await launchBrowser()
   })
   after(async () => {
