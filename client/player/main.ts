@@ -5,10 +5,8 @@ import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import type { Network, Terms } from '../../protocol/messages.ts'
 import type { HostSocket } from '../payer/host-request.ts'
 import { ChannelSession } from '../payer/session.ts'
-import { brc100Wallet } from '../payer/brc100-wallet.ts'
-import type { ReturnedCoins } from '../payer/coins-back.ts'
+import { chosenWallet } from '../payer/chosen-wallet.ts'
 import { keyWallet } from '../payer/key-wallet.ts'
-import { findWallet } from '../payer/wallet-discovery.ts'
 import { ViewerWallet } from '../payer/wallet.ts'
 import type { ViewerError } from '../payer/viewer-errors.ts'
 import { AlertToasts } from './alerts.ts'
@@ -30,8 +28,7 @@ import { WalletPanel } from './wallet-panel.ts'
 import { WithdrawPanel } from './withdraw-panel.ts'
 import { BackupPanel } from './backup-panel.ts'
 import { showHotWalletWarning } from './hot-wallet.ts'
-import { renderPayWith } from './pay-with-panel.ts'
-import { loadWalletChoice, payingWallet, saveWalletChoice } from './wallet-choice.ts'
+import { choosePayingWallet } from './pay-with-panel.ts'
 
 interface HostInfo {
   network: Network
@@ -46,7 +43,7 @@ interface HostInfo {
 
 /** How often an open page checks whether a waiting refund has unlocked: blocks come minutes apart. */
 const REFUND_CHECK_MS = 60_000
-/** How often it looks for coins mined back to the viewer's BSV wallet; only past channels with coins owed cost a request. */
+/** How often it looks for coins mined back to the viewer's BSV wallet; only past channels owing coins cost a request. */
 const RETURNS_CHECK_MS = 5_000
 
 async function fetchInfo(): Promise<HostInfo> {
@@ -78,26 +75,10 @@ async function main(): Promise<void> {
   const walletOptions = { network: info.network, ledger, devnetBaseUrl: devnetBase }
   const { wallet, created } = ViewerWallet.load(storage, walletOptions)
   const source = new URLSearchParams(location.search).get('stream') ?? info.streams[0]?.url
-  let choice = loadWalletChoice(storage)
-  const search = await findWallet(info.network)
-  const paying = payingWallet(choice, search)
-  const own = paying === 'brc100' && search.kind === 'found'
-    ? brc100Wallet({ wallet: search.wallet, host: location.host, stream: () => source ?? '', shareIdentity: () => choice.shareIdentity })
-    : null
+  const payWith = choosePayingWallet({ network: info.network, storage, stream: () => source ?? '', channelOpen: () => session.hasRememberedChannel })
   const socket: HostSocket = io(location.origin, { transports: ['websocket', 'polling'] })
-  const session = new ChannelSession({ socket, wallet: own ?? keyWallet(wallet), storage, storageKey: 'p2p.session', thresholds: preferences.thresholds })
-  renderPayWith({
-    network: info.network,
-    search,
-    choice,
-    paying,
-    channelOpen: () => session.hasRememberedChannel,
-    choose(next) {
-      saveWalletChoice(storage, next)
-      if (next.pays !== choice.pays && payingWallet(next, search) !== paying) location.reload()
-      choice = next
-    },
-  })
+  const channelWallet = chosenWallet(payWith.own.then((own) => own ?? keyWallet(wallet)))
+  const session: ChannelSession = new ChannelSession({ socket, wallet: channelWallet, storage, storageKey: 'p2p.session', thresholds: preferences.thresholds })
   const price = () => streamPrice(source, session.terms ?? info) ?? 0
 
   const video = byTestId<HTMLVideoElement>('video')
@@ -112,8 +93,7 @@ async function main(): Promise<void> {
     },
     stop: (): Promise<void> => player.settle('settling'),
   })
-  const takeBack = own ? (coins: ReturnedCoins) => own.takeBack(coins) : null
-  const player: PlayerController = new PlayerController({ session, wallet, walletPanel, ledger, takeBack, video, summaryView, capDialog, cap: () => preferences.cap, showError })
+  const player: PlayerController = new PlayerController({ session, wallet, walletPanel, ledger, ownWallet: payWith.own, video, summaryView, capDialog, cap: () => preferences.cap, showError })
   new WithdrawPanel({
     wallet,
     network: info.network,
@@ -134,7 +114,7 @@ async function main(): Promise<void> {
     balance: () => walletPanel.knownBalance,
     restored: () => location.reload(),
   })
-  if (!own) showHotWalletWarning(info.network, storage, () => backup.showBackup())
+  void payWith.own.then((own) => (own ? undefined : showHotWalletWarning(info.network, storage, () => backup.showBackup())))
   const firedAlerts: number[] = []
 
   setText(byTestId('network'), info.network)
@@ -218,9 +198,7 @@ async function main(): Promise<void> {
       ended: video.ended,
       capDialogOpen: capDialog.isOpen,
       walletAddress: wallet.address,
-      payingWith: paying,
-      walletSearch: search.kind,
-      walletIdentity: search.kind === 'found' ? search.identityKey : null,
+      ...payWith.state(),
       walletBalance: walletPanel.knownBalance,
       firedAlerts: [...firedAlerts],
       errors: shownErrors.map((e) => ({ ...e })),
@@ -240,10 +218,8 @@ async function main(): Promise<void> {
   void walletPanel.refresh().then(() => (wallet.canUseFaucet && created ? player.fundIfNeeded() : undefined))
   void player.reclaimMaturedRefunds()
   setInterval(() => void player.reclaimMaturedRefunds(), REFUND_CHECK_MS)
-  if (own) {
-    void player.collectReturns()
-    setInterval(() => void player.collectReturns(), RETURNS_CHECK_MS)
-  }
+  void player.collectReturns()
+  setInterval(() => void player.collectReturns(), RETURNS_CHECK_MS)
 
   if (!source) {
     showError({ kind: 'host_unreachable', message: 'This host lists no streams.', nextStep: 'Ask the host to add a video (npm run media).' })

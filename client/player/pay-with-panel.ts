@@ -3,9 +3,53 @@
 // wallets reloads the page, and is not offered while a channel is open: each channel is signed by the wallet that
 // opened it.
 import type { Network } from '../../protocol/messages.ts'
-import { shortKey, type WalletSearch } from '../payer/wallet-discovery.ts'
+import { brc100Wallet, type Brc100ChannelWallet } from '../payer/brc100-wallet.ts'
+import type { KeyValueStorage } from '../payer/storage.ts'
+import { findWallet, shortKey, type WalletSearch } from '../payer/wallet-discovery.ts'
 import { byTestId, setText } from './dom.ts'
-import type { WalletChoice } from './wallet-choice.ts'
+import { loadWalletChoice, payingWallet, saveWalletChoice, type WalletChoice } from './wallet-choice.ts'
+
+export interface PayWith {
+  /** The viewer's own wallet once it is known to pay this page; null when this device's wallet pays. */
+  own: Promise<Brc100ChannelWallet | null>
+  /** What the page knows so far (null while it is still looking), for the debug handle. */
+  state(): { payingWith: 'brc100' | 'device' | null; walletSearch: WalletSearch['kind'] | null; walletIdentity: string | null }
+}
+
+/**
+ * Looks for the viewer's wallet without holding up the page (playback starts; opening a channel waits for the
+ * answer), then shows the choice. Choosing another wallet reloads the page.
+ */
+export function choosePayingWallet(p: { network: Network; storage: KeyValueStorage; stream: () => string; channelOpen: () => boolean }): PayWith {
+  let choice = loadWalletChoice(p.storage)
+  let known: { search: WalletSearch; paying: 'brc100' | 'device' } | null = null
+  const own = findWallet(p.network).then((search) => {
+    const paying = payingWallet(choice, search)
+    known = { search, paying }
+    renderPayWith({
+      network: p.network,
+      search,
+      choice,
+      paying,
+      channelOpen: p.channelOpen,
+      choose(next) {
+        saveWalletChoice(p.storage, next)
+        if (payingWallet(next, search) !== paying) location.reload()
+        choice = next
+      },
+    })
+    if (paying !== 'brc100' || search.kind !== 'found') return null
+    return brc100Wallet({ wallet: search.wallet, host: location.host, stream: p.stream, shareIdentity: () => choice.shareIdentity })
+  })
+  return {
+    own,
+    state: () => ({
+      payingWith: known?.paying ?? null,
+      walletSearch: known?.search.kind ?? null,
+      walletIdentity: known?.search.kind === 'found' ? known.search.identityKey : null,
+    }),
+  }
+}
 
 export interface PayWithParts {
   network: Network
@@ -23,7 +67,7 @@ function noWalletText(network: Network): string {
   return network === 'devnet' ? found : `${found} Paying from a BSV wallet you already use (BSV Desktop or another BRC-100 wallet) is recommended: start it and reload.`
 }
 
-export function renderPayWith(parts: PayWithParts): void {
+function renderPayWith(parts: PayWithParts): void {
   const { search, choice, paying } = parts
   const own = byTestId<HTMLButtonElement>('pay-brc100')
   const device = byTestId<HTMLButtonElement>('pay-device')

@@ -75,7 +75,7 @@ async function openPlayer(options: { shareIdentity?: boolean; holdMedia?: Promis
   const page = await context.newPage()
   page.on('pageerror', (error) => console.error('page error:', error.message))
   await page.goto(`${env.host.url}/?stream=${encodeURIComponent(STREAM)}`)
-  await page.waitForFunction(() => window.p2p !== undefined, undefined, { timeout: 30_000 })
+  await page.waitForFunction(() => window.p2p?.state().payingWith, undefined, { timeout: 30_000 })
   await page.evaluate(() => {
     const video = document.querySelector('video')!
     video.defaultPlaybackRate = 4
