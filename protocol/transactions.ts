@@ -7,7 +7,7 @@ import { Hash, LockingScript, PrivateKey, Spend, Transaction, UnlockingScript, U
 import type { FeeRate } from './messages.ts'
 import { closeFee, feeFor, P2PKH_INPUT_BYTES, P2PKH_OUTPUT_BYTES } from './fees.ts'
 import { signedP2pkhSpend } from './p2pkh-spend.ts'
-import { ChannelMultisig, p2pkhLockingScript } from './scripts.ts'
+import { ChannelMultisig, p2pkhLockingScript, payerReturnScript } from './scripts.ts'
 import { CHANNEL_SIGHASH } from './signature.ts'
 import { inputPreimage, signInput } from './signing.ts'
 
@@ -131,11 +131,6 @@ export function buildFunding(p: { payerKey: PrivateKey; payeePublicKey: string; 
   if (change >= DUST_LIMIT) outputs.push({ satoshis: change, lockingScript: payerScript })
   const tx = signedP2pkhSpend({ key: p.payerKey, utxos: selected, outputs, version: CHANNEL_TX_VERSION })
   return { tx, hex: tx.toHex(), txid: tx.id('hex'), vout: 0 }
-}
-
-/** Where the payer's share goes: the script the payer named (P2PKH hex), or the P2PKH of its channel key. */
-export function payerReturnScript(p: { payerPublicKey: string; payerScript?: string }): LockingScript {
-  return p.payerScript === undefined ? p2pkhLockingScript(p.payerPublicKey) : LockingScript.fromHex(p.payerScript)
 }
 
 /** The refund (unsigned): funding outpoint, nSequence 0, nLockTime = height T, C - close fee back to the payer. */
