@@ -2,7 +2,7 @@
 // mobile wallets; reached through @bsv/sdk's WalletClient). It holds every key: the channel key is derived for this
 // app's protocol and this host (security level 2, so the viewer approves once per host), the viewer's share returns to
 // a BRC-29 key it derives, and the funding is created and signed without being sent. Isomorphic.
-import { Transaction, Utils, type WalletInterface } from '@bsv/sdk'
+import { Beef, BEEF_V1, BEEF_V2, Transaction, Utils, type WalletInterface } from '@bsv/sdk'
 import { MAX_FUNDING_BEEF_HEX_CHARS } from '../../protocol/messages.ts'
 import { ChannelMultisig, p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { CHANNEL_SIGHASH } from '../../protocol/signature.ts'
@@ -42,6 +42,16 @@ function insufficient(error: unknown): InsufficientFundsError | null {
   const needed = typeof e.totalSatoshisNeeded === 'number' ? e.totalSatoshisNeeded : 0
   const more = typeof e.moreSatoshisNeeded === 'number' ? e.moreSatoshisNeeded : needed
   return new InsufficientFundsError(needed, Math.max(0, needed - more))
+}
+
+/**
+ * The wallet's Atomic BEEF as ARC takes BEEF (BRC-62), hex: without the atomic prefix, and in version 1 when nothing
+ * in it is a bare txid, as the wallet toolbox itself posts to ARC.
+ */
+function ledgerBeef(atomic: number[] | Uint8Array): string {
+  const beef = Beef.fromBinary(atomic)
+  if (beef.version === BEEF_V2 && beef.txs.every((btx) => !btx.isTxidOnly)) beef.version = BEEF_V1
+  return beef.toHex()
 }
 
 export function brc100Wallet(options: Brc100WalletOptions): Brc100ChannelWallet {
@@ -84,7 +94,7 @@ export function brc100Wallet(options: Brc100WalletOptions): Brc100ChannelWallet 
         await abandon().catch(() => undefined)
         throw new Error('the wallet built another funding than the one asked for (version 1, the 2-of-2 output): nothing was sent')
       }
-      const beef = Utils.toHex(created.tx)
+      const beef = ledgerBeef(created.tx)
       if (beef.length <= MAX_FUNDING_BEEF_HEX_CHARS) return { txid, vout, hex: tx.toHex(), beef, abandon }
       // Too large to travel: the direct parents, for Extended Format (the ledger must know them then).
       const parents = parentsWithinCaps(tx.inputs.flatMap((input) => (input.sourceTransaction ? [input.sourceTransaction.toHex()] : [])))
