@@ -39,6 +39,8 @@ export interface DevnetWalletOptions {
   mine: () => Promise<void>
   feeRate: FeeRate
   rootKey?: PrivateKey
+  /** 'main' makes a wallet that says it is on mainnet, for tests of one the devnet must refuse. Default 'test'. */
+  chain?: 'test' | 'main'
 }
 
 export interface DevnetWallet {
@@ -71,14 +73,15 @@ export async function openDevnetWallet(options: DevnetWalletOptions): Promise<De
   const rootKey = options.rootKey ?? PrivateKey.fromRandom()
   const knex: Knex = knexFactory({ client: 'better-sqlite3', connection: { filename: join(options.dataDir, 'wallet.sqlite') }, useNullAsDefault: true })
   const satoshisPerKb = Math.ceil((options.feeRate.satoshis * 1000) / options.feeRate.bytes)
-  const storage = new StorageKnex({ ...StorageKnex.defaultOptions(), chain: 'test', knex, feeModel: { model: 'sat/kb', value: satoshisPerKb } })
+  const chain = options.chain ?? 'test'
+  const storage = new StorageKnex({ ...StorageKnex.defaultOptions(), chain, knex, feeModel: { model: 'sat/kb', value: satoshisPerKb } })
   await storage.migrate('devnet wallet', PrivateKey.fromRandom().toPublicKey().toString())
   await storage.makeAvailable()
   const keyDeriver = new KeyDeriver(rootKey)
   const manager = new WalletStorageManager(keyDeriver.identityKey, storage)
   await manager.makeAvailable()
   const services = new DevnetServices(options.devnetBaseUrl)
-  const wallet = new Wallet({ chain: 'test', keyDeriver, storage: manager, services })
+  const wallet = new Wallet({ chain, keyDeriver, storage: manager, services })
   const stopSending = sendWaiting(manager, services)
 
   const approvals: Approval[] = []

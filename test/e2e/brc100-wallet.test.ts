@@ -209,4 +209,20 @@ describe("paying from the viewer's own BRC-100 wallet", { timeout: 300_000 }, ()
     assert.match(actions.find((action) => action.txid === refund.id('hex'))?.description ?? '', /Refund of a channel with nothing paid/)
     await page.context().close()
   })
+
+  test("a wallet on another network is refused with a clear message, and this device's wallet pays", async () => {
+    await wallet.http.close()
+    const mainnet = await startTestWallet(env.host, [], 'main')
+    try {
+      const page = await openPlayer()
+      assert.equal((await state(page)).payingWith, 'device')
+      assert.equal(await page.getByTestId('pay-brc100').isHidden(), true)
+      assert.equal(await page.getByTestId('pay-device').getAttribute('aria-pressed'), 'true')
+      assert.match((await page.getByTestId('pay-with-status').textContent()) ?? '', /Your BSV wallet is on mainnet, and this host runs on its devnet.*Switch your wallet to testnet/)
+      assert.deepEqual(mainnet.http.calls.map((call) => call.method).filter((method) => method !== 'getVersion'), ['getNetwork'], 'nothing but its network was asked of it')
+      await page.context().close()
+    } finally {
+      await mainnet.dispose()
+    }
+  })
 })

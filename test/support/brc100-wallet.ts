@@ -12,12 +12,12 @@ export interface TestBrc100Wallet extends DevnetWallet {
   dispose(): Promise<void>
 }
 
-/** `amounts`: the faucet coins it starts with, one output each. */
-export async function startTestWallet(host: TestHost, amounts: readonly number[], port = WALLET_JSON_PORT): Promise<TestBrc100Wallet> {
+/** `amounts`: the faucet coins it starts with, one output each. A 'main' chain wallet takes none: it is to be refused. */
+export async function startTestWallet(host: TestHost, amounts: readonly number[], chain: 'test' | 'main' = 'test'): Promise<TestBrc100Wallet> {
   const dataDir = tempDir('wallet')
-  const wallet = await openDevnetWallet({ devnetBaseUrl: `${host.url}/devnet`, dataDir, mine: async () => void host.ledger!.mine(), feeRate: host.chainView.feeRate })
-  await wallet.fund(amounts)
-  const http = await serveWalletHttp(wallet.apps, port)
+  const wallet = await openDevnetWallet({ devnetBaseUrl: `${host.url}/devnet`, dataDir, mine: async () => void host.ledger!.mine(), feeRate: host.chainView.feeRate, chain })
+  if (amounts.length > 0) await wallet.fund(amounts)
+  const http = await serveWalletHttp(wallet.apps, WALLET_JSON_PORT)
   return {
     ...wallet,
     http,
