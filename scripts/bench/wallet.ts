@@ -24,12 +24,13 @@ const program = new Command()
   .name('bench:wallet')
   .addOption(new Option('--loads <n>', 'time-to-first-frame loads of each kind').argParser(Number).default(7))
   .addOption(new Option('--signatures <n>', 'signatures timed of each kind').argParser(Number).default(200))
+  .addOption(new Option('--channels <n>', 'channels opened and paid through, of each kind, after one to warm up').argParser(Number).default(3))
   .addOption(new Option('--out <file>', 'where to write the JSON results').default('bench/wallet.json'))
 
 const log = (line: string) => process.stderr.write(`[bench:wallet] ${line}\n`)
 
 async function main(): Promise<void> {
-  const options = program.parse().opts<{ loads: number; signatures: number; out: string }>()
+  const options = program.parse().opts<{ loads: number; signatures: number; channels: number; out: string }>()
   const mediaDir = fileURLToPath(new URL('../../media/', import.meta.url))
   await ensureSampleStream(mediaDir)
   await buildClient()
@@ -47,10 +48,10 @@ async function main(): Promise<void> {
   }
   const browser = await launchBrowser()
   try {
-    await devnet.fund(Array(options.loads + 4).fill(20_000))
+    await devnet.fund(Array(options.loads + options.channels + 4).fill(20_000))
     await walletOnline(true)
     log('signing and paying per segment…')
-    const costs = await measureWalletCosts({ hostUrl: host.url, walletUrl: `http://localhost:${WALLET_JSON_PORT}`, playlistPath: STREAM, cap: 1_000, signatures: options.signatures })
+    const costs = await measureWalletCosts({ hostUrl: host.url, walletUrl: `http://localhost:${WALLET_JSON_PORT}`, playlistPath: STREAM, cap: 1_000, signatures: options.signatures, channels: options.channels })
     log('time to first frame…')
     const ttff = await measureWalletTtff({ browser, hostUrl: host.url, stream: STREAM, loads: options.loads, walletOnline })
     const results = { at: new Date().toISOString(), costs, ttff }
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
       '|---|---|---|',
       row('signature p50 / p95 (ms)', `${costs.sign.device.p50_ms} / ${costs.sign.device.p95_ms}`, `${costs.sign.wallet.p50_ms} / ${costs.sign.wallet.p95_ms}`),
       row('payment round trip p50 / p95 (ms)', `${costs.pay.device.p50_ms} / ${costs.pay.device.p95_ms}`, `${costs.pay.wallet.p50_ms} / ${costs.pay.wallet.p95_ms}`),
+      row(`channel open p50 of ${costs.open.device.count} (ms)`, costs.open.device.p50_ms, costs.open.wallet.p50_ms),
       row(`time to first frame, median of ${ttff.loads} (ms)`, ttff.device_ms, `${ttff.wallet_ms} (first load, approvals included: ${ttff.wallet_first_ms})`),
       '',
     ].join('\n'))
