@@ -45,7 +45,7 @@ export class WhatsOnChainClient extends LedgerHttpClient {
     if (typeof proof.index !== 'number' || typeof proof.target !== 'string' || !Array.isArray(proof.nodes)) {
       throw new ChainError(`WhatsOnChain at ${url} answered a proof it did not shape as TSC`, 502)
     }
-    const header = (await this.getJson(`${this.baseUrl}/block/hash/${encodeURIComponent(proof.target)}/header`)) as { height?: unknown }
+    const header = (await this.getJson(`${this.baseUrl}/block/${encodeURIComponent(proof.target)}/header`)) as { height?: unknown }
     if (typeof header.height !== 'number') throw new ChainError(`WhatsOnChain does not give the height of block ${proof.target}`, 502)
     return merklePathOfTsc(txid, { ...proof, txOrId: proof.txOrId ?? txid }, header.height)
   }

@@ -62,7 +62,7 @@ export class DevnetServices implements WalletServices {
   }
 
   async hashToHeader(hash: string): Promise<BlockHeader> {
-    const header = await this.fetchHeader(`block/hash/${hash}/header`)
+    const header = await this.fetchHeader(`block/${hash}/header`)
     if (!header) throw new Error(`the devnet has no block ${hash}`)
     return header
   }
