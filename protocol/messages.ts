@@ -79,12 +79,21 @@ export const OpenRequest = z.object({
   refundTx: TxHex,
   /** The terms' payout script the payer's updates will pay: the channel keeps it for life. */
   payoutScript: P2pkhScript,
+  /**
+   * Where the viewer's share goes, for the channel's life: the refund's only output and every update's change. A
+   * BRC-100 wallet pays it to a key it derives, so the coins come back into the wallet. Absent: the P2PKH of payerPublicKey.
+   */
+  payerScript: P2pkhScript.optional(),
+  /** The viewer's identity key, sent only when the viewer lets this host know them: the dashboard counts their channels. */
+  identityKey: PublicKeyHex.optional(),
 })
 export type OpenRequest = z.infer<typeof OpenRequest>
 
 /** At most this many parents travel with a funding tx; beyond it (or MAX_FUNDING_PARENTS_HEX_CHARS) none are sent. */
 export const MAX_FUNDING_PARENTS = 16
 export const MAX_FUNDING_PARENTS_HEX_CHARS = 200_000
+/** A funding's BEEF larger than this travels as the raw funding with its parents instead. */
+export const MAX_FUNDING_BEEF_HEX_CHARS = 200_000
 
 export const FundRequest = z.object({
   channelId: ChannelId,
@@ -98,6 +107,12 @@ export const FundRequest = z.object({
     .max(MAX_FUNDING_PARENTS, `at most ${MAX_FUNDING_PARENTS} parent transactions`)
     .refine((parents) => parents.reduce((sum, hex) => sum + hex.length, 0) <= MAX_FUNDING_PARENTS_HEX_CHARS, `parents total at most ${MAX_FUNDING_PARENTS_HEX_CHARS} hex characters`)
     .optional(),
+  /**
+   * The funding as BEEF (BRC-62/95): the tx with its unmined ancestors and the merkle paths of mined ones, as a BRC-100
+   * wallet returns it. The host broadcasts it as it is, so ancestors the wallet has not sent yet travel along.
+   * Optional; it must carry exactly `fundingTx`.
+   */
+  fundingBeef: hex(MAX_FUNDING_BEEF_HEX_CHARS).optional(),
 })
 export type FundRequest = z.infer<typeof FundRequest>
 
