@@ -2,7 +2,7 @@
 // watching a while at its own length, most tipping, then closing, until the soak's time is up. Coins come from the
 // devnet faucet a batch at a time, as they run out.
 import { HttpChain } from '../../protocol/chain/http-chain.ts'
-import { fundFleet, type FleetCoin } from '../fleet/fleet-wallet.ts'
+import { coinWallet, fundFleet, type FleetCoin } from '../fleet/fleet-wallet.ts'
 import { createHttpClient } from '../fleet/http-client.ts'
 import { checkClosesOnLedger } from '../fleet/ledger-check.ts'
 import { coinForCap, fetchTerms } from '../fleet/run-fleet.ts'
@@ -58,11 +58,11 @@ export async function churn(opts: ChurnOptions): Promise<{ summary: FleetSummary
         await sleep(200)
         continue
       }
-      const { key, utxo } = await nextCoin()
+      const wallet = coinWallet(await nextCoin())
       const me = index++
       const seconds = opts.seconds.min + Math.random() * (opts.seconds.max - opts.seconds.min)
       const tip = me % 2 === 0 ? 1 + Math.floor(Math.random() * opts.maxTip) : undefined
-      results.push(await runViewer({ index: me, url: opts.url, playlistPath: opts.playlistPath, key, utxo, cap: opts.cap + opts.maxTip, speed: opts.speed, seconds, http, progress: opts.progress, tip }))
+      results.push(await runViewer({ index: me, url: opts.url, playlistPath: opts.playlistPath, wallet, cap: opts.cap + opts.maxTip, speed: opts.speed, seconds, http, progress: opts.progress, tip }))
     }
   }
   try {
