@@ -157,6 +157,9 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     result.fundingVout = stored?.channel?.funding?.vout ?? 0
     result.payerScript = stored?.channel ? (stored.channel.payerScript ?? p2pkhScriptHex(stored.channel.payerPublicKey)) : ''
     result.payoutScript = session.terms?.payoutScript ?? ''
+    // Noted as each payment is accepted: the host may settle the channel (Stop) before that segment's bytes are in,
+    // and the session has let the channel go by the time the fetch ends.
+    session.on('paid', () => notePaid(session!, result))
 
     const online = backOnline(session, socket)
     result.stoppedEarly = await watch(plan, session, stream, result, { atCap: atCap.signal, byHost: byHost.signal }, fail, online)
