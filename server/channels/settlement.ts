@@ -6,7 +6,8 @@
 // and if another tx took the funding output meanwhile, the channel is recorded as lost, with that reason.
 import type { PrivateKey } from '@bsv/sdk'
 import { ChainError, isAccepted, ledgerUnavailable, type Chain } from '../../protocol/chain/chain.ts'
-import { isFundingLoss, type CloseReason, type FundingLoss, type Rejection, type SettlementSummary } from '../../protocol/messages.ts'
+import { type CloseReason, type Rejection, type SettlementSummary } from '../../protocol/messages.ts'
+import { isFundingLoss, type FundingLoss } from '../../protocol/funding-loss.ts'
 import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
 import type { ChannelQueues } from './channel-queues.ts'
