@@ -35,7 +35,7 @@ import { clientAddress } from './security/client-address.ts'
 import { ownNamesOf, refuseForeignHosts } from './security/host-allowlist.ts'
 import { isWildcardBind, localHostNames } from './security/host-names.ts'
 import { makePrivate } from './security/private-folder.ts'
-import { playerRouter } from './player-pages.ts'
+import { playerRouter } from './page-assets.ts'
 
 export interface RunningHost {
   url: string
