@@ -34,7 +34,7 @@ import { FundingWatch, type LostFunding } from './funding-watch.ts'
 import { LiveChannels, paidEntriesOf, type LiveChannel } from './live-channels.ts'
 import { PaymentPath } from './payments.ts'
 import { snapshotOf } from './record-views.ts'
-import { segmentVerdict, type MediaCharges } from './segment-charge.ts'
+import type { MediaCharges } from './segment-charge.ts'
 import { Settlement } from './settlement.ts'
 import type { PendingSettlement } from './settlement-retry.ts'
 import type { PayeeVerifier } from '../crypto/verify.ts'
@@ -232,10 +232,8 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
   private async payOnce(request: UpdateRequest): Promise<Reply<UpdateAccepted>> {
     const channel = await this.liveChannel(request.channelId)
     if (!channel.ok) return channel
-    const verdict = segmentVerdict(request.segment, await this.media.charge(request.segment, paidEntriesOf(channel.live)))
-    if (!verdict.ok) return this.refuse(request.channelId, verdict.code, verdict.message)
-    const { price, seconds } = verdict
-    const reply = await this.payments.accept(channel.live, { kind: 'segment', tx: request.tx, segment: request.segment, price, seconds, stream: this.media.streamOf(request.segment) })
+    const charge = await this.media.charge(request.segment, paidEntriesOf(channel.live))
+    const reply = await this.payments.accept(channel.live, { kind: 'segment', tx: request.tx, segment: request.segment, charge, stream: this.media.streamOf(request.segment) })
     const segmentUrl = reply.ok && this.edgeUrl(request.segment, request.channelId)
     return reply.ok && segmentUrl ? { ...reply, segmentUrl } : reply
   }
