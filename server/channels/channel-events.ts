@@ -32,6 +32,9 @@ export interface ChannelEvents {
 
 export type ChannelEventBus = EventEmitter<ChannelEvents>
 
+/** The events as their listeners see them: they may listen, never emit. */
+export type ChannelEventSource = Pick<ChannelEventBus, 'on'>
+
 export type Refuse = (channelId: string | null, code: RejectCode, message: string) => Rejection
 
 export function refuser(bus: ChannelEventBus): Refuse {

@@ -1,31 +1,107 @@
-// The payment path: the pure transition (channel-transitions.ts) works out the channel's next state and the effects
-// against the state its predecessor left; this file verifies the signature off the event loop, then carries the
-// effects out: commit to disk, and only then advance the live channel, announce, and acknowledge. The caller runs it in
-// the channel's queue (channel-queues.ts), which also holds the channel's settlement: a payment never races its close.
-import type { Reply, UpdateAccepted } from '../../protocol/messages.ts'
-import { isStorageUnavailable, type ChannelStore } from '../store/channel-store.ts'
+// The payment path, the viewer's one door into a live channel: a resume, then updates and tips. Each payment runs in its
+// channel's queue (channel-queues.ts, which also holds the channel's settlement: a payment never races its close),
+// against the state its predecessor left. The pure transition (channel-transitions.ts) works out the next channel and
+// the effects; this file verifies the signature off the event loop, then carries the effects out: commit to disk,
+// and only then advance the live channel, announce, and acknowledge.
+import type { ChannelSnapshot, Rejection, Reply, ResumeRequest, TipRequest, UpdateAccepted, UpdateRequest } from '../../protocol/messages.ts'
+import { isStorageUnavailable, StaleChannel, type ChannelStore } from '../store/channel-store.ts'
+import type { EdgeLinks } from '../edge/signed-url.ts'
 import { nativeHash256, type PayeeVerifier } from '../crypto/verify.ts'
 import type { ChainView } from './chain-view.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
-import { takePayment, type Payment } from './channel-transitions.ts'
-import type { LiveChannel } from './live-channels.ts'
+import type { ChannelLoader } from './channel-loader.ts'
+import type { ChannelQueues } from './channel-queues.ts'
+import type { ChannelTokens } from './channel-tokens.ts'
+import { resumeChannel, takePayment, type Payment } from './channel-transitions.ts'
+import type { Fleet } from './fleet.ts'
+import { paidEntriesOf, type LiveChannel, type LiveChannels } from './live-channels.ts'
 import { BAD_SIGNATURE } from './payee.ts'
+import { snapshotOf } from './record-views.ts'
+import type { MediaCharges } from './segment-charge.ts'
+import type { Settlement } from './settlement.ts'
 
 export interface PaymentDeps {
-  store: ChannelStore
+  live: LiveChannels
+  loader: Pick<ChannelLoader, 'byId' | 'reload'>
+  queues: ChannelQueues
+  fleet: Fleet
+  tokens: ChannelTokens
+  store: Pick<ChannelStore, 'channel' | 'recordPayment'>
   view: ChainView
+  /** What each segment costs, by the playlists the paywall has served. */
+  media: Pick<MediaCharges, 'charge' | 'streamOf'>
   deadlineMarginBlocks: number
   payeePublicKey: string
   verifySignature: PayeeVerifier['verify']
+  /** Edge mode: an accepted segment's reply carries a signed URL for it (server/edge/); null when the host serves it. */
+  edge: EdgeLinks | null
   events: ChannelEventBus
   refuse: Refuse
+  /** Refuses a channel that is no longer open, once its settlement under way has finished. */
+  settlement: Pick<Settlement, 'notOpen'>
   now: () => number
 }
 
-export class PaymentPath {
+export class Payments {
   constructor(private readonly deps: PaymentDeps) {}
 
-  async accept(live: LiveChannel, payment: Payment): Promise<Reply<UpdateAccepted>> {
+  /** The viewer is back (a reconnect, a reload): the channel's state, and it counts as active. */
+  async resume(request: ResumeRequest): Promise<Reply<ChannelSnapshot>> {
+    const { deps } = this
+    // In a fleet the viewer may come from another instance, dead or alive: the store has the last word.
+    const channel = deps.fleet.shared ? await deps.loader.reload(request.channelId) : deps.live.byChannelId(request.channelId)
+    if (!channel || !deps.tokens.matches(channel.record.token, request.token)) {
+      const stored = await deps.store.channel(request.channelId)
+      if (stored && deps.tokens.matches(stored.token, request.token)) return deps.settlement.notOpen(request.channelId)
+      return deps.refuse(request.channelId, 'unknown_channel', 'No open channel with that id and token.')
+    }
+    channel.record = resumeChannel(channel.record, deps.now())
+    return { ok: true, ...snapshotOf(channel.record) }
+  }
+
+  /** An update for one segment, priced by the host's charge rules over what the channel has paid for already. */
+  pay(request: UpdateRequest): Promise<Reply<UpdateAccepted>> {
+    const { media } = this.deps
+    return this.inQueue(request.channelId, async (live) => {
+      const charge = await media.charge(request.segment, paidEntriesOf(live))
+      return this.take(live, { kind: 'segment', tx: request.tx, segment: request.segment, charge, stream: media.streamOf(request.segment) })
+    })
+  }
+
+  tip(request: TipRequest): Promise<Reply<UpdateAccepted>> {
+    return this.inQueue(request.channelId, (live) => this.take(live, { kind: 'tip', tx: request.tx, amount: request.amount, note: request.note ?? null }))
+  }
+
+  /**
+   * Runs a payment in the channel's queue on the open channel. When the store says another writer (another instance)
+   * moved the channel on first, reads the channel again and runs it once more against the store's state, so the viewer
+   * hears the real verdict (replay, stale, not open).
+   */
+  private inQueue(id: string, payment: (live: LiveChannel) => Promise<Reply<UpdateAccepted>>): Promise<Reply<UpdateAccepted>> {
+    const attempt = async () => {
+      const channel = await this.openChannel(id)
+      return channel.ok ? payment(channel.live) : channel
+    }
+    return this.deps.queues.run(id, async () => {
+      try {
+        return await attempt()
+      } catch (error) {
+        if (!(error instanceof StaleChannel)) throw error
+        await this.deps.loader.reload(id)
+        return attempt()
+      }
+    })
+  }
+
+  /** The open channel with this id, or the refusal that says why there is none. */
+  private async openChannel(id: string): Promise<{ ok: true; live: LiveChannel } | Rejection> {
+    const live = await this.deps.loader.byId(id)
+    if (live) return { ok: true, live }
+    if (await this.deps.store.channel(id)) return this.deps.settlement.notOpen(id)
+    return this.deps.refuse(id, 'unknown_channel', 'No such channel on this host.')
+  }
+
+  private async take(live: LiveChannel, payment: Payment): Promise<Reply<UpdateAccepted>> {
     const { deps } = this
     const id = live.record.id
     const started = performance.now()
@@ -53,6 +129,7 @@ export class PaymentPath {
     live.record = step.next
     if (step.entitlement) live.entitlements.set(step.entitlement.segment, step.entitlement.price)
     deps.events.emit('accepted', announce)
-    return { ok: true, ...acknowledge }
+    const segmentUrl = step.entitlement && deps.edge?.urlFor(step.entitlement.segment, id)
+    return segmentUrl ? { ok: true, ...acknowledge, segmentUrl } : { ok: true, ...acknowledge }
   }
 }

@@ -7,11 +7,12 @@
 // and if another tx took the funding output meanwhile, the channel is recorded as lost, with that reason.
 import type { PrivateKey } from '@bsv/sdk'
 import { ChainError, isAccepted, ledgerUnavailable, type Chain } from '../../protocol/chain/chain.ts'
-import { isFundingLoss, type CloseReason, type FundingLoss, type Rejection, type SettlementSummary } from '../../protocol/messages.ts'
+import { isFundingLoss, type CloseReason, type FundingLoss, type Rejection, type Reply, type SettlementSummary } from '../../protocol/messages.ts'
 import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
 import type { ChannelQueues } from './channel-queues.ts'
 import type { Fleet } from './fleet.ts'
+import type { LostFunding } from './funding-watch.ts'
 import type { LiveChannels } from './live-channels.ts'
 import { summaryOf } from './record-views.ts'
 import { afterRefusedClose, planSettlement, type SettlementPlan } from './settlement-plan.ts'
@@ -29,6 +30,8 @@ export interface SettlementDeps {
   events: ChannelEventBus
   refuse: Refuse
   clock: () => SettlementClock
+  /** Where a settlement that failed in the background is reported (the scheduler tries it again). */
+  warn?: (details: object, message: string) => void
 }
 
 /** Settled closes watched at once (the oldest is let go beyond it), and how many the newest are after a restart. */
@@ -51,6 +54,31 @@ export class Settlement {
   /** Settles now, for `reason` (the viewer asked, Stop, recovery), waiting for another instance that is settling it. */
   async settle(id: string, reason: CloseReason): Promise<SettlementSummary> {
     return (await this.run(id, () => this.deps.fleet.exclusively(id, () => this.settleNow(id, reason, false), true)))!
+  }
+
+  /** The viewer's close: a ledger that does not take it yet is no internal error; the host keeps retrying it. */
+  async closeForViewer(id: string): Promise<Reply<SettlementSummary>> {
+    try {
+      return { ok: true, ...(await this.settle(id, 'viewer')) }
+    } catch (error) {
+      if (!ledgerUnavailable(error)) throw error
+      return this.deps.refuse(id, 'ledger_unavailable', 'The ledger did not take the close yet: settlement is pending, and the host retries it until it lands.')
+    }
+  }
+
+  /**
+   * The funding lost to a conflicting tx, or its output spent by a tx that is not the channel's own close (stored
+   * before it is broadcast): from this moment no segment is served and no payment accepted on the channel (the registry
+   * no longer has it), the viewer is told, and it settles with whatever close can still reach the ledger.
+   */
+  async fundingLost(id: string, loss: LostFunding): Promise<void> {
+    const { deps } = this
+    const record = await deps.store.channel(id)
+    if (!record || record.state === 'closed' || (loss.reason === 'funding_spent' && loss.txid === record.closeTxid)) return
+    deps.live.remove(id)
+    deps.events.emit('fundingLost', record, loss)
+    // A settlement that fails here stays "closing" in the store; the scheduler tries it again.
+    this.settle(id, loss.reason).catch((error: unknown) => deps.warn?.({ err: error, channelId: id }, 'could not settle a channel whose funding was lost'))
   }
 
   /**

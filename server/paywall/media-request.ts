@@ -73,7 +73,7 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
     return refuse(res, 404, 'not_listed', `${mediaPath} is not a segment of any playlist this host has served. Load the stream's playlist first.`)
   }
   parts.book.played(entries)
-  let channel = request.token ? await parts.service.channelForToken(request.token, entries[0].id) : undefined
+  let channel = request.token ? await parts.channels.byToken(request.token, entries[0].id) : undefined
   if (request.token && !channel) return refuse(res, 403, 'invalid_token', 'That channel token is unknown or its channel is closed; open a new channel.')
   if (!channel && entries.some((entry) => entry.kind === 'key')) {
     return refuse(res, 403, 'channel_required', `${mediaPath} is a key file: it is released to an open channel only. Send its token in the ${TOKEN_HEADER} header.`)
@@ -87,7 +87,7 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
   let access = accessToBytes(mediaPath, requested, parts.book.index, releasedTo(rules, paid))
   if (access.kind === 'payment_required' && channel && request.token) {
     // In a fleet the payment may have reached another instance: this one reads the channel again from the store.
-    const fresh = await parts.service.channelForToken(request.token, access.entry.id)
+    const fresh = await parts.channels.byToken(request.token, access.entry.id)
     if (fresh && fresh !== channel) {
       channel = fresh
       paid = paidEntriesOf(fresh)
@@ -106,7 +106,7 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
   // Edge mode: a paid whole-file segment comes from nginx or the CDN, at a URL signed now (a refetch, or a client
   // that did not use the one it got).
   const oneEntry = entries.every((entry) => entry.id === entries[0].id)
-  const edgeUrl = !access.free && channel && bytes.whole && oneEntry ? parts.service.edgeUrl(entries[0].id, channel.record.id) : null
+  const edgeUrl = !access.free && channel && bytes.whole && oneEntry ? parts.edge?.urlFor(entries[0].id, channel.record.id) : undefined
   if (edgeUrl) return void res.redirect(302, edgeUrl)
   if (!access.free) res.on('finish', () => parts.observer.served(channel?.record.id ?? null, Number(res.getHeader('content-length') ?? 0)))
   if (bytes.whole) parts.origin.pass(request.relative, req, res)
