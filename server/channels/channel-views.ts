@@ -1,6 +1,7 @@
 // What the admin API and the dashboard see of the channels, each part from the object that keeps it: the store (pages
-// of channels, tips, sales per stream), the live registry (the channels open here, with their latest figures), the
-// settlement (closes being retried), the terms, and the Start/Stop switch, the one thing they may change.
+// of channels, tips, returning viewers, sales per stream), the live registry (the channels open here, with their
+// latest figures), the settlement (closes being retried), the terms, and the Start/Stop switch, the one thing they may
+// change.
 import type { ChannelQuery, ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { AcceptingSwitch } from './accepting-switch.ts'
 import type { ChannelEventSource } from './channel-events.ts'
@@ -15,8 +16,8 @@ export interface ChannelViews {
   list: ChannelList
   /** The channels open in this process now. */
   live: Pick<LiveChannels, 'records'>
-  /** The latest tips with their viewers' notes, and segment sales per stream: the store's own reads. */
-  books: Pick<ChannelStore, 'recentTips' | 'salesByStream'>
+  /** The store's books, read as they are: the latest tips with their viewers' notes, returning viewers, sales per stream. */
+  books: Pick<ChannelStore, 'recentTips' | 'knownViewers' | 'salesByStream'>
   /** Closes the ledger has not taken yet, retried with backoff (settlement-retry.ts). */
   settlement: Pick<Settlement, 'pending'>
   terms: Pick<HostTerms, 'current'>

@@ -30,7 +30,7 @@ export async function attachDashboard({ app, io, channels, admin, logger, paywal
   const lastActivity = () => channels.live.records().map((record) => record.lastActivityAt)
   const snapshot = async () => {
     const rows = await listed(TABLE_ROWS)
-    const context = { network, rows: channelRows(rows, channels.settlement.pending()), cursor: nextCursor(rows, TABLE_ROWS), tips: await channels.books.recentTips(TABLE_ROWS), library: library.current().streams, hostPrice }
+    const context = { network, rows: channelRows(rows, channels.settlement.pending()), cursor: nextCursor(rows, TABLE_ROWS), tips: await channels.books.recentTips(TABLE_ROWS), viewers: await channels.books.knownViewers(TABLE_ROWS), library: library.current().streams, hostPrice }
     return { ...dashboardSnapshot(stats, now(), lastActivity(), context), payout: { address: payout.address, generated: payout.generated, ...paidOut } }
   }
 

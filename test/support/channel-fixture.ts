@@ -15,8 +15,8 @@ export interface ChannelFixture {
   funding: FundingOutpoint
   /** The channel open, nothing paid yet, last active at `openedAt`; `changes` on top. */
   record(changes?: Partial<ChannelRecord>): ChannelRecord
-  /** The update paying the host `paid` in total, signed by the viewer's key (or `key`). */
-  update(paid: number, key?: PrivateKey): Transaction
+  /** The update paying the host `paid` in total, signed by the viewer's key (or `key`), the change to `payerScript` if given. */
+  update(paid: number, key?: PrivateKey, payerScript?: string): Transaction
 }
 
 export function channelFixture(funding: FundingOutpoint, openedAt: number): ChannelFixture {
@@ -36,6 +36,8 @@ export function channelFixture(funding: FundingOutpoint, openedAt: number): Chan
     lockTime: 2000,
     refundTx: '00',
     payoutScript,
+    payerScript: null,
+    viewerIdentity: null,
     state: 'open',
     sequence: 0,
     paid: 0,
@@ -58,8 +60,8 @@ export function channelFixture(funding: FundingOutpoint, openedAt: number): Chan
     payoutScript,
     funding,
     record: (changes = {}) => ({ ...opened, ...changes }),
-    update(paid, key = payerKey) {
-      const tx = buildUpdate({ ...parties, funding, paid, feeRate: DEFAULT_FEE_RATE, payoutScript })
+    update(paid, key = payerKey, payerScript) {
+      const tx = buildUpdate({ ...parties, funding, paid, feeRate: DEFAULT_FEE_RATE, payoutScript, payerScript })
       return withPayerSignature(tx, signChannelInput(tx, funding, parties, key))
     },
   }
