@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { PrivateKey } from '@bsv/sdk'
 import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import type { EntryCharge } from '../../protocol/hls/entry-charge.ts'
+import { p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { sdkVerifier } from '../../protocol/signature.ts'
 import { resumeChannel, takePayment, type Payment, type PaymentContext, type PaymentTransition } from '../../server/channels/channel-transitions.ts'
 import { channelFixture } from '../support/channel-fixture.ts'
@@ -94,6 +95,15 @@ test("the payee's checks refuse: too little, the same update again, an older one
 test('an update signed by another key passes the shape checks, and its signature then fails the curve check', () => {
   const step = taken(takePayment(opened, segment(update(20, PrivateKey.fromRandom()), due(20, 2)), ctx))
   assert.equal(verifies(step), false)
+})
+
+test("a wallet's channel: the change goes to the return script agreed at opening, not to the P2PKH of its key", () => {
+  const returnScript = p2pkhScriptHex(PrivateKey.fromRandom().toPublicKey().toString())
+  const walletChannel = channel.record({ payerScript: returnScript })
+  const tx = channel.update(20, undefined, returnScript).toHex()
+  assert.equal(taken(takePayment(walletChannel, segment(tx, due(20, 2)), ctx)).next.paid, 20)
+  const toTheKey = takePayment(walletChannel, segment(update(20), due(20, 2)), ctx)
+  assert.equal(!toTheKey.ok && toTheKey.code, 'wrong_payer_script')
 })
 
 test('a resume makes the channel active from now, and changes nothing else', () => {
