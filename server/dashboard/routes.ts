@@ -3,14 +3,15 @@
 // Prometheus' `authorization: { type: Bearer, credentials: <admin token> }`.
 import { Router } from 'express'
 import type { Registry } from 'prom-client'
-import type { ChannelService } from '../channels/channel-service.ts'
+import type { AcceptingSwitch } from '../channels/accepting-switch.ts'
 import { requireAdmin, type AdminGate } from '../api/require-admin.ts'
 import { servePage } from '../page-assets.ts'
 import type { DashboardSnapshot } from '../../protocol/dashboard.ts'
 
 export interface DashboardRoutesContext {
   admin: AdminGate
-  service: ChannelService
+  /** Start/Stop. */
+  switch: Pick<AcceptingSwitch, 'set'>
   registry: Registry
   snapshot: () => Promise<DashboardSnapshot>
 }
@@ -27,12 +28,12 @@ export function dashboardRouter(context: DashboardRoutesContext): Router {
 
   // Stop answers once every open channel has been settled, so the caller sees the outcome, not a promise of it.
   router.post('/api/host/stop', admin, async (_req, res) => {
-    const settled = await context.service.setAccepting(false)
+    const settled = await context.switch.set(false)
     res.json({ accepting: false, settled: settled.length, closeTxids: settled.flatMap((s) => (s.closeTxid ? [s.closeTxid] : [])) })
   })
 
   router.post('/api/host/start', admin, async (_req, res) => {
-    await context.service.setAccepting(true)
+    await context.switch.set(true)
     res.json({ accepting: true })
   })
 
