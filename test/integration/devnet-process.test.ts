@@ -30,7 +30,7 @@ describe('npm run devnet, shared by a host', () => {
   })
 
   test('a host with --devnet-url uses the shared ledger: the faucet through the host, a block on the ledger, seen by both', async () => {
-    const devnet = run('server/chain/devnet/main.ts', ['--port', '0', '--data', dirs[0], '--block-interval', '0', '--log-level', 'warn'])
+    const devnet = run('devnet/main.ts', ['--port', '0', '--data', dirs[0], '--block-interval', '0', '--log-level', 'warn'])
     processes.push(devnet)
     const devnetUrl = (await devnet.waitFor(/Devnet ledger: (http:\/\/127\.0\.0\.1:\d+\/devnet)/))[1]
     const host = run('server/main.ts', ['--port', '0', '--data', dirs[1], '--no-sample', '--devnet-url', devnetUrl, '--log-level', 'warn'])

@@ -136,7 +136,7 @@ describe('test mode on a non-loopback bind', () => {
 
   test('`npm run devnet -- --test-mode` refuses one too, before it binds', async () => {
     // 192.0.2.1 (TEST-NET-1) is on no interface here: the refusal must come before any attempt to bind it.
-    const devnet = runScript('server/chain/devnet/main.ts', ['--port', '0', '--host', '192.0.2.1', '--test-mode', '--data', '/nonexistent/never-made', '--log-level', 'warn'])
+    const devnet = runScript('devnet/main.ts', ['--port', '0', '--host', '192.0.2.1', '--test-mode', '--data', '/nonexistent/never-made', '--log-level', 'warn'])
     assert.equal(await devnet.exit, 1)
     assert.match(devnet.output(), /--test-mode .*loopback --host/)
   })

@@ -60,7 +60,7 @@ export async function startCluster(options: ClusterOptions): Promise<LocalCluste
     const postgres = await startTestPostgres({ durable: options.durable })
     started.push(postgres)
     const storeUrl = await postgres.createDatabase('fleet')
-    const devnet = runScript('server/chain/devnet/main.ts', ['--port', '0', '--data', join(work, 'devnet'), '--block-interval', '0', '--log-level', 'warn'])
+    const devnet = runScript('devnet/main.ts', ['--port', '0', '--data', join(work, 'devnet'), '--block-interval', '0', '--log-level', 'warn'])
     started.push(devnet)
     const devnetUrl = (await devnet.waitFor(/Devnet ledger: (http:\/\/127\.0\.0\.1:\d+\/devnet)/))[1]
 

@@ -1,11 +1,11 @@
 // `npm run devnet`: the devnet ledger in a process of its own, for hosts started with `--devnet-url`.
 import { Command, Option } from 'commander'
 import { z } from 'zod'
-import { describeIssues } from '../../../protocol/messages.ts'
-import { ConfigError } from '../../config.ts'
-import { createLogger } from '../../logger.ts'
-import { secretOption } from '../../secret-option.ts'
-import { isLoopbackBind, normalizeName } from '../../security/host-names.ts'
+import { describeIssues } from '../protocol/messages.ts'
+import { ConfigError } from '../server/config.ts'
+import { createLogger } from '../server/logger.ts'
+import { secretOption } from '../server/secret-option.ts'
+import { isLoopbackBind, normalizeName } from '../server/security/host-names.ts'
 import { startDevnetServer } from './server.ts'
 
 const Options = z.object({

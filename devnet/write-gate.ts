@@ -4,9 +4,9 @@
 // by a loopback name (the player of a fresh `npm start`, the tests, the fleet). Everything else is refused with 403;
 // reading the chain and broadcasting transactions stay open to all, as on a real network.
 import type { NextFunction, Request, Response } from 'express'
-import { bearerToken, type AdminGate } from '../../api/require-admin.ts'
-import { clientAddress } from '../../security/client-address.ts'
-import { hostHeaderName, isLoopbackAddress } from '../../security/host-names.ts'
+import { bearerToken, type AdminGate } from '../server/api/require-admin.ts'
+import { clientAddress } from '../server/security/client-address.ts'
+import { hostHeaderName, isLoopbackAddress } from '../server/security/host-names.ts'
 import { jsonError } from './route-helpers.ts'
 
 /** The devnet's writes, relative to where it is mounted (/devnet). */
