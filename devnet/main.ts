@@ -2,10 +2,10 @@
 import { Command, Option } from 'commander'
 import { z } from 'zod'
 import { describeIssues } from '../protocol/messages.ts'
-import { ConfigError } from '../server/config.ts'
-import { createLogger } from '../server/logger.ts'
-import { secretOption } from '../server/secret-option.ts'
-import { isLoopbackBind, normalizeName } from '../server/security/host-names.ts'
+import { ConfigError } from '../node-shared/config-error.ts'
+import { createLogger } from '../node-shared/logger.ts'
+import { secretOption } from '../node-shared/secret-option.ts'
+import { isLoopbackBind, normalizeName } from '../node-shared/host-names.ts'
 import { startDevnetServer } from './server.ts'
 
 const Options = z.object({

@@ -5,7 +5,7 @@
 // is write-gate.ts's to say, in front of this router.
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { ChainError } from '../protocol/chain/chain.ts'
-import { AddressWindows } from '../server/security/address-windows.ts'
+import { AddressWindows } from '../node-shared/address-windows.ts'
 import { arcRouter } from './arc-routes.ts'
 import type { DevnetLedger } from './ledger.ts'
 import { pubKeyHashOfAddress } from './p2pkh.ts'

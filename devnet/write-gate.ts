@@ -4,9 +4,9 @@
 // by a loopback name (the player of a fresh `npm start`, the tests, the fleet). Everything else is refused with 403;
 // reading the chain and broadcasting transactions stay open to all, as on a real network.
 import type { NextFunction, Request, Response } from 'express'
-import { bearerToken, type AdminGate } from '../server/api/require-admin.ts'
-import { clientAddress } from '../server/security/client-address.ts'
-import { hostHeaderName, isLoopbackAddress } from '../server/security/host-names.ts'
+import { bearerToken, type AdminGate } from '../node-shared/admin-gate.ts'
+import { clientAddress } from '../node-shared/client-address.ts'
+import { hostHeaderName, isLoopbackAddress } from '../node-shared/host-names.ts'
 import { jsonError } from './route-helpers.ts'
 
 /** The devnet's writes, relative to where it is mounted (/devnet). */
@@ -15,7 +15,7 @@ export function isDevnetWrite(method: string, path: string): boolean {
 }
 
 export interface DevnetWritePolicy {
-  /** Names only this machine reaches the host under (server/security/host-names.ts localHostNames). */
+  /** Names only this machine reaches the host under (node-shared/host-names.ts localHostNames). */
   localNames: ReadonlySet<string>
   /** The admin token's door; null when there is no token (a standalone devnet without --admin-token). */
   admin: AdminGate | null

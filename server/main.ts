@@ -1,12 +1,13 @@
 // `npm start`: the host, the devnet, the sample stream and the player in one process, with no configuration needed.
-import { ConfigError, parseConfig } from './config.ts'
+import { ConfigError } from '../node-shared/config-error.ts'
+import { parseConfig } from './config.ts'
 import { hostCommand } from './command-line.ts'
 import { startHost } from './app.ts'
 import { join } from 'node:path'
 import { attachDashboard } from './dashboard/attach.ts'
 import { PAYOUT_KEY_FILE } from './identity.ts'
 import { describePreflight, PreflightError } from './chain/preflight.ts'
-import { createLogger } from './logger.ts'
+import { createLogger } from '../node-shared/logger.ts'
 
 async function main() {
   const { program, input } = hostCommand()

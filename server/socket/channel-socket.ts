@@ -11,7 +11,7 @@ import {
   type ServerToClientEvents,
 } from '../../protocol/messages.ts'
 import type { ChannelService } from '../channels/channel-service.ts'
-import { clientAddress } from '../security/client-address.ts'
+import { clientAddress } from '../../node-shared/client-address.ts'
 import { ClientLimits, type ClientLimitsConfig } from './client-limits.ts'
 import { take, type TokenBucket } from './token-bucket.ts'
 

@@ -26,7 +26,7 @@ describe('npm run devnet, shared by a host', () => {
 
   test('npm run devnet runs the devnet entry point', () => {
     const scripts = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
-    assert.match(scripts.devnet, /node --import tsx server\/chain\/devnet\/main\.ts$/)
+    assert.match(scripts.devnet, /node --import tsx devnet\/main\.ts$/)
   })
 
   test('a host with --devnet-url uses the shared ledger: the faucet through the host, a block on the ledger, seen by both', async () => {

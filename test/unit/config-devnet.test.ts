@@ -1,7 +1,8 @@
 // The host's devnet options: a shared ledger's URL, and test mode, which is off unless asked for.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ConfigError, parseConfig } from '../../server/config.ts'
+import { ConfigError } from '../../node-shared/config-error.ts'
+import { parseConfig } from '../../server/config.ts'
 
 test('devnet test mode is off by default; --devnet-url only on devnet, and never with the host\'s own test mode', () => {
   assert.equal(parseConfig({}).devnetTestMode, false)
