@@ -1,12 +1,14 @@
 // The layering rules the folders promise (docs/architecture.md), checked on every `npm test` and by `npm run deps`.
 /** Packages that only run on Node: protocol/ is shared with the browser and may use none of them. */
 const NODE_ONLY_PACKAGES = [
+  '@bsv/wallet-toolbox',
   'better-sqlite3',
   'commander',
   'esbuild',
   'express',
   'helmet',
   'http-proxy',
+  'knex',
   'pg',
   'pino',
   'pino-pretty',

@@ -86,6 +86,16 @@ export interface DashboardSnapshot extends StatsSnapshot {
   streams: StreamRow[]
   /** The latest tips, newest first, each with the viewer's note (untrusted text: render it as text only). */
   tips: TipRow[]
+  /** Returning viewers: those who let the host know their identity key, most recently seen first. */
+  viewers: KnownViewerRow[]
+}
+
+/** A viewer known by the identity key they chose to share: their funded channels and what those paid. */
+export interface KnownViewerRow {
+  identityKey: string
+  channels: number
+  paid: number
+  lastSeenAt: number
 }
 
 /** One tip a viewer sent. */

@@ -1,7 +1,7 @@
 // The Socket.IO protocol between a viewer (payer) and a host (payee). Isomorphic: no Node-only imports.
 // Every inbound message is parsed with these schemas before anything else looks at it.
 import { z } from 'zod'
-import { parseSegmentKey, SEGMENT_KEY_MAX_LENGTH } from './hls/segment-key.ts'
+import { parseSegmentKey, SEGMENT_ID_MAX_LENGTH, SEGMENT_KEY_MAX_LENGTH } from './hls/segment-key.ts'
 
 /** Largest transaction we accept in a message: an update is ~300 bytes, a funding tx with many inputs a few KB. */
 export const MAX_TX_HEX_CHARS = 200_000
@@ -17,14 +17,15 @@ export const ChannelId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-charac
 export const AccessToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 43-character base64url token')
 const Satoshis = z.number().int().nonnegative().max(21e14)
 /**
- * What a payment pays for: a segment or part's canonical key (protocol/hls/segment-key.ts), its path on the host and,
- * for a byte range of a file, both ends: /media/sample/360p/seg_003.ts or /media/show/360p/index.mp4#bytes=1325-77809.
+ * What a payment pays for: a segment or part's canonical key (protocol/hls/segment-key.ts), its path on the host, its
+ * query when the playlist's URI has one, and for a byte range of a file both ends: /media/sample/360p/seg_003.ts,
+ * /media/show/360p/index.mp4#bytes=1325-77809 or /media/kvs/getMP4MediaFragment.mp4?FragmentNumber=91.
  */
 export const SegmentId = z
   .string()
-  .max(SEGMENT_KEY_MAX_LENGTH + 40)
+  .max(SEGMENT_ID_MAX_LENGTH)
   .startsWith('/media/')
-  .refine((text) => parseSegmentKey(text) !== null, 'must be /media/PATH or /media/PATH#bytes=START-END')
+  .refine((text) => parseSegmentKey(text) !== null, 'must be /media/PATH[?QUERY][#bytes=START-END]')
 
 /** A folder's own price (stream.json), for protocol/stream-prices.ts; null: its settings are broken, nothing below is sold. */
 export const FolderPrice = z.object({ folder: z.string().max(SEGMENT_KEY_MAX_LENGTH), pricePerSecond: Satoshis.nullable() })
@@ -78,12 +79,21 @@ export const OpenRequest = z.object({
   refundTx: TxHex,
   /** The terms' payout script the payer's updates will pay: the channel keeps it for life. */
   payoutScript: P2pkhScript,
+  /**
+   * Where the viewer's share goes, for the channel's life: the refund's only output and every update's change. A
+   * BRC-100 wallet pays it to a key it derives, so the coins come back into the wallet. Absent: the P2PKH of payerPublicKey.
+   */
+  payerScript: P2pkhScript.optional(),
+  /** The viewer's identity key, sent only when the viewer lets this host know them: the dashboard counts their channels. */
+  identityKey: PublicKeyHex.optional(),
 })
 export type OpenRequest = z.infer<typeof OpenRequest>
 
 /** At most this many parents travel with a funding tx; beyond it (or MAX_FUNDING_PARENTS_HEX_CHARS) none are sent. */
 export const MAX_FUNDING_PARENTS = 16
 export const MAX_FUNDING_PARENTS_HEX_CHARS = 200_000
+/** A funding's BEEF larger than this travels as the raw funding with its parents instead. */
+export const MAX_FUNDING_BEEF_HEX_CHARS = 200_000
 
 export const FundRequest = z.object({
   channelId: ChannelId,
@@ -97,6 +107,12 @@ export const FundRequest = z.object({
     .max(MAX_FUNDING_PARENTS, `at most ${MAX_FUNDING_PARENTS} parent transactions`)
     .refine((parents) => parents.reduce((sum, hex) => sum + hex.length, 0) <= MAX_FUNDING_PARENTS_HEX_CHARS, `parents total at most ${MAX_FUNDING_PARENTS_HEX_CHARS} hex characters`)
     .optional(),
+  /**
+   * The funding as BEEF (BRC-62/95): the tx with its unmined ancestors and the merkle paths of mined ones, as a BRC-100
+   * wallet returns it. The host broadcasts it as it is, so ancestors the wallet has not sent yet travel along.
+   * Optional; it must carry exactly `fundingTx`.
+   */
+  fundingBeef: hex(MAX_FUNDING_BEEF_HEX_CHARS).optional(),
 })
 export type FundRequest = z.infer<typeof FundRequest>
 

@@ -8,6 +8,8 @@ import { ChannelId, LastUpdate, SegmentId } from './messages.ts'
  * the host reads it from: a token in a URL would end up in access logs, proxies' logs and browser history.
  */
 export const TOKEN_HEADER = 'X-Channel-Token'
+/** The query parameter the paywall keeps for itself: never read as a token, never part of a segment's query. */
+export { TOKEN_QUERY } from './hls/segment-query.ts'
 
 const Satoshis = z.number().int().nonnegative()
 

@@ -63,6 +63,11 @@ export function p2pkhLockingScript(publicKeyHex: string): LockingScript {
   ])
 }
 
+/** Where the payer's share goes: the script the payer named (P2PKH hex), or the P2PKH of its channel key. */
+export function payerReturnScript(p: { payerPublicKey: string; payerScript?: string }): LockingScript {
+  return p.payerScript === undefined ? p2pkhLockingScript(p.payerPublicKey) : LockingScript.fromHex(p.payerScript)
+}
+
 // The payee compares thousands of outputs a second against the same few scripts: keep their bytes.
 const MAX_CACHED_SCRIPTS = 10_000
 const scriptBytesCache = new Map<string, Uint8Array>()

@@ -25,8 +25,17 @@ export function inputPreimage(tx: Transaction, inputIndex: number, sourceSatoshi
 
 /** DER + sighash byte over one input, with the SDK's BIP143 preimage and a low-S signature. */
 export function signInput(tx: Transaction, inputIndex: number, sourceSatoshis: number, subscript: LockingScript, key: PrivateKey, scope: number): number[] {
-  const preimage = inputPreimage(tx, inputIndex, sourceSatoshis, subscript, scope)
+  return signPreimage(inputPreimage(tx, inputIndex, sourceSatoshis, subscript, scope), key, scope)
+}
+
+/** DER + sighash byte over a BIP143 preimage: the digest signed is hash256(preimage), with a low S. */
+export function signPreimage(preimage: Uint8Array, key: PrivateKey, scope: number): number[] {
   // PrivateKey.sign hashes its message with SHA-256 once more: the signed digest is hash256(preimage).
-  const signature = key.sign(Hash.sha256(preimage), undefined, true)
+  const signature = key.sign(Hash.sha256(Array.from(preimage)), undefined, true)
   return [...(signature.toDER() as number[]), scope]
+}
+
+/** The digest a channel signature covers, for a wallet that signs a given hash (BRC-100 hashToDirectlySign). */
+export function sighashDigest(preimage: Uint8Array): number[] {
+  return Hash.hash256(Array.from(preimage))
 }

@@ -7,7 +7,7 @@ import { LockingScript, PrivateKey, Spend, Transaction, UnlockingScript, Utils }
 import type { FeeRate } from './messages.ts'
 import { closeFee, feeFor, P2PKH_INPUT_BYTES, P2PKH_OUTPUT_BYTES } from './fees.ts'
 import { signedP2pkhSpend } from './p2pkh-spend.ts'
-import { ChannelMultisig, p2pkhLockingScript } from './scripts.ts'
+import { ChannelMultisig, p2pkhLockingScript, payerReturnScript } from './scripts.ts'
 import { CHANNEL_SIGHASH } from './signature.ts'
 import { inputPreimage, signInput } from './signing.ts'
 
@@ -136,26 +136,26 @@ export function buildFunding(p: { payerKey: PrivateKey; payeePublicKey: string; 
 }
 
 /** The refund (unsigned): funding outpoint, nSequence 0, nLockTime = height T, C - close fee back to the payer. */
-export function buildRefund(p: ChannelParties & { funding: FundingOutpoint; lockTime: number; feeRate: FeeRate }): Transaction {
+export function buildRefund(p: ChannelParties & { funding: FundingOutpoint; lockTime: number; feeRate: FeeRate; payerScript?: string }): Transaction {
   if (!Number.isInteger(p.lockTime) || p.lockTime <= 0 || p.lockTime >= 500_000_000) {
     throw new Error(`refund nLockTime must be a block height in 1..499999999, got ${p.lockTime}`)
   }
   const amount = p.funding.satoshis - closeFee(p.feeRate)
   if (amount < DUST_LIMIT) throw new Error(`capacity ${p.funding.satoshis} does not cover the refund fee ${closeFee(p.feeRate)}`)
-  return unsignedChannelSpend(p.funding, REFUND_SEQUENCE, p.lockTime, [{ satoshis: amount, lockingScript: p2pkhLockingScript(p.payerPublicKey) }])
+  return unsignedChannelSpend(p.funding, REFUND_SEQUENCE, p.lockTime, [{ satoshis: amount, lockingScript: payerReturnScript(p) }])
 }
 
 /**
  * Update k (unsigned): final, nLockTime 0; output 0 pays the host's payout script (hex, P2PKH) the cumulative `paid`,
- * output 1 returns C - paid - close fee to the payer and is omitted when that is zero.
+ * output 1 returns C - paid - close fee to the payer (its named script, else its key's P2PKH) and is omitted when zero.
  */
-export function buildUpdate(p: ChannelParties & { funding: FundingOutpoint; paid: number; feeRate: FeeRate; payoutScript: string }): Transaction {
+export function buildUpdate(p: ChannelParties & { funding: FundingOutpoint; paid: number; feeRate: FeeRate; payoutScript: string; payerScript?: string }): Transaction {
   const fee = closeFee(p.feeRate)
   if (!Number.isSafeInteger(p.paid) || p.paid < DUST_LIMIT) throw new Error(`paid must be a positive integer, got ${p.paid}`)
   const change = p.funding.satoshis - p.paid - fee
   if (change < 0) throw new Error(`paid ${p.paid} + fee ${fee} exceeds the channel capacity ${p.funding.satoshis}`)
   const outputs = [{ satoshis: p.paid, lockingScript: LockingScript.fromHex(p.payoutScript) }]
-  if (change > 0) outputs.push({ satoshis: change, lockingScript: p2pkhLockingScript(p.payerPublicKey) })
+  if (change > 0) outputs.push({ satoshis: change, lockingScript: payerReturnScript(p) })
   return unsignedChannelSpend(p.funding, FINAL_SEQUENCE, 0, outputs)
 }
 

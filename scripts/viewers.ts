@@ -1,6 +1,8 @@
-// `npm run viewers -- --url URL --count N --seconds S --cap SATS --speed X [--json]`: a QA fleet of headless viewers
-// that pay a host through real channels, then checks that what was paid, served, settled and mined all agree.
+// `npm run viewers -- --url URL --count N --seconds S --cap SATS --speed X [--wallet brc100] [--json]`: a QA fleet of
+// headless viewers that pay a host through real channels, each from a key of its own or all from one BRC-100 wallet,
+// then checks that what was paid, served, settled and mined all agree.
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { isPlaylistPath } from '../protocol/hls/playlist-path.ts'
 import { startProgress } from './fleet/progress.ts'
 import { runFleet } from './fleet/run-fleet.ts'
 import { formatSummary } from './fleet/summary.ts'
@@ -26,12 +28,15 @@ const program = new Command()
   .addOption(new Option('--cap <sats>', "each viewer's spending cap in satoshis").argParser(positive('integer')).default(2_000))
   .addOption(new Option('--speed <x>', 'playback pace multiplier (2 = fetch segments twice as fast as real time)').argParser(positive('number')).default(1))
   .addOption(new Option('--ramp <ms>', 'spread the viewers\' starts over this many milliseconds').argParser(Number))
+  .addOption(new Option('--wallet <kind>', "what pays: a key per viewer (device), or one BRC-100 wallet on the host's devnet for all (brc100)").choices(['device', 'brc100']).default('device'))
   .addOption(new Option('--json', 'print the summary and per-viewer results as one JSON object'))
 
 async function main(): Promise<number> {
-  const options = program.parse().opts<{ url: string; stream: string; count: number; seconds: number; cap: number; speed: number; ramp?: number; json?: boolean }>()
+  const options = program.parse().opts<{ url: string; stream: string; count: number; seconds: number; cap: number; speed: number; ramp?: number; wallet: 'device' | 'brc100'; json?: boolean }>()
+  // stdout carries the report alone: a library's debug lines (the wallet toolbox prints some) go to stderr.
+  if (options.json) console.log = (...args: unknown[]) => console.error(...args)
   const given = new URL(options.url)
-  const playlistPath = given.pathname.endsWith('.m3u8') ? given.pathname : options.stream
+  const playlistPath = isPlaylistPath(given.pathname) ? given.pathname : options.stream
   const url = given.origin
   const progress: FleetProgress = { active: 0, finished: 0, segments: 0, satoshis: 0, errors: 0 }
   let stopProgress = () => {}
@@ -43,9 +48,11 @@ async function main(): Promise<number> {
     cap: options.cap,
     speed: options.speed,
     rampMs: options.ramp,
+    wallet: options.wallet,
     progress,
     onFunded: ({ viewers, satoshisEach }) => {
-      process.stderr.write(`funded ${viewers} viewers with ${satoshisEach} sat each; playing ${url}${playlistPath}\n`)
+      const from = options.wallet === 'brc100' ? 'from one BRC-100 wallet' : 'each from a key of its own'
+      process.stderr.write(`funded ${viewers} viewers with ${satoshisEach} sat each, ${from}; playing ${url}${playlistPath}\n`)
       stopProgress = startProgress(progress, options.count)
     },
   }).finally(() => stopProgress())

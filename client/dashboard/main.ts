@@ -6,6 +6,7 @@ import { AdminApiError, adminFetch, forgetToken, savedToken, saveToken } from '.
 import { ChannelBrowser } from './channel-browser.ts'
 import { renderChannelRows } from './channel-table.ts'
 import { renderTipRows } from './tip-table.ts'
+import { renderViewerRows } from './viewer-table.ts'
 import { renderPayout } from './payout-card.ts'
 import { renderStreamRows } from './stream-table.ts'
 import { EarningsChart } from './earnings-chart.ts'
@@ -33,6 +34,7 @@ const view = {
   chart: byTestId('chart'),
   channels: byTestId<HTMLTableSectionElement>('channels'),
   tips: byTestId<HTMLTableSectionElement>('tips'),
+  viewers: byTestId<HTMLTableSectionElement>('viewers'),
   streams: byTestId<HTMLTableSectionElement>('streams'),
 }
 
@@ -70,6 +72,7 @@ function render(snapshot: DashboardSnapshot): void {
   renderPayout(byTestId('payout'), snapshot.payout, snapshot.network)
   channels.live(snapshot.channelRows, snapshot.channelCursor)
   renderTipRows(view.tips, snapshot.tips, snapshot.at)
+  renderViewerRows(view.viewers, snapshot.viewers, snapshot.at)
   renderStreamRows(view.streams, snapshot.streams)
   chart ??= new EarningsChart(view.chart)
   chart.update(snapshot.earningsPerMinute)

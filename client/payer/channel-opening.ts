@@ -1,12 +1,12 @@
-// Opening a channel with the host, step by step: build the funding and the payer-signed refund, have the host co-sign
-// the refund, check it with the full interpreter, remember it, and only then hand the host the funding to broadcast.
-import type { ClientEvent, ReplyOf, RequestOf, Terms } from '../../protocol/messages.ts'
-import { InsufficientFundsError } from '../../protocol/transactions.ts'
+// Opening a channel with the host, step by step: the wallet gives the channel's keys and a signed funding it does not
+// send; the payer signs the refund; the host co-signs it; the full interpreter checks it; it is remembered; and only
+// then does the host get the funding to broadcast. Until the host has the funding, a refusal makes the wallet forget it.
+import type { ClientEvent, RejectCode, ReplyOf, RequestOf, Terms } from '../../protocol/messages.ts'
+import { InsufficientFundsError, withPayerSignature } from '../../protocol/transactions.ts'
 import { rearm, type AlertThreshold } from './cap-alerts.ts'
-import { fundingParents } from './funding-parents.ts'
-import { acceptRefund, openPayerChannel } from './payer.ts'
+import { acceptRefund, offerChannel, openRequestFor, planChannel } from './channel-offer.ts'
+import type { ChannelWallet, SignedFunding } from './channel-wallet.ts'
 import type { CarriedTotals, PersistedSession } from './persisted-session.ts'
-import type { ChannelWallet } from './session-types.ts'
 import { explainRejection, hostStopped, insufficientFunds, type ViewerError } from './viewer-errors.ts'
 
 export interface OpeningSteps {
@@ -15,38 +15,72 @@ export interface OpeningSteps {
   fail(error: ViewerError): never
   /** Keeps the co-signed refund: called before the funding can reach the ledger. */
   remember(opening: PersistedSession): void
-  /** The host refused the funding: the channel never existed. */
+  /** The host refused the funding before sending it anywhere: the channel never existed. */
   forget(): void
+  /** The ledger may hold the funding after all: the opening goes to the history with its refund, the viewer's way back. */
+  shelve(): void
 }
 
-/**
- * A random block height below 500,000,000 for the funding's nLockTime, which its final inputs leave without effect:
- * each open gets a funding, and an outpoint, of its own, even from the same coins after a refused funding.
- */
-function freshFundingLockTime(): number {
-  return 1 + (crypto.getRandomValues(new Uint32Array(1))[0] % 499_999_999)
-}
+/** The one refusal of `fund` after which the funding may sit at the ledger: its refund must be kept. */
+const MAYBE_AT_THE_LEDGER: RejectCode = 'ledger_rejected'
 
 /** Returns the funded channel, token included. */
 export async function openWithHost(
   steps: OpeningSteps,
   p: { terms: Terms; wallet: ChannelWallet; cap: number; carried: CarriedTotals; thresholds: readonly AlertThreshold[] },
 ): Promise<PersistedSession> {
-  const { terms } = p
+  const { terms, wallet } = p
   if (!terms.accepting) steps.fail(hostStopped('The host is not accepting new viewers right now.'))
-  const utxos = await p.wallet.utxos()
-  let opened: ReturnType<typeof openPayerChannel>
+  const { capacity } = planChannel({ cap: p.cap, feeRate: terms.feeRate, minCapacity: terms.minCapacity, maxCapacity: terms.maxCapacity })
+  const keys = await wallet.channelKeys(terms)
+  let funding: SignedFunding
   try {
-    opened = openPayerChannel({ payerKey: p.wallet.key, terms, cap: p.cap, utxos, fundingLockTime: freshFundingLockTime() })
+    funding = await wallet.fund({ keys, payeePublicKey: terms.payeePublicKey, capacity, feeRate: terms.feeRate })
   } catch (error) {
     if (error instanceof InsufficientFundsError) steps.fail(insufficientFunds(error.needed, error.available, terms.network))
     throw error
   }
-  const { channel, fundingHex, refund, refundPayerSignature } = opened
-  const offer = await steps.ask('open', opened.request)
-  if (!offer.ok) steps.fail(explainRejection(offer.code, offer.message, 'open'))
+  let opening: PersistedSession
+  try {
+    opening = await offerToHost(steps, p, keys, funding, capacity)
+  } catch (error) {
+    // The host never got the funding: nothing was spent, and the wallet may use those coins again.
+    await funding.abandon().catch(() => undefined)
+    throw error
+  }
+  steps.remember(opening)
+  const funded = await steps.ask('fund', {
+    channelId: opening.channel.channelId!,
+    fundingTx: funding.hex,
+    ...(funding.beef ? { fundingBeef: funding.beef } : funding.parents?.length ? { fundingParents: funding.parents } : {}),
+  })
+  if (!funded.ok) {
+    if (funded.code === MAYBE_AT_THE_LEDGER) steps.shelve()
+    else {
+      steps.forget()
+      await funding.abandon().catch(() => undefined)
+    }
+    steps.fail(explainRejection(funded.code, funded.message, 'fund'))
+  }
+  return { ...opening, token: funded.token }
+}
+
+/** The refund signed by the payer, co-signed by the host, checked by the interpreter: the opening to remember. */
+async function offerToHost(
+  steps: OpeningSteps,
+  p: { terms: Terms; wallet: ChannelWallet; cap: number; carried: CarriedTotals; thresholds: readonly AlertThreshold[] },
+  keys: Awaited<ReturnType<ChannelWallet['channelKeys']>>,
+  funding: SignedFunding,
+  capacity: number,
+): Promise<PersistedSession> {
+  const offer = offerChannel({ keys, terms: p.terms, cap: p.cap, funding: { txid: funding.txid, vout: funding.vout, satoshis: capacity } })
+  const refundPayerSignature = await p.wallet.sign(offer.channel, offer.preimage)
+  const refund = withPayerSignature(offer.refund, refundPayerSignature)
+  const identityKey = await p.wallet.identityKey()
+  const answer = await steps.ask('open', openRequestFor(offer.channel, refund, identityKey ?? undefined))
+  if (!answer.ok) steps.fail(explainRejection(answer.code, answer.message, 'open'))
   // The host's refund signature must hold up in the interpreter before any coin leaves the wallet.
-  const refundCheck = acceptRefund(channel, refund, refundPayerSignature, offer.refundPayeeSignature)
+  const refundCheck = acceptRefund(offer.channel, refund, refundPayerSignature, answer.refundPayeeSignature)
   if (!refundCheck.ok) {
     steps.fail({
       kind: 'refund_invalid',
@@ -54,22 +88,14 @@ export async function openWithHost(
       nextStep: 'Nothing was spent. Do not use this host; report it to its operator.',
     })
   }
-  const opening: PersistedSession = {
+  return {
     version: 1,
-    channel: { ...channel, channelId: offer.channelId },
+    channel: { ...offer.channel, channelId: answer.channelId },
     token: null,
     refundHex: refundCheck.refundHex,
     ...p.carried,
     seconds: 0,
     segments: 0,
-    firedAlerts: rearm(p.thresholds, p.carried.spentBefore, p.carried.spentBefore + channel.cap),
+    firedAlerts: rearm(p.thresholds, p.carried.spentBefore, p.carried.spentBefore + offer.channel.cap),
   }
-  steps.remember(opening)
-  const parents = p.wallet.rawTx ? await fundingParents(fundingHex, (txid) => p.wallet.rawTx!(txid)) : []
-  const funded = await steps.ask('fund', { channelId: offer.channelId, fundingTx: fundingHex, ...(parents.length > 0 ? { fundingParents: parents } : {}) })
-  if (!funded.ok) {
-    steps.forget()
-    steps.fail(explainRejection(funded.code, funded.message, 'fund'))
-  }
-  return { ...opening, token: funded.token }
 }

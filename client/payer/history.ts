@@ -2,6 +2,7 @@
 // refund of every channel whose close was never seen, until it has been sent. Those refunds are the viewer's coins.
 import type { SettlementSummary } from '../../protocol/messages.ts'
 import { readJson, writeJson, type KeyValueStorage } from './storage.ts'
+import type { WalletReturn } from './wallet-keys.ts'
 
 export interface HistoryEntry {
   summary: SettlementSummary
@@ -10,6 +11,10 @@ export interface HistoryEntry {
   refundHex?: string
   /** What became of refundHex: broadcast, or not needed (the funding was spent, or never reached the ledger). */
   refund?: RefundRecord
+  /** Paid from a BRC-100 wallet: how to hand it what comes back (the close's change, or the refund). */
+  returnTo?: WalletReturn
+  /** The transaction whose return the wallet has taken in (internalizeAction), once it has. */
+  takenBack?: string
 }
 
 export type RefundRecord = { status: 'reclaimed'; txid: string } | { status: 'nothing_left' }
@@ -20,6 +25,21 @@ export const HISTORY_LIMIT = 30
 /** The entry keeps a refund nobody has sent yet: the viewer's coins, until it is. */
 export function holdsUnsentRefund(entry: HistoryEntry): entry is HistoryEntry & { refundHex: string } {
   return entry.refundHex !== undefined && entry.refund === undefined
+}
+
+/**
+ * The transaction that brought a BRC-100 wallet's coins back and that the wallet has not taken in yet: the close
+ * (its change) or the sent refund. null when there is none, or none yet (a refund still waiting for its block).
+ */
+export function returnToTake(entry: HistoryEntry): { txid: string; what: 'change' | 'refund' } | null {
+  if (!entry.returnTo || entry.takenBack !== undefined) return null
+  if (entry.summary.closeTxid !== null && entry.summary.change > 0) return { txid: entry.summary.closeTxid, what: 'change' }
+  return entry.refund?.status === 'reclaimed' ? { txid: entry.refund.txid, what: 'refund' } : null
+}
+
+/** The entry still owes the viewer something: an unsent refund, or coins their BRC-100 wallet has not taken in. */
+function stillOwed(entry: HistoryEntry): boolean {
+  return holdsUnsentRefund(entry) || returnToTake(entry) !== null
 }
 
 export class SessionHistory {
@@ -35,8 +55,8 @@ export class SessionHistory {
   }
 
   /** A channel ended: its summary goes first, replacing an earlier entry of the same channel. */
-  record(summary: SettlementSummary, refundHex?: string): void {
-    const entry: HistoryEntry = { summary, settledAt: this.now(), ...(refundHex ? { refundHex } : {}) }
+  record(summary: SettlementSummary, refundHex?: string, returnTo?: WalletReturn): void {
+    const entry: HistoryEntry = { summary, settledAt: this.now(), ...(refundHex ? { refundHex } : {}), ...(returnTo ? { returnTo } : {}) }
     const others = this.entries().filter((e) => e.summary.channelId !== summary.channelId)
     this.write([entry, ...others])
   }
@@ -46,8 +66,13 @@ export class SessionHistory {
     this.write(this.entries().map((entry) => (entry.summary.channelId === channelId ? { ...entry, refund } : entry)))
   }
 
+  /** Notes that the wallet took in what `txid` returned to it. */
+  recordTakenBack(channelId: string, txid: string): void {
+    this.write(this.entries().map((entry) => (entry.summary.channelId === channelId ? { ...entry, takenBack: txid } : entry)))
+  }
+
   private write(entries: HistoryEntry[]): void {
-    const kept = entries.filter((entry, index) => index < HISTORY_LIMIT || holdsUnsentRefund(entry))
+    const kept = entries.filter((entry, index) => index < HISTORY_LIMIT || stillOwed(entry))
     writeJson(this.storage, this.key, kept)
   }
 }

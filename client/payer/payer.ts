@@ -2,30 +2,25 @@
 // viewer fleet. The payer signs only updates built here (and its own refund), never past its cap, and never more
 // than one segment ahead of what it has received. Isomorphic: no Node-only imports.
 import type { PrivateKey, Transaction } from '@bsv/sdk'
-import { isFundingLoss, type CloseReason, type FeeRate, type LastUpdate, type OpenRequest, type RejectCode, type Rejection, type Reply, type Terms, type UpdateAccepted } from '../../protocol/messages.ts'
+import { isFundingLoss, type CloseReason, type FeeRate, type LastUpdate, type RejectCode, type Rejection, type Reply, type UpdateAccepted } from '../../protocol/messages.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { closeFee } from '../../protocol/fees.ts'
-import { ChannelMultisig, scriptBytesOfHex } from '../../protocol/scripts.ts'
-import { sdkVerifier } from '../../protocol/signature.ts'
+import { scriptBytesOfHex } from '../../protocol/scripts.ts'
+import { CHANNEL_SIGHASH, sdkVerifier } from '../../protocol/signature.ts'
+import { signPreimage } from '../../protocol/signing.ts'
 import { readPayerSignature } from '../../protocol/payer-signature.ts'
-import {
-  buildFunding,
-  buildRefund,
-  buildUpdate,
-  completeChannelSpend,
-  signChannelInput,
-  verifyWithInterpreter,
-  withPayerSignature,
-  type FundingOutpoint,
-  type SpendableUtxo,
-} from '../../protocol/transactions.ts'
-import { bytesEqual, hexToBytes, outpointBytes, parseRawTx } from '../../protocol/raw-tx.ts'
+import { buildUpdate, channelSighashPreimage, withPayerSignature, type FundingOutpoint } from '../../protocol/transactions.ts'
+import { bytesEqual, bytesToHex, hexToBytes, outpointBytes, parseRawTx } from '../../protocol/raw-tx.ts'
+import type { WalletChannelKeys } from './wallet-keys.ts'
 
 export interface PayerChannel {
   /** Assigned by the host when it accepts the open request. */
   channelId: string | null
   payerPublicKey: string
-  /** The host's channel key: it co-signs the 2-of-2. */
+  /** Where the viewer's share goes (P2PKH hex): the refund's output and every update's change. Absent: payerPublicKey's P2PKH. */
+  payerScript?: string
+  /** Set when the viewer's BRC-100 wallet holds the channel key: how it finds that key, and the return key, again. */
+  wallet?: WalletChannelKeys
   payeePublicKey: string
   /** What output 0 of every update pays (the host's payout address, from the terms at opening), P2PKH hex. */
   payoutScript: string
@@ -49,83 +44,19 @@ export interface PayerChannel {
 
 export type PayerVerdict =
   | { ok: true; channel: PayerChannel; tx: string }
-  | { ok: false; reason: 'over_cap' | 'awaiting_delivery' | 'over_capacity'; message: string }
+  | PayerRefusal
 
-/** The capacity to lock for a spending cap: cap + close fee, clamped to the host's range. Throws if the cap cannot fit. */
-export function planChannel(p: { cap: number; feeRate: FeeRate; minCapacity: number; maxCapacity: number }): { capacity: number } {
-  if (!Number.isSafeInteger(p.cap) || p.cap < 1) throw new Error(`the spending cap must be a positive whole number of satoshis, got ${p.cap}`)
-  const fee = closeFee(p.feeRate)
-  const wanted = p.cap + fee
-  if (wanted > p.maxCapacity) {
-    throw new Error(`a cap of ${p.cap} sat needs a channel of ${wanted} sat (cap + ${fee} fee); this host accepts at most ${p.maxCapacity} sat, so the cap can be at most ${Math.max(0, p.maxCapacity - fee)} sat`)
-  }
-  return { capacity: Math.max(wanted, p.minCapacity) }
-}
+export type PayerRefusal = { ok: false; reason: 'over_cap' | 'awaiting_delivery' | 'over_capacity'; message: string }
 
-/**
- * Builds everything for opening: the signed funding tx (not to be broadcast before the refund is co-signed), and the
- * refund signed by the payer only (`OP_0 <payerSig>`; send `refund.toHex()` as the open request's refundTx). The same
- * coins, cap and `fundingLockTime` make the same funding, and so the same outpoint, which a host lets back one channel
- * only: a new open after a refused one needs another `fundingLockTime` (channel-opening.ts draws one per open).
- */
-export function openPayerChannel(p: { payerKey: PrivateKey; terms: Terms; cap: number; utxos: SpendableUtxo[]; fundingLockTime?: number }): {
+/** A payment built and within every limit, waiting for the payer's signature over `preimage` (BIP143, sighash 0x41). */
+export interface PaymentDraft {
+  /** The channel once this payment is made (its lastTx is set when the draft is sealed). */
   channel: PayerChannel
-  /** The `open` message that offers this channel to the host. */
-  request: OpenRequest
-  fundingHex: string
-  refund: Transaction
-  refundPayerSignature: string
-} {
-  const { terms } = p
-  const { capacity } = planChannel({ cap: p.cap, feeRate: terms.feeRate, minCapacity: terms.minCapacity, maxCapacity: terms.maxCapacity })
-  const payerPublicKey = p.payerKey.toPublicKey().toString()
-  const parties = { payerPublicKey, payeePublicKey: terms.payeePublicKey }
-  const funded = buildFunding({ payerKey: p.payerKey, payeePublicKey: terms.payeePublicKey, capacity, utxos: p.utxos, feeRate: terms.feeRate, lockTime: p.fundingLockTime })
-  const funding: FundingOutpoint = { txid: funded.txid, vout: funded.vout, satoshis: capacity }
-  const lockTime = terms.height + terms.lifetimeBlocks
-  const unsignedRefund = buildRefund({ ...parties, funding, lockTime, feeRate: terms.feeRate })
-  const refundPayerSignature = signChannelInput(unsignedRefund, funding, parties, p.payerKey)
-  const channel: PayerChannel = {
-    channelId: null,
-    ...parties,
-    payoutScript: terms.payoutScript,
-    funding,
-    fee: closeFee(terms.feeRate),
-    lockTime,
-    cap: p.cap,
-    paid: 0,
-    tips: 0,
-    sequence: 0,
-    paidSegments: {},
-    awaitingDelivery: null,
-    lastTx: null,
-  }
-  const refund = withPayerSignature(unsignedRefund, refundPayerSignature)
-  const request: OpenRequest = {
-    payerPublicKey,
-    fundingTxid: funding.txid,
-    fundingVout: funding.vout,
-    capacity,
-    refundTx: refund.toHex(),
-    payoutScript: terms.payoutScript,
-  }
-  return { channel, request, fundingHex: funded.hex, refund, refundPayerSignature }
+  update: Transaction
+  preimage: Uint8Array
 }
 
-/** Completes the refund with the host's co-signature and runs the full interpreter: only then may funding go out. */
-export function acceptRefund(channel: PayerChannel, refund: Transaction, payerSig: string, payeeSig: string): { ok: true; refundHex: string } | { ok: false; message: string } {
-  const parties = { payerPublicKey: channel.payerPublicKey, payeePublicKey: channel.payeePublicKey }
-  let complete: Transaction
-  try {
-    complete = completeChannelSpend(refund, payerSig, payeeSig)
-  } catch (error) {
-    return { ok: false, message: `cannot assemble the refund: ${error instanceof Error ? error.message : String(error)}` }
-  }
-  const verdict = verifyWithInterpreter(complete, channel.funding, new ChannelMultisig().lock(parties.payerPublicKey, parties.payeePublicKey))
-  if (!verdict.ok) return { ok: false, message: `the co-signed refund is not valid: ${verdict.message}` }
-  if (complete.lockTime !== channel.lockTime) return { ok: false, message: `the refund's nLockTime ${complete.lockTime} is not the agreed ${channel.lockTime}` }
-  return { ok: true, refundHex: complete.toHex() }
-}
+export type DraftVerdict = ({ ok: true } & PaymentDraft) | PayerRefusal
 
 export function isPaid(ch: PayerChannel, segmentPath: string): boolean {
   return Object.prototype.hasOwnProperty.call(ch.paidSegments, segmentPath)
@@ -137,7 +68,7 @@ export function spendable(ch: PayerChannel): number {
 }
 
 /** Checks a new cumulative total against the cap and the capacity; null when it may be signed. */
-function limitProblem(ch: PayerChannel, amount: number, fee: number): PayerVerdict | null {
+function limitProblem(ch: PayerChannel, amount: number, fee: number): PayerRefusal | null {
   const next = ch.paid + amount
   if (next > ch.cap) return { ok: false, reason: 'over_cap', message: `paying ${amount} sat would bring the total to ${next}, over the cap of ${ch.cap}` }
   const carries = ch.funding.satoshis - fee
@@ -145,10 +76,22 @@ function limitProblem(ch: PayerChannel, amount: number, fee: number): PayerVerdi
   return null
 }
 
-function signedUpdate(ch: PayerChannel, key: PrivateKey, paid: number, feeRate: FeeRate): string {
+function draftUpdate(ch: PayerChannel, next: PayerChannel, feeRate: FeeRate): DraftVerdict {
   const parties = { payerPublicKey: ch.payerPublicKey, payeePublicKey: ch.payeePublicKey }
-  const update = buildUpdate({ ...parties, funding: ch.funding, paid, feeRate, payoutScript: ch.payoutScript })
-  return withPayerSignature(update, signChannelInput(update, ch.funding, parties, key)).toHex()
+  const update = buildUpdate({ ...parties, funding: ch.funding, paid: next.paid, feeRate, payoutScript: ch.payoutScript, ...(ch.payerScript ? { payerScript: ch.payerScript } : {}) })
+  return { ok: true, channel: next, update, preimage: channelSighashPreimage(update, ch.funding, parties) }
+}
+
+/** The draft with the payer's signature (DER + 0x41, hex): the update to send, and the channel that carries it. */
+export function sealPayment(draft: PaymentDraft, payerSignature: string): { channel: PayerChannel; tx: string } {
+  const tx = withPayerSignature(draft.update, payerSignature).toHex()
+  return { channel: { ...draft.channel, lastTx: tx }, tx }
+}
+
+/** A draft signed at once by a key held here. */
+function signDraft(draft: DraftVerdict, key: PrivateKey): PayerVerdict {
+  if (!draft.ok) return draft
+  return { ok: true, ...sealPayment(draft, bytesToHex(signPreimage(draft.preimage, key, CHANNEL_SIGHASH))) }
 }
 
 function requirePositiveAmount(amount: number, what: string): void {
@@ -156,37 +99,42 @@ function requirePositiveAmount(amount: number, what: string): void {
 }
 
 /**
- * Signs the update paying for one segment. Callers skip segments for which isPaid() holds. Refuses past the cap,
+ * Builds the update paying for one segment. Callers skip segments for which isPaid() holds. Refuses past the cap,
  * past the capacity, and while a paid segment has not been delivered.
  */
-export function signSegment(ch: PayerChannel, key: PrivateKey, segmentPath: string, price: number, feeRate: FeeRate): PayerVerdict {
+export function draftSegment(ch: PayerChannel, segmentPath: string, price: number, feeRate: FeeRate): DraftVerdict {
   requirePositiveAmount(price, 'a segment price')
   if (ch.awaitingDelivery !== null) {
     return { ok: false, reason: 'awaiting_delivery', message: `${ch.awaitingDelivery} was paid for but not delivered yet` }
   }
   const problem = limitProblem(ch, price, closeFee(feeRate))
   if (problem !== null) return problem
-  const paid = ch.paid + price
-  const tx = signedUpdate(ch, key, paid, feeRate)
-  const channel: PayerChannel = {
+  const next: PayerChannel = {
     ...ch,
-    paid,
+    paid: ch.paid + price,
     sequence: ch.sequence + 1,
     paidSegments: { ...ch.paidSegments, [segmentPath]: price },
     awaitingDelivery: segmentPath,
-    lastTx: tx,
   }
-  return { ok: true, channel, tx }
+  return draftUpdate(ch, next, feeRate)
 }
 
-/** Signs an update adding a tip. Tips count against the cap like segments do. */
-export function signTip(ch: PayerChannel, key: PrivateKey, amount: number, feeRate: FeeRate): PayerVerdict {
+/** Builds an update adding a tip. Tips count against the cap like segments do. */
+export function draftTip(ch: PayerChannel, amount: number, feeRate: FeeRate): DraftVerdict {
   requirePositiveAmount(amount, 'a tip')
   const problem = limitProblem(ch, amount, closeFee(feeRate))
   if (problem !== null) return problem
-  const paid = ch.paid + amount
-  const tx = signedUpdate(ch, key, paid, feeRate)
-  return { ok: true, channel: { ...ch, paid, tips: ch.tips + amount, sequence: ch.sequence + 1, lastTx: tx }, tx }
+  return draftUpdate(ch, { ...ch, paid: ch.paid + amount, tips: ch.tips + amount, sequence: ch.sequence + 1 }, feeRate)
+}
+
+/** draftSegment, signed at once by a key held here. */
+export function signSegment(ch: PayerChannel, key: PrivateKey, segmentPath: string, price: number, feeRate: FeeRate): PayerVerdict {
+  return signDraft(draftSegment(ch, segmentPath, price, feeRate), key)
+}
+
+/** draftTip, signed at once by a key held here. */
+export function signTip(ch: PayerChannel, key: PrivateKey, amount: number, feeRate: FeeRate): PayerVerdict {
+  return signDraft(draftTip(ch, amount, feeRate), key)
 }
 
 /** The paid segment arrived: the next one may be paid. */

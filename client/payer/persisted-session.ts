@@ -5,6 +5,7 @@ import { p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { settlementSummary } from '../../protocol/settlement.ts'
 import type { PayerChannel } from './payer.ts'
 import { readJson, writeJson, type KeyValueStorage } from './storage.ts'
+import type { WalletReturn } from './wallet-keys.ts'
 
 export interface PersistedSession {
   version: 1
@@ -65,6 +66,11 @@ export function localSummary(p: PersistedSession, reason: CloseReason): Settleme
     segments: p.segments,
   }
   return settlementSummary(books, reason, null)
+}
+
+/** How to hand a BRC-100 wallet what comes back from this channel; undefined for a key held here. */
+export function walletReturnOf(channel: PayerChannel): WalletReturn | undefined {
+  return channel.wallet && channel.payerScript ? { ...channel.wallet, payerScript: channel.payerScript } : undefined
 }
 
 /** The remembered channel, kept under one storage key. */

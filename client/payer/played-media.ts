@@ -18,9 +18,9 @@ export class PlayedMedia {
   /** `terms`: the host's latest terms, null until they arrive (nothing is charged before). */
   constructor(private readonly terms: () => Terms | null) {}
 
-  /** Reads one playlist as the host served it (`path`: decoded, /media/...). */
+  /** Reads one playlist as the host served it (`path`: decoded, /media/...), with what its masters define. */
   learn(text: string, path: string): PlaylistReading {
-    const reading = readHlsPlaylist(text, path)
+    const reading = readHlsPlaylist(text, path, { imports: this.index.importsFor(path) })
     if (reading.ok) this.index.learn(reading.playlist)
     return reading
   }

@@ -8,11 +8,12 @@ import { TypedEmitter } from './emitter.ts'
 import { SessionHistory, type HistoryEntry } from './history.ts'
 import { HostLink } from './host-link.ts'
 import { HostSilent } from './host-request.ts'
-import { localSummary, SessionMemory, totalsOf, type PersistedSession } from './persisted-session.ts'
+import { localSummary, SessionMemory, totalsOf, walletReturnOf, type PersistedSession } from './persisted-session.ts'
 import { importedRefundSummary, type KeptRefund } from './refund-backup.ts'
 import { pendingRefunds, refundRecord, type RefundOutcome } from './refunds.ts'
 import { nextPhase, type PhaseEvent, type SessionPhase } from './session-phase.ts'
-import type { ChannelSessionOptions, ChannelWallet, SessionEvents, SessionSnapshot } from './session-types.ts'
+import type { ChannelWallet } from './channel-wallet.ts'
+import type { ChannelSessionOptions, SessionEvents, SessionSnapshot } from './session-types.ts'
 import { channelClosed, hostUnreachable, ViewerFailure, type ViewerError } from './viewer-errors.ts'
 import { Gate, PaymentCancelled, WaiterList } from './waiting.ts'
 
@@ -84,15 +85,24 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
 
   /** Every co-signed refund this viewer may still need, for a backup: those waiting in the history, and the open channel's. */
   keptRefunds(): KeptRefund[] {
-    const waiting = pendingRefunds(this.history()).map(({ channelId, refundHex }) => ({ channelId, refundHex }))
+    const waiting = this.history().flatMap((entry) => {
+      const pending = pendingRefunds([entry])[0]
+      return pending ? [{ channelId: pending.channelId, refundHex: pending.refundHex, ...(entry.returnTo ? { returnTo: entry.returnTo } : {}) }] : []
+    })
     const p = this.persisted
-    return p?.channel.channelId ? [{ channelId: p.channel.channelId, refundHex: p.refundHex }, ...waiting] : waiting
+    const returnTo = p ? walletReturnOf(p.channel) : undefined
+    return p?.channel.channelId ? [{ channelId: p.channel.channelId, refundHex: p.refundHex, ...(returnTo ? { returnTo } : {}) }, ...waiting] : waiting
   }
 
   /** Refunds from a backup join the history as waiting ones (those already there are left as they are). */
   adoptRefunds(refunds: readonly KeptRefund[]): void {
     const known = new Set(this.history().map((entry) => entry.summary.channelId))
-    for (const refund of refunds) if (!known.has(refund.channelId)) this.pastChannels.record(importedRefundSummary(refund), refund.refundHex)
+    for (const refund of refunds) if (!known.has(refund.channelId)) this.pastChannels.record(importedRefundSummary(refund), refund.refundHex, refund.returnTo)
+  }
+
+  /** Notes in the history that the viewer's wallet took in what `txid` returned from the channel. */
+  recordTakenBack(channelId: string, txid: string): void {
+    this.pastChannels.recordTakenBack(channelId, txid)
   }
 
   /** Notes in the history what became of a channel's refund; a failed attempt changes nothing (it is retried). */
@@ -111,7 +121,7 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
   }
 
   protected finishChannel(summary: SettlementSummary, p: PersistedSession, info: { final: boolean }): void {
-    this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined)
+    this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined, walletReturnOf(p.channel))
     this.forget()
     this.move({ type: 'settled', final: info.final })
     this.emit('settled', summary, info)
@@ -195,6 +205,16 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
   protected save(next: PersistedSession): void {
     this.persisted = next
     this.memory.save(next)
+  }
+
+  /**
+   * The remembered opening whose funding may or may not have reached the ledger goes to the history with its
+   * co-signed refund, where the refund stays usable after its nLockTime.
+   */
+  protected shelve(): void {
+    const p = this.persisted
+    if (p) this.pastChannels.record(localSummary(p, 'recovery'), p.refundHex, walletReturnOf(p.channel))
+    this.forget()
   }
 
   protected forget(): void {

@@ -1,20 +1,11 @@
 // What a channel session is given and what it tells: its options, its snapshot for the UI, and its events.
-import type { PrivateKey } from '@bsv/sdk'
 import type { ChannelSnapshot, SettlementSummary, Terms } from '../../protocol/messages.ts'
-import type { SpendableUtxo } from '../../protocol/transactions.ts'
 import type { AlertThreshold, CapAlert } from './cap-alerts.ts'
+import type { ChannelWallet } from './channel-wallet.ts'
 import type { HostSocket } from './host-request.ts'
 import type { SessionPhase } from './session-phase.ts'
 import type { KeyValueStorage } from './storage.ts'
 import type { ViewerError } from './viewer-errors.ts'
-
-/** What the session needs from a wallet: the key that signs, and coins to fund a channel with. */
-export interface ChannelWallet {
-  readonly key: PrivateKey
-  utxos(): Promise<SpendableUtxo[]>
-  /** A transaction the coins came from, raw hex (null when unknown): the funding then travels in Extended Format. */
-  rawTx?(txid: string): Promise<string | null>
-}
 
 export interface ChannelSessionOptions {
   socket: HostSocket

@@ -15,6 +15,8 @@ import { rearm } from './cap-alerts.ts'
 import { openWithHost, type OpeningSteps } from './channel-opening.ts'
 import {
   afterPaymentRequired,
+  draftSegment,
+  draftTip,
   endedBy,
   markDelivered,
   raiseCap as raisePayerCap,
@@ -22,12 +24,11 @@ import {
   reactToUpdate,
   resumedChannel,
   resyncFrom,
-  signSegment,
-  signTip,
+  sealPayment,
   type UpdateReaction,
 } from './payer.ts'
 import { paidEntriesOf } from './paid-entries.ts'
-import { carriedAfter, localSummary, NOTHING_CARRIED, totalsOf, type CarriedTotals, type PersistedSession } from './persisted-session.ts'
+import { carriedAfter, localSummary, NOTHING_CARRIED, totalsOf, walletReturnOf, type CarriedTotals, type PersistedSession } from './persisted-session.ts'
 import type { ChargeOf, Paid } from './segment-purchase.ts'
 import { SessionCore } from './session-core.ts'
 import type { ChannelSessionOptions } from './session-types.ts'
@@ -78,10 +79,8 @@ export class ChannelSession extends SessionCore {
     const p = this.persisted
     if (!p) return false
     if (!p.channel.channelId || !p.token) {
-      // The page went away between open and fund: the funding may or may not have reached the ledger, so the
-      // co-signed refund goes to the history, where it stays usable after its nLockTime.
-      this.pastChannels.record(localSummary(p, 'recovery'), p.refundHex)
-      this.forget()
+      // The page went away between open and fund: the funding may or may not have reached the ledger.
+      this.shelve()
       return false
     }
     this.move({ type: 'resume_started' })
@@ -106,7 +105,13 @@ export class ChannelSession extends SessionCore {
     this.move({ type: 'open_started' })
     try {
       const terms = await this.waitForTerms()
-      const steps: OpeningSteps = { ask: (event, payload) => this.ask(event, payload), fail: (error) => this.fail(error), remember: (opening) => this.save(opening), forget: () => this.forget() }
+      const steps: OpeningSteps = {
+        ask: (event, payload) => this.ask(event, payload),
+        fail: (error) => this.fail(error),
+        remember: (opening) => this.save(opening),
+        forget: () => this.forget(),
+        shelve: () => this.shelve(),
+      }
       const funded = await openWithHost(steps, { terms, wallet: this.wallet, cap, carried, thresholds: this.thresholds })
       this.save(funded)
       this.atCap = false
@@ -153,9 +158,9 @@ export class ChannelSession extends SessionCore {
         if (charge.kind !== 'due') return { token: p.token!, charged: 0 }
         const terms = this.requireTerms()
         const price = charge.amount
-        const verdict = signSegment(p.channel, this.wallet.key, segment, price, terms.feeRate)
-        if (!verdict.ok) {
-          if (verdict.reason === 'awaiting_delivery') {
+        const draft = draftSegment(p.channel, segment, price, terms.feeRate)
+        if (!draft.ok) {
+          if (draft.reason === 'awaiting_delivery') {
             await this.waitForDelivery(p.channel.awaitingDelivery ?? '?', signal)
           } else {
             this.reachCap(price)
@@ -163,9 +168,10 @@ export class ChannelSession extends SessionCore {
           }
           continue
         }
-        const reply = await this.ask('update', { channelId: p.channel.channelId!, tx: verdict.tx, segment })
+        const signed = sealPayment(draft, await this.wallet.sign(p.channel, draft.preimage))
+        const reply = await this.ask('update', { channelId: p.channel.channelId!, tx: signed.tx, segment })
         const now = this.current()
-        const reaction = reactToUpdate({ channel: now.channel, signed: verdict.channel, segment, price, reply, resynced })
+        const reaction = reactToUpdate({ channel: now.channel, signed: signed.channel, segment, price, reply, resynced })
         if (reaction.kind === 'paid') {
           this.save({ ...now, channel: reaction.channel, seconds: now.seconds + charge.seconds, segments: now.segments + 1 })
           this.afterPayment({ kind: 'segment', segment, amount: price })
@@ -198,13 +204,14 @@ export class ChannelSession extends SessionCore {
     return this.payments.run(async () => {
       await this.untilUsable()
       const p = this.current()
-      const verdict = signTip(p.channel, this.wallet.key, amount, this.requireTerms().feeRate)
-      if (!verdict.ok) {
+      const draft = draftTip(p.channel, amount, this.requireTerms().feeRate)
+      if (!draft.ok) {
         const { spent, cap } = totalsOf(p)
         this.fail({ kind: 'over_cap', message: `A tip of ${amount} sat would go past your cap (${spent} of ${cap} sat spent).`, nextStep: 'Raise your cap first, or tip less.' })
       }
-      const reply = await this.ask('tip', { channelId: p.channel.channelId!, tx: verdict.tx, amount, ...(note ? { note } : {}) })
-      const reaction = reactToTip(verdict.channel, reply)
+      const signed = sealPayment(draft, await this.wallet.sign(p.channel, draft.preimage))
+      const reply = await this.ask('tip', { channelId: p.channel.channelId!, tx: signed.tx, amount, ...(note ? { note } : {}) })
+      const reaction = reactToTip(signed.channel, reply)
       if (reaction.kind !== 'paid') this.refused(reaction, 'tip')
       this.save({ ...this.current(), channel: reaction.channel })
       this.afterPayment({ kind: 'tip', segment: null, amount })
@@ -253,7 +260,7 @@ export class ChannelSession extends SessionCore {
     if (!p?.channel.channelId || !p.token) return
     this.host.tell('close', { channelId: p.channel.channelId })
     const summary = localSummary(p, 'viewer')
-    this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined)
+    this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined, walletReturnOf(p.channel))
     this.forget()
   }
 

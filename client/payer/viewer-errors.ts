@@ -95,7 +95,7 @@ export function explainRejection(code: RejectCode, hostMessage: string, during: 
   if (code === 'host_stopped') return hostStopped(`The host is not accepting viewers right now: ${hostMessage}`)
   if (isFundingLoss(code)) return fundingLost(code)
   if (code === 'channel_not_open' || code === 'unknown_channel') return { ...channelClosed(), code }
-  if (code === 'rate_limited') {
+  if (code === 'rate_limited' || code === 'address_rate_limited') {
     return { kind: 'update_rejected', code, message: `The host is throttling this viewer: ${hostMessage}`, nextStep: 'Wait a moment; the player retries.' }
   }
   if (during === 'open' || during === 'fund') {

@@ -5,6 +5,8 @@ import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import { isFundingLoss, type Network, type Terms } from '../../protocol/messages.ts'
 import type { HostSocket } from '../payer/host-request.ts'
 import { ChannelSession } from '../payer/session.ts'
+import { chosenWallet } from '../payer/chosen-wallet.ts'
+import { keyWallet } from '../payer/key-wallet.ts'
 import { ViewerWallet } from '../payer/wallet.ts'
 import type { ViewerError } from '../payer/viewer-errors.ts'
 import { AlertToasts } from './alerts.ts'
@@ -27,6 +29,7 @@ import { WalletPanel } from './wallet-panel.ts'
 import { WithdrawPanel } from './withdraw-panel.ts'
 import { BackupPanel } from './backup-panel.ts'
 import { showHotWalletWarning } from './hot-wallet.ts'
+import { choosePayingWallet } from './pay-with-panel.ts'
 
 interface HostInfo {
   network: Network
@@ -41,6 +44,8 @@ interface HostInfo {
 
 /** How often an open page checks whether a waiting refund has unlocked: blocks come minutes apart. */
 const REFUND_CHECK_MS = 60_000
+/** How often it looks for coins mined back to the viewer's BSV wallet; only past channels owing coins cost a request. */
+const RETURNS_CHECK_MS = 5_000
 
 async function fetchInfo(): Promise<HostInfo> {
   const res = await fetch('/api/info', { headers: { Accept: 'application/json' } })
@@ -71,9 +76,11 @@ async function main(): Promise<void> {
   const ledger = ViewerWallet.ledgerAt(info.woc, location.origin)
   const walletOptions = { network: info.network, ledger, devnetBaseUrl: devnetBase }
   const { wallet, created } = ViewerWallet.load(storage, walletOptions)
-  const socket: HostSocket = io(location.origin, { transports: ['websocket', 'polling'] })
-  const session = new ChannelSession({ socket, wallet, storage, storageKey: 'p2p.session', thresholds: preferences.thresholds })
   const source = new URLSearchParams(location.search).get('stream') ?? info.streams[0]?.url
+  const payWith = choosePayingWallet({ network: info.network, storage, stream: () => source ?? '', channelOpen: () => session.hasRememberedChannel })
+  const socket: HostSocket = io(location.origin, { transports: ['websocket', 'polling'] })
+  const channelWallet = chosenWallet(payWith.own.then((own) => own ?? keyWallet(wallet)))
+  const session: ChannelSession = new ChannelSession({ socket, wallet: channelWallet, storage, storageKey: 'p2p.session', thresholds: preferences.thresholds })
   const price = () => streamPrice(source, session.terms ?? info) ?? 0
 
   const video = byTestId<HTMLVideoElement>('video')
@@ -88,7 +95,7 @@ async function main(): Promise<void> {
     },
     stop: (): Promise<void> => player.settle('settling'),
   })
-  const player: PlayerController = new PlayerController({ session, wallet, walletPanel, ledger, video, summaryView, capDialog, cap: () => preferences.cap, showError })
+  const player: PlayerController = new PlayerController({ session, wallet, walletPanel, ledger, ownWallet: payWith.own, video, summaryView, capDialog, cap: () => preferences.cap, showError })
   new WithdrawPanel({
     wallet,
     network: info.network,
@@ -109,7 +116,7 @@ async function main(): Promise<void> {
     balance: () => walletPanel.knownBalance,
     restored: () => location.reload(),
   })
-  showHotWalletWarning(info.network, storage, () => backup.showBackup())
+  void payWith.own.then((own) => (own ? undefined : showHotWalletWarning(info.network, storage, () => backup.showBackup())))
   const firedAlerts: number[] = []
 
   setText(byTestId('network'), info.network)
@@ -154,6 +161,7 @@ async function main(): Promise<void> {
     summaryView.renderHistory(session.history())
     if (final) player.showSummary(summary)
     void player.reclaimMaturedRefunds()
+    void player.collectReturns()
   })
   // A channel the host ended under the viewer (stopped, or its funding lost) pauses playback until the viewer plays again.
   session.on('error', (error) => (error.kind === 'host_stopped' || isFundingLoss(error.kind) ? player.hostStopped(error) : showError(error)))
@@ -192,6 +200,7 @@ async function main(): Promise<void> {
       ended: video.ended,
       capDialogOpen: capDialog.isOpen,
       walletAddress: wallet.address,
+      ...payWith.state(),
       walletBalance: walletPanel.knownBalance,
       firedAlerts: [...firedAlerts],
       errors: shownErrors.map((e) => ({ ...e })),
@@ -211,6 +220,8 @@ async function main(): Promise<void> {
   void walletPanel.refresh().then(() => (wallet.canUseFaucet && created ? player.fundIfNeeded() : undefined))
   void player.reclaimMaturedRefunds()
   setInterval(() => void player.reclaimMaturedRefunds(), REFUND_CHECK_MS)
+  void player.collectReturns()
+  setInterval(() => void player.collectReturns(), RETURNS_CHECK_MS)
 
   if (!source) {
     showError({ kind: 'host_unreachable', message: 'This host lists no streams.', nextStep: 'Ask the host to add a video (npm run media).' })

@@ -2,6 +2,8 @@
 // (absent until the stream is attached), the last summary. main.ts builds the page and hands every event here.
 import Hls, { type FragmentLoaderConstructor, type PlaylistLoaderConstructor } from 'hls.js'
 import type { SettlementSummary } from '../../protocol/messages.ts'
+import type { Brc100ChannelWallet } from '../payer/brc100-wallet.ts'
+import { takeBackCoins, type ReturnLedger } from '../payer/coins-back.ts'
 import { reclaimRefunds, type RefundLedger } from '../payer/refunds.ts'
 import { PlayedMedia } from '../payer/played-media.ts'
 import type { SegmentPayer } from '../payer/segment-purchase.ts'
@@ -26,7 +28,9 @@ export interface PlayerParts {
   session: ChannelSession
   wallet: ViewerWallet
   walletPanel: WalletPanel
-  ledger: RefundLedger
+  ledger: RefundLedger & ReturnLedger
+  /** The viewer's own BSV wallet when it pays (once known): it takes back the coins that return to it, and this device's wallet needs no faucet. */
+  ownWallet: Promise<Brc100ChannelWallet | null>
   video: HTMLVideoElement
   summaryView: SettleSummaryView
   capDialog: CapDialog
@@ -160,6 +164,7 @@ export class PlayerController {
   /** Coins for a new devnet viewer, so the first visit just plays. */
   async fundIfNeeded(): Promise<void> {
     const { wallet, walletPanel } = this.parts
+    if (await this.parts.ownWallet) return
     const amount = devnetTopUp({ balance: (await walletPanel.refresh()) ?? 0, cap: this.parts.cap(), canUseFaucet: wallet.canUseFaucet })
     if (amount !== null) await walletPanel.topUp(amount)
   }
@@ -179,6 +184,20 @@ export class PlayerController {
       summaryView.renderHistory(session.history())
     } catch (error) {
       console.warn('could not check for matured refunds; trying again later', error)
+    }
+  }
+
+  /** Hands the viewer's BSV wallet what came back on chain (a close's change, a sent refund), once mined. */
+  async collectReturns(): Promise<void> {
+    const { session, ledger } = this.parts
+    const own = await this.parts.ownWallet
+    if (!own) return
+    try {
+      const taken = await takeBackCoins(session.history(), ledger, (coins) => own.takeBack(coins))
+      for (const coins of taken) session.recordTakenBack(coins.channelId, coins.txid)
+      if (taken.length > 0) setText(byTestId('wallet-returns'), `Your BSV wallet took back ${formatSats(taken.reduce((sum, coins) => sum + coins.satoshis, 0))}.`)
+    } catch (error) {
+      console.warn('could not hand the returned coins to the wallet; trying again later', error)
     }
   }
 

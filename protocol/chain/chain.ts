@@ -43,6 +43,8 @@ export interface BroadcastOptions {
    * so the ledger validates it without looking its parents up.
    */
   parents?: readonly string[]
+  /** The tx as BEEF (BRC-62/95), its unmined ancestors included: sent as it is, and preferred over `parents`. */
+  beef?: string
 }
 
 export interface Utxo {

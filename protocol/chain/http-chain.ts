@@ -57,8 +57,12 @@ export class HttpChain implements Chain {
     return { ...options, arcUrl: overrides.arcUrl ?? defaults.arc, wocUrl: overrides.wocUrl ?? defaults.woc }
   }
 
-  /** Sends Extended Format when `options.parents` are given (all of them: a missing one throws), raw otherwise. */
+  /**
+   * Sends the BEEF when `options.beef` is given, Extended Format when `options.parents` are (all of them: a missing
+   * one throws), raw otherwise.
+   */
   async broadcast(rawTxHex: string, options: BroadcastOptions = {}): Promise<BroadcastResult> {
+    if (options.beef) return this.arc.broadcast(options.beef)
     const parents = options.parents ?? []
     return this.arc.broadcast(parents.length > 0 ? toExtendedFormat(rawTxHex, parents) : rawTxHex)
   }

@@ -2,7 +2,7 @@
 // input also carries the satoshis and locking script it spends, so the ledger need not look its parents up) and BEEF
 // (BRC-62, Atomic BEEF BRC-95: the tx with its unmined ancestors and merkle paths of the mined ones).
 // Isomorphic: the browser wallet and the host both hand transactions to ARC.
-import { Transaction } from '@bsv/sdk'
+import { Beef, Transaction } from '@bsv/sdk'
 
 export type TxFormat = 'raw' | 'ef' | 'beef'
 
@@ -46,4 +46,16 @@ export function toExtendedFormat(rawTxHex: string, parentTxHexes: readonly strin
   // The EF must carry exactly the tx it was asked for: its txid is what the channel's other transactions commit to.
   if (Transaction.fromHexEF(ef).id('hex') !== tx.id('hex')) throw new Error('the Extended Format does not reproduce the transaction')
   return ef
+}
+
+/**
+ * The raw hex of transaction `txid` from a BEEF, once the BEEF holds together (every unmined tx's inputs come from txs
+ * inside it, back to mined ones with merkle paths; no txid-only entries). Throws, saying why, otherwise.
+ */
+export function txFromBeef(beefHex: string, txid: string): string {
+  const beef = Beef.fromString(beefHex, 'hex')
+  if (!beef.isValid(false)) throw new Error('the BEEF does not hold together: an unmined transaction spends one it neither carries nor proves')
+  const found = beef.findTxid(txid)?.tx
+  if (found === undefined) throw new Error(`the BEEF does not carry transaction ${txid}`)
+  return found.toHex()
 }

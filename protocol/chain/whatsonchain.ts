@@ -1,8 +1,10 @@
 // WhatsOnChain's API over HTTP: chain height, raw transactions, an address's unspent outputs, what spends an output,
 // and broadcasting.
 // Isomorphic: only fetch. The devnet ledger serves the same shapes under /devnet/woc/v1/bsv/devnet.
+import type { MerklePath } from '@bsv/sdk'
 import { ChainError, type Spender, type Utxo } from './chain.ts'
 import { fetchLedger, LedgerHttpClient, readBody } from './ledger-http.ts'
+import { merklePathOfTsc, type TscProof } from './tsc-proof.ts'
 
 /** How nodes word "these coins are already spent": a conflict, not a fault of the tx itself. */
 const SPENT_INPUTS = /missing inputs|mempool-conflict|txn-already-spent|double spend|already spent/i
@@ -30,6 +32,23 @@ export class WhatsOnChainClient extends LedgerHttpClient {
       throw new ChainError(`WhatsOnChain at ${url} answered something that is not transaction hex`, 502)
     }
     return text.toLowerCase()
+  }
+
+  /** The tx's merkle path (BUMP) once it is mined; null while it waits in the mempool or is unknown. */
+  async merklePath(txid: string): Promise<MerklePath | null> {
+    const url = `${this.baseUrl}/tx/${encodeURIComponent(txid)}/proof/tsc`
+    const res = await fetchLedger(this.fetchImpl, url, { headers: this.headers('application/json') }, this.timeoutMs, 'WhatsOnChain')
+    if (res.status === 404) return null
+    const { json, text } = await readBody(res)
+    if (!res.ok) throw this.httpError(res.status, text, url)
+    const proof = (Array.isArray(json) ? json[0] : json) as TscProof | null | undefined
+    if (proof === null || proof === undefined) return null
+    if (typeof proof.index !== 'number' || typeof proof.target !== 'string' || !Array.isArray(proof.nodes)) {
+      throw new ChainError(`WhatsOnChain at ${url} answered a proof it did not shape as TSC`, 502)
+    }
+    const header = (await this.getJson(`${this.baseUrl}/block/${encodeURIComponent(proof.target)}/header`)) as { height?: unknown }
+    if (typeof header.height !== 'number') throw new ChainError(`WhatsOnChain does not give the height of block ${proof.target}`, 502)
+    return merklePathOfTsc(txid, { ...proof, txOrId: proof.txOrId ?? txid }, header.height)
   }
 
   /** Unspent outputs locked to the address, confirmed and unconfirmed (height 0 = in the mempool). */

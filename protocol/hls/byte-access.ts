@@ -3,7 +3,9 @@
 // holding it is free to the channel (an init segment no playlist also sells). So a free role never gives away bytes
 // that another role sells, and a paid entry is never refused because another playlist lists its bytes too. This covers
 // a Range inside one paid segment (players that split a segment), a whole-file request on a file cut into ranges
-// (every range must be paid), and ranges that straddle segments.
+// (every range must be paid), and ranges that straddle segments. A request names a path and a query: a query no entry
+// of the path is listed with is not listed. Which entries hold the same bytes depends on the origin: an HTTP origin
+// answers each query with its own bytes, the media folder answers every query of a path with the same file.
 import { rangeContains, rangesOverlap, type ByteRange } from './byte-range.ts'
 import type { Catalog, CatalogEntry } from './catalog.ts'
 
@@ -31,6 +33,15 @@ export type ByteAccess =
 
 const WHOLE_FILE: ByteRange = { start: 0, end: Number.POSITIVE_INFINITY }
 
+/** The file a request asks bytes of. */
+export interface RequestedFile {
+  path: string
+  /** The request's query, the token taken out (segment-query.ts requestedQuery). */
+  query: string | null
+  /** The origin answers each query with its own bytes (an HTTP origin), not every query with one file (a folder). */
+  queriesNameFiles: boolean
+}
+
 function spanOf(entry: CatalogEntry): ByteRange {
   return entry.key.range ?? WHOLE_FILE
 }
@@ -47,15 +58,19 @@ function entryToPay(candidates: CatalogEntry[], requested: ByteRange, release: (
   return part ?? pool.find((entry) => entry.kind === 'segment') ?? pool[0]
 }
 
-/** `requested` is the inclusive byte range of `path` the response would carry (the whole file: 0 to size - 1). */
-export function accessToBytes(path: string, requested: ByteRange, catalog: Catalog, releaseOf: (id: string) => Release): ByteAccess {
+/** `requested` is the inclusive byte range of the file the response would carry (the whole file: 0 to size - 1). */
+export function accessToBytes(file: RequestedFile, requested: ByteRange, catalog: Catalog, releaseOf: (id: string) => Release): ByteAccess {
   const known = new Map<string, Release>()
   const release = (entry: CatalogEntry) => {
     let answer = known.get(entry.id)
     if (answer === undefined) known.set(entry.id, (answer = releaseOf(entry.id)))
     return answer
   }
-  const holders = catalog.inFile(path).filter((entry) => rangesOverlap(spanOf(entry), requested) && release(entry) !== 'ignored')
+  const ofPath = catalog.inFile(file.path)
+  const asked = ofPath.filter((entry) => entry.key.query === file.query)
+  if (asked.length === 0) return { kind: 'not_listed', firstByte: requested.start }
+  const sameBytes = file.queriesNameFiles ? asked : ofPath
+  const holders = sameBytes.filter((entry) => rangesOverlap(spanOf(entry), requested) && release(entry) !== 'ignored')
   // A sweep over the request's bytes, from one entry boundary to the next, with the entries holding the current byte.
   let next = 0
   let holding: CatalogEntry[] = []

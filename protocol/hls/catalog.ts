@@ -23,8 +23,8 @@ export interface CatalogEntry {
 export interface Catalog {
   get(id: string): CatalogEntry | undefined
   /**
-   * The entries of one file, ordered by their first byte (a whole-file entry starts at 0): every listing of each, so
-   * an entry several playlists list is there once per playlist.
+   * The entries of one path, whatever their query, ordered by their first byte (a whole-file entry starts at 0): every
+   * listing of each, so an entry several playlists list is there once per playlist.
    */
   inFile(path: string): readonly CatalogEntry[]
 }
@@ -59,7 +59,7 @@ export function catalogOf(playlists: readonly MediaPlaylist[]): Catalog {
     }
     for (const part of playlist.pendingParts) add(partEntry(part))
     for (const init of playlist.initSegments) add(freeEntry('init', init))
-    for (const keyFile of playlist.keyFiles) add(freeEntry('key', { path: keyFile, range: null }))
+    for (const keyFile of playlist.keyFiles) add(freeEntry('key', keyFile))
   }
   const byFile = new Map<string, CatalogEntry[]>()
   for (const entry of byId.values()) {

@@ -2,7 +2,9 @@
 // into 0.01 s and a missing or negative one into the target duration; it continues an EXT-X-BYTERANGE without offset
 // after whatever segment came before, even in another file; it parses byte ranges leniently ("12abc" is 12 bytes); and
 // it reports no line numbers. Lines are split exactly as the parser splits them (on \n, trimmed), so the i-th segment
-// here is the i-th segment there.
+// here is the i-th segment there. The attribute lists of the tags that decide what is sold are checked
+// (attribute-list.ts).
+import { attribute, attributeListProblem, CHECKED_TAGS } from './attribute-list.ts'
 
 /** HLS's `length[@offset]`: offset null means "right after the previous range of the same resource". */
 export interface HlsLength {
@@ -42,6 +44,8 @@ export interface RawLines {
   keysWithoutUri: number[]
   /** EXT-X-MEDIA lines without TYPE, GROUP-ID or NAME: the parser drops them silently. */
   incompleteRenditions: number[]
+  /** Tags whose attribute list is broken (an unclosed quote, a value that is not NAME=VALUE). */
+  brokenAttributeLists: Array<{ line: number; tag: string; problem: string }>
   segments: RawSegment[]
   /** EXT-X-PART lines after the last segment: the segment being written. */
   pendingParts: RawPart[]
@@ -59,15 +63,6 @@ export function parseHlsLength(text: string): RawRange {
   const match = /^([0-9]{1,15})(?:@([0-9]{1,15}))?$/.exec(text.trim())
   if (!match) return 'bad'
   return { length: Number(match[1]), offset: match[2] === undefined ? null : Number(match[2]) }
-}
-
-/** One attribute of an attribute list (RFC 8216 §4.2), unquoted; quoted values may hold commas. */
-export function attribute(list: string, name: string): string | null {
-  const pattern = /([A-Z0-9-]+)=("[^"]*"|[^,]*)/g
-  for (let match = pattern.exec(list); match; match = pattern.exec(list)) {
-    if (match[1] === name) return match[2].startsWith('"') ? match[2].slice(1, -1) : match[2]
-  }
-  return null
 }
 
 function rangeAttribute(list: string): RawRange {
@@ -89,6 +84,7 @@ export function readLines(text: string): RawLines {
     hasMediaTags: false,
     keysWithoutUri: [],
     incompleteRenditions: [],
+    brokenAttributeLists: [],
     segments: [],
     pendingParts: [],
     maps: [],
@@ -107,6 +103,8 @@ export function readLines(text: string): RawLines {
     const colon = line.indexOf(':')
     const tag = colon < 0 ? line : line.slice(0, colon)
     const value = colon < 0 ? '' : line.slice(colon + 1)
+    const problem = CHECKED_TAGS.has(tag) ? attributeListProblem(value) : null
+    if (problem) return void result.brokenAttributeLists.push({ line: number, tag, problem })
     if (tag === '#EXTINF' || tag === '#EXT-X-TARGETDURATION') result.hasMediaTags = true
     if (tag === '#EXTINF') next.duration = duration(value)
     else if (tag === '#EXT-X-BYTERANGE') next.byterange = parseHlsLength(value)

@@ -5,15 +5,20 @@
 // live window can still be paid for and served, and the parts of older LL-HLS segments stay linked to them. No kept
 // entry may share bytes with a listed one other than its own segment (a file packaged again in place must not be sold
 // by its old cuts).
+// A playlist that lists one key several times (an ad loop, an interstitial, a segment repeated after a discontinuity)
+// lists one entry: the same bytes, paid once, then replayed free. It lasts its shortest listing (the bytes hold one
+// stretch of media, whatever each #EXTINF rounds it to; so a viewer never pays for more than any listing says it holds)
+// and starts at its first.
 // One file may play several roles (a segment here, an init segment, key file or free preview there): every playlist's
 // listing of an entry is kept, whichever was read first or last, and the charge rules price the dearest
 // (entry-charge.ts). Trick-play playlists are kept too: what a viewer paid for in one before a master said so stays
-// its own. Pure: readings in, lookups out; no I/O.
+// its own. Masters' EXT-X-DEFINE variables are kept for the media playlists that IMPORT them. Pure: readings in,
+// lookups out; no I/O.
 import { rangesOverlap } from './byte-range.ts'
 import type { Catalog, CatalogEntry } from './catalog.ts'
 import type { MediaPlaylist, Part, Playlist } from './playlist-model.ts'
 import { PlaylistRoles, type PlaylistRole } from './programme.ts'
-import { formatSegmentKey } from './segment-key.ts'
+import { formatSegmentKey, resourceOf } from './segment-key.ts'
 import { placeOnTimeline } from './timeline.ts'
 
 export interface IndexedEntry extends CatalogEntry {
@@ -47,13 +52,18 @@ function entriesOf(reading: MediaPlaylist): IndexedEntry[] {
     ]),
     ...reading.pendingParts.map((part) => partEntry(part, playlist)),
     ...reading.initSegments.map((init) => free('init', init)),
-    ...reading.keyFiles.map((path) => free('key', { path, range: null })),
+    ...reading.keyFiles.map((key) => free('key', key)),
   ]
 }
 
 /** An entry as one playlist lists it. */
 function listingKey(entry: IndexedEntry): string {
   return `${entry.playlist}\n${entry.id}`
+}
+
+/** One entry listed again in the same reading: its shortest duration from its first place, its parts kept. */
+function listedAgain(first: IndexedEntry, again: IndexedEntry): IndexedEntry {
+  return { ...first, duration: Math.min(first.duration, again.duration), parent: first.parent ?? again.parent, parts: first.parts.length > 0 ? first.parts : again.parts }
 }
 
 export class MediaIndex implements Catalog {
@@ -64,23 +74,31 @@ export class MediaIndex implements Catalog {
   /** Each file's listings, by listingKey. */
   private readonly byFile = new Map<string, Map<string, IndexedEntry>>()
   private readonly sortedFiles = new Map<string, IndexedEntry[]>()
+  /** Each master's EXT-X-DEFINE variables. */
+  private readonly variables = new Map<string, ReadonlyMap<string, string>>()
 
   /** Takes in one reading. */
   learn(playlist: Playlist): void {
-    if (playlist.kind === 'master') return this.roles.learn(playlist)
+    if (playlist.kind === 'master') {
+      this.variables.set(playlist.path, playlist.variables)
+      return this.roles.learn(playlist)
+    }
     const previous = this.listings.get(playlist.path)
     const reading = placeOnTimeline(previous?.reading, playlist)
     const entries = new Map<string, IndexedEntry>()
-    const known = (id: string) => previous?.entries.get(id) ?? previous?.retained.find((entry) => entry.id === id)
     for (const entry of entriesOf(reading)) {
-      const earlier = known(entry.id) ?? entries.get(entry.id)
-      // LL-HLS playlists stop listing the parts of older segments: the links between them are kept.
-      entries.set(entry.id, earlier ? { ...entry, parent: entry.parent ?? earlier.parent, parts: entry.parts.length > 0 ? entry.parts : earlier.parts } : entry)
+      const first = entries.get(entry.id)
+      entries.set(entry.id, first ? listedAgain(first, entry) : entry)
+    }
+    // LL-HLS playlists stop listing the parts of older segments: the links between them are kept.
+    for (const [id, entry] of entries) {
+      const earlier = previous?.entries.get(id) ?? previous?.retained.find((old) => old.id === id)
+      if (earlier) entries.set(id, { ...entry, parent: entry.parent ?? earlier.parent, parts: entry.parts.length > 0 ? entry.parts : earlier.parts })
     }
     const listed = [...entries.values()]
     // Only a part may share bytes with its own segment (the playlist stops listing a segment's parts, not its bytes).
     const clashes = (entry: IndexedEntry, other: IndexedEntry) =>
-      other.key.path === entry.key.path && other.id !== entry.parent && rangesOverlap(other.key.range ?? WHOLE, entry.key.range ?? WHOLE)
+      resourceOf(other.key) === resourceOf(entry.key) && other.id !== entry.parent && rangesOverlap(other.key.range ?? WHOLE, entry.key.range ?? WHOLE)
     const stillValid = (entry: IndexedEntry) => !entries.has(entry.id) && !listed.some((other) => clashes(entry, other))
     const left = previous ? [...previous.retained, ...previous.entries.values()].filter(stillValid) : []
     const retained = left.slice(Math.max(0, left.length - RETAINED_ENTRIES))
@@ -127,9 +145,22 @@ export class MediaIndex implements Catalog {
     return this.roles.mastersOf(path)
   }
 
-  /** Drops a playlist's reading (a master: the roles it gave) and its entries; other playlists' listings stay. */
+  /**
+   * The variables a media playlist may IMPORT: those the masters that list it define. A name the masters give
+   * different values is ambiguous, and importable from none.
+   */
+  importsFor(path: string): Map<string, string> {
+    const values = new Map<string, string | null>()
+    for (const master of this.mastersOf(path)) {
+      for (const [name, value] of this.variables.get(master) ?? []) values.set(name, values.has(name) && values.get(name) !== value ? null : value)
+    }
+    return new Map([...values].filter((pair): pair is [string, string] => pair[1] !== null))
+  }
+
+  /** Drops a playlist's reading (a master: the roles and variables it gave) and its entries; other playlists' listings stay. */
   forget(path: string): void {
     this.roles.forget(path)
+    this.variables.delete(path)
     const listing = this.listings.get(path)
     if (listing) this.replace(path, listing, null)
   }

@@ -1,13 +1,13 @@
 // LL-HLS parts (EXT-X-PART) of one segment, or of the segment still being written. A part is priced by its own
-// duration; it lies inside its parent segment when both are in the same file. A group of parts stands or falls
-// together: the rule "all parts paid = the segment paid" needs every part of the segment.
+// duration; it lies inside its parent segment when both are in the same resource (path and query). A group of parts
+// stands or falls together: the rule "all parts paid = the segment paid" needs every part of the segment.
 import type { ParsedPart } from 'm3u8-parser'
 import { rangeContains } from './byte-range.ts'
 import { durationProblem } from './durations.ts'
 import { entryKey, type FileSizes } from './entry-key.ts'
 import type { RawPart } from './line-reader.ts'
 import type { Part } from './playlist-model.ts'
-import { formatSegmentKey, type SegmentKey } from './segment-key.ts'
+import { formatSegmentKey, resourceOf, type SegmentKey } from './segment-key.ts'
 
 /** Parts and their segment may disagree by this much in total (packagers round each duration on its own). */
 export const PARTS_SUM_TOLERANCE_SECONDS = 0.1
@@ -32,7 +32,7 @@ export interface PartContext {
 export type PartsResult = { ok: true; parts: Part[] } | { ok: false; code: 'bad_part' | 'parts_mismatch'; message: string; line: number | null }
 
 function containedInParent(key: SegmentKey, parent: PartGroup['parent']): boolean {
-  if (!parent || parent.key.path !== key.path || parent.key.range === null) return true
+  if (!parent || resourceOf(parent.key) !== resourceOf(key) || parent.key.range === null) return true
   return key.range !== null && rangeContains(parent.key.range, key.range)
 }
 

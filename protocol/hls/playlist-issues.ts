@@ -4,9 +4,10 @@
 //
 // The line between the two: an entry is skipped when leaving it out cannot change what any other entry costs or
 // releases (its bytes are simply never served: the gate answers "not listed"). The playlist is refused when its
-// structure is in doubt (not HLS, over the size limit, an unreadable tag, no target duration), when entries
-// contradict each other (overlapping byte ranges: paying for one would release part of another), when an init
-// segment or key that later segments depend on is broken, or when nothing usable is left.
+// structure is in doubt (not HLS, over the size limit, an unreadable tag or attribute list, a variable it does not
+// define, no target duration), when entries contradict each other (overlapping byte ranges: paying for one would
+// release part of another), when an init segment or key that later segments depend on is broken, or when nothing
+// usable is left.
 
 /** Playlists larger than this are refused unread: 4 MiB holds a day of 2 s byte-range segments with room to spare. */
 export const MAX_PLAYLIST_BYTES = 4 * 1024 * 1024
@@ -19,6 +20,9 @@ const SEVERITY = {
   too_large: 'refused',
   not_a_playlist: 'refused',
   unparseable: 'refused',
+  bad_attribute_list: 'refused',
+  bad_define: 'refused',
+  undefined_variable: 'refused',
   mixed_playlist: 'refused',
   missing_target_duration: 'refused',
   overlapping_ranges: 'refused',

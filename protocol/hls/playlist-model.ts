@@ -1,5 +1,7 @@
 // What a playlist says, in the one shape the gate, the payer and the viewer fleet share. Paths are decoded absolute
 // paths on this host; segments and parts carry their SegmentKey and its canonical string (`id`); times are seconds.
+// A segment listed several times (an ad loop, an interstitial, a segment repeated after a discontinuity) is in
+// `segments` at each place, with one id: the media index keeps it as one entry.
 import type { PlaylistIssue } from './playlist-issues.ts'
 import type { SegmentKey } from './segment-key.ts'
 
@@ -15,6 +17,8 @@ export interface MasterPlaylist {
   renditions: Rendition[]
   /** EXT-X-I-FRAME-STREAM-INF playlists (trick play); their byte ranges lie inside the variants' segments. */
   iFramePlaylists: string[]
+  /** Its EXT-X-DEFINE variables, which its media playlists may IMPORT. */
+  variables: ReadonlyMap<string, string>
 }
 
 export interface Variant {
@@ -72,8 +76,8 @@ export interface MediaPlaylist {
   preloadHints: PreloadHint[]
   /** EXT-X-MAP init segments, each once. Free. */
   initSegments: SegmentKey[]
-  /** Key files (EXT-X-KEY) on this host, each once. Not priced; released to open channels. */
-  keyFiles: string[]
+  /** Key files (EXT-X-KEY) on this host, each once (whole files). Not priced; released to open channels. */
+  keyFiles: SegmentKey[]
   /** LL-HLS settings (EXT-X-PART-INF, EXT-X-SERVER-CONTROL); null for ordinary HLS. */
   lowLatency: LowLatency | null
   /** Sum of the usable segments' durations. */
@@ -102,7 +106,7 @@ export interface MediaSegment {
   programDateTime: number | null
   init: SegmentKey | null
   /** The key file it is encrypted with, when that file is on this host. */
-  keyFile: string | null
+  keyFile: SegmentKey | null
   encrypted: boolean
   /** LL-HLS parts, in order; empty for ordinary segments. */
   parts: Part[]
@@ -127,6 +131,7 @@ export interface Part {
 export interface PreloadHint {
   type: 'PART' | 'MAP'
   path: string
+  query: string | null
   start: number
   length: number | null
 }

@@ -1,7 +1,9 @@
 // The HTTP Range header, read strictly (RFC 9110 §14): one range of bytes, `bytes=a-b`, `bytes=a-` or `bytes=-n`.
 // The paywall must know exactly which bytes it would send, so anything else is refused with its own code rather than
 // ignored (ignoring a Range header means sending the whole file): several ranges (multipart answers are not
-// served), another unit, or a malformed one. A well-formed range that misses the file is a 416.
+// served), another unit, or a malformed one. A well-formed range that misses the file is a 416. The header is read
+// before anything is looked up (readRangeHeader), so a flood of bad ranges costs the host no lookup; only then is it
+// resolved against the file's size (rangeOfFile).
 import type { ByteRange } from './byte-range.ts'
 
 export type RangeSpec =
@@ -13,11 +15,21 @@ export type RangeHeaderCode = 'multiple_ranges' | 'unsupported_unit' | 'malforme
 
 export type RangeParse = { ok: true; spec: RangeSpec } | { ok: false; code: RangeHeaderCode; message: string }
 
-/** What the gate does with a request's Range header for a file of known size. */
+/**
+ * A request's Range header as the gate reads it first, before it looks anything up: absent or empty (the whole file),
+ * one range to resolve against the file's size, or refused: 400 for a header that is not one range of bytes, 416 for a
+ * range no file can satisfy (a zero-length suffix), whatever the path.
+ */
+export type RangeRequest =
+  | { kind: 'whole' }
+  | { kind: 'range'; spec: RangeSpec; header: string }
+  | { kind: 'refused'; status: 400; code: RangeHeaderCode; message: string }
+  | { kind: 'refused'; status: 416; code: 'unsatisfiable'; message: string; contentRange: string | null }
+
+/** What the gate does with a read Range for a file of known size. */
 export type RangeOutcome =
   | { kind: 'whole' }
   | { kind: 'partial'; range: ByteRange; contentRange: string }
-  | { kind: 'refused'; status: 400; code: RangeHeaderCode; message: string }
   | { kind: 'refused'; status: 416; code: 'unsatisfiable'; message: string; contentRange: string }
 
 const POSITION = /^[0-9]{1,15}$/
@@ -55,18 +67,27 @@ export function resolveRange(spec: RangeSpec, size: number): ByteRange | null {
   return { start: spec.start, end: spec.kind === 'bounded' ? Math.min(spec.end, size - 1) : size - 1 }
 }
 
-/** A request's Range header (absent or empty: the whole file) against a file of `size` bytes. */
-export function readRangeHeader(header: string | undefined, size: number): RangeOutcome {
+/** A request's Range header (absent or empty: the whole file), read without knowing the file. */
+export function readRangeHeader(header: string | undefined): RangeRequest {
   if (header === undefined || header.trim() === '') return { kind: 'whole' }
   const parsed = parseRangeHeader(header)
   if (!parsed.ok) return { kind: 'refused', status: 400, code: parsed.code, message: parsed.message }
-  const range = resolveRange(parsed.spec, size)
+  if (parsed.spec.kind === 'suffix' && parsed.spec.length === 0) {
+    return { kind: 'refused', status: 416, code: 'unsatisfiable', message: 'The range "bytes=-0" asks for the last 0 bytes, which no file has.', contentRange: null }
+  }
+  return { kind: 'range', spec: parsed.spec, header: header.trim() }
+}
+
+/** A Range read by readRangeHeader against a file of `size` bytes. */
+export function rangeOfFile(request: Exclude<RangeRequest, { kind: 'refused' }>, size: number): RangeOutcome {
+  if (request.kind === 'whole') return { kind: 'whole' }
+  const range = resolveRange(request.spec, size)
   if (!range) {
     return {
       kind: 'refused',
       status: 416,
       code: 'unsatisfiable',
-      message: `The range "${header.trim()}" lies outside the file, which has ${size} bytes.`,
+      message: `The range "${request.header}" lies outside the file, which has ${size} bytes.`,
       contentRange: `bytes */${size}`,
     }
   }

@@ -69,7 +69,7 @@ function readRenditions(manifest: ParsedManifest, path: string, issues: Playlist
   return renditions
 }
 
-export function readMasterPlaylist(manifest: ParsedManifest, raw: RawLines, path: string): MasterReading {
+export function readMasterPlaylist(manifest: ParsedManifest, raw: RawLines, path: string, variables: ReadonlyMap<string, string>): MasterReading {
   const issues: PlaylistIssue[] = raw.incompleteRenditions.map((line) => playlistIssue('bad_rendition', 'EXT-X-MEDIA needs TYPE, GROUP-ID and NAME.', line))
   const renditions = readRenditions(manifest, path, issues)
   const hasGroup = (type: RenditionType, id: string) => renditions.some((rendition) => rendition.type === type && rendition.groupId === id)
@@ -96,5 +96,5 @@ export function readMasterPlaylist(manifest: ParsedManifest, raw: RawLines, path
   })
   if (variants.length === 0) issues.push(playlistIssue('nothing_usable', 'The master playlist lists no usable variant.'))
   if (isRefusal(issues)) return { ok: false, issues }
-  return { ok: true, playlist: { kind: 'master', path, variants, renditions, iFramePlaylists }, issues }
+  return { ok: true, playlist: { kind: 'master', path, variants, renditions, iFramePlaylists, variables }, issues }
 }

@@ -3,14 +3,13 @@
 // ranges, line numbers). Every problem becomes a PlaylistIssue (see playlist-issues.ts for refused vs skipped).
 import type { ParsedManifest, ParsedSegment } from 'm3u8-parser'
 import { durationProblem } from './durations.ts'
-import { entryKey, type FileSizes } from './entry-key.ts'
+import { entryKey, resourceKey, type FileSizes } from './entry-key.ts'
 import type { RawLines } from './line-reader.ts'
 import { readParts } from './media-parts.ts'
 import { isRefusal, playlistIssue, type PlaylistIssue } from './playlist-issues.ts'
 import type { LowLatency, MediaPlaylist, MediaSegment, Part, PlaybackKind, PreloadHint, TimelineBasis } from './playlist-model.ts'
 import { formatSegmentKey, type SegmentKey } from './segment-key.ts'
 import { findOverlaps } from './span-check.ts'
-import { resolveUri } from './uri.ts'
 
 export type MediaReading = { ok: true; playlist: MediaPlaylist; issues: PlaylistIssue[] } | { ok: false; issues: PlaylistIssue[] }
 
@@ -28,7 +27,7 @@ function lowLatencyOf(manifest: ParsedManifest): LowLatency | null {
 /** Resolves each EXT-X-MAP and EXT-X-KEY once (many segments share one), reporting a bad one once. */
 class SharedEntries {
   private readonly inits = new Map<number, SegmentKey | null>()
-  private readonly keys = new Map<string, string | null>()
+  private readonly keys = new Map<string, SegmentKey | null>()
   constructor(private readonly raw: RawLines, private readonly path: string, private readonly fileSizes: FileSizes | undefined, private readonly issues: PlaylistIssue[]) {}
 
   /** The init segment of map tag `index`; null when there is none or it is not on this host. */
@@ -44,26 +43,31 @@ class SharedEntries {
   }
 
   /** The key file of a segment; null when it is clear or the key is not on this host. */
-  keyFile(segment: Partial<ParsedSegment>): string | null {
+  keyFile(segment: Partial<ParsedSegment>): SegmentKey | null {
     const uri = segment.key?.uri
     if (uri === undefined) return null
     if (!this.keys.has(uri)) {
-      const resolved = resolveUri(uri, this.path)
-      if (!resolved.ok) this.issues.push(playlistIssue(resolved.code === 'foreign_uri' ? 'foreign_uri' : 'bad_key', `EXT-X-KEY: ${resolved.message}`))
-      this.keys.set(uri, resolved.ok ? resolved.path : null)
+      const key = resourceKey(uri, this.path)
+      if (!key.ok) this.issues.push(playlistIssue(key.code === 'foreign_uri' ? 'foreign_uri' : 'bad_key', `EXT-X-KEY: ${key.message}`))
+      this.keys.set(uri, key.ok ? key.key : null)
     }
     return this.keys.get(uri) ?? null
   }
 
   initSegments(): SegmentKey[] {
-    const unique = new Map<string, SegmentKey>()
-    for (const key of this.inits.values()) if (key) unique.set(formatSegmentKey(key), key)
-    return [...unique.values()]
+    return unique(this.inits.values())
   }
 
-  keyFiles(): string[] {
-    return [...new Set([...this.keys.values()].filter((path): path is string => path !== null))]
+  keyFiles(): SegmentKey[] {
+    return unique(this.keys.values())
   }
+}
+
+/** Each key once (several tags may name one file). */
+function unique(keys: Iterable<SegmentKey | null>): SegmentKey[] {
+  const byId = new Map<string, SegmentKey>()
+  for (const key of keys) if (key) byId.set(formatSegmentKey(key), key)
+  return [...byId.values()]
 }
 
 function timelineOf(playback: PlaybackKind, firstSequence: number, segments: ParsedSegment[]): TimelineBasis {
@@ -75,12 +79,12 @@ function hintsOf(manifest: ParsedManifest, raw: RawLines, path: string, issues: 
   const parsed = manifest.preloadSegment?.preloadHints ?? []
   return raw.preloadHints.flatMap((hint, index) => {
     const type = parsed[index]?.type
-    const resolved = resolveUri(parsed[index]?.uri ?? '', path)
-    if ((type !== 'PART' && type !== 'MAP') || !resolved.ok || hint.start === 'bad' || hint.length === 'bad' || hint.length === 0) {
+    const resource = resourceKey(parsed[index]?.uri ?? '', path)
+    if ((type !== 'PART' && type !== 'MAP') || !resource.ok || hint.start === 'bad' || hint.length === 'bad' || hint.length === 0) {
       issues.push(playlistIssue('bad_preload_hint', 'EXT-X-PRELOAD-HINT needs TYPE=PART or MAP, a URI on this host and whole-byte BYTERANGE-START/LENGTH.', hint.line))
       return []
     }
-    return [{ type, path: resolved.path, start: hint.start, length: hint.length }]
+    return [{ type, path: resource.key.path, query: resource.key.query, start: hint.start, length: hint.length }]
   })
 }
 

@@ -1,8 +1,10 @@
 // Entries of one playlist must not share bytes, or paying for one would release part of another (and an init segment
-// or key file, which is free, would give paid bytes away). The only sharing allowed is a part inside its own segment.
+// or key file, which is free, would give paid bytes away). The only sharing allowed is a part inside its own segment,
+// and an entry listed again with the same key (an ad loop, an interstitial, a segment repeated after a
+// discontinuity): the same bytes, one entry, paid once. Bytes are shared within one resource (a path and its query).
 import { playlistIssue, type PlaylistIssue } from './playlist-issues.ts'
 import type { MediaSegment, Part } from './playlist-model.ts'
-import { formatSegmentKey, type SegmentKey } from './segment-key.ts'
+import { formatSegmentKey, resourceOf, type SegmentKey } from './segment-key.ts'
 
 interface Span {
   kind: 'segment' | 'part' | 'init segment' | 'key file'
@@ -17,12 +19,12 @@ export interface PlaylistEntries {
   segments: readonly MediaSegment[]
   pendingParts: readonly Part[]
   initSegments: readonly SegmentKey[]
-  keyFiles: readonly string[]
+  keyFiles: readonly SegmentKey[]
 }
 
 function span(kind: Span['kind'], key: SegmentKey, parent: string | null = null): [string, Span] {
   const range = key.range ?? { start: 0, end: Number.POSITIVE_INFINITY }
-  return [key.path, { kind, id: formatSegmentKey(key), start: range.start, end: range.end, parent }]
+  return [resourceOf(key), { kind, id: formatSegmentKey(key), start: range.start, end: range.end, parent }]
 }
 
 function mayShare(a: Span, b: Span): boolean {
@@ -30,13 +32,18 @@ function mayShare(a: Span, b: Span): boolean {
   return (a.kind === 'part' && a.parent === b.id) || (b.kind === 'part' && b.parent === a.id)
 }
 
-/** One issue per file that has entries sharing bytes. */
+/** One issue per resource that has entries sharing bytes. */
 export function findOverlaps(entries: PlaylistEntries): PlaylistIssue[] {
-  const byFile = new Map<string, Span[]>()
-  const add = ([path, entry]: [string, Span]) => {
-    const spans = byFile.get(path)
+  const byResource = new Map<string, Span[]>()
+  const listed = new Set<string>()
+  const add = ([resource, entry]: [string, Span]) => {
+    // The same entry listed again is the same bytes: it shares them with nothing new.
+    const again = `${entry.kind}\n${entry.id}\n${entry.parent}`
+    if (listed.has(again)) return
+    listed.add(again)
+    const spans = byResource.get(resource)
     if (spans) spans.push(entry)
-    else byFile.set(path, [entry])
+    else byResource.set(resource, [entry])
   }
   for (const segment of entries.segments) {
     add(span('segment', segment.key))
@@ -44,10 +51,10 @@ export function findOverlaps(entries: PlaylistEntries): PlaylistIssue[] {
   }
   for (const part of entries.pendingParts) add(span('part', part.key))
   for (const init of entries.initSegments) add(span('init segment', init))
-  for (const keyFile of entries.keyFiles) add(span('key file', { path: keyFile, range: null }))
+  for (const keyFile of entries.keyFiles) add(span('key file', keyFile))
 
   const issues: PlaylistIssue[] = []
-  for (const spans of byFile.values()) {
+  for (const spans of byResource.values()) {
     spans.sort((a, b) => a.start - b.start)
     let active: Span[] = []
     for (const current of spans) {

@@ -21,7 +21,7 @@ export function writeBenchStream(mediaDir: string, opts: { segments: number; sec
     writeFileSync(join(folder, file), randomBytes(opts.bytes))
     lines.push(`#EXTINF:${opts.seconds.toFixed(6)},`, file)
     const path = `/media/bench/360p/${file}`
-    segments.push({ id: path, key: { path, range: null }, duration: opts.seconds })
+    segments.push({ id: path, key: { path, query: null, range: null }, duration: opts.seconds })
   }
   lines.push('#EXT-X-ENDLIST', '')
   writeFileSync(join(folder, 'index.m3u8'), lines.join('\n'))

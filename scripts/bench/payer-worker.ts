@@ -4,7 +4,8 @@
 import { parentPort } from 'node:worker_threads'
 import type { FeeRate, OpenRequest, Terms } from '../../protocol/messages.ts'
 import type { SpendableUtxo } from '../../protocol/transactions.ts'
-import { markDelivered, openPayerChannel, signSegment, type PayerChannel } from '../../client/payer/payer.ts'
+import { openPayerChannel } from '../../client/payer/channel-offer.ts'
+import { markDelivered, signSegment, type PayerChannel } from '../../client/payer/payer.ts'
 import { signingKeyFromHex } from '../../server/crypto/signing-key.ts'
 
 export type PayerJob =

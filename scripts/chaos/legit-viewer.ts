@@ -6,7 +6,8 @@ import { requestFaucet } from '../../protocol/chain/faucet.ts'
 import type { SettlementSummary, Terms } from '../../protocol/messages.ts'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 import { request, type HostSocket } from '../../client/payer/host-request.ts'
-import { acceptRefund, markDelivered, openPayerChannel, signSegment, type PayerChannel } from '../../client/payer/payer.ts'
+import { acceptRefund, openPayerChannel } from '../../client/payer/channel-offer.ts'
+import { markDelivered, signSegment, type PayerChannel } from '../../client/payer/payer.ts'
 
 const ANSWER_TIMEOUT_MS = 15_000
 const PACE_MS = 40

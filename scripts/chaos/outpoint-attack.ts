@@ -7,7 +7,8 @@ import { io } from 'socket.io-client'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
 import type { Terms } from '../../protocol/messages.ts'
 import { request, type HostSocket } from '../../client/payer/host-request.ts'
-import { openPayerChannel, signSegment } from '../../client/payer/payer.ts'
+import { openPayerChannel } from '../../client/payer/channel-offer.ts'
+import { signSegment } from '../../client/payer/payer.ts'
 import type { Attack, AttackOutcome } from './attacks.ts'
 
 const ANSWER_MS = 20_000

@@ -1,7 +1,7 @@
 // Checks each settled channel against the ledger: the close tx is there, spends the channel's funding, and pays
 // exactly what the viewer last signed (host output) and the rest minus the fee back to the viewer.
 import { bytesEqual, hexToBytes, outpointBytes, parseRawTx, txidOf } from '../../protocol/raw-tx.ts'
-import { p2pkhScriptBytes, scriptBytesOfHex } from '../../protocol/scripts.ts'
+import { scriptBytesOfHex } from '../../protocol/scripts.ts'
 import type { ViewerResult } from './viewer-result.ts'
 
 export interface CloseExpectation {
@@ -10,7 +10,8 @@ export interface CloseExpectation {
   fundingVout: number
   /** The host's payout script the viewer's updates paid (P2PKH hex, from the terms). */
   payoutScript: string
-  payerPublicKey: string
+  /** Where the viewer's share goes (P2PKH hex). */
+  payerScript: string
   /** The cumulative total of the viewer's last acknowledged update. */
   paid: number
   /** capacity - paid - fee: the viewer's change, an output only when above zero. */
@@ -42,7 +43,7 @@ export function checkCloseTx(rawHex: string | null, expected: CloseExpectation):
     return { ok: false, reason: `close tx ${expected.closeTxid} pays the host ${host.satoshis} sat; the viewer signed ${expected.paid}` }
   }
   const change = viewer === undefined ? 0 : viewer.satoshis
-  if (viewer !== undefined && !bytesEqual(viewer.script, p2pkhScriptBytes(expected.payerPublicKey))) {
+  if (viewer !== undefined && !bytesEqual(viewer.script, scriptBytesOfHex(expected.payerScript))) {
     return { ok: false, reason: `close tx ${expected.closeTxid} output 1 does not pay the viewer` }
   }
   if (change !== expected.change) {
@@ -77,7 +78,7 @@ export async function checkClosesOnLedger(
           fundingTxid: result.fundingTxid ?? '',
           fundingVout: result.fundingVout,
           payoutScript: result.payoutScript,
-          payerPublicKey: result.payerPublicKey,
+          payerScript: result.payerScript,
           paid: result.paid,
           change: result.capacity - result.paid - result.fee,
         })

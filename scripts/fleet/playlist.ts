@@ -18,9 +18,9 @@ export interface LoadedStream {
   segments: StreamSegment[]
 }
 
-/** The URL path and Range header that ask for exactly one segment's bytes. */
+/** The URL path (with the entry's query, exactly as listed) and Range header that ask for exactly one segment's bytes. */
 export function requestFor(key: SegmentKey): { path: string; headers: Record<string, string> } {
-  const path = key.path.split('/').map(encodeURIComponent).join('/')
+  const path = key.path.split('/').map(encodeURIComponent).join('/') + (key.query === null ? '' : `?${key.query}`)
   return { path, headers: key.range ? { Range: `bytes=${key.range.start}-${key.range.end}` } : {} }
 }
 
@@ -28,7 +28,7 @@ export function requestFor(key: SegmentKey): { path: string; headers: Record<str
 export async function loadStream(http: HttpClient, baseUrl: string, playlistPath: string, terms: () => Terms | null): Promise<LoadedStream> {
   const media = new PlayedMedia(terms)
   const read = async (path: string) => {
-    const answer = await http.get(baseUrl + requestFor({ path, range: null }).path, { keepBody: true })
+    const answer = await http.get(baseUrl + requestFor({ path, query: null, range: null }).path, { keepBody: true })
     if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${answer.body?.toString('utf8').slice(0, 200) ?? ''}`)
     const reading = media.learn(answer.body!.toString('utf8'), path)
     if (!reading.ok) throw new Error(`${path} is not a playlist the host serves: ${reading.issues[0]?.message ?? 'refused'}`)

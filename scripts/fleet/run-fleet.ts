@@ -1,12 +1,14 @@
 // Runs a whole fleet against one host: fund every viewer in one go, start them staggered, wait, settle, check the
 // ledger, summarise. The CLI (scripts/viewers.ts) and the integration test both call this.
-import type { PrivateKey } from '@bsv/sdk'
 import { io } from 'socket.io-client'
 import { HttpChain } from '../../protocol/chain/http-chain.ts'
 import { feeFor, P2PKH_INPUT_BYTES, P2PKH_OUTPUT_BYTES } from '../../protocol/fees.ts'
 import type { ClientToServerEvents, ServerToClientEvents, Terms } from '../../protocol/messages.ts'
 import type { Socket } from 'socket.io-client'
-import { planChannel } from '../../client/payer/payer.ts'
+import { planChannel } from '../../client/payer/channel-offer.ts'
+import type { ChannelWallet } from '../../client/payer/channel-wallet.ts'
+import { keyWallet } from '../../client/payer/key-wallet.ts'
+import { startFleetWallet, WALLET_COIN_HEADROOM } from './fleet-brc100.ts'
 import { fundFleet } from './fleet-wallet.ts'
 import { createHttpClient } from './http-client.ts'
 import { checkClosesOnLedger } from './ledger-check.ts'
@@ -25,6 +27,8 @@ export interface FleetOptions {
   speed: number
   /** Viewers start spread over this many milliseconds, as real audiences arrive. */
   rampMs?: number
+  /** What pays: a key per viewer ('device', the default), or one BRC-100 wallet for all of them ('brc100'). */
+  wallet?: 'device' | 'brc100'
   ackTimeoutMs?: number
   progress?: FleetProgress
   /** Called once funding is done, before the viewers start. */
@@ -60,7 +64,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   if (terms.network !== 'devnet') throw new Error(`the fleet funds itself from the devnet faucet; this host runs on ${terms.network}`)
   const chain = HttpChain.forNetwork('devnet', { devnetBaseUrl })
   const satoshisEach = coinForCap(options.cap, terms)
-  const coins = await fundFleet({ devnetBaseUrl, chain, feeRate: terms.feeRate, count: options.count, satoshisEach })
+  const wallets = await fleetWallets(options, { url, devnetBaseUrl, chain, terms, satoshisEach })
   options.onFunded?.({ viewers: options.count, satoshisEach })
 
   const progress: FleetProgress = options.progress ?? { active: 0, finished: 0, segments: 0, satoshis: 0, errors: 0 }
@@ -68,14 +72,13 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   const rampMs = options.rampMs ?? Math.min(5_000, options.count * 10)
   try {
     const results = await Promise.all(
-      coins.map(async ({ key, utxo }: { key: PrivateKey; utxo: typeof coins[number]['utxo'] }, index) => {
+      wallets.each.map(async (wallet, index) => {
         await new Promise((resolve) => setTimeout(resolve, (rampMs * index) / Math.max(1, options.count)))
         return runViewer({
           index,
           url,
           playlistPath: options.playlistPath,
-          key,
-          utxo,
+          wallet,
           cap: options.cap,
           speed: options.speed,
           seconds: options.seconds,
@@ -93,5 +96,19 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     return { summary, results, exitStatus: exitStatusOf(summary) }
   } finally {
     http.close()
+    await wallets.close()
   }
+}
+
+/** One key and coin per viewer, or the fleet's BRC-100 wallet for every viewer. */
+async function fleetWallets(
+  options: FleetOptions,
+  p: { url: string; devnetBaseUrl: string; chain: HttpChain; terms: Terms; satoshisEach: number },
+): Promise<{ each: ChannelWallet[]; close(): Promise<void> }> {
+  if (options.wallet === 'brc100') {
+    const fleet = await startFleetWallet({ ...p, playlistPath: options.playlistPath, feeRate: p.terms.feeRate, count: options.count, satoshisEach: p.satoshisEach + WALLET_COIN_HEADROOM })
+    return { each: Array(options.count).fill(fleet.wallet), close: () => fleet.close() }
+  }
+  const coins = await fundFleet({ devnetBaseUrl: p.devnetBaseUrl, chain: p.chain, feeRate: p.terms.feeRate, count: options.count, satoshisEach: p.satoshisEach })
+  return { each: coins.map(({ key, utxo }) => keyWallet({ key, utxos: async () => [utxo] })), close: async () => {} }
 }

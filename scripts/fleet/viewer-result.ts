@@ -5,7 +5,8 @@ export type ErrorKind = 'connect' | 'open' | 'pay' | 'network' | 'close' | 'play
 
 export interface ViewerResult {
   index: number
-  payerPublicKey: string
+  /** Where the viewer's share goes (P2PKH hex): its key's script, or the one its BRC-100 wallet derived. */
+  payerScript: string
   /** Where the host's terms said its updates pay. */
   payoutScript: string
   channelId: string | null
@@ -42,7 +43,7 @@ export interface ViewerResult {
 export function emptyResult(index: number): ViewerResult {
   return {
     index,
-    payerPublicKey: '',
+    payerScript: '',
     payoutScript: '',
     channelId: null,
     fundingTxid: null,

@@ -1,13 +1,14 @@
 // One headless viewer: the browser's own ChannelSession (client/payer/session.ts) on a Node socket.io-client,
 // playing a stream at playback pace x speed: pay for a segment, fetch it, tell the session it arrived, close.
-import type { PrivateKey } from '@bsv/sdk'
 import { io } from 'socket.io-client'
 import type { HostSocket } from '../../client/payer/host-request.ts'
 import { ChannelSession } from '../../client/payer/session.ts'
+import type { ChannelWallet } from '../../client/payer/channel-wallet.ts'
+import type { PayerChannel } from '../../client/payer/payer.ts'
 import { PaymentCancelled } from '../../client/payer/waiting.ts'
 import { MemoryStorage, readJson } from '../../client/payer/storage.ts'
 import { ViewerFailure } from '../../client/payer/viewer-errors.ts'
-import type { SpendableUtxo } from '../../protocol/transactions.ts'
+import { p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 import { fetchPaid, SegmentPurchase, type FetchedAnswer, type Purchased } from '../../client/payer/segment-purchase.ts'
 import type { HttpAnswer, HttpClient } from './http-client.ts'
@@ -27,8 +28,8 @@ export interface ViewerPlan {
   index: number
   url: string
   playlistPath: string
-  key: PrivateKey
-  utxo: SpendableUtxo
+  /** What pays: a key with its coin, or the fleet's BRC-100 wallet. */
+  wallet: ChannelWallet
   cap: number
   speed: number
   /** Wall-clock seconds this viewer watches (it also stops at the end of the stream or at its cap). */
@@ -70,7 +71,6 @@ const ATTEMPTS = 4
 
 export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
   const result = emptyResult(plan.index)
-  result.payerPublicKey = plan.key.toPublicKey().toString()
   const { progress } = plan
   const fail = (kind: Parameters<typeof recordError>[1], error: unknown) => {
     recordError(result, kind, message(error))
@@ -105,7 +105,7 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     const storage = new MemoryStorage()
     session = new ChannelSession({
       socket,
-      wallet: { key: plan.key, utxos: async () => [plan.utxo] },
+      wallet: plan.wallet,
       storage,
       storageKey: STORAGE_KEY,
       ackTimeoutMs: plan.ackTimeoutMs,
@@ -138,13 +138,14 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
       return result
     }
     // The session keeps its channel in the storage we gave it: the funding outpoint is what the close must spend.
-    const stored = readJson(storage, STORAGE_KEY) as { channel?: { funding?: { txid: string; vout: number }; fee?: number } } | null
+    const stored = readJson(storage, STORAGE_KEY) as { channel?: Pick<PayerChannel, 'funding' | 'fee' | 'payerPublicKey' | 'payerScript'> } | null
     const opened = session.snapshot()
     result.channelId = opened.channelId
     result.capacity = opened.capacity
     result.fee = stored?.channel?.fee ?? 0
     result.fundingTxid = stored?.channel?.funding?.txid ?? null
     result.fundingVout = stored?.channel?.funding?.vout ?? 0
+    result.payerScript = stored?.channel ? (stored.channel.payerScript ?? p2pkhScriptHex(stored.channel.payerPublicKey)) : ''
     result.payoutScript = session.terms?.payoutScript ?? ''
 
     const online = backOnline(session, socket)

@@ -11,7 +11,7 @@ import type { ChainView } from './chain-view.ts'
 import type { Refuse } from './channel-events.ts'
 import type { ChannelTokens } from './channel-tokens.ts'
 import { untilSeen } from './funding-watch.ts'
-import { checkFundable, checkFundingParents, checkOpen } from './open-checks.ts'
+import { checkFundable, checkFundingBeef, checkFundingParents, checkOpen } from './open-checks.ts'
 import { checkFunding, type Verdict } from './payee.ts'
 import { nativeVerifier } from '../crypto/verify.ts'
 
@@ -76,6 +76,8 @@ export class ChannelOpening {
       lockTime: verdict.lockTime,
       refundTx: request.refundTx,
       payoutScript: request.payoutScript,
+      payerScript: request.payerScript ?? null,
+      viewerIdentity: request.identityKey ?? null,
       createdAt: deps.now(),
     })
     // The co-signature leaves the host only with the claim stored: no second refund for the outpoint ever does.
@@ -88,8 +90,8 @@ export class ChannelOpening {
     const { store, refuse } = this.deps
     const record = await store.channel(request.channelId)
     if (!record) return refuse(request.channelId, 'unknown_channel', 'No such channel on this host.')
-    const parents = request.fundingParents ?? []
-    const refusal = this.unfundable(record, request.fundingTx, parents) ?? (await this.checkClaim(record))
+    const carried: Carried = request.fundingBeef ? { beef: request.fundingBeef } : { parents: request.fundingParents ?? [] }
+    const refusal = this.unfundable(record, request.fundingTx, carried) ?? (await this.checkClaim(record))
     if (refusal) return refusal
     this.fundingInFlight.add(record.id)
     try {
@@ -97,7 +99,7 @@ export class ChannelOpening {
       if (!(await store.setFundingTx(record.id, request.fundingTx))) {
         return refuse(record.id, 'open_expired', 'This open waited too long for its funding and was removed; open a new channel.')
       }
-      const sent = await this.send(record, request.fundingTx, parents)
+      const sent = await this.send(record, request.fundingTx, carried)
       if (sent.ok) return await this.activate(record.id, sent.status)
       await store.clearFundingTx(record.id)
       return refuse(record.id, sent.code, sent.message)
@@ -129,8 +131,11 @@ export class ChannelOpening {
     return { ok: true, channelId: id, token: this.deps.tokens.issue(id), fundingTxid: record.fundingTxid, ledgerStatus }
   }
 
-  /** The pure checks before anything is broadcast: the opening may be funded, and this funding and its parents fit it. */
-  private unfundable(record: ChannelRecord, fundingTx: string, parents: readonly string[]): Rejection | null {
+  /**
+   * The pure checks before anything is broadcast: the opening may be funded, and this funding and what it carries (its
+   * parents, or the BEEF a wallet made of it) fit it.
+   */
+  private unfundable(record: ChannelRecord, fundingTx: string, carried: Carried): Rejection | null {
     const { deps } = this
     const fundable = checkFundable(record, {
       accepting: deps.accepting(),
@@ -148,7 +153,7 @@ export class ChannelOpening {
       payeePublicKey: deps.payeePublicKey,
     })
     if (!funding.ok) return deps.refuse(record.id, funding.code, funding.message)
-    const complete = checkFundingParents(fundingTx, parents)
+    const complete = 'beef' in carried ? checkFundingBeef(fundingTx, carried.beef) : checkFundingParents(fundingTx, carried.parents)
     return complete.ok ? null : deps.refuse(record.id, complete.code, complete.message)
   }
 
@@ -159,10 +164,10 @@ export class ChannelOpening {
   }
 
   /** The funding broadcast, then the ledger's word on it: seen on the network with its output unspent, or why not. */
-  private async send(record: ChannelRecord, fundingTx: string, parents: readonly string[]): Promise<Funded> {
+  private async send(record: ChannelRecord, fundingTx: string, carried: Carried): Promise<Funded> {
     let status: TxStatus
     try {
-      const result = await this.deps.chain.broadcast(fundingTx, { parents })
+      const result = await this.deps.chain.broadcast(fundingTx, carried)
       if (result.status === 'UNKNOWN') {
         return { ok: false, code: 'ledger_unavailable', message: 'The ledger answered without a status it could be held to; send "fund" again later.' }
       }
@@ -193,6 +198,9 @@ export class ChannelOpening {
 }
 
 type Funded = Verdict<{ status: TxStatus }>
+
+/** What a funding travels with to the ledger: its unmined parents (Extended Format), or the wallet's BEEF as it is. */
+type Carried = { parents: readonly string[] } | { beef: string }
 
 /** A ledger that failed (send "fund" again later) or refused the funding for good. */
 function ledgerRefusal(error: unknown, consequence: string): Funded {

@@ -21,7 +21,7 @@ import type {
   UpdateRequest,
 } from '../../protocol/messages.ts'
 import { ledgerUnavailable, type Chain } from '../../protocol/chain/chain.ts'
-import type { ChannelQuery, ChannelRecord, ChannelStore, StreamSales, TipRecord } from '../store/channel-store.ts'
+import type { ChannelQuery, ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { EdgeLinks } from '../edge/signed-url.ts'
 import type { ChainView } from './chain-view.ts'
 import { refuser, type ChannelEvents, type Refuse } from './channel-events.ts'
@@ -70,6 +70,8 @@ export interface ChannelServiceDeps {
 export class ChannelService extends EventEmitter<ChannelEvents> {
   private readonly live = new LiveChannels()
   private readonly queues = new ChannelQueues()
+  /** What the dashboard reads of the store's books: tips, known viewers, sales per stream. */
+  readonly books: Pick<ChannelStore, 'recentTips' | 'knownViewers' | 'salesByStream'>
   private readonly refuse: Refuse = refuser(this)
   private readonly opening: ChannelOpening
   private readonly payments: PaymentPath
@@ -116,6 +118,7 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     this.accepting = accepting
     this.payeePublicKey = payeeKey.toPublicKey().toString()
     this.fleet = deps.fleet ?? ALONE
+    this.books = store
     this.tokens = new ChannelTokens(payeeKey)
     this.loader = new ChannelLoader(this.live, store, this.fleet, this.tokens, (record) => this.watchFunding(record))
     const { live, queues, refuse, fleet } = this
@@ -325,16 +328,6 @@ export class ChannelService extends EventEmitter<ChannelEvents> {
     const expired = await this.store.expireUnfundedOpenings(this.now() - this.policy.openTimeoutSeconds * 1000)
     if (expired.length > 0) this.emit('expired', expired)
     return expired
-  }
-
-  /** The latest tips with their viewers' notes. */
-  recentTips(limit: number): Promise<TipRecord[]> {
-    return this.store.recentTips(limit)
-  }
-
-  /** Segment sales per stream, for the dashboard. */
-  salesByStream(): Promise<StreamSales[]> {
-    return this.store.salesByStream()
   }
 
   openChannels(): ChannelRecord[] {

@@ -2,9 +2,10 @@
 // the host's situation in, a verdict out. The refund is co-signed only when every earlier check passed.
 import type { PrivateKey } from '@bsv/sdk'
 import type { FeeRate, OpenRequest } from '../../protocol/messages.ts'
-import { toExtendedFormat } from '../../protocol/chain/tx-formats.ts'
+import { toExtendedFormat, txFromBeef } from '../../protocol/chain/tx-formats.ts'
 import type { SignatureVerifier } from '../../protocol/signature.ts'
 import { closeFee } from '../../protocol/fees.ts'
+import { hexToBytes, txidOf } from '../../protocol/raw-tx.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 import { checkRefundAndCosign, type Verdict } from './payee.ts'
 
@@ -43,6 +44,7 @@ export function checkOpen(request: OpenRequest, ctx: OpenContext): Verdict<{ pay
   }
   const cosigned = checkRefundAndCosign({
     payerPublicKey: request.payerPublicKey,
+    payerScript: request.payerScript,
     payeeKey: ctx.payeeKey,
     fundingTxid: request.fundingTxid,
     fundingVout: request.fundingVout,
@@ -89,5 +91,19 @@ export function checkFundingParents(fundingTx: string, parents: readonly string[
     return { ok: true }
   } catch (error) {
     return { ok: false, code: 'bad_funding', message: `The funding's parent transactions do not fit it: ${error instanceof Error ? error.message : String(error)}` }
+  }
+}
+
+/**
+ * A funding sent as BEEF must carry exactly the funding tx, and hold together (every unmined ancestor inside it), or
+ * it is refused before anything is broadcast.
+ */
+export function checkFundingBeef(fundingTx: string, beefHex: string): Verdict<{}> {
+  try {
+    const carried = txFromBeef(beefHex, txidOf(hexToBytes(fundingTx)))
+    if (carried !== fundingTx.toLowerCase()) return { ok: false, code: 'bad_funding', message: 'The BEEF carries another form of the funding transaction.' }
+    return { ok: true }
+  } catch (error) {
+    return { ok: false, code: 'bad_funding', message: `The funding's BEEF is not usable: ${error instanceof Error ? error.message : String(error)}` }
   }
 }

@@ -31,6 +31,8 @@ import {
 export interface PayeeChannel {
   id: string
   payerPublicKey: string
+  /** Where the viewer's share goes, byte for byte: every update's change (P2PKH hex). Absent: the P2PKH of payerPublicKey. */
+  payerScript?: string
   /** The channel key: co-signs the 2-of-2. */
   payeePublicKey: string
   /** What output 0 must pay, byte for byte: the payout script agreed at opening (P2PKH hex). */
@@ -141,7 +143,7 @@ export function inspectUpdate(ch: PayeeChannel, txHex: string, minimumIncrement:
   if (!bytesEqual(raw.outputs[0].script, scriptBytesOfHex(ch.payoutScript))) {
     return reject('wrong_payee_script', "output 0 must pay the host's payout script agreed when the channel opened")
   }
-  const payerScript = p2pkhScriptBytes(ch.payerPublicKey)
+  const payerScript = ch.payerScript === undefined ? p2pkhScriptBytes(ch.payerPublicKey) : scriptBytesOfHex(ch.payerScript)
   let payerOutput: number | null = null
   const extras: number[] = []
   for (let i = 1; i < raw.outputs.length; i++) {
@@ -191,6 +193,8 @@ export function inspectUpdate(ch: PayeeChannel, txHex: string, minimumIncrement:
  */
 export function checkRefundAndCosign(p: {
   payerPublicKey: string
+  /** The script the refund must pay, P2PKH hex. Absent: the P2PKH of payerPublicKey. */
+  payerScript?: string
   payeeKey: PrivateKey
   fundingTxid: string
   fundingVout: number
@@ -221,8 +225,8 @@ export function checkRefundAndCosign(p: {
   if (raw.lockTime >= 500_000_000 || Math.abs(raw.lockTime - p.expectedLockTime) > p.lockTimeTolerance) {
     return reject('bad_refund', `refund nLockTime ${raw.lockTime} is not within ${p.lockTimeTolerance} blocks of ${p.expectedLockTime}`)
   }
-  if (raw.outputs.length !== 1 || !bytesEqual(raw.outputs[0].script, p2pkhScriptBytes(p.payerPublicKey))) {
-    return reject('bad_refund', "refund must have exactly one output, to the viewer's P2PKH script")
+  if (raw.outputs.length !== 1 || !bytesEqual(raw.outputs[0].script, p.payerScript === undefined ? p2pkhScriptBytes(p.payerPublicKey) : scriptBytesOfHex(p.payerScript))) {
+    return reject('bad_refund', "refund must have exactly one output, to the viewer's agreed P2PKH script")
   }
   const amount = raw.outputs[0].satoshis
   if (amount < DUST_LIMIT || amount > p.capacity) return reject('bad_refund', `refund amount ${amount} must be within 1..${p.capacity}`)

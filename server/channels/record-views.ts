@@ -10,6 +10,7 @@ export function payeeView(record: ChannelRecord, payeePublicKey: string): PayeeC
   return {
     id: record.id,
     payerPublicKey: record.payerPublicKey,
+    ...(record.payerScript ? { payerScript: record.payerScript } : {}),
     payeePublicKey,
     // Channels opened before payout addresses existed pay the channel key itself.
     payoutScript: record.payoutScript ?? p2pkhScriptHex(payeePublicKey),

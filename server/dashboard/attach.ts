@@ -19,14 +19,14 @@ export async function attachDashboard({ app, io, service, admin, logger, paywall
   // Unfunded opens are left out everywhere: they hold no money, and a flood of them must not crowd out real channels.
   const listed = (limit: number) => service.listChannels({ states: LISTED_STATES, before: null, limit })
   const known = await listed(SEED_CHANNELS)
-  let stats: HostStats = seedStats(known, service.isAccepting, await service.salesByStream())
+  let stats: HostStats = seedStats(known, service.isAccepting, await service.books.salesByStream())
   let paidOut = tallyPayout(known, payout.script)
   const { network, pricePerSecond: hostPrice } = service.terms()
   const now = () => Date.now()
   const lastActivity = () => service.openChannels().map((record) => record.lastActivityAt)
   const snapshot = async () => {
     const rows = await listed(TABLE_ROWS)
-    const context = { network, rows: channelRows(service, rows), cursor: nextCursor(rows, TABLE_ROWS), tips: await service.recentTips(TABLE_ROWS), library: library.current().streams, hostPrice }
+    const context = { network, rows: channelRows(service, rows), cursor: nextCursor(rows, TABLE_ROWS), tips: await service.books.recentTips(TABLE_ROWS), viewers: await service.books.knownViewers(TABLE_ROWS), library: library.current().streams, hostPrice }
     return { ...dashboardSnapshot(stats, now(), lastActivity(), context), payout: { address: payout.address, generated: payout.generated, ...paidOut } }
   }
 

@@ -1,5 +1,5 @@
 // The one document the dashboard page, its live namespace and GET /api/host/stats all carry.
-import type { ChannelRow, DashboardSnapshot, TipRow } from '../../protocol/dashboard.ts'
+import type { ChannelRow, DashboardSnapshot, KnownViewerRow, TipRow } from '../../protocol/dashboard.ts'
 import type { Network } from '../../protocol/messages.ts'
 import { snapshotOf, type HostStats } from './stats.ts'
 import { streamRows, type ListedStream } from './stream-rows.ts'
@@ -13,6 +13,7 @@ export interface SnapshotContext {
   /** GET /api/channels's cursor after `rows`. */
   cursor: string | null
   tips: TipRow[]
+  viewers: KnownViewerRow[]
   library: readonly ListedStream[]
   hostPrice: number
 }
@@ -24,6 +25,7 @@ export function dashboardSnapshot(stats: HostStats, now: number, lastActivity: r
     channelRows: context.rows.slice(0, TABLE_ROWS),
     channelCursor: context.cursor,
     tips: context.tips.slice(0, TABLE_ROWS),
+    viewers: context.viewers.slice(0, TABLE_ROWS),
     streams: streamRows(stats.streams, context.library, context.hostPrice),
   }
 }

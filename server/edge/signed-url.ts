@@ -6,7 +6,9 @@
 //   secure_link_md5  "$secure_link_expires$uri|$arg_c|$arg_r|$p2p_edge_secret";
 //
 // $uri is the decoded path nginx sees; `s` is the binary MD5 of that string in base64url without padding. A changed
-// path, channel, range or expiry no longer matches the hash. nginx also compares the Range header with `r`.
+// path, channel, range or expiry no longer matches the hash. nginx also compares the Range header with `r`. nginx
+// serves files by path alone and its hash covers no query, so an entry told apart by its query gets no signed URL: the
+// host serves it itself.
 import { createHash } from 'node:crypto'
 import { parseSegmentKey } from '../../protocol/hls/segment-key.ts'
 
@@ -18,8 +20,8 @@ export interface EdgeConfig {
 }
 
 export interface EdgeLinks {
-  /** A signed URL for one paid segment (a segment key: "/media/x/seg.ts" or "/media/x/all.ts#bytes=0-999"). */
-  urlFor(segmentKey: string, channelId: string): string
+  /** A signed URL for one paid segment (a segment key: "/media/x/seg.ts" or "/media/x/all.ts#bytes=0-999"); null for a key with a query. */
+  urlFor(segmentKey: string, channelId: string): string | null
 }
 
 const MEDIA_PREFIX = '/media/'
@@ -40,6 +42,7 @@ export function edgeLinks(config: EdgeConfig, now: () => number = Date.now): Edg
     urlFor(segmentKey, channelId) {
       const key = parseSegmentKey(segmentKey)
       if (!key || !key.path.startsWith(MEDIA_PREFIX)) throw new RangeError(`Not a media segment key: ${segmentKey}`)
+      if (key.query !== null) return null
       const relative = key.path.slice(MEDIA_PREFIX.length)
       const uri = base.pathname + relative
       const range = key.range ? `${key.range.start}-${key.range.end}` : ''

@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { join, sep } from 'node:path'
 import { MAX_PLAYLIST_BYTES } from '../../protocol/hls/playlist-issues.ts'
-import { isPlaylistPath, readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
+import { isPlaylistPath } from '../../protocol/hls/playlist-path.ts'
+import { readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
 import type { FolderPrice } from '../../protocol/stream-prices.ts'
 import { MAX_STREAM_SETTINGS_BYTES, parseStreamSettings, STREAM_SETTINGS_FILE, type StreamSettings } from './stream-settings.ts'
 

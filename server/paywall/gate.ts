@@ -1,11 +1,12 @@
 // The paywall: playlists pass free (and teach the book what each entry is), init segments pass free, and media
 // bytes are released only as the charge rules allow: to a channel whose accepted, stored payments cover every byte
-// a request asks for, or to anyone for the free preview.
+// a request asks for, or to anyone for the free preview. A media request's Range and query are read before anything
+// is looked up (readMediaRequest).
 import { Router, type Request, type Response } from 'express'
-import { isPlaylistPath } from '../../protocol/hls/read-playlist.ts'
+import { isPlaylistPath } from '../../protocol/hls/playlist-path.ts'
 import { isKeyPath } from '../../protocol/hls/segment-key.ts'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
-import { serveMedia } from './media-request.ts'
+import { readMediaRequest, serveMedia } from './media-request.ts'
 import type { PaywallParts } from './paywall-parts.ts'
 import { servePlaylist } from './playlist-request.ts'
 
@@ -44,12 +45,15 @@ export function paywall(parts: PaywallParts): Router {
     }
     const mediaPath = '/media/' + relative
     res.set('Cache-Control', 'no-store')
+    const playlist = isPlaylistPath(relative)
+    const media = playlist ? null : readMediaRequest(req, res, { mediaPath, relative, token: tokenOf(req) })
+    if (!playlist && !media) return
     if (parts.pricing.rateOf(mediaPath) === null) {
       res.status(403).json({ error: 'not_for_sale', message: `${mediaPath} is not for sale: a stream.json above it is broken. The host's log and dashboard say which.` })
       return
     }
-    if (isPlaylistPath(relative)) await servePlaylist(parts, mediaPath, res)
-    else await serveMedia(parts, { mediaPath, relative, token: tokenOf(req) }, req, res)
+    if (media) await serveMedia(parts, media, req, res)
+    else await servePlaylist(parts, mediaPath, res)
   })
 
   return router

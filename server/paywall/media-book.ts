@@ -1,5 +1,6 @@
 // What the paywall has listed: every playlist it serves is read with the HLS model (bounded at MAX_PLAYLIST_BYTES,
-// byte ranges checked against the origin's file sizes) into one MediaIndex, the catalog it prices and releases by. A
+// byte ranges checked against the origin's file sizes, variables imported from the masters read) into one MediaIndex,
+// the catalog it prices and releases by. A
 // playlist the model refuses is not served and changes nothing. The playlists served are remembered in the store and
 // read again after a restart, before an entry the host does not know is refused. At most MAX_PLAYLISTS are held:
 // past it, the one least recently read or played from is forgotten (read again when asked for).
@@ -8,6 +9,7 @@ import { MediaIndex, type IndexedEntry } from '../../protocol/hls/media-index.ts
 import { MAX_PLAYLIST_BYTES, type PlaylistIssue } from '../../protocol/hls/playlist-issues.ts'
 import type { Playlist } from '../../protocol/hls/playlist-model.ts'
 import { readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
+import { resourceOf, type SegmentKey } from '../../protocol/hls/segment-key.ts'
 import type { Origin } from './origin.ts'
 
 /** How many remembered playlists are read again after a restart. */
@@ -35,11 +37,11 @@ function relativeOf(mediaPath: string): string {
   return mediaPath.replace(/^\/media\//, '')
 }
 
-/** Files whose entries are byte ranges: their sizes bound the ranges. */
-function rangedFiles(playlist: Playlist): string[] {
+/** Resources (a path and its query) whose entries are byte ranges: their sizes bound the ranges. */
+function rangedFiles(playlist: Playlist): SegmentKey[] {
   if (playlist.kind === 'master') return []
   const keys = [...playlist.segments.flatMap((segment) => [segment.key, ...segment.parts.map((part) => part.key)]), ...playlist.pendingParts.map((part) => part.key), ...playlist.initSegments]
-  return [...new Set(keys.filter((key) => key.range !== null).map((key) => key.path))]
+  return [...new Map(keys.filter((key) => key.range !== null).map((key) => [resourceOf(key), key])).values()]
 }
 
 export class MediaBook {
@@ -69,19 +71,20 @@ export class MediaBook {
       return { ok: false, status: 502, error: 'playlist_too_large', message: `${mediaPath} is refused: ${fetched.body}`, issues: [] }
     }
     if (fetched.status !== 200) return { ok: false, status: fetched.status >= 500 ? fetched.status : 502, error: 'origin_error', message: fetched.body, issues: [] }
-    const digest = createHash('sha256').update(fetched.body).digest('base64')
+    // The variables a media playlist may import are part of what it says: it is read again when they change.
+    const imports = this.index.importsFor(mediaPath)
+    const digest = createHash('sha256').update(fetched.body).update(JSON.stringify([...imports])).digest('base64')
     if (this.digests.get(mediaPath) === digest) {
       this.used(mediaPath)
       return { ok: true, text: fetched.body }
     }
-    let reading = readHlsPlaylist(fetched.body, mediaPath)
+    let reading = readHlsPlaylist(fetched.body, mediaPath, { imports })
     const files = reading.ok ? rangedFiles(reading.playlist) : []
     if (files.length > 0) {
       const sizes = new Map<string, number>()
-      for (const [file, size] of await Promise.all(files.map(async (file) => [file, await this.origin.size(relativeOf(file))] as const))) {
-        if (size.ok) sizes.set(file, size.size)
-      }
-      reading = readHlsPlaylist(fetched.body, mediaPath, { fileSizes: (file) => sizes.get(file) })
+      const measured = await Promise.all(files.map(async (key) => [resourceOf(key), await this.origin.size({ path: relativeOf(key.path), query: key.query })] as const))
+      for (const [resource, size] of measured) if (size.ok) sizes.set(resource, size.size)
+      reading = readHlsPlaylist(fetched.body, mediaPath, { imports, fileSizes: (resource) => sizes.get(resource) })
     }
     if (!reading.ok) {
       const reason = reading.issues.find((issue) => issue.severity === 'refused')

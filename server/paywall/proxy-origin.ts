@@ -3,15 +3,18 @@
 // a Range for exactly those bytes, and the answer is cut to them whatever comes back: an origin that ignores Range
 // and sends the whole file still gives away nothing. Failures become 502, or 504 past the timeout. A path reaches
 // the origin only as the gate checked it (a segment key's path) and encoded segment by segment, so no name turns into
-// a query, a fragment or a dot-segment, and no request leaves the origin's base path.
+// a query, a fragment or a dot-segment, and no request leaves the origin's base path. A segment's query (checked like
+// a key's: segment-query.ts) follows it exactly as listed, and is all the query the origin sees: the channel token
+// never travels.
 import type { Response } from 'express'
 import httpProxy from 'http-proxy'
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { Transform } from 'node:stream'
 import { isKeyPath } from '../../protocol/hls/segment-key.ts'
+import { isKeyQuery } from '../../protocol/hls/segment-query.ts'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
-import { sendError, writeByteHeaders, type Origin, type OriginSize } from './origin.ts'
+import { sendError, writeByteHeaders, type Origin, type OriginFile, type OriginSize } from './origin.ts'
 
 class OriginFailure extends Error {
   constructor(readonly status: 404 | 502 | 504, message: string) {
@@ -60,26 +63,27 @@ export function proxyOrigin(originUrl: string, timeoutMs: number): Origin {
     sendError(response, failure.status, failureCode(failure.status), failure.message)
   })
   /**
-   * A media-relative path as the origin's URL takes it, encoded segment by segment; null for a path the gate would
-   * refuse, which could otherwise leave the base.
+   * A media-relative path and its query as the origin's URL takes them, the path encoded segment by segment, the query
+   * as listed; null for a path or query the gate would refuse, which could otherwise leave the base.
    */
-  const encoded = (path: string): string | null => {
-    if (!isKeyPath('/' + path)) return null
-    const relative = path.split('/').map(encodeURIComponent).join('/')
+  const encoded = ({ path, query }: OriginFile): string | null => {
+    if (!isKeyPath('/' + path) || (query !== null && !isKeyQuery(query))) return null
+    const search = query === null ? '' : `?${query}`
+    const relative = path.split('/').map(encodeURIComponent).join('/') + search
     const url = new URL(relative, base)
-    return url.origin === base.origin && url.pathname.startsWith(base.pathname) && url.search === '' && url.hash === '' ? relative : null
+    return url.origin === base.origin && url.pathname.startsWith(base.pathname) && url.search === search && url.hash === '' ? relative : null
   }
   const notOurs = (path: string) => new OriginFailure(404, `${path} is not a media path under the origin's base.`)
-  const target = (path: string) => {
-    const relative = encoded(path)
-    if (relative === null) throw notOurs(path)
+  const target = (file: OriginFile) => {
+    const relative = encoded(file)
+    if (relative === null) throw notOurs(file.path)
     return new URL(relative, base)
   }
 
   /** One request to the origin; resolves with its answer, the body still to read. */
-  const ask = (method: 'GET' | 'HEAD', path: string, headers: Record<string, string> = {}) =>
+  const ask = (method: 'GET' | 'HEAD', file: OriginFile, headers: Record<string, string> = {}) =>
     new Promise<IncomingMessage>((resolve, reject) => {
-      const outgoing = send(target(path), { method, agent, headers, timeout: timeoutMs }, resolve)
+      const outgoing = send(target(file), { method, agent, headers, timeout: timeoutMs }, resolve)
       outgoing.on('timeout', () => outgoing.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })))
       outgoing.on('error', (error: NodeJS.ErrnoException) => reject(unreachable(error.code, error.message)))
       outgoing.end()
@@ -102,9 +106,10 @@ export function proxyOrigin(originUrl: string, timeoutMs: number): Origin {
     })
 
   return {
+    queriesNameFiles: true,
     async fetchText(path, maxBytes) {
       try {
-        const answer = await ask('GET', path)
+        const answer = await ask('GET', { path, query: null })
         if (Number(answer.headers['content-length'] ?? 0) > maxBytes) {
           answer.destroy()
           return { status: 413, body: `The playlist is ${answer.headers['content-length']} bytes; playlists over ${maxBytes} bytes are refused.` }
@@ -116,15 +121,16 @@ export function proxyOrigin(originUrl: string, timeoutMs: number): Origin {
         return { status: error instanceof OriginFailure ? error.status : 502, body: (error as Error).message }
       }
     },
-    async size(path): Promise<OriginSize> {
+    async size(file): Promise<OriginSize> {
+      const { path } = file
       try {
-        const head = await ask('HEAD', path)
+        const head = await ask('HEAD', file)
         head.resume()
         const length = Number(head.headers['content-length'])
         if (head.statusCode === 200 && Number.isSafeInteger(length)) return { ok: true, size: length }
         if (head.statusCode === 404) return { ok: false, status: 404, message: `The origin has no ${path}.` }
         // No usable HEAD: the total in the Content-Range of a one-byte GET.
-        const probe = await ask('GET', path, { Range: 'bytes=0-0' })
+        const probe = await ask('GET', file, { Range: 'bytes=0-0' })
         probe.resume()
         const total = /\/(\d+)$/.exec(probe.headers['content-range'] ?? '')
         if (probe.statusCode === 206 && total) return { ok: true, size: Number(total[1]) }
@@ -133,19 +139,20 @@ export function proxyOrigin(originUrl: string, timeoutMs: number): Origin {
         return { ok: false, status: error instanceof OriginFailure ? error.status : 502, message: (error as Error).message }
       }
     },
-    pass(path, req, res) {
-      // http-proxy joins target path + req.url; hand it the path relative to the media root.
+    pass(file, req, res) {
+      // http-proxy joins target path + req.url; hand it the path relative to the media root, with the entry's query.
       // The token is ours: it never travels to a third-party origin.
-      const relative = encoded(path)
-      if (relative === null) return sendError(res, 404, 'not_found', notOurs(path).message)
+      const relative = encoded(file)
+      if (relative === null) return sendError(res, 404, 'not_found', notOurs(file.path).message)
       req.url = '/' + relative
       delete req.headers[TOKEN_HEADER.toLowerCase()]
       proxy.web(req, res)
     },
-    sendBytes(path, bytes, req, res) {
+    sendBytes(file, bytes, req, res) {
+      const { path } = file
       const { range } = bytes
       const length = range.end - range.start + 1
-      ask('GET', path, { Range: `bytes=${range.start}-${range.end}` }).then(
+      ask('GET', file, { Range: `bytes=${range.start}-${range.end}` }).then(
         (answer) => {
           const first = answer.statusCode === 206 ? firstByteOf(answer) : answer.statusCode === 200 ? 0 : null
           if (first === null || first > range.start) {

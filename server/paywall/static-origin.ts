@@ -1,5 +1,6 @@
 // The host's own media folder as the origin. `path` comes from a URL and is never trusted to stay inside the root:
-// it is resolved, then its real path (links followed) must still lie inside the root's real path.
+// it is resolved, then its real path (links followed) must still lie inside the root's real path. A file is served by
+// its path: every query of it gets the same bytes (the gate knows, and weighs all of a path's entries together).
 import { createReadStream } from 'node:fs'
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { resolve, sep } from 'node:path'
@@ -28,6 +29,7 @@ export function staticOrigin(root: string): Origin {
     }
   }
   return {
+    queriesNameFiles: false,
     async fetchText(path, maxBytes) {
       const file = await inside(path)
       const size = await fileSize(file)
@@ -39,11 +41,11 @@ export function staticOrigin(root: string): Origin {
         return { status: 404, body: '' }
       }
     },
-    async size(path) {
+    async size({ path }) {
       const size = await fileSize(await inside(path))
       return size === null ? { ok: false, status: 404, message: `No such media file: ${path}` } : { ok: true, size }
     },
-    pass(path, _req, res) {
+    pass({ path }, _req, res) {
       void inside(path).then((file) => {
         if (!file) return sendError(res, 404, 'not_found', `No such media file: ${path}`)
         res.sendFile(file, { dotfiles: 'deny', acceptRanges: true, maxAge: 0 }, (error) => {
@@ -51,7 +53,7 @@ export function staticOrigin(root: string): Origin {
         })
       })
     },
-    sendBytes(path, send, req, res) {
+    sendBytes({ path }, send, req, res) {
       void inside(path).then(async (file) => {
         // The file may have changed since the gate measured it: never send past what it allowed, nor past the end.
         if (!file || (await fileSize(file)) !== send.size) return sendError(res, 404, 'not_found', `No such media file, or it changed: ${path}`)

@@ -1,10 +1,14 @@
-// Socket.IO edge of the protocol: validates every message, binds sockets to the channels they opened, bounds rates.
+// Socket.IO edge of the protocol: validates every message, binds sockets to the channels they opened, bounds rates. A
+// message the host drops (past a rate limit, or an unknown event) is answered through its acknowledgement with the
+// refusal's code, so the client hears at once instead of waiting out its own timeout; only a message without one gets
+// the code as a protocolError event.
 import type { Server } from 'socket.io'
 import {
   describeIssues,
   isClientEvent,
   RequestSchemas,
   type ClientEvent,
+  type RejectCode,
   type Rejection,
   type ReplyOf,
   type RequestOf,
@@ -58,23 +62,21 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
     socket.data.bucket = { tokens: limits.messagesPerSecond * 2, updatedAt: Date.now() }
     socket.emit('terms', service.terms())
 
-    socket.use(([event], next) => {
+    socket.use((packet, next) => {
+      const event = String(packet[0])
+      // The acknowledgement, when the client asked for one, is the packet's last argument.
+      const ack: unknown = packet.length > 1 ? packet[packet.length - 1] : undefined
+      const drop = (code: RejectCode, message: string) => {
+        if (typeof ack === 'function') ack({ ok: false, code, message } satisfies Rejection)
+        else socket.emit('protocolError', { code, message, event })
+      }
       const now = Date.now()
       const verdict = take(socket.data.bucket, now, limits.messagesPerSecond, limits.messagesPerSecond * 2)
       socket.data.bucket = verdict.bucket
-      if (!verdict.allowed) {
-        socket.emit('protocolError', { code: 'rate_limited', message: `Slow down: at most ${limits.messagesPerSecond} messages per second.`, event: String(event) })
-        return
-      }
+      if (!verdict.allowed) return drop('rate_limited', `Slow down: at most ${limits.messagesPerSecond} messages per second. Nothing was done; send it again later.`)
       const fromAddress = clients.message(socket.data.address, now)
-      if (!fromAddress.ok) {
-        socket.emit('protocolError', { code: fromAddress.code, message: fromAddress.message, event: String(event) })
-        return
-      }
-      if (!isClientEvent(String(event))) {
-        socket.emit('protocolError', { code: 'malformed', message: `Unknown event "${String(event)}".`, event: String(event) })
-        return
-      }
+      if (!fromAddress.ok) return drop(fromAddress.code, `${fromAddress.message} Nothing was done; send it again later.`)
+      if (!isClientEvent(event)) return drop('malformed', `Unknown event "${event}".`)
       next()
     })
 

@@ -19,6 +19,10 @@ export interface ChannelRecord {
   refundTx: string
   /** The payout script (P2PKH hex) every update pays, fixed at opening; null for channels from before payout addresses. */
   payoutScript: string | null
+  /** Where the viewer's share goes (P2PKH hex), when the viewer named a script; null: the P2PKH of payerPublicKey. */
+  payerScript: string | null
+  /** The viewer's identity key, when the viewer chose to let the host know them; null otherwise. */
+  viewerIdentity: string | null
   state: ChannelState
   sequence: number
   paid: number
@@ -80,7 +84,16 @@ export interface TipRecord {
   at: number
 }
 
-export type NewChannel = Pick<ChannelRecord, 'id' | 'token' | 'payerPublicKey' | 'fundingTxid' | 'fundingVout' | 'capacity' | 'fee' | 'lockTime' | 'refundTx' | 'createdAt'> & { payoutScript: string }
+export type NewChannel = Pick<ChannelRecord, 'id' | 'token' | 'payerPublicKey' | 'fundingTxid' | 'fundingVout' | 'capacity' | 'fee' | 'lockTime' | 'refundTx' | 'createdAt'> &
+  Partial<Pick<ChannelRecord, 'payerScript' | 'viewerIdentity'>> & { payoutScript: string }
+
+/** A viewer who let the host know their identity key: their funded channels and what those paid. */
+export interface KnownViewer {
+  identityKey: string
+  channels: number
+  paid: number
+  lastSeenAt: number
+}
 
 /**
  * A payment that does not follow the channel's last stored one, or arrives after the channel left 'open': another
@@ -149,6 +162,8 @@ export interface ChannelStore {
    * and reason kept, so settlement sends the same close again. False unless the channel is closed with a stored close.
    */
   reopenClose(id: string): Promise<boolean>
+  /** Viewers known by identity key (funded channels only), most recently seen first. */
+  knownViewers(limit: number): Promise<KnownViewer[]>
   /** Segment payments summed per stream, for the dashboard. */
   salesByStream(): Promise<StreamSales[]>
   /**

@@ -6,7 +6,7 @@
 // two instances given the same update cannot both accept it; the one that loses gets StaleChannel.
 import pg from 'pg'
 import type { ChannelState, CloseReason } from '../../protocol/messages.ts'
-import { REMEMBERED_PLAYLISTS, StaleChannel, type ChannelQuery, type ChannelRecord, type ChannelStore, type NewChannel, type PaymentRecord, type StreamSales, type TipRecord } from './channel-store.ts'
+import { REMEMBERED_PLAYLISTS, StaleChannel, type ChannelQuery, type ChannelRecord, type ChannelStore, type KnownViewer, type NewChannel, type PaymentRecord, type StreamSales, type TipRecord } from './channel-store.ts'
 import { GroupCommit, OrderedLane, type ItemOutcome } from './postgres/group-commit.ts'
 import { migrate } from './postgres/migrate.ts'
 
@@ -18,7 +18,8 @@ const types: pg.CustomTypesConfig = {
 }
 
 const CHANNEL_COLUMNS = `id, token, payer_public_key AS "payerPublicKey", funding_txid AS "fundingTxid", funding_vout AS "fundingVout",
-  funding_tx AS "fundingTx", capacity, fee, lock_time AS "lockTime", refund_tx AS "refundTx", payout_script AS "payoutScript", state, sequence, paid, tips, segments,
+  funding_tx AS "fundingTx", capacity, fee, lock_time AS "lockTime", refund_tx AS "refundTx", payout_script AS "payoutScript",
+  payer_script AS "payerScript", viewer_identity AS "viewerIdentity", state, sequence, paid, tips, segments,
   seconds, last_tx AS "lastTx", last_txid AS "lastTxid", close_tx AS "closeTx", close_txid AS "closeTxid", close_reason AS "closeReason",
   created_at AS "createdAt", last_activity_at AS "lastActivityAt", closed_at AS "closedAt"`
 
@@ -106,9 +107,11 @@ export class PostgresChannelStore implements ChannelStore {
       `WITH claim AS (
          INSERT INTO funding_outpoints (txid, vout, channel_id, claimed_at) VALUES ($4, $5, $1, $11) ON CONFLICT DO NOTHING RETURNING channel_id
        )
-       INSERT INTO channels (id, token, payer_public_key, funding_txid, funding_vout, capacity, fee, lock_time, refund_tx, payout_script, state, created_at, last_activity_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'opening', $11, $11 FROM claim`,
-      [record.id, record.token, record.payerPublicKey, record.fundingTxid, record.fundingVout, record.capacity, record.fee, record.lockTime, record.refundTx, record.payoutScript, record.createdAt],
+       INSERT INTO channels (id, token, payer_public_key, funding_txid, funding_vout, capacity, fee, lock_time, refund_tx, payout_script,
+         payer_script, viewer_identity, state, created_at, last_activity_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13, 'opening', $11, $11 FROM claim`,
+      [record.id, record.token, record.payerPublicKey, record.fundingTxid, record.fundingVout, record.capacity, record.fee, record.lockTime, record.refundTx, record.payoutScript, record.createdAt,
+        record.payerScript ?? null, record.viewerIdentity ?? null],
     )
     return inserted === 1
   }
@@ -189,6 +192,14 @@ export class PostgresChannelStore implements ChannelStore {
   async reopenClose(id: string): Promise<boolean> {
     const sql = `UPDATE channels SET state = 'closing', closed_at = NULL WHERE id = $1 AND state = 'closed' AND close_tx IS NOT NULL AND close_txid IS NOT NULL`
     return (await this.changed(sql, [id])) === 1
+  }
+
+  knownViewers(limit: number): Promise<KnownViewer[]> {
+    return this.rows<KnownViewer>(
+      `SELECT viewer_identity AS "identityKey", COUNT(*)::float8 AS channels, SUM(paid)::float8 AS paid, MAX(last_activity_at) AS "lastSeenAt"
+       FROM channels WHERE viewer_identity IS NOT NULL AND state <> 'opening' GROUP BY viewer_identity ORDER BY "lastSeenAt" DESC LIMIT $1`,
+      [limit],
+    )
   }
 
   salesByStream(): Promise<StreamSales[]> {

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChannelState, CloseReason } from '../../protocol/messages.ts'
-import { REMEMBERED_PLAYLISTS, StaleChannel, type ChannelQuery, type ChannelRecord, type ChannelStore, type NewChannel, type PaymentRecord, type StreamSales, type TipRecord } from './channel-store.ts'
+import { REMEMBERED_PLAYLISTS, StaleChannel, type ChannelQuery, type ChannelRecord, type ChannelStore, type KnownViewer, type NewChannel, type PaymentRecord, type StreamSales, type TipRecord } from './channel-store.ts'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS channels (
@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS channels (
   lock_time INTEGER NOT NULL,
   refund_tx TEXT NOT NULL,
   payout_script TEXT,
+  payer_script TEXT,
+  viewer_identity TEXT,
   state TEXT NOT NULL,
   sequence INTEGER NOT NULL DEFAULT 0,
   paid INTEGER NOT NULL DEFAULT 0,
@@ -66,6 +68,8 @@ CREATE TABLE IF NOT EXISTS settings (
 const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type: string }> = [
   { table: 'channels', column: 'payout_script', type: 'TEXT' },
   { table: 'payments', column: 'stream', type: 'TEXT' },
+  { table: 'channels', column: 'payer_script', type: 'TEXT' },
+  { table: 'channels', column: 'viewer_identity', type: 'TEXT' },
 ]
 
 /**
@@ -101,7 +105,8 @@ function upgrade(db: Database.Database): void {
 
 /** The channels table read straight into ChannelRecord's shape. */
 const CHANNEL_COLUMNS = `id, token, payer_public_key AS payerPublicKey, funding_txid AS fundingTxid, funding_vout AS fundingVout,
-  funding_tx AS fundingTx, capacity, fee, lock_time AS lockTime, refund_tx AS refundTx, payout_script AS payoutScript, state, sequence, paid, tips, segments,
+  funding_tx AS fundingTx, capacity, fee, lock_time AS lockTime, refund_tx AS refundTx, payout_script AS payoutScript,
+  payer_script AS payerScript, viewer_identity AS viewerIdentity, state, sequence, paid, tips, segments,
   seconds, last_tx AS lastTx, last_txid AS lastTxid, close_tx AS closeTx, close_txid AS closeTxid, close_reason AS closeReason,
   created_at AS createdAt, last_activity_at AS lastActivityAt, closed_at AS closedAt`
 
@@ -138,9 +143,9 @@ export class SqliteChannelStore implements ChannelStore {
     upgrade(db)
     this.statements = {
       insertChannel: db.prepare(`INSERT INTO channels (id, token, payer_public_key, funding_txid, funding_vout, capacity, fee,
-        lock_time, refund_tx, payout_script, state, created_at, last_activity_at)
+        lock_time, refund_tx, payout_script, payer_script, viewer_identity, state, created_at, last_activity_at)
         VALUES (@id, @token, @payerPublicKey, @fundingTxid, @fundingVout, @capacity, @fee, @lockTime, @refundTx, @payoutScript,
-        'opening', @createdAt, @createdAt)`),
+        @payerScript, @viewerIdentity, 'opening', @createdAt, @createdAt)`),
       claimOutpoint: db.prepare('INSERT OR IGNORE INTO funding_outpoints (txid, vout, channel_id, claimed_at) VALUES (@fundingTxid, @fundingVout, @id, @createdAt)'),
       outpointClaimant: db.prepare('SELECT channel_id FROM funding_outpoints WHERE txid = ? AND vout = ?').pluck(),
       channel: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE id = ?`),
@@ -168,6 +173,8 @@ export class SqliteChannelStore implements ChannelStore {
         closed_at = ? WHERE id = ? AND state <> 'closed'`),
       reopenClose: db.prepare(`UPDATE channels SET state = 'closing', closed_at = NULL
         WHERE id = ? AND state = 'closed' AND close_tx IS NOT NULL AND close_txid IS NOT NULL`),
+      knownViewers: db.prepare(`SELECT viewer_identity AS identityKey, COUNT(*) AS channels, SUM(paid) AS paid, MAX(last_activity_at) AS lastSeenAt
+        FROM channels WHERE viewer_identity IS NOT NULL AND state <> 'opening' GROUP BY viewer_identity ORDER BY lastSeenAt DESC LIMIT ?`),
       salesByStream: db.prepare(`SELECT stream, SUM(amount) AS amount, SUM(seconds) AS seconds FROM payments WHERE kind = 'segment' GROUP BY stream`),
       rememberPlaylist: db.prepare('INSERT OR IGNORE INTO served_playlists (path, first_served_at) VALUES (?, ?)'),
       forgetPlaylists: db.prepare('DELETE FROM served_playlists WHERE path NOT IN (SELECT path FROM served_playlists ORDER BY first_served_at DESC LIMIT ?)'),
@@ -244,7 +251,8 @@ export class SqliteChannelStore implements ChannelStore {
   }
 
   insertChannel(record: NewChannel): Promise<boolean> {
-    return this.inOrder(() => this.claimAndInsert(record))
+    const row = { ...record, payerScript: record.payerScript ?? null, viewerIdentity: record.viewerIdentity ?? null }
+    return this.inOrder(() => this.claimAndInsert(row))
   }
 
   outpointClaimant(fundingTxid: string, fundingVout: number): Promise<string | null> {
@@ -306,6 +314,10 @@ export class SqliteChannelStore implements ChannelStore {
 
   reopenClose(id: string): Promise<boolean> {
     return this.inOrder(() => this.statements.reopenClose.run(id).changes === 1)
+  }
+
+  knownViewers(limit: number): Promise<KnownViewer[]> {
+    return this.inOrder(() => this.statements.knownViewers.all(limit) as KnownViewer[])
   }
 
   salesByStream(): Promise<StreamSales[]> {

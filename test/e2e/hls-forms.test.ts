@@ -7,12 +7,13 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { buildClient } from '../../scripts/build-client.ts'
 import { runLiveStream } from '../../server/media/live-stream.ts'
 import { launchBrowser } from '../support/browser.ts'
 import { hlsForm, TINY_RUNG, type FormName } from '../support/hls-forms.ts'
 import { startTestHost, type TestHost } from '../support/host.ts'
+import { channelRow, openPlayer as openPage, playFor, playerState as state, stopAndSettle } from '../support/player-page.ts'
 
 const PRICE = 10
 /** Every form cuts 2 s segments: "within one segment" is this much media time. */
@@ -39,23 +40,6 @@ const FORMS: Form[] = [
   { name: 'll-hls-part-files', live: 'parts' },
 ]
 
-interface ChannelRow {
-  id: string
-  state: string
-  paid: number
-  tips: number
-  segments: number
-  seconds: number
-}
-
-interface PlayerState {
-  phase: string
-  channelId: string | null
-  currentTime: number
-  receivedSeconds: number
-  errors: Array<{ kind: string; message: string }>
-}
-
 let host: TestHost
 let browser: Browser
 let mediaDir: string
@@ -80,36 +64,8 @@ after(async () => {
   await host?.dispose()
 })
 
-async function channel(id: string): Promise<ChannelRow> {
-  const res = await fetch(`${host.url}/api/channels`, { headers: { Authorization: `Bearer ${host.adminToken}` } })
-  const row = ((await res.json()) as { channels: ChannelRow[] }).channels.find((candidate) => candidate.id === id)
-  assert.ok(row, `the host lists channel ${id}`)
-  return row
-}
-
-async function state(page: Page): Promise<PlayerState> {
-  return (await page.evaluate(() => window.p2p!.state())) as unknown as PlayerState
-}
-
-async function openPlayer(stream: string, rate: number, url = host.url): Promise<Page> {
-  const page = await (await browser.newContext()).newPage()
-  page.on('pageerror', (error) => console.error('page error:', error.message))
-  await page.goto(`${url}/?stream=${encodeURIComponent(stream)}`)
-  await page.waitForFunction(() => window.p2p !== undefined)
-  await page.evaluate((playbackRate) => {
-    const video = document.querySelector('video')!
-    video.defaultPlaybackRate = playbackRate
-    video.playbackRate = playbackRate
-    video.addEventListener('loadedmetadata', () => (video.playbackRate = playbackRate))
-  }, rate)
-  return page
-}
-
-/** Plays until `seconds` of media time have passed from where playback started (a live stream starts mid-way). */
-async function playFor(page: Page, seconds: number, timeout: number): Promise<void> {
-  await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 0, undefined, { timeout, polling: 100 })
-  const start = (await state(page)).currentTime
-  await page.waitForFunction((until) => (document.querySelector('video')?.currentTime ?? 0) >= until, start + seconds, { timeout, polling: 100 })
+function openPlayer(stream: string, rate: number, url = host.url) {
+  return openPage(browser, url, stream, rate)
 }
 
 /** Rewrites an LL-HLS playlist as the live event stood `startAt` seconds in, and on at real time, until it ends. */
@@ -153,12 +109,8 @@ describe('every HLS form plays in Chromium and is paid for exactly', { timeout: 
         const choice = await page.getByTestId('stream-select').locator('option:checked').textContent()
         assert.equal(choice?.endsWith(`· ${price} sat/s`), true, `the picker shows "${choice}"`)
         await playFor(page, PLAYED_SECONDS, form.live ? 60_000 : 30_000)
-        const { channelId } = await state(page)
-        await page.getByTestId('stop-button').click()
-        await page.getByTestId('summary-close-txid').waitFor({ timeout: 30_000 })
-        const played = await state(page)
+        const { played, row } = await stopAndSettle(page, host)
         assert.deepEqual(played.errors, [])
-        const row = await channel(channelId!)
         t.diagnostic(`${form.name}: paid ${row.paid} sat for ${row.seconds.toFixed(3)} s in ${row.segments} payments at ${price} sat/s; received ${played.receivedSeconds.toFixed(3)} s`)
         assert.equal(row.state, 'closed')
         assert.ok(played.receivedSeconds >= PLAYED_SECONDS, `received ${played.receivedSeconds} s`)
@@ -184,8 +136,7 @@ describe('every HLS form plays in Chromium and is paid for exactly', { timeout: 
       await playFor(page, 2, 30_000)
       const later = await state(page)
       assert.ok(during.currentTime >= 3)
-      const res = await fetch(`${preview.url}/api/channels`, { headers: { Authorization: `Bearer ${preview.adminToken}` } })
-      const row = ((await res.json()) as { channels: ChannelRow[] }).channels.find((candidate) => candidate.id === later.channelId)!
+      const row = await channelRow(preview, later.channelId!)
       assert.ok(row.segments >= 1)
       assert.ok(row.seconds <= later.receivedSeconds - 4 + SEGMENT_SECONDS, `paid for ${row.seconds} s of ${later.receivedSeconds} s received: the preview's 4 s were free`)
     } finally {

@@ -74,14 +74,14 @@ describe('edge mode: nginx serves paid segments to signed URLs, and refuses ever
 
   test('an expired URL is refused at nginx', async () => {
     const stale = edgeLinks({ baseUrl: '/edge/', secret: SECRET, ttlSeconds: 60 }, () => Date.now() - 120_000)
-    const answer = await fetch(new URL(stale.urlFor(stream.segments[0].path, viewer.channelId), nginx.url))
+    const answer = await fetch(new URL(stale.urlFor(stream.segments[0].path, viewer.channelId) ?? '', nginx.url))
     assert.equal(answer.status, 410)
     assert.equal(((await answer.json()) as { error: string }).error, 'expired')
   })
 
   test('a URL signed for a byte range serves exactly that range; an altered range is refused', async () => {
     const links = edgeLinks({ baseUrl: '/edge/', secret: SECRET, ttlSeconds: 60 })
-    const url = new URL(links.urlFor(`${stream.segments[1].path}#bytes=100-199`, viewer.channelId), nginx.url)
+    const url = new URL(links.urlFor(`${stream.segments[1].path}#bytes=100-199`, viewer.channelId) ?? '', nginx.url)
     const inRange = await fetch(url, { headers: { Range: 'bytes=100-199' } })
     assert.equal(inRange.status, 206)
     assert.deepEqual(Buffer.from(await inRange.arrayBuffer()), stream.segments[1].bytes.subarray(100, 200))

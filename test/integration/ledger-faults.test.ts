@@ -9,9 +9,10 @@ import { requestFaucet } from '../../protocol/chain/faucet.ts'
 import { io } from 'socket.io-client'
 import type { HostSocket } from '../../client/payer/host-request.ts'
 import { ChannelSession } from '../../client/payer/session.ts'
+import { keyWallet } from '../../client/payer/key-wallet.ts'
 import { MemoryStorage } from '../../client/payer/storage.ts'
 import { ViewerFailure } from '../../client/payer/viewer-errors.ts'
-import { openPayerChannel } from '../../client/payer/payer.ts'
+import { openPayerChannel } from '../../client/payer/channel-offer.ts'
 import type { ChannelRow } from '../../protocol/dashboard.ts'
 import { startDevnetServer, type RunningDevnet } from '../../devnet/server.ts'
 import { startTestHost, tempDir, type TestHost } from '../support/host.ts'
@@ -74,7 +75,7 @@ test("a viewer whose funding the ledger refused opens again from the same coins:
   const socket: HostSocket = io(host.url, { transports: ['websocket'], reconnection: false, forceNew: true })
   const key = PrivateKey.fromRandom()
   const coin = requestFaucet(`${host.url}/devnet`, key.toAddress(), 20_000)
-  const session = new ChannelSession({ socket, wallet: { key, utxos: async () => [await coin] }, storage: new MemoryStorage() })
+  const session = new ChannelSession({ socket, wallet: keyWallet({ key, utxos: async () => [await coin] }), storage: new MemoryStorage() })
   try {
     await session.waitForTerms()
     ledger.fault = 'down'

@@ -5,9 +5,12 @@ import { after, describe, test } from 'node:test'
 import { connect as connectTcp } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { io } from 'socket.io-client'
+import { request } from '../../client/payer/host-request.ts'
+import type { Reply } from '../../protocol/messages.ts'
 import { attachDashboard } from '../../server/dashboard/attach.ts'
+import { hlsForm } from '../support/hls-forms.ts'
 import { startTestHost, type TestHost } from '../support/host.ts'
-import { openRawViewer, type ViewerSocket } from '../support/raw-viewer.ts'
+import { connect, openRawViewer, type ViewerSocket } from '../support/raw-viewer.ts'
 import { connectFrom, openRequest, openRequests, sendOpen } from '../support/unfunded-opens.ts'
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789'
@@ -106,15 +109,47 @@ describe('connections and messages per client address', () => {
   test('messages from all connections of one address share one rate: address_rate_limited', async () => {
     const h = await host({ messagesPerSecondPerAddress: 5, messagesPerSecond: 40 })
     const viewers = [await viewerFrom(h.url), await viewerFrom(h.url), await viewerFrom(h.url)]
-    const errors: string[] = []
-    for (const { socket } of viewers) socket.on('protocolError', (error) => errors.push(error.code))
-    for (let round = 0; round < 6; round++) for (const { socket } of viewers) socket.emit('close', { channelId: '00'.repeat(12) }, () => {})
-    await until(async () => errors.length > 0, 3_000)
-    assert.ok(errors.every((code) => code === 'address_rate_limited'), errors.join(','))
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, () => viewers.map(({ socket }) => request(socket, 'close', { channelId: '00'.repeat(12) }, 3_000))).flat(),
+    )
+    const codes = replies.map((reply) => (reply.ok ? 'ok' : reply.code))
+    assert.ok(codes.includes('address_rate_limited'), codes.join(','))
+    assert.ok(codes.every((code) => code === 'address_rate_limited' || code === 'unknown_channel'), codes.join(','))
     // A socket alone at this rate would be far under its own limit of 40/s: the address's bucket refused it.
     const other = await viewerFrom(h.url, '127.0.0.2')
     const reply = await new Promise<{ ok: boolean; code?: string }>((resolve) => other.socket.emit('close', { channelId: '00'.repeat(12) }, resolve))
     assert.equal(reply.code, 'unknown_channel')
+  })
+})
+
+describe('rate-limited messages', () => {
+  test('a flood past the limit gets its acknowledgements with rate_limited at once, and what they asked for is not done', async () => {
+    const form = await hlsForm('ts-files')
+    const h = await host({ mediaDir: form.mediaDir, price: 10, messagesPerSecond: 4 })
+    const playlist = await (await fetch(`${h.url}/media/ts-files/180p/index.m3u8`)).text()
+    const segment = `/media/ts-files/180p/${playlist.split('\n').find((line) => line.endsWith('.ts'))}`
+    const viewer = await openRawViewer(h.url, 5_000)
+    sockets.push(viewer.socket)
+    // The flood: a bucket's worth of harmless messages, then a real payment, all at once. Each is answered well within
+    // a second; the payment past the limit too, with the code, so the viewer knows to send it again.
+    const started = Date.now()
+    const flood = Array.from({ length: 12 }, () => request(viewer.socket, 'close', { channelId: '00'.repeat(12) }, 2_000))
+    const payment = viewer.pay(segment, 20)
+    const replies: Array<Reply<object>> = [...(await Promise.all(flood)), await payment]
+    assert.ok(Date.now() - started < 2_000, `answered after ${Date.now() - started} ms`)
+    const codes = replies.map((reply) => (reply.ok ? 'ok' : reply.code))
+    assert.ok(codes.every((code) => code === 'unknown_channel' || code === 'rate_limited'), codes.join(','))
+    assert.equal(codes.at(-1), 'rate_limited', 'the payment past the limit')
+    // The host did nothing with it: the channel, read from another connection, has no payment.
+    const other = await connect(h.url)
+    sockets.push(other.socket)
+    const snapshot = await request(other.socket, 'resume', { channelId: viewer.channelId, token: viewer.token }, 5_000)
+    assert.ok(snapshot.ok)
+    assert.deepEqual([snapshot.paid, snapshot.segments, snapshot.lastUpdate], [0, 0, null])
+    // Sent again once the bucket refilled, the same payment is taken.
+    await sleep(1_500)
+    const again = await viewer.pay(segment, 20)
+    assert.ok(again.ok, JSON.stringify(again))
   })
 })
 

@@ -211,10 +211,13 @@ describe('paywall with the built-in static origin', () => {
     assert.equal((await request(host.url).get('/health')).status, 200)
   })
 
-  test('a flood of messages is rate limited', async () => {
+  test('a flood of messages is rate limited: with an acknowledgement it carries the code, without one a protocolError does', async () => {
     const { socket } = await connect(host.url)
     const limited = new Promise<{ code: string }>((resolve) => socket.once('protocolError', resolve))
-    for (let i = 0; i < 200; i++) socket.emit('close', { channelId: 'a'.repeat(24) }, () => {})
+    const replies = Array.from({ length: 200 }, () => send(socket, 'close', { channelId: 'a'.repeat(24) }))
+    ;(socket.emit as (event: string, payload: unknown) => void)('close', { channelId: 'a'.repeat(24) })
+    const codes = new Set((await Promise.all(replies)).map((reply) => (reply.ok ? 'ok' : reply.code)))
+    assert.deepEqual([...codes].sort(), ['rate_limited', 'unknown_channel'])
     assert.equal((await limited).code, 'rate_limited')
     socket.disconnect()
   })

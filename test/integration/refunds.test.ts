@@ -12,6 +12,7 @@ import { hexToBytes, parseRawTx, bytesToHex } from '../../protocol/raw-tx.ts'
 import { pendingRefunds, reclaimRefunds } from '../../client/payer/refunds.ts'
 import type { HostSocket } from '../../client/payer/host-request.ts'
 import { ChannelSession } from '../../client/payer/session.ts'
+import { keyWallet } from '../../client/payer/key-wallet.ts'
 import { MemoryStorage } from '../../client/payer/storage.ts'
 import { startTestHost } from '../support/host.ts'
 import { writeTinyStream } from '../support/media.ts'
@@ -25,7 +26,7 @@ test('a channel closed with nothing paid gets its refund sent once the chain rea
   try {
     const key = PrivateKey.fromRandom()
     const coin = await requestFaucet(`${host.url}/devnet`, key.toAddress(), 20_000)
-    const session = new ChannelSession({ socket, wallet: { key, utxos: async () => [coin] }, storage: new MemoryStorage() })
+    const session = new ChannelSession({ socket, wallet: keyWallet({ key, utxos: async () => [coin] }), storage: new MemoryStorage() })
     await session.waitForTerms()
     await session.open(5_000)
     const summary = await session.close()

@@ -34,9 +34,10 @@ const engines: Record<string, () => Promise<ChannelStore>> = {
 /** A channel's own funding outpoint: one outpoint backs one channel, for life. */
 const outpoint = () => ({ fundingTxid: randomBytes(32).toString('hex'), fundingVout: 0 })
 
-async function openChannel(store: ChannelStore, at = 1_000): Promise<string> {
+async function openChannel(store: ChannelStore, at = 1_000, viewer: Pick<NewChannel, 'payerScript' | 'viewerIdentity'> = {}): Promise<string> {
   const id = randomBytes(12).toString('hex')
   await store.insertChannel({
+    ...viewer,
     id,
     token: randomBytes(32).toString('base64url'),
     payerPublicKey: '02' + 'ab'.repeat(32),
@@ -81,6 +82,8 @@ for (const [engine, open] of Object.entries(engines)) {
       assert.equal(record.seconds, 2)
       assert.equal(record.closedAt, null)
       assert.equal(record.payoutScript, '76a914' + '11'.repeat(20) + '88ac')
+      assert.equal(record.payerScript, null, 'no named script: the P2PKH of the payer key')
+      assert.equal(record.viewerIdentity, null)
       assert.deepEqual(await store.channelByToken(record.token), record)
       await store.close()
     })
@@ -218,6 +221,26 @@ for (const [engine, open] of Object.entries(engines)) {
       assert.equal((await store.channel(refused))!.fundingTx, null)
       assert.deepEqual(await store.expireUnfundedOpenings(5_000), [refused])
       assert.equal((await store.channel(funded))!.state, 'open', 'an open channel is never touched')
+      await store.close()
+    })
+
+    test("keeps a wallet viewer's return script, and counts known viewers' funded channels by identity", async () => {
+      const store = await open()
+      const alice = '03' + 'a1'.repeat(32)
+      const payerScript = '76a914' + '22'.repeat(20) + '88ac'
+      const first = await openChannel(store, 1_000, { payerScript, viewerIdentity: alice })
+      await store.recordPayment(payment(first, 1))
+      const second = await openChannel(store, 3_000, { viewerIdentity: alice })
+      await store.recordPayment(payment(second, 1, 30))
+      await openChannel(store, 2_000, { viewerIdentity: '02' + 'b2'.repeat(32) })
+      await openChannel(store, 4_000)
+      await unfundedOpening(store, 5_000)
+      assert.equal((await store.channel(first))!.payerScript, payerScript)
+      assert.equal((await store.channel(first))!.viewerIdentity, alice)
+      const viewers = await store.knownViewers(10)
+      assert.deepEqual(viewers.map((v) => [v.identityKey, v.channels, v.paid]), [[alice, 2, 50], ['02' + 'b2'.repeat(32), 1, 0]])
+      assert.equal(viewers[0].lastSeenAt, 2_001, "the latest payment of alice's channels")
+      assert.equal((await store.knownViewers(1)).length, 1)
       await store.close()
     })
 

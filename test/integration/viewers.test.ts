@@ -105,3 +105,42 @@ describe('npm run viewers', () => {
     assert.deepEqual(report.mismatches, [])
   })
 })
+
+describe('npm run viewers -- --wallet brc100', () => {
+  let host: TestHost
+
+  before(async () => {
+    const stream = writeTinyStream([2, 2, 2, 2])
+    host = await startTestHost({ mediaDir: stream.mediaDir, price: PRICE })
+  })
+  after(() => host.dispose())
+
+  test('three viewers pay from one BRC-100 wallet on the devnet; paid = served = settled, every close on the ledger as signed', async () => {
+    const { execFile } = await import('node:child_process')
+    const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/viewers.ts', '--url', `${host.url}/media/tiny/master.m3u8`, '--wallet', 'brc100', '--count', '3', '--seconds', '30', '--cap', '1000', '--speed', '100', '--json'],
+        (_error, out, err) => resolve({ stdout: out, stderr: err, code: child.exitCode }),
+      )
+    })
+    assert.equal(code, 0, stderr)
+    assert.match(stderr, /from one BRC-100 wallet/)
+    const report = JSON.parse(stdout)
+    const perViewer = 4 * 2 * PRICE
+    assert.deepEqual(report.mismatches, [])
+    assert.equal(report.errorCount, 0, JSON.stringify(report.results.map((result: { firstError: string | null }) => result.firstError)))
+    assert.equal(report.segmentsOk, 3 * 4)
+    assert.equal(report.satoshisPaid, 3 * perViewer)
+    assert.equal(report.satoshisSettled, 3 * perViewer)
+    assert.equal(report.closesVerified, 3)
+    // Each viewer's change went to a key the wallet derived for that channel, never to its channel key.
+    const results = report.results as Array<{ closeTxid: string; payerScript: string; capacity: number; fee: number }>
+    assert.equal(new Set(results.map((result) => result.payerScript)).size, 3)
+    for (const result of results) {
+      const close = Transaction.fromHex(host.ledger!.rawTx(result.closeTxid)!)
+      assert.equal(close.outputs[1].lockingScript.toHex(), result.payerScript)
+      assert.equal(close.outputs[1].satoshis, result.capacity - perViewer - result.fee)
+    }
+  })
+})

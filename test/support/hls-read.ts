@@ -1,6 +1,6 @@
 // Reading hand-written playlists in tests: the playlist when the model accepts it, the issues when it refuses it.
 import assert from 'node:assert/strict'
-import type { Release } from '../../protocol/hls/byte-access.ts'
+import type { Release, RequestedFile } from '../../protocol/hls/byte-access.ts'
 import { isReleased, type Catalog } from '../../protocol/hls/catalog.ts'
 import type { FileSizes } from '../../protocol/hls/entry-key.ts'
 import type { MasterPlaylist, MediaPlaylist } from '../../protocol/hls/playlist-model.ts'
@@ -61,4 +61,9 @@ export function releasedByPayments(catalog: Catalog, ...ids: string[]): (id: str
     if (entry.kind === 'init' || entry.kind === 'key') return 'allowed'
     return isReleased(entry, bought) ? 'bought' : 'due'
   }
+}
+
+/** A request for a path without a query, as an HTTP origin serves it. */
+export function fileAt(path: string): RequestedFile {
+  return { path, query: null, queriesNameFiles: true }
 }

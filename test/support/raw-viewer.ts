@@ -4,7 +4,8 @@ import { io } from 'socket.io-client'
 import { requestFaucet, type FaucetPayment } from '../../protocol/chain/faucet.ts'
 import type { ClientEvent, Reply, ReplyOf, RequestOf, Terms } from '../../protocol/messages.ts'
 import { request, type HostSocket } from '../../client/payer/host-request.ts'
-import { acceptRefund, markDelivered, openPayerChannel, signSegment, signTip, type PayerChannel } from '../../client/payer/payer.ts'
+import { acceptRefund, openPayerChannel } from '../../client/payer/channel-offer.ts'
+import { markDelivered, signSegment, signTip, type PayerChannel } from '../../client/payer/payer.ts'
 
 export type ViewerSocket = HostSocket
 

@@ -5,7 +5,7 @@ import { PrivateKey } from '@bsv/sdk'
 import { io } from 'socket.io-client'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
 import type { OpenRequest, Reply, OpenAccepted, Terms } from '../../protocol/messages.ts'
-import { openPayerChannel } from '../../client/payer/payer.ts'
+import { openPayerChannel } from '../../client/payer/channel-offer.ts'
 import { send, type ViewerSocket } from './raw-viewer.ts'
 
 /** A viewer socket from a chosen loopback address (127.0.0.2, …), so tests can play several client addresses. */

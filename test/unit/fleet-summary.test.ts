@@ -95,7 +95,7 @@ test('the close check accepts the co-signed update as signed and refuses any oth
     return { hex: tx.toHex(), txid: tx.id('hex') as string }
   }
   const close = closeOf(80)
-  const expected = { closeTxid: close.txid, fundingTxid: funding.txid, fundingVout: 1, ...parties, payoutScript, paid: 80, change: 2_000 - 80 - fee }
+  const expected = { closeTxid: close.txid, fundingTxid: funding.txid, fundingVout: 1, payerScript: p2pkhScriptHex(parties.payerPublicKey), payoutScript, paid: 80, change: 2_000 - 80 - fee }
   assert.deepEqual(checkCloseTx(close.hex, expected), { ok: true })
 
   const other = closeOf(60)
@@ -107,6 +107,8 @@ test('the close check accepts the co-signed update as signed and refuses any oth
   assert.ok(!wrongFunding.ok && /does not spend the channel funding/.test(wrongFunding.reason))
   const wrongChange = checkCloseTx(close.hex, { ...expected, change: 1 })
   assert.ok(!wrongChange.ok && /returns .* to the viewer/.test(wrongChange.reason))
+  const elsewhere = checkCloseTx(close.hex, { ...expected, payerScript: p2pkhScriptHex(payee.toPublicKey().toString()) })
+  assert.ok(!elsewhere.ok && /output 1 does not pay the viewer/.test(elsewhere.reason))
   const missing = checkCloseTx(null, expected)
   assert.ok(!missing.ok && /not on the ledger/.test(missing.reason))
 })

@@ -68,10 +68,10 @@ test('byte ranges: malformed, empty, past the end of the file, with an offset th
   assert.deepEqual(skipped(readMedia(media('#EXTINF:2,', '#EXT-X-BYTERANGE:600@900', 'a.ts')).issues), [])
 })
 
-test('overlapping entries refuse the playlist: ranges, repeated files, an init or key that is also media', () => {
+test('overlapping entries refuse the playlist: ranges, a file and a range of it, an init or key that is also media', () => {
   assert.deepEqual(refusal(media('#EXTINF:2,', '#EXT-X-BYTERANGE:600@0', 'a.ts', '#EXTINF:2,', '#EXT-X-BYTERANGE:600@599', 'a.ts')), ['overlapping_ranges'])
-  assert.deepEqual(refusal(media('#EXTINF:2,', 'a.ts', '#EXTINF:2,', 'a.ts')), ['overlapping_ranges'])
   assert.deepEqual(refusal(media('#EXTINF:2,', 'a.ts', '#EXTINF:2,', '#EXT-X-BYTERANGE:10@0', 'a.ts')), ['overlapping_ranges'])
+  assert.deepEqual(refusal(media('#EXTINF:2,', 'a.ts?n=1', '#EXTINF:2,', '#EXT-X-BYTERANGE:10@0', 'a.ts?n=1')), ['overlapping_ranges'])
   // An init segment naming the whole file its segments are cut from would give every segment away.
   assert.deepEqual(refusal(media('#EXT-X-MAP:URI="index.mp4"', '#EXTINF:2,', '#EXT-X-BYTERANGE:600@700', 'index.mp4')), ['overlapping_ranges'])
   assert.deepEqual(refusal(media('#EXT-X-MAP:URI="index.mp4",BYTERANGE="800@0"', '#EXTINF:2,', '#EXT-X-BYTERANGE:600@700', 'index.mp4')), ['overlapping_ranges'])

@@ -8,7 +8,7 @@ import { entryCharge, releasedTo, type ChargeRules, type PaidEntries } from '../
 import { MediaIndex } from '../../protocol/hls/media-index.ts'
 import type { Playlist } from '../../protocol/hls/playlist-model.ts'
 import type { PriceList } from '../../protocol/pricing.ts'
-import { m3u8, readMaster, readMedia } from '../support/hls-read.ts'
+import { fileAt, m3u8, readMaster, readMedia } from '../support/hls-read.ts'
 
 const PRICES: PriceList = { pricePerSecond: 10, renditionMultipliers: {}, streamPrices: [] }
 const SEG = '/media/s/v/seg_3.m4s'
@@ -48,11 +48,11 @@ for (const [role, reading] of Object.entries(ROLES)) {
       assert.deepEqual(entryCharge(SEG, rules, null), { kind: 'due', amount: 20, seconds: 2 })
       assert.deepEqual(entryCharge(SEG, rules, paid()), { kind: 'due', amount: 20, seconds: 2 })
       for (const channel of [null, paid(), paid('/media/s/v/seg_2.m4s')]) {
-        const access = accessToBytes(SEG, WHOLE, rules.index, releasedTo(rules, channel))
+        const access = accessToBytes(fileAt(SEG), WHOLE, rules.index, releasedTo(rules, channel))
         assert.equal(access.kind === 'payment_required' && access.entry.id, SEG, `never free as ${role}`)
       }
       assert.deepEqual(entryCharge(SEG, rules, paid(SEG)), { kind: 'paid', reason: 'paid' })
-      assert.deepEqual(accessToBytes(SEG, WHOLE, rules.index, releasedTo(rules, paid(SEG))), { kind: 'released', free: false })
+      assert.deepEqual(accessToBytes(fileAt(SEG), WHOLE, rules.index, releasedTo(rules, paid(SEG))), { kind: 'released', free: false })
     }
   })
 }
@@ -64,7 +64,7 @@ test('a whole file listed as a free init segment cannot give away the byte range
     const rules = rulesAfter(order, 0)
     const file = '/media/s/a/all.mp4'
     const first = `${file}#bytes=100-499`
-    const access = (channel: PaidEntries | null, range = { start: 0, end: 999 }) => accessToBytes(file, range, rules.index, releasedTo(rules, channel))
+    const access = (channel: PaidEntries | null, range = { start: 0, end: 999 }) => accessToBytes(fileAt(file), range, rules.index, releasedTo(rules, channel))
     assert.deepEqual(access(null, { start: 0, end: 99 }), { kind: 'released', free: true }, 'the init range, which nothing sells')
     assert.equal(access(null, { start: 150, end: 160 }).kind, 'payment_required')
     const partly = access(paid(first))
@@ -78,9 +78,9 @@ test('an I-frame range free as a preview of its own is not free inside the segme
   const range = `${SEG}#bytes=100-399`
   const rules = rulesAfter([variant, iframes])
   assert.deepEqual(entryCharge(range, rules, null), { kind: 'free', reason: 'preview' }, 'read alone, an I-frame playlist is a programme of its own')
-  const access = accessToBytes(SEG, { start: 100, end: 399 }, rules.index, releasedTo(rules, null))
+  const access = accessToBytes(fileAt(SEG), { start: 100, end: 399 }, rules.index, releasedTo(rules, null))
   assert.equal(access.kind === 'payment_required' && access.entry.id, SEG, 'the variant sells those bytes: pay the segment')
-  assert.deepEqual(accessToBytes(SEG, { start: 100, end: 399 }, rules.index, releasedTo(rules, paid(SEG))), { kind: 'released', free: false })
+  assert.deepEqual(accessToBytes(fileAt(SEG), { start: 100, end: 399 }, rules.index, releasedTo(rules, paid(SEG))), { kind: 'released', free: false })
 })
 
 test('once a master says a playlist is trick play, it sells nothing, yet what a channel paid there stays its own', () => {
@@ -92,10 +92,10 @@ test('once a master says a playlist is trick play, it sells nothing, yet what a 
     assert.deepEqual(entryCharge(SEG, rules, null), { kind: 'due', amount: 20, seconds: 2 }, 'the variant\'s segment is still listed and sold')
     assert.deepEqual(entryCharge(range, rules, null), { kind: 'unknown' }, 'an I-frame range alone is not for sale')
     const iframeBytes = { start: 100, end: 399 }
-    const unpaid = accessToBytes('/media/s/v/seg_4.m4s', iframeBytes, rules.index, releasedTo(rules, paid()))
+    const unpaid = accessToBytes(fileAt('/media/s/v/seg_4.m4s'), iframeBytes, rules.index, releasedTo(rules, paid()))
     assert.equal(unpaid.kind === 'payment_required' && unpaid.entry.id, '/media/s/v/seg_4.m4s')
-    assert.deepEqual(accessToBytes('/media/s/v/seg_4.m4s', iframeBytes, rules.index, releasedTo(rules, paid(range))), { kind: 'released', free: false }, 'paid before the master was read')
-    assert.deepEqual(accessToBytes(SEG, WHOLE, rules.index, releasedTo(rules, paid(SEG))), { kind: 'released', free: false })
+    assert.deepEqual(accessToBytes(fileAt('/media/s/v/seg_4.m4s'), iframeBytes, rules.index, releasedTo(rules, paid(range))), { kind: 'released', free: false }, 'paid before the master was read')
+    assert.deepEqual(accessToBytes(fileAt(SEG), WHOLE, rules.index, releasedTo(rules, paid(SEG))), { kind: 'released', free: false })
   }
 })
 

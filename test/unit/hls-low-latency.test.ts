@@ -6,7 +6,7 @@ import { catalogOf } from '../../protocol/hls/catalog.ts'
 import { chargeFor } from '../../protocol/hls/charges.ts'
 import { accessToBytes } from '../../protocol/hls/byte-access.ts'
 import { segmentPrice } from '../../protocol/pricing.ts'
-import { m3u8, readMedia, releasedByPayments, skipped } from '../support/hls-read.ts'
+import { fileAt, m3u8, readMedia, releasedByPayments, skipped } from '../support/hls-read.ts'
 
 const PART = 0.33334
 const parts = (sequence: number, count: number, suffix = (index: number) => String(index)) =>
@@ -32,7 +32,7 @@ test('Apple LL-HLS, parts in their own files: parts of 271, the three parts of 2
   assert.equal(segment.sequence, 271)
   assert.equal(segment.parts.length, 12)
   assert.deepEqual(segment.parts[1], {
-    key: { path: '/media/ll/filePart271.1.mp4', range: null },
+    key: { path: '/media/ll/filePart271.1.mp4', query: null, range: null },
     id: '/media/ll/filePart271.1.mp4',
     parent: '/media/ll/fileSequence271.mp4',
     parentSequence: 271,
@@ -48,7 +48,7 @@ test('Apple LL-HLS, parts in their own files: parts of 271, the three parts of 2
     ['/media/ll/filePart272.c.mp4', null, 272],
   ])
   assert.ok(Math.abs(playlist.pendingParts[0].start - (segment.start + 4.00008)) < 1e-9)
-  assert.deepEqual(playlist.preloadHints, [{ type: 'PART', path: '/media/ll/filePart272.d.mp4', start: 0, length: null }])
+  assert.deepEqual(playlist.preloadHints, [{ type: 'PART', path: '/media/ll/filePart272.d.mp4', query: null, start: 0, length: null }])
 })
 
 test('Apple LL-HLS with byte-range parts: implicit part offsets, an open-ended preload hint', () => {
@@ -73,7 +73,7 @@ test('Apple LL-HLS with byte-range parts: implicit part offsets, an open-ended p
     { start: 61000, end: 79999 },
   ])
   assert.deepEqual(playlist.pendingParts.map((part) => part.id), ['/media/ll/fileSequence272.mp4#bytes=0-20999'])
-  assert.deepEqual(playlist.preloadHints, [{ type: 'PART', path: '/media/ll/fileSequence272.mp4', start: 21000, length: null }])
+  assert.deepEqual(playlist.preloadHints, [{ type: 'PART', path: '/media/ll/fileSequence272.mp4', query: null, start: 21000, length: null }])
 })
 
 test('parts that do not add up to their segment, or that leave it, skip the segment', () => {
@@ -106,7 +106,7 @@ test('LL-HLS pricing: parts by their own duration; paid parts count toward their
   // All twelve: the segment is paid, and its bytes are released.
   const allParts = new Set(partIds)
   assert.deepEqual(charge(segment, allParts), { kind: 'paid' })
-  assert.deepEqual(accessToBytes(segment, { start: 0, end: 999_999 }, catalog, releasedByPayments(catalog, ...allParts)), { kind: 'released', free: false })
+  assert.deepEqual(accessToBytes(fileAt(segment), { start: 0, end: 999_999 }, catalog, releasedByPayments(catalog, ...allParts)), { kind: 'released', free: false })
   // The reverse: a paid segment covers every part.
   const segmentPaid = new Set([segment])
   for (const id of partIds) assert.deepEqual(charge(id, segmentPaid), { kind: 'paid' })

@@ -48,7 +48,7 @@ test('ffmpeg fMP4 single file: the init segment is a byte range of the same file
       '#EXTINF:2.000000,', '#EXT-X-BYTERANGE:76485@1325', 'index.mp4',
       '#EXTINF:2.000000,', '#EXT-X-BYTERANGE:86520@77810', 'index.mp4', '#EXT-X-ENDLIST'),
   )
-  const init = { path: '/media/show/index.mp4', range: { start: 0, end: 1324 } }
+  const init = { path: '/media/show/index.mp4', query: null, range: { start: 0, end: 1324 } }
   assert.deepEqual(playlist.initSegments, [init])
   assert.deepEqual(playlist.segments.map((segment) => [segment.id, segment.init]), [
     ['/media/show/index.mp4#bytes=1325-77809', init],
@@ -70,7 +70,7 @@ test('Shaka Packager single-file fMP4: implicit offsets continue the same file, 
     { start: 239167, end: 478708 },
     { start: 478709, end: 575709 },
   ])
-  assert.deepEqual(playlist.initSegments, [{ path: '/media/show/h264_360p.mp4', range: { start: 0, end: 866 } }])
+  assert.deepEqual(playlist.initSegments, [{ path: '/media/show/h264_360p.mp4', query: null, range: { start: 0, end: 866 } }])
 })
 
 test('Shaka Packager segmented fMP4 and its WebVTT subtitles playlist', () => {
@@ -79,7 +79,7 @@ test('Shaka Packager segmented fMP4 and its WebVTT subtitles playlist', () => {
       '#EXTINF:5.000,', 'video_1.m4s', '#EXTINF:5.000,', 'video_2.m4s', '#EXT-X-ENDLIST'),
     '/media/film/video.m3u8',
   ).playlist
-  assert.deepEqual(video.initSegments, [{ path: '/media/film/video_init.mp4', range: null }])
+  assert.deepEqual(video.initSegments, [{ path: '/media/film/video_init.mp4', query: null, range: null }])
   assert.deepEqual(video.segments.map((segment) => segment.init?.path), ['/media/film/video_init.mp4', '/media/film/video_init.mp4'])
   const text = readMedia(
     m3u8('#EXTM3U', '#EXT-X-VERSION:6', '#EXT-X-TARGETDURATION:5', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXTINF:5.000,', 'text_1.vtt', '#EXTINF:5.000,', 'text_2.vtt', '#EXT-X-ENDLIST'),
@@ -112,8 +112,8 @@ test('AWS MediaConvert: integer durations, media sequence from 1, AES-128 with a
       '#EXTINF:6,', 'video_1280x720_00003.ts', '#EXT-X-KEY:METHOD=NONE', '#EXTINF:4,', 'video_1280x720_00004.ts', '#EXT-X-ENDLIST'),
     '/media/film/video_1280x720.m3u8',
   )
-  assert.deepEqual(playlist.keyFiles, ['/media/film/keys/key1.bin'])
-  assert.deepEqual(playlist.segments.map((segment) => [segment.sequence, segment.start, segment.keyFile, segment.encrypted]), [
+  assert.deepEqual(playlist.keyFiles, [{ path: '/media/film/keys/key1.bin', query: null, range: null }])
+  assert.deepEqual(playlist.segments.map((segment) => [segment.sequence, segment.start, segment.keyFile?.path ?? null, segment.encrypted]), [
     [1, 0, '/media/film/keys/key1.bin', true],
     [2, 6, '/media/film/keys/key1.bin', true],
     [3, 12, null, true],
@@ -160,10 +160,15 @@ test('CRLF line endings, a byte-order mark, titles and comments are read like pl
   assert.deepEqual(playlist.segments.map((segment) => [segment.id, segment.duration]), [['/media/show/intro.ts', 4]])
 })
 
-test('URIs: relative, rooted, with a query (not priced) and percent-encoded all resolve to paths on this host', () => {
-  const { playlist } = readMedia(
-    m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXTINF:2,', '../shared/a.ts', '#EXTINF:2,', '/media/other/b.ts', '#EXTINF:2,', 'c.ts?token=abc', '#EXTINF:2,', 'caf%C3%A9%20d.ts', '#EXT-X-ENDLIST'),
+test('URIs: relative, rooted, with a query (part of the key, as a browser sends it) and percent-encoded all resolve to paths on this host', () => {
+  const { playlist, issues } = readMedia(
+    m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXTINF:2,', '../shared/a.ts', '#EXTINF:2,', '/media/other/b.ts', '#EXTINF:2,', 'c.ts?v=2&n=a b', '#EXTINF:2,', 'caf%C3%A9%20d.ts',
+      '#EXTINF:2,', 'e.ts?token=abc', '#EXTINF:2,', `f.ts?${'x'.repeat(2000)}`, '#EXT-X-ENDLIST'),
     '/media/show/360p/index.m3u8',
   )
-  assert.deepEqual(playlist.segments.map((segment) => segment.id), ['/media/show/shared/a.ts', '/media/other/b.ts', '/media/show/360p/c.ts', '/media/show/360p/café d.ts'])
+  assert.deepEqual(playlist.segments.map((segment) => segment.id), ['/media/show/shared/a.ts', '/media/other/b.ts', '/media/show/360p/c.ts?v=2&n=a%20b', '/media/show/360p/café d.ts'])
+  // The paywall's own token parameter, and an overlong query, name no entry: skipped with the reason.
+  assert.deepEqual(skipped(issues), ['bad_uri', 'bad_uri'])
+  assert.match(issues[0].message, /"token" parameter, which is the paywall's own/)
+  assert.match(issues[1].message, /at most 1024/)
 })

@@ -5,25 +5,8 @@ import { PrivateKey, Transaction, UnlockingScript } from '@bsv/sdk'
 import { closeFee, DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
 import type { Terms } from '../../protocol/messages.ts'
 import { p2pkhLockingScript, p2pkhScriptHex } from '../../protocol/scripts.ts'
-import {
-  acceptRefund,
-  afterPaymentRequired,
-  endedBy,
-  isPaid,
-  markDelivered,
-  openPayerChannel,
-  planChannel,
-  raiseCap,
-  reactToTip,
-  reactToUpdate,
-  resumedChannel,
-  resyncFrom,
-  signSegment,
-  signTip,
-  spendable,
-  type PayerChannel,
-  type PayerVerdict,
-} from '../../client/payer/payer.ts'
+import { acceptRefund, openPayerChannel, planChannel } from '../../client/payer/channel-offer.ts'
+import { afterPaymentRequired, endedBy, isPaid, markDelivered, raiseCap, reactToTip, reactToUpdate, resumedChannel, resyncFrom, signSegment, signTip, spendable, type PayerChannel, type PayerVerdict } from '../../client/payer/payer.ts'
 import { checkRefundAndCosign, checkUpdate, type PayeeChannel } from '../../server/channels/payee.ts'
 import { nativeVerifier } from '../../server/crypto/verify.ts'
 

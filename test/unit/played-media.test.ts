@@ -6,25 +6,8 @@ import assert from 'node:assert/strict'
 import { PlayedMedia } from '../../client/payer/played-media.ts'
 import type { Terms } from '../../protocol/messages.ts'
 import { m3u8 } from '../support/hls-read.ts'
+import { viewerTerms as terms } from '../support/viewer-terms.ts'
 
-function terms(overrides: Partial<Terms> = {}): Terms {
-  return {
-    network: 'devnet',
-    payeePublicKey: '02'.padEnd(66, '1'),
-    payoutScript: '76a914'.padEnd(46, '0') + '88ac',
-    pricePerSecond: 10,
-    renditionMultipliers: {},
-    lifetimeBlocks: 144,
-    height: 1,
-    feeRate: { satoshis: 1, bytes: 1000 },
-    minCapacity: 1_000,
-    maxCapacity: 1_000_000,
-    accepting: true,
-    streamPrices: [],
-    previewSeconds: 0,
-    ...overrides,
-  }
-}
 
 const PATH = '/media/show/360p/index.m3u8'
 const seg = (n: number) => `/media/show/360p/seg_${n}.ts`

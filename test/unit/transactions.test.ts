@@ -25,7 +25,8 @@ import {
   txidOf,
   bytesToHex,
 } from '../../protocol/raw-tx.ts'
-import { acceptRefund, markDelivered, openPayerChannel, signSegment, signTip, type PayerChannel } from '../../client/payer/payer.ts'
+import { acceptRefund, openPayerChannel } from '../../client/payer/channel-offer.ts'
+import { markDelivered, signSegment, signTip, type PayerChannel } from '../../client/payer/payer.ts'
 import { buildClose, checkFunding, checkRefundAndCosign, checkUpdate, type PayeeChannel } from '../../server/channels/payee.ts'
 import { nativeHash256, nativeVerifier } from '../../server/crypto/verify.ts'
 import type { Terms } from '../../protocol/messages.ts'

@@ -3,6 +3,7 @@
 import { io } from 'socket.io-client'
 import type { HostSocket } from '../../../client/payer/host-request.ts'
 import { ChannelSession } from '../../../client/payer/session.ts'
+import { keyWallet } from '../../../client/payer/key-wallet.ts'
 import { MemoryStorage } from '../../../client/payer/storage.ts'
 import { HttpChain } from '../../../protocol/chain/http-chain.ts'
 import type { Terms } from '../../../protocol/messages.ts'
@@ -21,7 +22,7 @@ export async function measureOpens(plan: Plan, hostUrl: string, terms: Terms, po
   const viewerMs: number[] = []
   for (const { key, utxo } of await fund()) {
     const socket: HostSocket = io(hostUrl, { transports: ['websocket'], reconnection: false, forceNew: true })
-    const session = new ChannelSession({ socket, wallet: { key, utxos: async () => [utxo] }, storage: new MemoryStorage() })
+    const session = new ChannelSession({ socket, wallet: keyWallet({ key, utxos: async () => [utxo] }), storage: new MemoryStorage() })
     await session.waitForTerms()
     const started = performance.now()
     await session.open(CAP)
