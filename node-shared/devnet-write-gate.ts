@@ -1,7 +1,7 @@
 // Who may write to the devnet: mine, take from the faucet, or force a double spend in test mode. Mining moves the clock
 // every refund's lock time is measured by, so a viewer who could mine could take back what they paid. Writes are let
 // through for the admin token (Authorization: Bearer), or for a client on this machine's loopback that names the host
-// by a loopback name (the player of a fresh `npm start`, the tests, the fleet). Everything else is refused with 403;
+// by a loopback name (the player of a fresh `npm start`, the tests, the viewer fleet). Everything else is refused with 403;
 // reading the chain and broadcasting transactions stay open to all, as on a real network. Both programs mount it: the
 // devnet before its own routes, the host before its own devnet or its proxy to a shared one.
 import type { NextFunction, Request, Response } from 'express'
