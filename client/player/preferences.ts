@@ -1,6 +1,8 @@
-// The viewer's standing orders: how much a viewing may cost, when to be warned, whether to settle on leaving.
+// The viewer's standing orders: how much a viewing may cost, when to be warned, whether to settle on leaving, how
+// far ahead to buy.
 // Parsing is pure and forgiving (a corrupt entry falls back to defaults field by field); storage sits at the edge.
 import { z } from 'zod'
+import { parseBuyAhead, type BuyAhead } from '../payer/buy-ahead.ts'
 import { DEFAULT_THRESHOLDS, normalizeThresholds, type AlertThreshold } from '../payer/cap-alerts.ts'
 import { readJson, writeJson, type KeyValueStorage } from '../payer/storage.ts'
 
@@ -12,6 +14,8 @@ export interface Preferences {
   thresholds: AlertThreshold[]
   /** Settle the channel when the page is closed (a reload keeps it). */
   settleOnLeave: boolean
+  /** "exact" buys just in time (pay for what you watch); "smoothest" one segment more ahead. */
+  buyAhead: BuyAhead
 }
 
 /** 1,200 sat: two minutes at the default 10 sat/s, so the 60 s sample plays through without a dialog. */
@@ -21,6 +25,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   cap: DEFAULT_CAP,
   thresholds: DEFAULT_THRESHOLDS.map((t) => ({ ...t })),
   settleOnLeave: true,
+  buyAhead: 'exact',
 }
 
 const Cap = z.number().int().positive().max(21e14)
@@ -34,6 +39,7 @@ export function parsePreferences(value: unknown): Preferences {
     cap: cap.success ? cap.data : DEFAULT_PREFERENCES.cap,
     thresholds: thresholds.success ? normalizeThresholds(thresholds.data) : DEFAULT_PREFERENCES.thresholds,
     settleOnLeave: typeof v.settleOnLeave === 'boolean' ? v.settleOnLeave : DEFAULT_PREFERENCES.settleOnLeave,
+    buyAhead: parseBuyAhead(v.buyAhead),
   }
 }
 
