@@ -58,6 +58,8 @@ export class PlayerController {
   /** The start-up resume of a channel from an earlier page load: a Stop waits for it, or its close is refused. */
   private resuming: Promise<unknown> = Promise.resolve()
   private summary: SettlementSummary | null = null
+  /** Media seconds watched in the viewing the last summary settled. */
+  private watched = 0
   /** Every playlist hls.js loaded, read as the host reads it: what each fragment is and costs. */
   readonly media: PlayedMedia
   /** When each purchase may start: near enough the playhead. */
@@ -169,9 +171,13 @@ export class PlayerController {
   }
 
   showSummary(summary: SettlementSummary): void {
+    // The host's `settled` and the close's answer both bring a viewing's summary: it is watched once.
+    if (summary.channelId !== this.summary?.channelId) {
+      this.watched = this.viewing.watched
+      this.viewing.settled()
+    }
     this.summary = summary
-    this.parts.summaryView.show(summary, this.viewing.watched)
-    this.viewing.settled()
+    this.parts.summaryView.show(summary, this.watched)
     this.parts.summaryView.renderHistory(this.parts.session.history())
     void this.parts.walletPanel.refresh()
   }

@@ -48,6 +48,8 @@ function stallsInPage(page: Page): Promise<number> {
 /** A fresh player (own wallet and storage) on the sample at 1x, its stalls counted from the start. */
 async function openAtNormalSpeed(url: string): Promise<Page> {
   const page = await (await env.browser.newContext()).newPage()
+  // It pays from this device's wallet: a BRC-100 wallet another program runs on this machine is not asked.
+  await page.context().route(/^https?:\/\/(localhost|127\.0\.0\.1):(3301|2121|3321)\//, (route) => route.abort())
   page.on('pageerror', (error) => console.error('page error:', error.message))
   await countStallsInPage(page)
   await page.goto(`${url}/?stream=${encodeURIComponent(STREAM)}`)
