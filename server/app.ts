@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { Server as SocketServer } from 'socket.io'
 import { chainEndpoints, HttpChain } from '../protocol/chain/http-chain.ts'
 import { MAX_MESSAGE_BYTES } from '../protocol/messages.ts'
-import { ChannelService } from './channels/channel-service.ts'
+import { startChannelCore, type ChannelCore } from './channels/channel-core.ts'
 import { ChainView } from './channels/chain-view.ts'
 import { startOpenExpiry } from './channels/open-expiry.ts'
 import { startSettlementScheduler } from './channels/settlement-scheduler.ts'
@@ -35,7 +35,7 @@ import { clientAddress } from './security/client-address.ts'
 import { ownNamesOf, refuseForeignHosts } from './security/host-allowlist.ts'
 import { isWildcardBind, localHostNames } from './security/host-names.ts'
 import { makePrivate } from './security/private-folder.ts'
-import { playerRouter } from './player-pages.ts'
+import { playerRouter } from './page-assets.ts'
 
 export interface RunningHost {
   url: string
@@ -45,18 +45,18 @@ export interface RunningHost {
   payout: Payout
   /** What the start-up checks of a real network found (null on devnet). */
   preflight: PreflightFindings | null
-  service: ChannelService
+  channels: ChannelCore
   ledger: DevnetLedger | null
   chainView: ChainView
   logger: Logger
   close(): Promise<void>
 }
 
-/** What an extension of the host (the dashboard) gets to hang off: routes, sockets, the service, paywall events. */
+/** What an extension of the host (the dashboard) gets to hang off: routes, sockets, the channel core, paywall events. */
 export interface HostParts {
   app: express.Express
   io: ChannelServer
-  service: ChannelService
+  channels: ChannelCore
   /** The admin token's one door (constant-time compare, attempts per address bounded). */
   admin: AdminGate
   logger: Logger
@@ -68,7 +68,7 @@ export interface HostParts {
 }
 
 export interface HostHooks {
-  /** Lets the dashboard and metrics hang off the same service without app.ts knowing them. */
+  /** Lets the dashboard and metrics hang off the same channel core without app.ts knowing them. */
   extend?: (parts: HostParts) => void | Promise<void>
   logger?: Logger
 }
@@ -147,11 +147,10 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const verifier = payeeVerifier()
   if (verifier.engine === 'openssl') logger.warn('libsecp256k1 has no binary for this platform: payments are verified with OpenSSL, about 5x slower')
   const media = createMediaPaywall(config, store, logger)
-  const service = await ChannelService.start({
+  const edge = config.edgeSecret ? edgeLinks({ baseUrl: config.edgeBaseUrl, secret: config.edgeSecret, ttlSeconds: config.edgeUrlTtlSeconds }) : null
+  const channels = await startChannelCore({
     policy: {
       network: config.network,
-      pricePerSecond: config.price,
-      renditionMultipliers: config.renditionMultipliers,
       lifetimeBlocks: config.lifetimeBlocks,
       deadlineMarginBlocks: config.deadlineMarginBlocks,
       idleTimeoutSeconds: config.idleTimeoutSeconds,
@@ -167,7 +166,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     media: media.pricing,
     verifySignature: verifier.verify,
     fleet: backing.fleet,
-    edge: config.edgeSecret ? edgeLinks({ baseUrl: config.edgeBaseUrl, secret: config.edgeSecret, ttlSeconds: config.edgeUrlTtlSeconds }) : undefined,
+    edge,
     warn: (details, message) => logger.warn(details, message),
   })
   const paywallObservers: PaywallObserver[] = []
@@ -176,10 +175,10 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     paymentRequired: (segment) => paywallObservers.forEach((o) => o.paymentRequired(segment)),
   }
 
-  backing.attach(io, service)
+  backing.attach(io, channels)
   attachChannelSockets(
     io,
-    service,
+    channels,
     {
       messagesPerSecond: config.messagesPerSecond,
       messagesPerSecondPerAddress: config.messagesPerSecondPerAddress,
@@ -192,8 +191,8 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     },
     logger,
   )
-  chainView.onFeeRateChange(() => io.emit('terms', service.terms()))
-  service.on('fundingLost', (record, loss) =>
+  chainView.onFeeRateChange(() => io.emit('terms', channels.terms.current()))
+  channels.events.on('fundingLost', (record, loss) =>
     logger.warn({ channelId: record.id, fundingTxid: record.fundingTxid, reason: loss.reason, by: loss.txid }, "a channel's funding was lost: the channel is stopped"),
   )
 
@@ -202,9 +201,9 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   if (ledger || remoteDevnet) app.use('/devnet', devnetWriteGate({ localNames: localHostNames(config.host), admin, trustProxy: config.trustProxy }))
   if (ledger) app.use('/devnet', devnetRouter(ledger, { clientOf: (req) => clientAddress(req.socket.remoteAddress, req.headers, config.trustProxy) }))
   if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)
-  app.use('/media', paywall({ service, book: media.book, pricing: media.pricing, origin: media.origin, observer }))
-  app.use(apiRouter({ service, chainView, admin, network: config.network, library: media.library }))
-  await hooks.extend?.({ app, io, service, admin, logger, paywallObservers, payout: identity.payout, library: media.library })
+  app.use('/media', paywall({ channels: channels.loader, edge, book: media.book, pricing: media.pricing, origin: media.origin, observer }))
+  app.use(apiRouter({ channels, chainView, admin, network: config.network, library: media.library }))
+  await hooks.extend?.({ app, io, channels, admin, logger, paywallObservers, payout: identity.payout, library: media.library })
   app.use(playerRouter())
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: `Nothing at ${req.method} ${req.path}.` })
@@ -221,11 +220,11 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   // The devnet answers at once and mines often; real networks are asked every half minute.
   const refreshMs = config.network === 'devnet' ? 1_000 : 30_000
   chainView.start(refreshMs)
-  await service.recover()
+  await channels.recover()
   // Fundings are watched as often as the chain view refreshes, until their channels settle.
-  const stopFundingWatch = service.fundings.start(refreshMs)
-  const stopOpenExpiry = startOpenExpiry(service, config.openTimeoutSeconds * 1000, (error) => logger.warn({ err: error }, 'could not expire unfunded opens; will retry'))
-  const stopScheduler = startSettlementScheduler(service, 1_000, (error, channelId) =>
+  const stopFundingWatch = channels.fundings.start(refreshMs)
+  const stopOpenExpiry = startOpenExpiry(channels.opening, config.openTimeoutSeconds * 1000, (error) => logger.warn({ err: error }, 'could not expire unfunded opens; will retry'))
+  const stopScheduler = startSettlementScheduler(channels.settlement, 1_000, (error, channelId) =>
     logger.warn({ err: error, channelId }, 'settlement failed; will retry'),
   )
 
@@ -235,7 +234,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     adminToken: config.adminToken ?? identity.generatedAdminToken,
     payout: identity.payout,
     preflight: preflightFindings,
-    service,
+    channels,
     ledger,
     chainView,
     logger,

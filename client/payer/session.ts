@@ -8,7 +8,8 @@
 // - payments are serialized, and never more than one paid segment is waiting to be delivered;
 // - nothing is signed past the viewer's cap: at the cap it waits for raiseCap() or close().
 import type { PaidEntries } from '../../protocol/hls/entry-charge.ts'
-import { isFundingLoss, type ClientEvent, type FundingLostNotice, type SettlementSummary } from '../../protocol/messages.ts'
+import { type ClientEvent, type FundingLostNotice, type SettlementSummary } from '../../protocol/messages.ts'
+import { isFundingLoss } from '../../protocol/funding-loss.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { keepsRefund } from '../../protocol/settlement.ts'
 import { rearm } from './cap-alerts.ts'

@@ -1,7 +1,6 @@
 // The viewer's standing orders: how much a viewing may cost, when to be warned, whether to settle on leaving, how
 // far ahead to buy.
 // Parsing is pure and forgiving (a corrupt entry falls back to defaults field by field); storage sits at the edge.
-import { z } from 'zod'
 import { parseBuyAhead, type BuyAhead } from '../payer/buy-ahead.ts'
 import { DEFAULT_THRESHOLDS, normalizeThresholds, type AlertThreshold } from '../payer/cap-alerts.ts'
 import { readJson, writeJson, type KeyValueStorage } from '../payer/storage.ts'
@@ -28,16 +27,24 @@ export const DEFAULT_PREFERENCES: Preferences = {
   buyAhead: 'exact',
 }
 
-const Cap = z.number().int().positive().max(21e14)
-const Threshold = z.object({ fraction: z.number().gt(0).lte(1), level: z.enum(['info', 'warning', 'critical']) })
+// Checked by hand rather than with a schema library: the page carries no validator (issue 21's bundle budget).
+const isCap = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0 && (value as number) <= 21e14
+const LEVELS: readonly unknown[] = ['info', 'warning', 'critical'] satisfies AlertThreshold['level'][]
+
+function isThreshold(value: unknown): value is AlertThreshold {
+  if (typeof value !== 'object' || value === null) return false
+  const { fraction, level } = value as Record<string, unknown>
+  return typeof fraction === 'number' && fraction > 0 && fraction <= 1 && LEVELS.includes(level)
+}
+
+const isThresholds = (value: unknown): value is AlertThreshold[] =>
+  Array.isArray(value) && value.length >= 1 && value.length <= 10 && value.every(isThreshold)
 
 export function parsePreferences(value: unknown): Preferences {
   const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
-  const cap = Cap.safeParse(v.cap)
-  const thresholds = z.array(Threshold).min(1).max(10).safeParse(v.thresholds)
   return {
-    cap: cap.success ? cap.data : DEFAULT_PREFERENCES.cap,
-    thresholds: thresholds.success ? normalizeThresholds(thresholds.data) : DEFAULT_PREFERENCES.thresholds,
+    cap: isCap(v.cap) ? v.cap : DEFAULT_PREFERENCES.cap,
+    thresholds: isThresholds(v.thresholds) ? normalizeThresholds(v.thresholds) : DEFAULT_PREFERENCES.thresholds,
     settleOnLeave: typeof v.settleOnLeave === 'boolean' ? v.settleOnLeave : DEFAULT_PREFERENCES.settleOnLeave,
     buyAhead: parseBuyAhead(v.buyAhead),
   }

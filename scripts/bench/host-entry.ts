@@ -14,7 +14,7 @@ const config = parseConfig(JSON.parse(process.argv[2] ?? '{}'))
 // The dashboard is attached as server/main.ts does: its listeners and metrics are part of the host's cost.
 const host = await startHost(config, { logger: pino({ level: config.logLevel }), extend: attachDashboard })
 let accepted = 0
-host.service.on('accepted', () => accepted++)
+host.channels.events.on('accepted', () => accepted++)
 
 export interface HostStats {
   heapUsed: number
@@ -52,7 +52,7 @@ process.on('message', async (message: { id: number; type: string; file?: string 
     rss: memory.rss,
     cpuMicros: cpu.user + cpu.system,
     accepted,
-    openChannels: host.service.openChannels().length,
+    openChannels: host.channels.live.records().length,
   }
   process.send!({ id: message.id, ...stats, gcExposed: gc !== undefined })
 })

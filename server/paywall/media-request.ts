@@ -111,7 +111,7 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
   // An origin that answers every query of a path with one file holds the bytes of all the path's entries at once.
   const sameBytes = parts.origin.queriesNameFiles ? listed : entries
   parts.book.played(listed)
-  let channel = request.token ? await parts.service.channelForToken(request.token, listed[0].id) : undefined
+  let channel = request.token ? await parts.channels.byToken(request.token, listed[0].id) : undefined
   if (request.token && !channel) return refuse(res, 403, 'invalid_token', 'That channel token is unknown or its channel is closed; open a new channel.')
   if (!channel && sameBytes.some((entry) => entry.kind === 'key')) {
     return refuse(res, 403, 'channel_required', `${mediaPath} is a key file: it is released to an open channel only. Send its token in the ${TOKEN_HEADER} header.`)
@@ -126,7 +126,7 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
   let access = accessToBytes(file, requested, parts.book.index, releasedTo(rules, paid))
   if (access.kind === 'payment_required' && channel && request.token) {
     // In a fleet the payment may have reached another instance: this one reads the channel again from the store.
-    const fresh = await parts.service.channelForToken(request.token, access.entry.id)
+    const fresh = await parts.channels.byToken(request.token, access.entry.id)
     if (fresh && fresh !== channel) {
       channel = fresh
       paid = paidEntriesOf(fresh)
@@ -145,7 +145,7 @@ export async function serveMedia(parts: PaywallParts, request: MediaRequest, req
   // Edge mode: a paid whole-file segment comes from nginx or the CDN, at a URL signed now (a refetch, or a client
   // that did not use the one it got).
   const oneEntry = sameBytes.every((entry) => entry.id === listed[0].id)
-  const edgeUrl = !access.free && channel && bytes.whole && oneEntry ? parts.service.edgeUrl(listed[0].id, channel.record.id) : null
+  const edgeUrl = !access.free && channel && bytes.whole && oneEntry ? parts.edge?.urlFor(listed[0].id, channel.record.id) : undefined
   if (edgeUrl) return void res.redirect(302, edgeUrl)
   if (!access.free) res.on('finish', () => parts.observer.served(channel?.record.id ?? null, Number(res.getHeader('content-length') ?? 0)))
   if (bytes.whole) parts.origin.pass(originFile(request), req, res)

@@ -53,7 +53,7 @@ describe('a settled close that a chain reorganisation orphans', () => {
   }
   /** The channel as the host's store has it (the dashboard's list). */
   const stored = async (id: string) => {
-    const record = (await host.service.listChannels({ states: null, before: null, limit: 100 })).find((r) => r.id === id)!
+    const record = (await host.channels.list({ states: null, before: null, limit: 100 })).find((r) => r.id === id)!
     return { state: record.state, closeTxid: record.closeTxid, closeReason: record.closeReason }
   }
 

@@ -17,7 +17,7 @@ import { connect, send } from '../support/raw-viewer.ts'
 
 const OPEN_TIMEOUT_SECONDS = 2
 
-const rowsIn = async (host: TestHost, states: ChannelState[] | null) => host.service.listChannels({ states, before: null, limit: 100 })
+const rowsIn = async (host: TestHost, states: ChannelState[] | null) => host.channels.list({ states, before: null, limit: 100 })
 
 async function untilNoRows(host: TestHost): Promise<void> {
   for (let i = 0; i < 100 && (await rowsIn(host, null)).length > 0; i++) await sleep(50)
