@@ -1,8 +1,10 @@
 // When to buy the next stretch of media: just in time to play it without a stall, and no sooner, so that at any
 // stop the viewer has paid for at most the segment being played, the next one, and the time a purchase takes. A
 // purchase (sign, the host's acknowledgement, then the fetch) takes one measured buy time; the player starts it that
-// long (with a margin) before the playhead reaches the segment, at the playback rate. Paused, it buys only the
-// segment under the playhead (the frame on show); paused in a hidden tab, nothing. Pure: the player's gate
+// long (with a margin) before the playhead reaches the segment, at the playback rate. A video with no media at its
+// playhead (starting, a live stream before hls.js moves to its live edge, after a seek) buys what hls.js asks at
+// once: nothing plays until it arrives. Paused, it buys only the segment under the playhead (the frame on show);
+// paused in a hidden tab, nothing. Pure: the player's gate
 // (client/player/buy-gate.ts) applies it to the video element.
 
 /** "exact": pay for what you watch (the default); "smoothest": also one more segment ahead, for shaky networks. */
@@ -19,6 +21,8 @@ export interface Playhead {
   paused: boolean
   /** The page is not visible (another tab, a minimised window). */
   hidden: boolean
+  /** No media to play at the playhead: the video cannot move until something arrives. */
+  starving: boolean
 }
 
 /** A segment or part hls.js asks for, on the video's timeline. */
@@ -51,8 +55,9 @@ export function leadSeconds(buySeconds: number, playhead: Playhead, stretch: Str
  */
 export function secondsUntilBuy(stretch: Stretch, playhead: Playhead, buySeconds: number, choice: BuyAhead): number {
   const playing = !playhead.paused && playhead.rate > 0
+  if (!playing && playhead.hidden) return Infinity
+  if (playhead.starving) return 0
   if (!playing) {
-    if (playhead.hidden) return Infinity
     return stretch.start <= playhead.position + PAUSED_TOLERANCE_SECONDS ? 0 : Infinity
   }
   const ahead = stretch.start - playhead.position - leadSeconds(buySeconds, playhead, stretch, choice)

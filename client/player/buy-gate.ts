@@ -6,7 +6,7 @@ import { FIRST_BUY_SECONDS, nextBuySeconds, secondsUntilBuy, type BuyAhead, type
 import { PaymentCancelled } from '../payer/waiting.ts'
 
 /** Events after which the playhead may have moved other than by playing on. */
-const VIDEO_EVENTS = ['play', 'playing', 'pause', 'seeking', 'seeked', 'ratechange', 'timeupdate', 'emptied'] as const
+const VIDEO_EVENTS = ['play', 'playing', 'pause', 'seeking', 'seeked', 'ratechange', 'timeupdate', 'emptied', 'waiting', 'loadeddata'] as const
 
 export class BuyGate {
   private buySeconds = FIRST_BUY_SECONDS
@@ -63,7 +63,13 @@ export class BuyGate {
 
   private playhead(): Playhead {
     const { video } = this
-    return { position: video.currentTime, rate: video.playbackRate, paused: video.paused, hidden: document.visibilityState === 'hidden' }
+    return {
+      position: video.currentTime,
+      rate: video.playbackRate,
+      paused: video.paused,
+      hidden: document.visibilityState === 'hidden',
+      starving: video.readyState < HTMLMediaElement.HAVE_FUTURE_DATA,
+    }
   }
 
   private wakeAll(): void {

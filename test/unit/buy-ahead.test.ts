@@ -16,7 +16,7 @@ import {
 } from '../../client/payer/buy-ahead.ts'
 
 const SEGMENT = 2
-const playing = (position: number, rate = 1): Playhead => ({ position, rate, paused: false, hidden: false })
+const playing = (position: number, rate = 1): Playhead => ({ position, rate, paused: false, hidden: false, starving: false })
 const segment = (start: number) => ({ start, duration: SEGMENT })
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`)
 
@@ -43,12 +43,19 @@ test('at 4x, the lead is four times the media time and the wait is counted in wa
 })
 
 test('paused, only the segment under the playhead is bought; paused in a hidden tab, nothing', () => {
-  const paused: Playhead = { position: 10.5, rate: 1, paused: true, hidden: false }
+  const paused: Playhead = { position: 10.5, rate: 1, paused: true, hidden: false, starving: false }
   assert.equal(secondsUntilBuy(segment(10), paused, 0.1, 'exact'), 0, 'the frame on show')
   assert.equal(secondsUntilBuy(segment(12), paused, 0.1, 'exact'), Infinity)
   assert.equal(secondsUntilBuy(segment(12), paused, 0.1, 'smoothest'), Infinity, 'smoothest buys nothing ahead while paused either')
   assert.equal(secondsUntilBuy(segment(10), { ...paused, hidden: true }, 0.1, 'exact'), Infinity)
   assert.equal(secondsUntilBuy(segment(12), { ...paused, paused: false, rate: 0 }, 0.1, 'exact'), Infinity, 'a rate of 0 plays nothing')
+})
+
+test('with no media at the playhead (a start, a live stream before hls.js moves to its edge, a seek), what hls.js asks is bought at once; not while paused in a hidden tab', () => {
+  const starving: Playhead = { ...playing(0), starving: true }
+  assert.equal(secondsUntilBuy(segment(40), starving, 0.1, 'exact'), 0, 'a live window starting at 40 s')
+  assert.equal(secondsUntilBuy(segment(40), { ...starving, paused: true }, 0.1, 'exact'), 0, 'the first frame of a paused page')
+  assert.equal(secondsUntilBuy(segment(40), { ...starving, paused: true, hidden: true }, 0.1, 'exact'), Infinity)
 })
 
 test('hidden but playing, purchases start a throttled timer earlier; smoothest buys one segment more ahead', () => {
