@@ -1,4 +1,4 @@
-// Wires the host: express + the paywall + Socket.IO + the devnet (when on devnet) + the player, in one process.
+// Wires the host: express + the paywall + Socket.IO + its own devnet (when its starter hands it one) + the player, in one process.
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -10,15 +10,14 @@ import { ChainView } from './channels/chain-view.ts'
 import { startOpenExpiry } from './channels/open-expiry.ts'
 import { startSettlementScheduler } from './channels/settlement-scheduler.ts'
 import { payeeVerifier } from './crypto/verify.ts'
-import { DevnetLedger } from './chain/devnet/ledger.ts'
 import { preflight, type PreflightFindings } from './chain/preflight.ts'
-import { startMiner } from './chain/devnet/miner.ts'
-import { connectRemoteDevnet } from './chain/devnet/remote.ts'
-import { devnetRouter } from './chain/devnet/routes.ts'
-import { devnetWriteGate } from './chain/devnet/write-gate.ts'
+import { connectRemoteDevnet } from './chain/remote-devnet.ts'
+import type { OpenDevnet, OwnDevnet } from './chain/own-devnet.ts'
+import { devnetWriteGate } from '../node-shared/devnet-write-gate.ts'
+import { ConfigError } from '../node-shared/config-error.ts'
 import type { HostConfig } from './config.ts'
 import { loadIdentity, type Payout } from './identity.ts'
-import { createLogger, type Logger } from './logger.ts'
+import { createLogger, type Logger } from '../node-shared/logger.ts'
 import { paywall } from './paywall/gate.ts'
 import type { PaywallObserver } from './paywall/paywall-parts.ts'
 import { createMediaPaywall } from './paywall/media-paywall.ts'
@@ -27,17 +26,17 @@ import { attachChannelSockets, type ChannelServer } from './socket/channel-socke
 import { openBacking } from './cluster/host-backing.ts'
 import { edgeLinks } from './edge/signed-url.ts'
 import { apiRouter } from './api/routes.ts'
-import { AdminGate } from './api/require-admin.ts'
+import { AdminGate } from '../node-shared/admin-gate.ts'
 import { securityHeaders } from './security/headers.ts'
 import { judgeOrigin, ORIGIN_REFUSED, originGuard } from './security/origin-policy.ts'
 import { accessLog } from './security/access-log.ts'
-import { clientAddress } from './security/client-address.ts'
-import { ownNamesOf, refuseForeignHosts } from './security/host-allowlist.ts'
-import { isWildcardBind, localHostNames } from './security/host-names.ts'
+import { clientAddress } from '../node-shared/client-address.ts'
+import { ownNamesOf, refuseForeignHosts } from '../node-shared/host-allowlist.ts'
+import { isWildcardBind, localHostNames } from '../node-shared/host-names.ts'
 import { makePrivate } from './security/private-folder.ts'
 import { playerRouter } from './page-assets.ts'
 
-export interface RunningHost {
+export interface RunningHost<D extends OwnDevnet = OwnDevnet> {
   url: string
   port: number
   /** The admin token when this start knows it: configured, or generated now (printed once); null when only its digest is kept. */
@@ -46,7 +45,8 @@ export interface RunningHost {
   /** What the start-up checks of a real network found (null on devnet). */
   preflight: PreflightFindings | null
   channels: ChannelCore
-  ledger: DevnetLedger | null
+  /** The devnet in this process (on devnet without --devnet-url), as openDevnet made it. */
+  devnet: D | null
   chainView: ChainView
   logger: Logger
   close(): Promise<void>
@@ -67,14 +67,20 @@ export interface HostParts {
   library: LibraryCache
 }
 
-export interface HostHooks {
+export interface HostHooks<D extends OwnDevnet = OwnDevnet> {
   /** Lets the dashboard and metrics hang off the same channel core without app.ts knowing them. */
   extend?: (parts: HostParts) => void | Promise<void>
   logger?: Logger
+  /** Opens the host's own devnet (on devnet without --devnet-url); server/ does not import devnet/, its starter does. */
+  openDevnet?: OpenDevnet<D>
 }
 
-export async function startHost(config: HostConfig, hooks: HostHooks = {}): Promise<RunningHost> {
+export async function startHost<D extends OwnDevnet = OwnDevnet>(config: HostConfig, hooks: HostHooks<D> = {}): Promise<RunningHost<D>> {
   const logger = hooks.logger ?? createLogger(config.logLevel)
+  const openDevnet = config.network === 'devnet' && !config.devnetUrl ? hooks.openDevnet : undefined
+  if (config.network === 'devnet' && !config.devnetUrl && !openDevnet) {
+    throw new ConfigError('This host was started without a devnet of its own: pass --devnet-url (a ledger started with `npm run devnet`), or start it with `npm start`.')
+  }
   if (!config.origin && config.generateSample) {
     // Loaded only here: a host proxying an external origin never needs the ffmpeg tooling.
     const { ensureSampleStream } = await import('./media/sample.ts')
@@ -91,9 +97,13 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const backing = await openBacking(config, logger)
   const { store } = backing
   const identity = await loadIdentity(store, { dataDir: config.dataDir, network: config.network, adminToken: config.adminToken, payoutAddress: config.payoutAddress, log: logger, shared: Boolean(config.store) })
-  const ledger = config.network === 'devnet' && !remoteDevnet
-    ? DevnetLedger.open({ dataDir: config.dataDir, logger, testMode: config.devnetTestMode })
-    : null
+  const devnet = openDevnet?.({
+    dataDir: config.dataDir,
+    blockIntervalSeconds: config.blockIntervalSeconds,
+    testMode: config.devnetTestMode,
+    logger,
+    clientOf: (req) => clientAddress(req.socket.remoteAddress, req.headers, config.trustProxy),
+  }) ?? null
   // The stores made their files (and SQLite its -wal and -shm) with the default mode: now they are the owner's alone.
   makePrivate(config.dataDir)
 
@@ -198,8 +208,8 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
 
   const admin = new AdminGate(identity.adminTokenDigest, config.adminAttemptsPerMinute, config.trustProxy)
   // Mining, the faucet and test mode, on the host's own devnet or the shared one it proxies: the admin's or this machine's.
-  if (ledger || remoteDevnet) app.use('/devnet', devnetWriteGate({ localNames: localHostNames(config.host), admin, trustProxy: config.trustProxy }))
-  if (ledger) app.use('/devnet', devnetRouter(ledger, { clientOf: (req) => clientAddress(req.socket.remoteAddress, req.headers, config.trustProxy) }))
+  if (devnet || remoteDevnet) app.use('/devnet', devnetWriteGate({ localNames: localHostNames(config.host), admin, trustProxy: config.trustProxy }))
+  if (devnet) app.use('/devnet', devnet.routes)
   if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)
   app.use('/media', paywall({ channels: channels.loader, edge, book: media.book, pricing: media.pricing, origin: media.origin, observer }))
   app.use(apiRouter({ channels, chainView, admin, network: config.network, library: media.library }))
@@ -215,7 +225,6 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     res.status(status).json({ error: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'The host hit an internal error.' : error.message })
   })
 
-  const stopMiner = ledger && config.blockIntervalSeconds > 0 ? startMiner(ledger, { intervalMs: config.blockIntervalSeconds * 1000 }) : () => {}
   await chainView.refresh()
   // The devnet answers at once and mines often; real networks are asked every half minute.
   const refreshMs = config.network === 'devnet' ? 1_000 : 30_000
@@ -235,14 +244,13 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     payout: identity.payout,
     preflight: preflightFindings,
     channels,
-    ledger,
+    devnet,
     chainView,
     logger,
     async close() {
       stopOpenExpiry()
       stopScheduler()
       stopFundingWatch()
-      stopMiner()
       chainView.stop()
       io.disconnectSockets(true)
       await new Promise<void>((resolve) => io.close(() => resolve()))
@@ -250,7 +258,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       await new Promise<void>((resolve) => httpServer.close(() => resolve()))
       media.origin.close()
       remoteDevnet?.close()
-      ledger?.close()
+      devnet?.close()
       await backing.close()
     },
   }

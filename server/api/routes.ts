@@ -8,7 +8,8 @@ import type { ChannelRecord } from '../store/channel-store.ts'
 import type { LibraryCache } from '../media/library-cache.ts'
 import type { PendingSettlement } from '../channels/settlement-retry.ts'
 import { nextCursor, parsePageQuery } from './channel-pages.ts'
-import { requireAdmin, type AdminGate } from './require-admin.ts'
+import type { AdminGate } from '../../node-shared/admin-gate.ts'
+import { requireAdmin } from './require-admin.ts'
 
 export interface ApiContext {
   /** The channels as the admin reads them: pages, the open ones, closes being retried; the prices and the switch. */

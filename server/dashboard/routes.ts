@@ -4,7 +4,8 @@
 import { Router } from 'express'
 import type { Registry } from 'prom-client'
 import type { AcceptingSwitch } from '../channels/accepting-switch.ts'
-import { requireAdmin, type AdminGate } from '../api/require-admin.ts'
+import type { AdminGate } from '../../node-shared/admin-gate.ts'
+import { requireAdmin } from '../api/require-admin.ts'
 import { servePage } from '../page-assets.ts'
 import type { DashboardSnapshot } from '../../protocol/dashboard.ts'
 

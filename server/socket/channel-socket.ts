@@ -19,7 +19,7 @@ import type { ChannelOpening } from '../channels/channel-opening.ts'
 import type { HostTerms } from '../channels/host-terms.ts'
 import type { Payments } from '../channels/payments.ts'
 import type { Settlement } from '../channels/settlement.ts'
-import { clientAddress } from '../security/client-address.ts'
+import { clientAddress } from '../../node-shared/client-address.ts'
 import { ClientLimits, type ClientLimitsConfig } from './client-limits.ts'
 import { take, type TokenBucket } from './token-bucket.ts'
 

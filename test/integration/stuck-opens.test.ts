@@ -11,7 +11,7 @@ import Database from 'better-sqlite3'
 import { PrivateKey } from '@bsv/sdk'
 import type { ChannelState } from '../../protocol/messages.ts'
 import { openPayerChannel } from '../../client/payer/channel-offer.ts'
-import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
+import { buildSignedP2pkhTx } from '../../devnet/p2pkh.ts'
 import { startTestHost, tempDir, type TestHost } from '../support/host.ts'
 import { connect, send } from '../support/raw-viewer.ts'
 

@@ -2,8 +2,8 @@
 // ledger like anyone's. One payment at a time: they are built across awaits (signing), and two at once would pick the
 // same coin.
 import type { PrivateKey } from '@bsv/sdk'
-import { ChainError, type TxStatus } from '../../../protocol/chain/chain.ts'
-import type { FeeRate } from '../../../protocol/messages.ts'
+import { ChainError, type TxStatus } from '../protocol/chain/chain.ts'
+import type { FeeRate } from '../protocol/messages.ts'
 import { buildSignedP2pkhTx, pubKeyHashOfAddress, type SpendableOutput } from './p2pkh.ts'
 
 export const DEFAULT_FAUCET_CAP = 10_000_000

@@ -6,9 +6,9 @@
 // and a merkle path's check costs the square of its leaves. So each unit is first walked here, every count checked
 // against the bytes left, and only then handed to the SDK.
 import { Beef, Transaction, Utils } from '@bsv/sdk'
-import { ChainError } from '../../../protocol/chain/chain.ts'
-import { txFormatOf } from '../../../protocol/chain/tx-formats.ts'
-import { bytesEqual, hexToBytes } from '../../../protocol/raw-tx.ts'
+import { ChainError } from '../protocol/chain/chain.ts'
+import { txFormatOf } from '../protocol/chain/tx-formats.ts'
+import { bytesEqual, hexToBytes } from '../protocol/raw-tx.ts'
 
 export type Submission =
   | { kind: 'tx'; format: 'raw' | 'ef'; tx: Transaction; size: number }

@@ -1,4 +1,4 @@
-// The names a host answers to, and which addresses are this machine's own. A browser sends the name it was given in
+// The names a server (the host, the devnet) answers to, and which addresses are this machine's own. A browser sends the name it was given in
 // the Host header; under DNS rebinding that name is the attacker's (attacker.example, resolved to 127.0.0.1), so a host
 // that answers only to its own names is out of such a page's reach. Pure, but for the interfaces the caller passes in.
 import { isIP } from 'node:net'

@@ -1,8 +1,8 @@
 // Plain pay-to-public-key-hash helpers for the devnet: what the faucet pays with, and what tests use to spend
 // faucet coins. Addresses of both prefixes (0x00 mainnet, 0x6f testnet) name the same 20-byte key hash.
-import { DEFAULT_FEE_RATE, feeFor } from '../../../protocol/fees.ts'
+import { DEFAULT_FEE_RATE, feeFor } from '../protocol/fees.ts'
 import { LockingScript, P2PKH, PrivateKey, Script, Transaction, Utils } from '@bsv/sdk'
-import type { FeeRate } from '../../../protocol/messages.ts'
+import type { FeeRate } from '../protocol/messages.ts'
 
 const P2PKH_SCRIPT = /^76a914([0-9a-f]{40})88ac$/
 const BASE58_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{25,35}$/

@@ -9,7 +9,7 @@
 // The request is checked first (a pure plan); then the whole change is one SQLite transaction: all or nothing.
 import type Database from 'better-sqlite3'
 import type { Transaction } from '@bsv/sdk'
-import { ChainError } from '../../../protocol/chain/chain.ts'
+import { ChainError } from '../protocol/chain/chain.ts'
 import type { BlockInfo, BlockStore } from './blocks.ts'
 import type { ConflictBook } from './conflicts.ts'
 import { decodeSubmission, submissionBytes } from './submission.ts'

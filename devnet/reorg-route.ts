@@ -1,7 +1,7 @@
 // POST /devnet/test/reorg (test mode only): {"blocks": N, "replace": [{"txid", "rawTx"}], "drop": [txid]} orphans the
 // last N blocks for a longer chain, as reorg.ts describes, and answers what became of them.
 import type { Request, Response } from 'express'
-import { ChainError } from '../../../protocol/chain/chain.ts'
+import { ChainError } from '../protocol/chain/chain.ts'
 import type { DevnetLedger } from './ledger.ts'
 import { parseReorgRequest } from './reorg.ts'
 import { jsonError } from './route-helpers.ts'

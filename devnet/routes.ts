@@ -2,10 +2,10 @@
 // (/arc/v1/...) and WhatsOnChain (/woc/v1/bsv/devnet/...) so the same clients serve devnet, testnet and mainnet, plus a
 // faucet, on-demand mining, a readable tx page and, in test mode only, a forced double spend and a chain
 // reorganisation. Everything inbound is validated; garbage gets a 400. Who may mine, use the faucet or the test routes
-// is write-gate.ts's to say, in front of this router.
+// is node-shared/devnet-write-gate.ts's to say, in front of this router.
 import express, { type NextFunction, type Request, type Response } from 'express'
-import { ChainError } from '../../../protocol/chain/chain.ts'
-import { AddressWindows } from '../../security/address-windows.ts'
+import { ChainError } from '../protocol/chain/chain.ts'
+import { AddressWindows } from '../node-shared/address-windows.ts'
 import { arcRouter } from './arc-routes.ts'
 import type { DevnetLedger } from './ledger.ts'
 import { pubKeyHashOfAddress } from './p2pkh.ts'
@@ -15,7 +15,7 @@ import { renderTxPage } from './tx-view.ts'
 import { wocRouter } from './woc-routes.ts'
 
 export interface DevnetRouterOptions {
-  /** Faucet requests allowed per client address per minute, whoever asks (admin or loopback; server/chain/devnet/write-gate.ts). */
+  /** Faucet requests allowed per client address per minute, whoever asks (admin or loopback; node-shared/devnet-write-gate.ts). */
   faucetPerMinute?: number
   /** Who a request comes from; req.ip by default (the host passes its --trust-proxy reading). */
   clientOf?: (req: Request) => string

@@ -2,7 +2,7 @@
 // transactions as JSON {rawTx}, text/plain hex or application/octet-stream bytes; GET /v1/tx/{txid} answers the status
 // with the merkle path once mined; GET /v1/policy and /v1/health. Refusals are ARC's RFC 7807 problems.
 import express, { type NextFunction, type Request, type Response } from 'express'
-import { ChainError } from '../../../protocol/chain/chain.ts'
+import { ChainError } from '../protocol/chain/chain.ts'
 import { arcProblem } from './arc-problems.ts'
 import type { DevnetLedger, LedgerTxStatus, SubmitResult } from './ledger.ts'
 import { BODY_LIMIT, TXID } from './route-helpers.ts'

@@ -1,5 +1,5 @@
 // What the devnet ledger answers: a tx's status as ARC describes it, what a submission did, and unspent outputs.
-import type { ChainError, TxInfo, TxStatus } from '../../../protocol/chain/chain.ts'
+import type { ChainError, TxInfo, TxStatus } from '../protocol/chain/chain.ts'
 
 /** A tx as ARC's GET /v1/tx/{txid} describes it (the merkle path as BUMP hex, once mined), and when it was received. */
 export interface LedgerTxStatus extends TxInfo {

@@ -2,7 +2,7 @@
 // So each secret flag has a twin naming a file to read it from (--admin-token-file), and both read an environment
 // variable too (P2P_ADMIN_TOKEN, P2P_ADMIN_TOKEN_FILE): systemd's EnvironmentFile, or a file of mode 0600.
 import { readFileSync } from 'node:fs'
-import { ConfigError } from './config.ts'
+import { ConfigError } from './config-error.ts'
 
 /** The secret from `--flag VALUE` or from the file `--flag-file PATH` names (one line, trimmed); undefined when neither. */
 export function secretOption(flag: string, value: string | undefined, file: string | undefined): string | undefined {

@@ -3,7 +3,7 @@
 // an address's unspent outputs, what spends an output, and broadcasting. JSON where WhatsOnChain answers JSON, text where it answers text.
 import express, { type Response } from 'express'
 import { Transaction } from '@bsv/sdk'
-import { ChainError } from '../../../protocol/chain/chain.ts'
+import { ChainError } from '../protocol/chain/chain.ts'
 import { difficultyOf, workOf } from './block-header.ts'
 import type { BlockInfo, DevnetLedger } from './ledger.ts'
 import { p2pkhScriptHex, pubKeyHashOfAddress } from './p2pkh.ts'

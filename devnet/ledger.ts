@@ -2,13 +2,13 @@
 // finality rules a BSV node applies, takes them raw, in Extended Format or as BEEF, keeps a UTXO set and a mempool,
 // records double spends the way ARC reports them, mines blocks with real headers and merkle roots on demand, and
 // persists everything in SQLite so a restart keeps the chain.
-import { DEFAULT_FEE_RATE } from '../../../protocol/fees.ts'
+import { DEFAULT_FEE_RATE } from '../protocol/fees.ts'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { PrivateKey, type Beef, type Transaction } from '@bsv/sdk'
-import type { FeeRate } from '../../../protocol/messages.ts'
-import { ChainError } from '../../../protocol/chain/chain.ts'
+import type { FeeRate } from '../protocol/messages.ts'
+import { ChainError } from '../protocol/chain/chain.ts'
 import type { LedgerTxStatus, SubmitResult, BeefOutcome, LedgerUtxo } from './ledger-answers.ts'
 import { checkTransaction, type PrevOut, type Verdict } from './validate.ts'
 import { pubKeyHashOfAddress, pubKeyHashOfScript } from './p2pkh.ts'

@@ -1,11 +1,11 @@
 // `npm run devnet`: the devnet ledger in a process of its own, for hosts started with `--devnet-url`.
 import { Command, Option } from 'commander'
 import { z } from 'zod'
-import { describeIssues } from '../../../protocol/messages.ts'
-import { ConfigError } from '../../config.ts'
-import { createLogger } from '../../logger.ts'
-import { secretOption } from '../../secret-option.ts'
-import { isLoopbackBind, normalizeName } from '../../security/host-names.ts'
+import { describeIssues } from '../protocol/messages.ts'
+import { ConfigError } from '../node-shared/config-error.ts'
+import { createLogger } from '../node-shared/logger.ts'
+import { secretOption } from '../node-shared/secret-option.ts'
+import { isLoopbackBind, normalizeName } from '../node-shared/host-names.ts'
 import { startDevnetServer } from './server.ts'
 
 const Options = z.object({

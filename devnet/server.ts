@@ -6,13 +6,12 @@
 import express, { type Request, type Response } from 'express'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { AdminGate, tokenDigest } from '../../api/require-admin.ts'
-import { ownNamesOf, refuseForeignHosts } from '../../security/host-allowlist.ts'
-import { isWildcardBind, localHostNames } from '../../security/host-names.ts'
-import { DevnetLedger, type LedgerLogger } from './ledger.ts'
-import { startMiner } from './miner.ts'
-import { devnetRouter } from './routes.ts'
-import { devnetWriteGate } from './write-gate.ts'
+import { AdminGate, tokenDigest } from '../node-shared/admin-gate.ts'
+import { ownNamesOf, refuseForeignHosts } from '../node-shared/host-allowlist.ts'
+import { isWildcardBind, localHostNames } from '../node-shared/host-names.ts'
+import { embedDevnet, type EmbeddedDevnetOptions } from './embedded.ts'
+import type { DevnetLedger } from './ledger.ts'
+import { devnetWriteGate } from '../node-shared/devnet-write-gate.ts'
 
 export interface DevnetServerOptions {
   port: number
@@ -29,7 +28,7 @@ export interface DevnetServerOptions {
   adminToken?: string
   /** Names it answers to besides loopback's and the bound address. */
   publicHosts?: readonly string[]
-  logger?: LedgerLogger & { error(obj: object, msg?: string): void }
+  logger?: EmbeddedDevnetOptions['logger']
 }
 
 export interface RunningDevnet {
@@ -40,14 +39,14 @@ export interface RunningDevnet {
 }
 
 export async function startDevnetServer(opts: DevnetServerOptions): Promise<RunningDevnet> {
-  const ledger = DevnetLedger.open({ dataDir: opts.dataDir, logger: opts.logger, testMode: opts.testMode })
+  const devnet = embedDevnet(opts)
   const app = express()
   app.disable('x-powered-by')
   // Hosts proxy their viewers' faucet requests here with X-Forwarded-For: the faucet limits each viewer, not each host.
   app.set('trust proxy', 'loopback')
   const admin = opts.adminToken ? new AdminGate(tokenDigest(opts.adminToken), 10) : null
   app.use('/devnet', devnetWriteGate({ localNames: localHostNames(opts.host), admin, trustProxy: false }))
-  app.use('/devnet', devnetRouter(ledger))
+  app.use('/devnet', devnet.routes)
   app.get('/', (_req: Request, res: Response) => {
     res.json({ devnet: '/devnet', arc: '/devnet/arc/v1/health', whatsOnChain: '/devnet/woc/v1/bsv/devnet/chain/info' })
   })
@@ -59,21 +58,21 @@ export async function startDevnetServer(opts: DevnetServerOptions): Promise<Runn
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port, opts.host, () => resolve())
+  }).catch((error: unknown) => {
+    // A port in use: the miner must not keep mining into a ledger nobody serves.
+    devnet.close()
+    throw error
   })
   const { port } = server.address() as AddressInfo
   const host = isWildcardBind(opts.host) ? '127.0.0.1' : opts.host
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/devnet`
-  const stopMiner = opts.blockIntervalSeconds > 0
-    ? startMiner(ledger, { intervalMs: opts.blockIntervalSeconds * 1000, onError: (err) => opts.logger?.error({ err }, 'devnet could not mine') })
-    : () => {}
   return {
     url,
-    ledger,
+    ledger: devnet.ledger,
     async close() {
-      stopMiner()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
-      ledger.close()
+      devnet.close()
     },
   }
 }

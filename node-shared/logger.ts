@@ -1,4 +1,4 @@
-// Structured logs (pino); readable lines when a person is watching the terminal.
+// Structured logs (pino) for the host and the devnet; readable lines when a person is watching the terminal.
 import pino from 'pino'
 
 export type Logger = pino.Logger
@@ -10,7 +10,7 @@ export function createLogger(level: string): Logger {
   const pretty = process.stdout.isTTY && !process.env.CI
   return pino({
     level,
-    // Defence in depth: the host logs no token, and would not print one if a field ever carried it.
+    // Defence in depth: neither program logs a token, and would not print one if a field ever carried it.
     redact: { paths: TOKEN_FIELDS, censor: '[redacted]' },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
   })

@@ -1,19 +1,23 @@
-// `npm start`: the host, the devnet, the sample stream and the player in one process, with no configuration needed.
-import { ConfigError, parseConfig } from './config.ts'
-import { hostCommand } from './command-line.ts'
-import { startHost } from './app.ts'
+// `npm start`: the host, its own devnet, the sample stream and the player in one process, with no configuration needed.
+// The host (server/) and the devnet (devnet/) never import each other: they meet here, the devnet handed to the host
+// through server/chain/own-devnet.ts's door.
+import { ConfigError } from '../node-shared/config-error.ts'
+import { parseConfig } from '../server/config.ts'
+import { hostCommand } from '../server/command-line.ts'
+import { startHost } from '../server/app.ts'
 import { join } from 'node:path'
-import { attachDashboard } from './dashboard/attach.ts'
-import { PAYOUT_KEY_FILE } from './identity.ts'
-import { describePreflight, PreflightError } from './chain/preflight.ts'
-import { createLogger } from './logger.ts'
+import { attachDashboard } from '../server/dashboard/attach.ts'
+import { PAYOUT_KEY_FILE } from '../server/identity.ts'
+import { describePreflight, PreflightError } from '../server/chain/preflight.ts'
+import { createLogger } from '../node-shared/logger.ts'
+import { embedDevnet } from '../devnet/embedded.ts'
 
 async function main() {
   const { program, input } = hostCommand()
   program.parse()
   const config = parseConfig(input())
   const logger = createLogger(config.logLevel)
-  const host = await startHost(config, { logger, extend: attachDashboard })
+  const host = await startHost(config, { logger, extend: attachDashboard, openDevnet: embedDevnet })
   const adminHint = config.adminToken
     ? '(the one you configured)'
     : host.adminToken
@@ -27,7 +31,7 @@ async function main() {
       `  Dashboard:  ${host.url}/host   admin token: ${adminHint}`,
       `  Payout:     ${host.payout.address}${host.payout.generated ? ` (a devnet key the host made: ${join(config.dataDir, PAYOUT_KEY_FILE)})` : ''}`,
       ...(host.preflight ? describePreflight(host.preflight) : []),
-      ...(host.ledger ? [`  Devnet API: ${host.url}/devnet/arc/v1/policy  and  ${host.url}/devnet/woc/v1/bsv/devnet/chain/info`] : []),
+      ...(host.devnet ? [`  Devnet API: ${host.url}/devnet/arc/v1/policy  and  ${host.url}/devnet/woc/v1/bsv/devnet/chain/info`] : []),
       ...(config.devnetUrl ? [`  Devnet:     ${config.devnetUrl} (shared; the player reaches it at ${host.url}/devnet)`] : []),
       ...(config.store ? [`  Store:      PostgreSQL, shared${config.instance ? ` (this is instance ${config.instance})` : ''}`] : []),
       ...(config.edgeSecret ? [`  Edge mode:  paid segments are served by nginx at ${config.edgeBaseUrl}, to signed URLs`] : []),

@@ -4,10 +4,10 @@
 // ones. Outputs already spent are no verdict of their own: the tx is checked in full and its conflicts returned, for
 // the ledger to treat as a double spend (ARC checks a double spend like any tx before calling it one).
 import { LockingScript, Script, Spend, type Transaction } from '@bsv/sdk'
-import type { FeeRate } from '../../../protocol/messages.ts'
-import { feeFor } from '../../../protocol/fees.ts'
-import { isDataCarrier } from '../../../protocol/scripts.ts'
-import { hexToBytes } from '../../../protocol/raw-tx.ts'
+import type { FeeRate } from '../protocol/messages.ts'
+import { feeFor } from '../protocol/fees.ts'
+import { isDataCarrier } from '../protocol/scripts.ts'
+import { hexToBytes } from '../protocol/raw-tx.ts'
 
 export interface PrevOut {
   satoshis: number

@@ -1,7 +1,8 @@
-// Every request the HTTP server takes, and every WebSocket upgrade, is answered only when its Host header names this
-// host (server/security/host-names.ts); any other name gets 421 Misdirected Request before a route, the paywall,
-// the devnet or Socket.IO sees it. That is what keeps a DNS-rebinding page (attacker.example resolved to 127.0.0.1)
-// away from a host on loopback. It wraps the server's own listeners, so it must be installed after Socket.IO attached.
+// Every request the HTTP server takes (the host's or the devnet's), and every WebSocket upgrade, is answered only when
+// its Host header names this server (node-shared/host-names.ts); any other name gets 421 Misdirected Request before a
+// route, the paywall, the devnet or Socket.IO sees it. That is what keeps a DNS-rebinding page (attacker.example
+// resolved to 127.0.0.1) away from a server on loopback. It wraps the server's own listeners, so it must be installed
+// after Socket.IO attached.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { networkInterfaces } from 'node:os'
 import type { Duplex } from 'node:stream'

@@ -4,10 +4,10 @@ import type { Request, Response } from 'express'
 import httpProxy from 'http-proxy'
 import { Agent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
-import { ArcClient } from '../../../protocol/chain/arc.ts'
-import { chainEndpoints } from '../../../protocol/chain/http-chain.ts'
-import { trimSlash } from '../../../protocol/chain/ledger-http.ts'
-import { ConfigError } from '../../config.ts'
+import { ArcClient } from '../../protocol/chain/arc.ts'
+import { chainEndpoints } from '../../protocol/chain/http-chain.ts'
+import { trimSlash } from '../../protocol/chain/ledger-http.ts'
+import { ConfigError } from '../../node-shared/config-error.ts'
 
 /** At most this long, and a second less than the ledger's advertised keep-alive timeout. */
 const IDLE_MS = 4_000

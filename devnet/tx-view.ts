@@ -1,8 +1,8 @@
 // A small human-readable page for one devnet transaction, for the dashboard to link to. Pure: values in, HTML out.
 import { Transaction } from '@bsv/sdk'
 import type { LedgerTxStatus } from './ledger.ts'
-import { isDataCarrier } from '../../../protocol/scripts.ts'
-import { hexToBytes } from '../../../protocol/raw-tx.ts'
+import { isDataCarrier } from '../protocol/scripts.ts'
+import { hexToBytes } from '../protocol/raw-tx.ts'
 import { pubKeyHashOfScript } from './p2pkh.ts'
 
 export interface TxViewOutput {

@@ -4,7 +4,7 @@
 // nothing: the UTXO set only ever holds the winners. A test-mode miner may also make a loser win: the evicted tx and
 // its descendants become losers in turn.
 import type Database from 'better-sqlite3'
-import type { TxStatus } from '../../../protocol/chain/chain.ts'
+import type { TxStatus } from '../protocol/chain/chain.ts'
 
 export interface Outpoint {
   txid: string
