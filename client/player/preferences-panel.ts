@@ -1,6 +1,7 @@
-// The preferences form: cap (also shown as watch time), alert thresholds, settle on leaving.
+// The preferences form: cap (also shown as watch time), alert thresholds, settle on leaving, how far ahead to buy.
 import { capAsTime } from './cap-format.ts'
 import { byTestId, setText } from './dom.ts'
+import { parseBuyAhead } from '../payer/buy-ahead.ts'
 import { capFromInput, thresholdsFromPercents, type Preferences } from './preferences.ts'
 
 export class PreferencesPanel {
@@ -9,6 +10,7 @@ export class PreferencesPanel {
   private readonly capTime = byTestId('prefs-cap-time')
   private readonly thresholds = [byTestId<HTMLInputElement>('prefs-info'), byTestId<HTMLInputElement>('prefs-warning'), byTestId<HTMLInputElement>('prefs-critical')]
   private readonly settleOnLeave = byTestId<HTMLInputElement>('prefs-settle-on-leave')
+  private readonly buyAhead = byTestId<HTMLSelectElement>('prefs-buy-ahead')
   private readonly status = byTestId('prefs-status')
   private pricePerSecond = 0
 
@@ -21,7 +23,7 @@ export class PreferencesPanel {
       if (!cap.ok) return setText(this.status, cap.message)
       const thresholds = thresholdsFromPercents(this.thresholds.map((input) => input.value))
       if (!thresholds.ok) return setText(this.status, thresholds.message)
-      save({ cap: cap.cap, thresholds: thresholds.thresholds, settleOnLeave: this.settleOnLeave.checked })
+      save({ cap: cap.cap, thresholds: thresholds.thresholds, settleOnLeave: this.settleOnLeave.checked, buyAhead: parseBuyAhead(this.buyAhead.value) })
         .then((message) => setText(this.status, message))
         .catch((error: unknown) => setText(this.status, error instanceof Error ? error.message : String(error)))
     })
@@ -38,6 +40,7 @@ export class PreferencesPanel {
       this.thresholds[i].value = String(Math.round(t.fraction * 100))
     })
     this.settleOnLeave.checked = preferences.settleOnLeave
+    this.buyAhead.value = preferences.buyAhead
     this.updateCapTime()
   }
 

@@ -1,5 +1,7 @@
-// The viewer's standing orders: how much a viewing may cost, when to be warned, whether to settle on leaving.
+// The viewer's standing orders: how much a viewing may cost, when to be warned, whether to settle on leaving, how
+// far ahead to buy.
 // Parsing is pure and forgiving (a corrupt entry falls back to defaults field by field); storage sits at the edge.
+import { parseBuyAhead, type BuyAhead } from '../payer/buy-ahead.ts'
 import { DEFAULT_THRESHOLDS, normalizeThresholds, type AlertThreshold } from '../payer/cap-alerts.ts'
 import { readJson, writeJson, type KeyValueStorage } from '../payer/storage.ts'
 
@@ -11,6 +13,8 @@ export interface Preferences {
   thresholds: AlertThreshold[]
   /** Settle the channel when the page is closed (a reload keeps it). */
   settleOnLeave: boolean
+  /** "exact" buys just in time (pay for what you watch); "smoothest" one segment more ahead. */
+  buyAhead: BuyAhead
 }
 
 /** 1,200 sat: two minutes at the default 10 sat/s, so the 60 s sample plays through without a dialog. */
@@ -20,6 +24,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   cap: DEFAULT_CAP,
   thresholds: DEFAULT_THRESHOLDS.map((t) => ({ ...t })),
   settleOnLeave: true,
+  buyAhead: 'exact',
 }
 
 // Checked by hand rather than with a schema library: the page carries no validator (issue 21's bundle budget).
@@ -41,6 +46,7 @@ export function parsePreferences(value: unknown): Preferences {
     cap: isCap(v.cap) ? v.cap : DEFAULT_PREFERENCES.cap,
     thresholds: isThresholds(v.thresholds) ? normalizeThresholds(v.thresholds) : DEFAULT_PREFERENCES.thresholds,
     settleOnLeave: typeof v.settleOnLeave === 'boolean' ? v.settleOnLeave : DEFAULT_PREFERENCES.settleOnLeave,
+    buyAhead: parseBuyAhead(v.buyAhead),
   }
 }
 

@@ -1,4 +1,5 @@
-// What a viewing cost, shown when it ends: watch time, segments, paid, tips, fee, change, and the close tx.
+// What a viewing cost, shown when it ends: the media time watched and the media time bought (they differ by what
+// was bought ahead of the playhead), segments, paid, tips, fee, change, and the close tx.
 import type { Network, SettlementSummary } from '../../protocol/messages.ts'
 import { refundStatus } from '../payer/refunds.ts'
 import type { HistoryEntry } from '../payer/history.ts'
@@ -22,9 +23,10 @@ export class SettleSummaryView {
 
   constructor(private readonly network: () => Network | null, private readonly devnetBase: string | null) {}
 
-  show(summary: SettlementSummary): void {
+  /** `watched`: the media seconds the video played in this viewing (the host's summary knows only what was bought). */
+  show(summary: SettlementSummary, watched: number): void {
     this.panel.hidden = false
-    this.body.replaceChildren(this.details(summary, 'summary'))
+    this.body.replaceChildren(this.details(summary, watched))
     this.panel.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
   }
 
@@ -55,14 +57,16 @@ export class SettleSummaryView {
     return el('span', { class: 'muted', 'data-testid': 'history-refund' }, ` · ${formatSats(refund.satoshis)} refund unlocks at block ${refund.unlocksAt}`)
   }
 
-  private details(s: SettlementSummary, prefix: string): HTMLElement {
+  private details(s: SettlementSummary, watched: number): HTMLElement {
+    const prefix = 'summary'
     const close = s.closeTxid
       ? this.txAnchor(s.closeTxid, `${prefix}-close-txid`)
       : el('span', {}, s.refundAfterHeight !== undefined ? `nothing paid; your refund unlocks at block ${s.refundAfterHeight}` : 'none')
     return el(
       'dl',
       { class: 'summary-list' },
-      row('Time watched', formatDuration(s.seconds), `${prefix}-seconds`),
+      row('Watched', formatDuration(watched), `${prefix}-watched`),
+      row('Bought', formatDuration(s.seconds), `${prefix}-bought`),
       row('Segments', String(s.segments), `${prefix}-segments`),
       row('Paid to host', formatSats(s.paid), `${prefix}-paid`),
       row('Tips (included)', formatSats(s.tips), `${prefix}-tips`),
