@@ -49,8 +49,14 @@ async function shoot(page: Page, name: string, scheme: Scheme): Promise<void> {
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: width < 600 ? 844 : 900 })
     await page.waitForTimeout(150)
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-    assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`)
+    const { overflow, culprits } = await page.evaluate(() => {
+      const edge = document.documentElement.clientWidth
+      const outside = [...document.body.querySelectorAll<HTMLElement>('*')].filter((e) => e.getBoundingClientRect().right > edge + 0.5)
+      // The innermost elements that stick out name the cause.
+      const innermost = outside.filter((e) => !outside.some((other) => other !== e && e.contains(other)))
+      return { overflow: document.documentElement.scrollWidth - edge, culprits: innermost.slice(0, 5).map((e) => e.dataset.testid ?? `${e.tagName.toLowerCase()}.${e.className}`) }
+    })
+    assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px (sticking out: ${culprits.join(', ')})`)
     await page.screenshot({ path: `${SHOTS}${name}-${scheme}-${width}.png`, fullPage: true, animations: 'disabled' })
   }
 }
