@@ -6,11 +6,13 @@
 // Safety rules it keeps:
 // - the funding goes to the host only after the host's refund signature passed the full script interpreter;
 // - payments are serialized, and never more than one paid segment is waiting to be delivered;
-// - nothing is signed past the viewer's cap: at the cap it waits for raiseCap() or close().
+// - nothing is signed past the viewer's cap: at the cap it waits for raiseCap() or close();
+// - nor past a host or monthly limit (the budget guard): there it waits for limitsChanged() or close().
 import type { PaidEntries } from '../../protocol/hls/entry-charge.ts'
 import { isFundingLoss, type ClientEvent, type FundingLostNotice, type SettlementSummary } from '../../protocol/messages.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { keepsRefund } from '../../protocol/settlement.ts'
+import { limitName } from './budgets.ts'
 import { rearm } from './cap-alerts.ts'
 import { openWithHost, type OpeningSteps } from './channel-opening.ts'
 import {
@@ -105,15 +107,16 @@ export class ChannelSession extends SessionCore {
     this.move({ type: 'open_started' })
     try {
       const terms = await this.waitForTerms()
+      const openedAt = this.clock()
       const steps: OpeningSteps = {
         ask: (event, payload) => this.ask(event, payload),
         fail: (error) => this.fail(error),
-        remember: (opening) => this.save(opening),
+        remember: (opening) => this.save({ ...opening, openedAt }),
         forget: () => this.forget(),
         shelve: () => this.shelve(),
       }
       const funded = await openWithHost(steps, { terms, wallet: this.wallet, cap, carried, thresholds: this.thresholds })
-      this.save(funded)
+      this.save({ ...funded, openedAt })
       this.atCap = false
       this.move({ type: 'funded' })
       this.usable.open()
@@ -168,6 +171,12 @@ export class ChannelSession extends SessionCore {
           }
           continue
         }
+        const limit = this.limitBlocking(price)
+        if (limit !== null) {
+          this.reachLimit(limit, price)
+          await this.capRaises.wait(signal)
+          continue
+        }
         const signed = sealPayment(draft, await this.wallet.sign(p.channel, draft.preimage))
         const reply = await this.ask('update', { channelId: p.channel.channelId!, tx: signed.tx, segment })
         const now = this.current()
@@ -208,6 +217,10 @@ export class ChannelSession extends SessionCore {
       if (!draft.ok) {
         const { spent, cap } = totalsOf(p)
         this.fail({ kind: 'over_cap', message: `A tip of ${amount} sat would go past your cap (${spent} of ${cap} sat spent).`, nextStep: 'Raise your cap first, or tip less.' })
+      }
+      const limit = this.limitBlocking(amount)
+      if (limit !== null) {
+        this.fail({ kind: 'over_cap', message: `A tip of ${amount} sat would go past your ${limitName(limit)} (${limit.spent} of ${limit.limit} sat spent).`, nextStep: 'Raise that limit in your preferences first, or tip less.' })
       }
       const signed = sealPayment(draft, await this.wallet.sign(p.channel, draft.preimage))
       const reply = await this.ask('tip', { channelId: p.channel.channelId!, tx: signed.tx, amount, ...(note ? { note } : {}) })
@@ -260,7 +273,7 @@ export class ChannelSession extends SessionCore {
     if (!p?.channel.channelId || !p.token) return
     this.host.tell('close', { channelId: p.channel.channelId })
     const summary = localSummary(p, 'viewer')
-    this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined, walletReturnOf(p.channel))
+    this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined, walletReturnOf(p.channel), this.viewingOf(p))
     this.forget()
   }
 
