@@ -88,12 +88,13 @@ export const RECEIPT_COLUMNS: readonly (keyof Receipt)[] = [
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. Text a spreadsheet would run as a
- * formula (a stream name from a link could start with "=") gets a leading apostrophe.
+ * formula (a stream name from a link could start with "=") gets a leading apostrophe, and so does text that starts
+ * with one already, so that reading it back is exact: drop one leading apostrophe followed by one of =+-@'.
  */
 function csvField(value: string | number | null): string {
   if (value === null) return ''
   if (typeof value === 'number') return String(value)
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  const safe = /^[=+\-@\t\r']/.test(value) ? `'${value}` : value
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
 }
 
