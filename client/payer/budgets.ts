@@ -51,7 +51,7 @@ export interface LimitState {
 
 /** An alert of a host or monthly limit: a cap alert that also says which limit. */
 export interface BudgetAlert extends CapAlert {
-  limit: LimitState['kind']
+  kind: LimitState['kind']
   period: LimitState['period']
 }
 
@@ -144,7 +144,7 @@ export function budgetAlerts(states: readonly LimitState[], fired: FiredAlerts):
     if (s.limit === null) continue
     const crossed = crossedThresholds(s.thresholds, fired[s.periodKey] ?? [], s.spent, s.limit)
     nowFired[s.periodKey] = crossed.fired
-    alerts.push(...crossed.alerts.map((a) => ({ ...a, limit: s.kind, period: s.period })))
+    alerts.push(...crossed.alerts.map((a) => ({ ...a, kind: s.kind, period: s.period })))
   }
   return { alerts, fired: nowFired }
 }

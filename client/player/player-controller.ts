@@ -213,8 +213,8 @@ export class PlayerController {
 
   /**
    * Segment k arrived: pay for k+1 now, so hls.js's request for it finds it paid and never waits for a payment. The
-   * session allows one segment ahead of what was received, no more; a payment that would reach the cap waits for
-   * hls.js to ask, so the cap dialog appears when the viewer really runs out.
+   * session allows one segment ahead of what was received, no more; a payment that would reach the cap (or a host or
+   * monthly limit) waits for hls.js to ask, so the dialog appears when the viewer really runs out.
    */
   private payAhead(segment: string): void {
     const { session } = this.parts
@@ -223,7 +223,7 @@ export class PlayerController {
     const chargeOf = this.media.chargeOf(next)
     const charge = chargeOf(session.paidEntries())
     const { phase, spent, cap } = session.snapshot()
-    if (charge.kind !== 'due' || phase !== 'open' || spent + charge.amount > cap) return
+    if (charge.kind !== 'due' || phase !== 'open' || spent + charge.amount > cap || session.limitBlocking(charge.amount) !== null) return
     this.paidAhead = next
     session.payForSegment(next, chargeOf).then(
       () => {

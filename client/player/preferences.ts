@@ -1,6 +1,8 @@
-// The viewer's standing orders: how much a viewing may cost, when to be warned, whether to settle on leaving.
-// Parsing is pure and forgiving (a corrupt entry falls back to defaults field by field); storage sits at the edge.
+// The viewer's standing orders: how much a viewing, a host and a month may cost, when to be warned and how, whether
+// to settle on leaving; all of it general or kept for one host. Parsing is pure and forgiving (a corrupt entry falls
+// back to defaults field by field); storage sits at the edge.
 import { z } from 'zod'
+import type { BudgetPolicy, LimitKind } from '../payer/budgets.ts'
 import { DEFAULT_THRESHOLDS, normalizeThresholds, type AlertThreshold } from '../payer/cap-alerts.ts'
 import { readJson, writeJson, type KeyValueStorage } from '../payer/storage.ts'
 
@@ -12,29 +14,79 @@ export interface Preferences {
   thresholds: AlertThreshold[]
   /** Settle the channel when the page is closed (a reload keeps it). */
   settleOnLeave: boolean
+  /** The host and monthly limits, each with its own alert thresholds. */
+  budget: BudgetPolicy
+  /** Also show the alerts as system notifications while the page is hidden (when the browser allows it). */
+  notify: boolean
+}
+
+/** What is stored: the general preferences, and those a viewer keeps for one host. */
+interface StoredPreferences {
+  general: unknown
+  hosts: Record<string, unknown>
 }
 
 /** 1,200 sat: two minutes at the default 10 sat/s, so the 60 s sample plays through without a dialog. */
 export const DEFAULT_CAP = 1_200
 
+const defaultThresholds = (): AlertThreshold[] => DEFAULT_THRESHOLDS.map((t) => ({ ...t }))
+
 export const DEFAULT_PREFERENCES: Preferences = {
   cap: DEFAULT_CAP,
-  thresholds: DEFAULT_THRESHOLDS.map((t) => ({ ...t })),
+  thresholds: defaultThresholds(),
   settleOnLeave: true,
+  budget: { host: { sats: null, period: 'day', thresholds: defaultThresholds() }, month: { sats: null, thresholds: defaultThresholds() } },
+  notify: false,
 }
 
 const Cap = z.number().int().positive().max(21e14)
 const Threshold = z.object({ fraction: z.number().gt(0).lte(1), level: z.enum(['info', 'warning', 'critical']) })
+const Thresholds = z.array(Threshold).min(1).max(10)
+const Period = z.enum(['day', 'week', 'month'])
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
+}
+
+function parseThresholds(value: unknown, fallback: AlertThreshold[]): AlertThreshold[] {
+  const thresholds = Thresholds.safeParse(value)
+  return thresholds.success ? normalizeThresholds(thresholds.data) : fallback
+}
+
+function parseLimit(value: unknown): number | null {
+  const limit = Cap.safeParse(value)
+  return limit.success ? limit.data : null
+}
+
+function parseBudget(value: unknown): BudgetPolicy {
+  const { host, month } = DEFAULT_PREFERENCES.budget
+  const v = objectOf(value)
+  const h = objectOf(v.host)
+  const m = objectOf(v.month)
+  const period = Period.safeParse(h.period)
+  return {
+    host: { sats: parseLimit(h.sats), period: period.success ? period.data : host.period, thresholds: parseThresholds(h.thresholds, host.thresholds) },
+    month: { sats: parseLimit(m.sats), thresholds: parseThresholds(m.thresholds, month.thresholds) },
+  }
+}
 
 export function parsePreferences(value: unknown): Preferences {
-  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
+  const v = objectOf(value)
   const cap = Cap.safeParse(v.cap)
-  const thresholds = z.array(Threshold).min(1).max(10).safeParse(v.thresholds)
   return {
     cap: cap.success ? cap.data : DEFAULT_PREFERENCES.cap,
-    thresholds: thresholds.success ? normalizeThresholds(thresholds.data) : DEFAULT_PREFERENCES.thresholds,
+    thresholds: parseThresholds(v.thresholds, DEFAULT_PREFERENCES.thresholds),
     settleOnLeave: typeof v.settleOnLeave === 'boolean' ? v.settleOnLeave : DEFAULT_PREFERENCES.settleOnLeave,
+    budget: parseBudget(v.budget),
+    notify: v.notify === true,
   }
+}
+
+/** The preferences with one limit raised to `sats`: what the limit dialog's "raise" saves. */
+export function withLimit(preferences: Preferences, kind: LimitKind, sats: number): Preferences {
+  if (kind === 'viewing') return { ...preferences, cap: sats }
+  const { budget } = preferences
+  return { ...preferences, budget: { ...budget, [kind]: { ...budget[kind], sats } } }
 }
 
 /**
@@ -53,6 +105,13 @@ export function thresholdsFromPercents(percents: readonly string[]): { ok: true;
   return { ok: true, thresholds: values.map((v, i) => ({ fraction: v / 100, level: levels[i] })) }
 }
 
+/** A limit typed in satoshis; empty for none. */
+export function limitFromInput(text: string): { ok: true; sats: number | null } | { ok: false; message: string } {
+  if (text.trim() === '') return { ok: true, sats: null }
+  const cap = capFromInput(text)
+  return cap.ok ? { ok: true, sats: cap.cap } : { ok: false, message: 'A limit must be a whole number of satoshis above zero, or empty for none.' }
+}
+
 /** A cap typed in satoshis; whole and positive. */
 export function capFromInput(text: string): { ok: true; cap: number } | { ok: false; message: string } {
   const value = Number(text.trim().replace(/[,_\s]/g, ''))
@@ -60,10 +119,30 @@ export function capFromInput(text: string): { ok: true; cap: number } | { ok: fa
   return { ok: true, cap: value }
 }
 
-export function loadPreferences(storage: KeyValueStorage): Preferences {
-  return parsePreferences(readJson(storage, PREFERENCES_KEY))
+/** Stored preferences; an entry from before per-host preferences is the general one. */
+function readStored(storage: KeyValueStorage): StoredPreferences {
+  const v = objectOf(readJson(storage, PREFERENCES_KEY))
+  if (!('general' in v)) return { general: v, hosts: {} }
+  return { general: v.general, hosts: objectOf(v.hosts) }
 }
 
-export function savePreferences(storage: KeyValueStorage, preferences: Preferences): void {
-  writeJson(storage, PREFERENCES_KEY, preferences)
+/** The preferences that apply at `host`: its own when the viewer kept some for it, else the general ones. */
+export function loadPreferences(storage: KeyValueStorage, host?: string): Preferences {
+  const stored = readStored(storage)
+  const own = host !== undefined && Object.prototype.hasOwnProperty.call(stored.hosts, host) ? stored.hosts[host] : undefined
+  return parsePreferences(own ?? stored.general)
+}
+
+/** True when the viewer keeps preferences for `host` alone. */
+export function hasHostPreferences(storage: KeyValueStorage, host: string): boolean {
+  return Object.prototype.hasOwnProperty.call(readStored(storage).hosts, host)
+}
+
+/** Saves the general preferences, or (`scope.only`) those of one host; saving the general ones from a host drops its own. */
+export function savePreferences(storage: KeyValueStorage, preferences: Preferences, scope?: { host: string; only: boolean }): void {
+  const stored = readStored(storage)
+  const hosts = { ...stored.hosts }
+  if (scope) delete hosts[scope.host]
+  const next: StoredPreferences = scope?.only ? { general: stored.general, hosts: { ...hosts, [scope.host]: preferences } } : { general: preferences, hosts }
+  writeJson(storage, PREFERENCES_KEY, next)
 }

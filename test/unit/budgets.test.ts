@@ -124,7 +124,7 @@ test("each limit's alerts fire once per period, the most severe of a jump only, 
   const storage = new MemoryStorage()
   let now = at(2026, 12, 7, 10)
   const book = new SpendingBook(storage, 'host.example', () => policy(100, 'day', 400), () => now)
-  const seen = (alerts: ReturnType<SpendingBook['spent']>) => alerts.map((a) => `${a.limit}:${Math.round(a.fraction * 100)}`)
+  const seen = (alerts: ReturnType<SpendingBook['spent']>) => alerts.map((a) => `${a.kind}:${Math.round(a.fraction * 100)}`)
   assert.deepEqual(seen(book.spent(40)), [])
   assert.deepEqual(seen(book.spent(10)), ['host:50'])
   assert.deepEqual(seen(book.spent(10)), [])
