@@ -140,6 +140,12 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
     this.emit('change', this.snapshot())
   }
 
+  /** The viewer stopped while a limit held an opening back: it gives up (and the next one asks again). */
+  stopWaiting(): void {
+    this.atCap = false
+    this.capRaises.rejectAll(new PaymentCancelled('stopped by the viewer'))
+  }
+
   /** What a receipt names besides the summary: where, what, when it opened, and its funding. */
   protected viewingOf(p: PersistedSession): ViewingRecord | undefined {
     if (!this.label) return undefined
@@ -149,6 +155,8 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
   protected finishChannel(summary: SettlementSummary, p: PersistedSession, info: { final: boolean }): void {
     this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined, walletReturnOf(p.channel), this.viewingOf(p))
     this.forget()
+    // Whatever limit held this channel, the next payment or opening asks again.
+    this.atCap = false
     this.move({ type: 'settled', final: info.final })
     this.emit('settled', summary, info)
   }

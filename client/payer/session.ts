@@ -70,6 +70,12 @@ export class ChannelSession extends SessionCore {
    */
   async open(cap: number): Promise<void> {
     if (this.persisted) throw new Error('a channel is already open; close it or raise its cap')
+    // A channel that could buy nothing would only lock the viewer's coins: at a reached limit, ask first.
+    for (let limit = this.limitBlocking(1); limit !== null; limit = this.limitBlocking(1)) {
+      this.reachLimit(limit, 1)
+      await this.capRaises.wait()
+    }
+    if (this.persisted) throw new Error('a channel is already open; close it or raise its cap')
     await this.openChannel(cap, NOTHING_CARRIED)
   }
 

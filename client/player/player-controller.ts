@@ -135,7 +135,7 @@ export class PlayerController {
     this.hls?.stopLoad()
     capDialog.close()
     await this.resuming
-    if (!session.hasRememberedChannel) return
+    if (!session.hasRememberedChannel) return session.stopWaiting()
     setText(byTestId('session-phase'), phaseText)
     this.showSummary(await session.close())
   }

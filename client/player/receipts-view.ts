@@ -1,5 +1,6 @@
 // The receipts in the history card, each transaction linked to its explorer page, and their download as CSV or JSON.
 // A refund still waiting for its block says which block and about when; the chain's height is asked only then.
+import { localDay } from '../payer/budgets.ts'
 import type { HistoryEntry } from '../payer/history.ts'
 import { receiptOf, receiptsToCsv, receiptsToJson, type Receipt } from '../payer/receipts.ts'
 import { formatDuration, formatSats } from './cap-format.ts'
@@ -84,6 +85,6 @@ export class ReceiptsView {
   }
 
   private fileName(ext: string): string {
-    return `p2p-receipts-${new Date().toISOString().slice(0, 10)}.${ext}`
+    return `p2p-receipts-${localDay(Date.now())}.${ext}`
   }
 }
