@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Page } from 'playwright-core'
+import { describeFindings, seriousViolations } from '../support/axe.ts'
 import { parseCsv } from '../support/csv.ts'
 import { usePlayerHost } from '../support/player-host.ts'
 import { fastForward, focused, pressUntil, SINGLE_RENDITION } from '../support/viewer-pages.ts'
@@ -107,6 +108,8 @@ describe('budgets and receipts', { timeout: 300_000 }, () => {
     await page.waitForTimeout(1_500)
     assert.equal(await hostPaid([first, second]), DAILY_LIMIT, 'the host holds exactly the limit over both viewings, not a satoshi more')
     assert.match((await page.getByTestId('cap-dialog-text').textContent()) ?? '', /300 sat of 300 sat spent.*starts afresh/)
+    const findings = await seriousViolations(page)
+    assert.equal(findings.length, 0, `axe, at the limit: ${describeFindings(findings)}`)
     await stop(page, 'cap-dialog-stop')
     assert.equal(await hostPaid([first, second]), DAILY_LIMIT)
 
