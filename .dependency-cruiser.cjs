@@ -1,4 +1,4 @@
-// The layering rules the folders promise (docs/architecture.md), checked on every `npm test`.
+// The layering rules the folders promise (docs/architecture.md), checked on every `npm test` and by `npm run deps`.
 /** Packages that only run on Node: protocol/ is shared with the browser and may use none of them. */
 const NODE_ONLY_PACKAGES = [
   '@bsv/wallet-toolbox',
@@ -25,10 +25,10 @@ module.exports = {
   forbidden: [
     {
       name: 'protocol-is-shared',
-      comment: 'protocol/ holds the rules both sides agree on: it imports nothing from the host, the viewer or the tools.',
+      comment: 'protocol/ holds the rules both sides agree on: it imports nothing from the host, the viewer, the devnet or the tools.',
       severity: 'error',
       from: { path: '^protocol/' },
-      to: { path: '^(server|client|scripts|test)/' },
+      to: { path: '^(server|client|devnet|node-shared|scripts|test)/' },
     },
     {
       name: 'protocol-is-isomorphic',
@@ -57,6 +57,34 @@ module.exports = {
       severity: 'error',
       from: { path: '^server/' },
       to: { path: '^client/' },
+    },
+    {
+      name: 'server-is-not-the-devnet',
+      comment: 'The host reaches a devnet as it reaches any ledger, through the chain interface (HttpChain at /devnet); its own devnet is handed to it by whoever starts it (scripts/start.ts, the tests) through server/chain/own-devnet.ts.',
+      severity: 'error',
+      from: { path: '^server/' },
+      to: { path: '^devnet/' },
+    },
+    {
+      name: 'devnet-is-not-the-host',
+      comment: 'The devnet is a program of its own (`npm run devnet`): a ledger any host, wallet or test can use, knowing nothing of channels.',
+      severity: 'error',
+      from: { path: '^devnet/' },
+      to: { path: '^(server|client)/' },
+    },
+    {
+      name: 'client-is-not-the-devnet',
+      comment: 'The viewer reaches the devnet over the wire only (the faucet and the chain at the host\'s /devnet).',
+      severity: 'error',
+      from: { path: '^client/' },
+      to: { path: '^(devnet|node-shared)/' },
+    },
+    {
+      name: 'node-shared-is-shared',
+      comment: 'node-shared/ holds what the host and the devnet both need on Node: it imports neither program, nor the tools.',
+      severity: 'error',
+      from: { path: '^node-shared/' },
+      to: { path: '^(server|devnet|client|scripts|test)/' },
     },
     {
       name: 'no-circular',

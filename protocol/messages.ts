@@ -2,6 +2,8 @@
 // Every inbound message is parsed with these schemas before anything else looks at it.
 import { z } from 'zod'
 import { parseSegmentKey, SEGMENT_ID_MAX_LENGTH, SEGMENT_KEY_MAX_LENGTH } from './hls/segment-key.ts'
+import type { FundingLoss } from './funding-loss.ts'
+import { MAX_FUNDING_BEEF_HEX_CHARS, MAX_FUNDING_PARENTS, MAX_FUNDING_PARENTS_HEX_CHARS, TIP_NOTE_MAX_CHARS } from './message-limits.ts'
 
 /** Largest transaction we accept in a message: an update is ~300 bytes, a funding tx with many inputs a few KB. */
 export const MAX_TX_HEX_CHARS = 200_000
@@ -89,12 +91,6 @@ export const OpenRequest = z.object({
 })
 export type OpenRequest = z.infer<typeof OpenRequest>
 
-/** At most this many parents travel with a funding tx; beyond it (or MAX_FUNDING_PARENTS_HEX_CHARS) none are sent. */
-export const MAX_FUNDING_PARENTS = 16
-export const MAX_FUNDING_PARENTS_HEX_CHARS = 200_000
-/** A funding's BEEF larger than this travels as the raw funding with its parents instead. */
-export const MAX_FUNDING_BEEF_HEX_CHARS = 200_000
-
 export const FundRequest = z.object({
   channelId: ChannelId,
   fundingTx: TxHex,
@@ -121,9 +117,6 @@ export type ResumeRequest = z.infer<typeof ResumeRequest>
 
 export const UpdateRequest = z.object({ channelId: ChannelId, tx: TxHex, segment: SegmentId })
 export type UpdateRequest = z.infer<typeof UpdateRequest>
-
-/** The longest tip note a viewer may send (the player's field and the host's schema both use it). */
-export const TIP_NOTE_MAX_CHARS = 140
 
 export const TipRequest = z.object({
   channelId: ChannelId,
@@ -243,17 +236,6 @@ export interface UpdateAccepted {
 }
 
 export type ChannelState = 'opening' | 'open' | 'closing' | 'closed'
-
-/**
- * How a channel's funding can stop being money after it went live, each both a close reason and the code that refuses
- * the channel from then on: a conflicting tx won (double spend), or another tx spent the funding output.
- */
-export const FUNDING_LOSSES = ['funding_double_spent', 'funding_spent'] as const
-export type FundingLoss = (typeof FUNDING_LOSSES)[number]
-
-export function isFundingLoss(reason: string | null | undefined): reason is FundingLoss {
-  return (FUNDING_LOSSES as readonly string[]).includes(reason ?? '')
-}
 
 export type CloseReason = 'viewer' | 'idle' | 'deadline' | 'host_stopped' | 'recovery' | FundingLoss
 

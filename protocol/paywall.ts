@@ -1,7 +1,8 @@
 // What the paywall's HTTP answers mean to both sides: where the channel token travels, and the 402 body that tells a
-// viewer what a segment costs and how to resynchronise. Isomorphic: the player and the fleet parse what the host sends.
-import { z } from 'zod'
-import { ChannelId, LastUpdate, SegmentId } from './messages.ts'
+// viewer what a segment costs and how to resynchronise. Isomorphic, and without a validator: the host writes these
+// bodies (server/paywall/access.ts), and the player reads them with the shape check below, shaped for the one reader
+// it has (the payer checks the last update's transaction itself before it trusts it).
+import type { LastUpdate } from './messages.ts'
 
 /**
  * The request header that carries a channel's access token (HTTP header names are case-insensitive). The only place
@@ -11,26 +12,44 @@ export const TOKEN_HEADER = 'X-Channel-Token'
 /** The query parameter the paywall keeps for itself: never read as a token, never part of a segment's query. */
 export { TOKEN_QUERY } from './hls/segment-query.ts'
 
-const Satoshis = z.number().int().nonnegative()
-
 /** The body of a 402: the segment's price, what the channel has paid, and its last update to resync from. */
-export const PaymentRequiredBody = z.object({
-  error: z.literal('payment_required'),
-  message: z.string(),
-  channelId: ChannelId.nullable(),
+export interface PaymentRequiredBody {
+  error: 'payment_required'
+  message: string
+  channelId: string | null
   /** The first entry the request needs that the channel has not paid for (a canonical segment key). */
-  segment: SegmentId,
-  price: Satoshis,
+  segment: string
+  price: number
   /** The cumulative total the channel must reach to be served this segment. */
-  required: Satoshis,
-  paid: Satoshis,
-  lastUpdate: LastUpdate.nullable(),
-  howToPay: z.string(),
-})
-export type PaymentRequiredBody = z.infer<typeof PaymentRequiredBody>
+  required: number
+  paid: number
+  lastUpdate: LastUpdate | null
+  howToPay: string
+}
+
+const isSatoshis = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
+const isText = (value: unknown): value is string => typeof value === 'string'
+
+function isLastUpdate(value: unknown): value is LastUpdate {
+  if (typeof value !== 'object' || value === null) return false
+  const { sequence, paid, tx } = value as Record<string, unknown>
+  return isSatoshis(sequence) && isSatoshis(paid) && isText(tx) && /^(?:[0-9a-fA-F]{2})+$/.test(tx)
+}
 
 /** The 402 body, or null when what came back is not one (a proxy's error page, a truncated body). */
 export function parsePaymentRequired(body: unknown): PaymentRequiredBody | null {
-  const parsed = PaymentRequiredBody.safeParse(body)
-  return parsed.success ? parsed.data : null
+  if (typeof body !== 'object' || body === null) return null
+  const b = body as Record<string, unknown>
+  const shaped =
+    b.error === 'payment_required' &&
+    isText(b.message) &&
+    (b.channelId === null || (isText(b.channelId) && /^[0-9a-f]{24}$/.test(b.channelId))) &&
+    isText(b.segment) &&
+    b.segment.startsWith('/media/') &&
+    isSatoshis(b.price) &&
+    isSatoshis(b.required) &&
+    isSatoshis(b.paid) &&
+    (b.lastUpdate === null || isLastUpdate(b.lastUpdate)) &&
+    isText(b.howToPay)
+  return shaped ? (b as unknown as PaymentRequiredBody) : null
 }

@@ -21,6 +21,7 @@ import { measureLatency } from './bench/phases/latency.ts'
 import { measureOpens } from './bench/phases/open.ts'
 import { preparePayingViewers, streamSegmentsFor } from './bench/phases/paying-viewers.ts'
 import { measureThroughput } from './bench/phases/throughput.ts'
+import { measureAssets } from './bench/phases/assets.ts'
 import { measureTtff } from './bench/phases/ttff.ts'
 import { LOAD_FROM_ONE_ADDRESS, planFrom, PRICE, SEGMENT_SECONDS, type Plan } from './bench/plan.ts'
 import { loopDelayRatio, median, paywallVsProxy, spread, targetVerdicts, type BenchResults, type LatencyRow } from './bench/report.ts'
@@ -128,6 +129,8 @@ async function main(): Promise<void> {
     log(`open: ${JSON.stringify(open)}`)
     const heapRuns = await measureHeap(plan, host, terms, pool, log)
     const ttff = await measureTtff({ plan, staticUrl: origin.url, hostUrl: host.url, stream: '/media/sample/master.m3u8', log })
+    const assets = await measureAssets()
+    log(`assets: ${JSON.stringify(assets)}`)
 
     const perChannel = median(heapRuns.map((run) => run.per_channel)) ?? 0
     const partial: Omit<BenchResults, 'targets'> = {
@@ -164,6 +167,7 @@ async function main(): Promise<void> {
       cpu: { payments: throughput.accepted, cpu_ms: throughput.host_cpu_ms },
       throughput,
       ttff,
+      assets,
       generator: { processes: plan.generators, cpu_ms: generatorCpuMs },
     }
     const results: BenchResults = { ...partial, targets: targetVerdicts(partial) }

@@ -1,78 +1,121 @@
-// Bundles the viewer's page (client/player/main.ts + styles) into client/dist/ for the host to serve at /assets.
+// Bundles the two pages (the player, client/player/, and the host's dashboard, client/dashboard/) into client/dist/
+// for the host to serve at /assets. Every file is named by its content's hash, so the host serves it as immutable,
+// and written beside its brotli and gzip forms, so nothing is compressed per request. Code both pages use goes into
+// shared chunks (esbuild's splitting). manifest.json maps each page's logical names (player.js, player.css) to the
+// hashed files, and lists the chunks a page imports at once, for the host to preload (server/page-assets.ts).
 // Each page's styles.css @imports client/shared/ (the tokens and base styles both pages share); esbuild inlines it.
 // Run: `npm run build` (the host's start and test scripts call buildClient() too).
-import { build } from 'esbuild'
-import { mkdir } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
+import { build, type Metafile } from 'esbuild'
+import { mkdir, readdir, rm, readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { basename, join, relative } from 'node:path'
+import { basename, join, relative, resolve } from 'node:path'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
+export const CLIENT_DIST = join(root, 'client/dist')
+export const MANIFEST_FILE = 'manifest.json'
 
-export interface BuildClientOptions {
-  /** TypeScript entry; default client/player/main.ts. */
-  entry?: string
-  /** Stylesheet bundled next to it; default client/player/styles.css (null for none). */
-  css?: string | null
-  /** Output folder; default client/dist. */
-  outdir?: string
-  /** Output base name: <name>.js and <name>.css; default "player". */
-  name?: string
-  minify?: boolean
+const PAGES = ['player', 'dashboard'] as const
+
+/**
+ * Packages the browser must never load: the page validates nothing with a schema library (the host does), and zod
+ * alone would double the player's script (issue 21). The build fails naming the import chain instead.
+ */
+const NOT_FOR_THE_BROWSER = ['node_modules/zod/']
+
+/** What server/page-assets.ts reads: per page, its hashed script and stylesheet and the chunks its script imports at once. */
+export interface AssetManifest {
+  pages: Record<string, { js: string; css: string; preload: string[] }>
 }
 
 export interface BuildClientResult {
-  js: string
-  css: string | null
-  bytes: number
+  manifest: AssetManifest
+  /** Bytes of the player's scripts (entry and the chunks it imports at once), raw and as the wire carries them (brotli). */
+  playerJsBytes: number
+  playerJsWireBytes: number
   ms: number
 }
 
-/**
- * Builds one page bundle. Without an entry it builds every page: the player, and the dashboard when
- * client/dashboard/main.ts exists (client/dashboard/styles.css bundled alongside), all into client/dist/.
- */
-export async function buildClient(options: BuildClientOptions = {}): Promise<BuildClientResult> {
-  if (options.entry === undefined) {
-    const player = await buildBundle({ ...options, entry: join(root, 'client/player/main.ts') })
-    const dashboardEntry = join(root, 'client/dashboard/main.ts')
-    if (!existsSync(dashboardEntry)) return player
-    const dashboardCss = join(root, 'client/dashboard/styles.css')
-    const dashboard = await buildBundle({ ...options, entry: dashboardEntry, css: existsSync(dashboardCss) ? dashboardCss : null, name: 'dashboard' })
-    return { ...player, bytes: player.bytes + dashboard.bytes, ms: player.ms + dashboard.ms }
+export async function buildClient(options: { outdir?: string; minify?: boolean } = {}): Promise<BuildClientResult> {
+  const started = performance.now()
+  const outdir = options.outdir ?? CLIENT_DIST
+  await rm(outdir, { recursive: true, force: true })
+  await mkdir(outdir, { recursive: true })
+  const common = { bundle: true, minify: options.minify ?? true, sourcemap: true, logLevel: 'warning' as const, metafile: true, legalComments: 'none' as const, outdir }
+  const scripts = await build({
+    ...common,
+    entryPoints: Object.fromEntries(PAGES.map((page) => [page, join(root, `client/${page}/main.ts`)])),
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022'],
+    // @bsv/sdk and socket.io-client are isomorphic; nothing of Node's may sneak into the page.
+    define: { 'process.env.NODE_ENV': '"production"' },
+  })
+  refuseForbiddenPackages(scripts.metafile!)
+  const styles = await build({
+    ...common,
+    entryPoints: Object.fromEntries(PAGES.map((page) => [page, join(root, `client/${page}/styles.css`)])),
+    entryNames: '[name]-[hash]',
+  })
+  const manifest = manifestOf(scripts.metafile!, styles.metafile!, outdir)
+  await writeFile(join(outdir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n')
+  await compressAll(outdir)
+  const player = manifest.pages.player
+  const playerFiles = [player.js, ...player.preload]
+  const sizes = await Promise.all(playerFiles.map(async (file) => [(await readFile(join(outdir, file))).length, (await readFile(join(outdir, `${file}.br`))).length]))
+  return {
+    manifest,
+    playerJsBytes: sizes.reduce((sum, [raw]) => sum + raw, 0),
+    playerJsWireBytes: sizes.reduce((sum, [, wire]) => sum + wire, 0),
+    ms: performance.now() - started,
   }
-  return buildBundle(options)
 }
 
-async function buildBundle(options: BuildClientOptions): Promise<BuildClientResult> {
-  const started = performance.now()
-  const entry = options.entry ?? join(root, 'client/player/main.ts')
-  const css = options.css === undefined ? join(root, 'client/player/styles.css') : options.css
-  const outdir = options.outdir ?? join(root, 'client/dist')
-  const name = options.name ?? 'player'
-  const minify = options.minify ?? true
-  await mkdir(outdir, { recursive: true })
-  const common = { bundle: true, minify, sourcemap: true, logLevel: 'warning' as const, metafile: true, legalComments: 'none' as const }
-  const js = join(outdir, `${name}.js`)
-  const results = [
-    await build({
-      ...common,
-      entryPoints: [entry],
-      outfile: js,
-      format: 'esm',
-      platform: 'browser',
-      target: ['es2022'],
-      // @bsv/sdk and socket.io-client are isomorphic; nothing of Node's may sneak into the page.
-      define: { 'process.env.NODE_ENV': '"production"' },
-    }),
-  ]
-  const cssOut = css ? join(outdir, `${name}.css`) : null
-  if (css && cssOut) results.push(await build({ ...common, entryPoints: [css], outfile: cssOut }))
-  const bytes = results.reduce((sum, r) => sum + Object.values(r.metafile?.outputs ?? {}).reduce((s, o) => s + o.bytes, 0), 0)
-  return { js, css: cssOut, bytes, ms: performance.now() - started }
+function refuseForbiddenPackages(metafile: Metafile): void {
+  for (const [input, { imports }] of Object.entries(metafile.inputs)) {
+    if (input.includes('node_modules/')) continue
+    const forbidden = imports.find((i) => NOT_FOR_THE_BROWSER.some((p) => i.path.includes(p)))
+    if (forbidden) {
+      throw new Error(`${input} brings ${forbidden.path} into the browser bundle. The page carries no validator: read constants from protocol/message-limits.ts and check shapes by hand (protocol/paywall.ts shows how).`)
+    }
+  }
+}
+
+function manifestOf(scripts: Metafile, styles: Metafile, outdir: string): AssetManifest {
+  const named = (metafile: Metafile, ext: string) =>
+    new Map(
+      Object.entries(metafile.outputs)
+        .filter(([file, output]) => file.endsWith(ext) && output.entryPoint)
+        .map(([file]) => [basename(file).replace(/-[A-Z0-9]+\.\w+$/, ''), { file: relative(outdir, resolve(file)), output: metafile.outputs[file] }]),
+    )
+  const js = named(scripts, '.js')
+  const css = named(styles, '.css')
+  const pages: AssetManifest['pages'] = {}
+  for (const page of PAGES) {
+    const entry = js.get(page)
+    const sheet = css.get(page)
+    if (!entry || !sheet) throw new Error(`the build made no ${page} page: ${[...js.keys()].join(', ')}`)
+    const preload = entry.output.imports.filter((i) => i.kind === 'import-statement').map((i) => relative(outdir, resolve(i.path)))
+    pages[page] = { js: entry.file, css: sheet.file, preload }
+  }
+  return { pages }
+}
+
+/** Brotli (best) and gzip beside every script and stylesheet: the host picks by Accept-Encoding, compressing nothing. */
+async function compressAll(outdir: string): Promise<void> {
+  for (const file of await readdir(outdir)) {
+    if (!/\.(js|css)$/.test(file)) continue
+    const bytes = await readFile(join(outdir, file))
+    await writeFile(join(outdir, `${file}.br`), brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }))
+    await writeFile(join(outdir, `${file}.gz`), gzipSync(bytes, { level: 9 }))
+  }
 }
 
 if (process.argv[1] && basename(fileURLToPath(import.meta.url)) === basename(process.argv[1])) {
   const result = await buildClient()
-  console.log(`built ${relative(process.cwd(), result.js)}${result.css ? ` + ${basename(result.css)}` : ''} (${(result.bytes / 1024).toFixed(0)} KiB with maps) in ${Math.round(result.ms)} ms`)
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`
+  console.log(`built ${relative(process.cwd(), CLIENT_DIST)}: the player's script ${kib(result.playerJsBytes)}, ${kib(result.playerJsWireBytes)} on the wire (brotli), in ${Math.round(result.ms)} ms`)
 }

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-const FOLDERS = ['protocol', 'server', 'client', 'devnet']
+const FOLDERS = ['protocol', 'server', 'client', 'devnet', 'node-shared']
 const MAX_LINES = 400
 
 function* sourceFiles(folder: string): Generator<string> {

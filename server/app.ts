@@ -1,24 +1,23 @@
-// Wires the host: express + the paywall + Socket.IO + the devnet (when on devnet) + the player, in one process.
+// Wires the host: express + the paywall + Socket.IO + its own devnet (when its starter hands it one) + the player, in one process.
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server as SocketServer } from 'socket.io'
 import { chainEndpoints, HttpChain } from '../protocol/chain/http-chain.ts'
 import { MAX_MESSAGE_BYTES } from '../protocol/messages.ts'
-import { ChannelService } from './channels/channel-service.ts'
+import { startChannelCore, type ChannelCore } from './channels/channel-core.ts'
 import { ChainView } from './channels/chain-view.ts'
 import { startOpenExpiry } from './channels/open-expiry.ts'
 import { startSettlementScheduler } from './channels/settlement-scheduler.ts'
 import { payeeVerifier } from './crypto/verify.ts'
-import { DevnetLedger } from './chain/devnet/ledger.ts'
 import { preflight, type PreflightFindings } from './chain/preflight.ts'
-import { startMiner } from './chain/devnet/miner.ts'
-import { connectRemoteDevnet } from './chain/devnet/remote.ts'
-import { devnetRouter } from './chain/devnet/routes.ts'
-import { devnetWriteGate } from './chain/devnet/write-gate.ts'
+import { connectRemoteDevnet } from './chain/remote-devnet.ts'
+import type { OpenDevnet, OwnDevnet } from './chain/own-devnet.ts'
+import { devnetWriteGate } from '../node-shared/devnet-write-gate.ts'
+import { ConfigError } from '../node-shared/config-error.ts'
 import type { HostConfig } from './config.ts'
 import { loadIdentity, type Payout } from './identity.ts'
-import { createLogger, type Logger } from './logger.ts'
+import { createLogger, type Logger } from '../node-shared/logger.ts'
 import { paywall } from './paywall/gate.ts'
 import type { PaywallObserver } from './paywall/paywall-parts.ts'
 import { createMediaPaywall } from './paywall/media-paywall.ts'
@@ -27,17 +26,17 @@ import { attachChannelSockets, type ChannelServer } from './socket/channel-socke
 import { openBacking } from './cluster/host-backing.ts'
 import { edgeLinks } from './edge/signed-url.ts'
 import { apiRouter } from './api/routes.ts'
-import { AdminGate } from './api/require-admin.ts'
+import { AdminGate } from '../node-shared/admin-gate.ts'
 import { securityHeaders } from './security/headers.ts'
 import { judgeOrigin, ORIGIN_REFUSED, originGuard } from './security/origin-policy.ts'
 import { accessLog } from './security/access-log.ts'
-import { clientAddress } from './security/client-address.ts'
-import { ownNamesOf, refuseForeignHosts } from './security/host-allowlist.ts'
-import { isWildcardBind, localHostNames } from './security/host-names.ts'
+import { clientAddress } from '../node-shared/client-address.ts'
+import { ownNamesOf, refuseForeignHosts } from '../node-shared/host-allowlist.ts'
+import { isWildcardBind, localHostNames } from '../node-shared/host-names.ts'
 import { makePrivate } from './security/private-folder.ts'
-import { playerRouter } from './player-pages.ts'
+import { playerRouter } from './page-assets.ts'
 
-export interface RunningHost {
+export interface RunningHost<D extends OwnDevnet = OwnDevnet> {
   url: string
   port: number
   /** The admin token when this start knows it: configured, or generated now (printed once); null when only its digest is kept. */
@@ -45,18 +44,19 @@ export interface RunningHost {
   payout: Payout
   /** What the start-up checks of a real network found (null on devnet). */
   preflight: PreflightFindings | null
-  service: ChannelService
-  ledger: DevnetLedger | null
+  channels: ChannelCore
+  /** The devnet in this process (on devnet without --devnet-url), as openDevnet made it. */
+  devnet: D | null
   chainView: ChainView
   logger: Logger
   close(): Promise<void>
 }
 
-/** What an extension of the host (the dashboard) gets to hang off: routes, sockets, the service, paywall events. */
+/** What an extension of the host (the dashboard) gets to hang off: routes, sockets, the channel core, paywall events. */
 export interface HostParts {
   app: express.Express
   io: ChannelServer
-  service: ChannelService
+  channels: ChannelCore
   /** The admin token's one door (constant-time compare, attempts per address bounded). */
   admin: AdminGate
   logger: Logger
@@ -67,14 +67,20 @@ export interface HostParts {
   library: LibraryCache
 }
 
-export interface HostHooks {
-  /** Lets the dashboard and metrics hang off the same service without app.ts knowing them. */
+export interface HostHooks<D extends OwnDevnet = OwnDevnet> {
+  /** Lets the dashboard and metrics hang off the same channel core without app.ts knowing them. */
   extend?: (parts: HostParts) => void | Promise<void>
   logger?: Logger
+  /** Opens the host's own devnet (on devnet without --devnet-url); server/ does not import devnet/, its starter does. */
+  openDevnet?: OpenDevnet<D>
 }
 
-export async function startHost(config: HostConfig, hooks: HostHooks = {}): Promise<RunningHost> {
+export async function startHost<D extends OwnDevnet = OwnDevnet>(config: HostConfig, hooks: HostHooks<D> = {}): Promise<RunningHost<D>> {
   const logger = hooks.logger ?? createLogger(config.logLevel)
+  const openDevnet = config.network === 'devnet' && !config.devnetUrl ? hooks.openDevnet : undefined
+  if (config.network === 'devnet' && !config.devnetUrl && !openDevnet) {
+    throw new ConfigError('This host was started without a devnet of its own: pass --devnet-url (a ledger started with `npm run devnet`), or start it with `npm start`.')
+  }
   if (!config.origin && config.generateSample) {
     // Loaded only here: a host proxying an external origin never needs the ffmpeg tooling.
     const { ensureSampleStream } = await import('./media/sample.ts')
@@ -91,9 +97,13 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const backing = await openBacking(config, logger)
   const { store } = backing
   const identity = await loadIdentity(store, { dataDir: config.dataDir, network: config.network, adminToken: config.adminToken, payoutAddress: config.payoutAddress, log: logger, shared: Boolean(config.store) })
-  const ledger = config.network === 'devnet' && !remoteDevnet
-    ? DevnetLedger.open({ dataDir: config.dataDir, logger, testMode: config.devnetTestMode })
-    : null
+  const devnet = openDevnet?.({
+    dataDir: config.dataDir,
+    blockIntervalSeconds: config.blockIntervalSeconds,
+    testMode: config.devnetTestMode,
+    logger,
+    clientOf: (req) => clientAddress(req.socket.remoteAddress, req.headers, config.trustProxy),
+  }) ?? null
   // The stores made their files (and SQLite its -wal and -shm) with the default mode: now they are the owner's alone.
   makePrivate(config.dataDir)
 
@@ -147,11 +157,10 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
   const verifier = payeeVerifier()
   if (verifier.engine === 'openssl') logger.warn('libsecp256k1 has no binary for this platform: payments are verified with OpenSSL, about 5x slower')
   const media = createMediaPaywall(config, store, logger)
-  const service = await ChannelService.start({
+  const edge = config.edgeSecret ? edgeLinks({ baseUrl: config.edgeBaseUrl, secret: config.edgeSecret, ttlSeconds: config.edgeUrlTtlSeconds }) : null
+  const channels = await startChannelCore({
     policy: {
       network: config.network,
-      pricePerSecond: config.price,
-      renditionMultipliers: config.renditionMultipliers,
       lifetimeBlocks: config.lifetimeBlocks,
       deadlineMarginBlocks: config.deadlineMarginBlocks,
       idleTimeoutSeconds: config.idleTimeoutSeconds,
@@ -167,7 +176,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     media: media.pricing,
     verifySignature: verifier.verify,
     fleet: backing.fleet,
-    edge: config.edgeSecret ? edgeLinks({ baseUrl: config.edgeBaseUrl, secret: config.edgeSecret, ttlSeconds: config.edgeUrlTtlSeconds }) : undefined,
+    edge,
     warn: (details, message) => logger.warn(details, message),
   })
   const paywallObservers: PaywallObserver[] = []
@@ -176,10 +185,10 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     paymentRequired: (segment) => paywallObservers.forEach((o) => o.paymentRequired(segment)),
   }
 
-  backing.attach(io, service)
+  backing.attach(io, channels)
   attachChannelSockets(
     io,
-    service,
+    channels,
     {
       messagesPerSecond: config.messagesPerSecond,
       messagesPerSecondPerAddress: config.messagesPerSecondPerAddress,
@@ -192,19 +201,19 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     },
     logger,
   )
-  chainView.onFeeRateChange(() => io.emit('terms', service.terms()))
-  service.on('fundingLost', (record, loss) =>
+  chainView.onFeeRateChange(() => io.emit('terms', channels.terms.current()))
+  channels.events.on('fundingLost', (record, loss) =>
     logger.warn({ channelId: record.id, fundingTxid: record.fundingTxid, reason: loss.reason, by: loss.txid }, "a channel's funding was lost: the channel is stopped"),
   )
 
   const admin = new AdminGate(identity.adminTokenDigest, config.adminAttemptsPerMinute, config.trustProxy)
   // Mining, the faucet and test mode, on the host's own devnet or the shared one it proxies: the admin's or this machine's.
-  if (ledger || remoteDevnet) app.use('/devnet', devnetWriteGate({ localNames: localHostNames(config.host), admin, trustProxy: config.trustProxy }))
-  if (ledger) app.use('/devnet', devnetRouter(ledger, { clientOf: (req) => clientAddress(req.socket.remoteAddress, req.headers, config.trustProxy) }))
+  if (devnet || remoteDevnet) app.use('/devnet', devnetWriteGate({ localNames: localHostNames(config.host), admin, trustProxy: config.trustProxy }))
+  if (devnet) app.use('/devnet', devnet.routes)
   if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)
-  app.use('/media', paywall({ service, book: media.book, pricing: media.pricing, origin: media.origin, observer }))
-  app.use(apiRouter({ service, chainView, admin, network: config.network, library: media.library }))
-  await hooks.extend?.({ app, io, service, admin, logger, paywallObservers, payout: identity.payout, library: media.library })
+  app.use('/media', paywall({ channels: channels.loader, edge, book: media.book, pricing: media.pricing, origin: media.origin, observer }))
+  app.use(apiRouter({ channels, chainView, admin, network: config.network, library: media.library }))
+  await hooks.extend?.({ app, io, channels, admin, logger, paywallObservers, payout: identity.payout, library: media.library })
   app.use(playerRouter())
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: `Nothing at ${req.method} ${req.path}.` })
@@ -216,16 +225,15 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     res.status(status).json({ error: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'The host hit an internal error.' : error.message })
   })
 
-  const stopMiner = ledger && config.blockIntervalSeconds > 0 ? startMiner(ledger, { intervalMs: config.blockIntervalSeconds * 1000 }) : () => {}
   await chainView.refresh()
   // The devnet answers at once and mines often; real networks are asked every half minute.
   const refreshMs = config.network === 'devnet' ? 1_000 : 30_000
   chainView.start(refreshMs)
-  await service.recover()
+  await channels.recover()
   // Fundings are watched as often as the chain view refreshes, until their channels settle.
-  const stopFundingWatch = service.fundings.start(refreshMs)
-  const stopOpenExpiry = startOpenExpiry(service, config.openTimeoutSeconds * 1000, (error) => logger.warn({ err: error }, 'could not expire unfunded opens; will retry'))
-  const stopScheduler = startSettlementScheduler(service, 1_000, (error, channelId) =>
+  const stopFundingWatch = channels.fundings.start(refreshMs)
+  const stopOpenExpiry = startOpenExpiry(channels.opening, config.openTimeoutSeconds * 1000, (error) => logger.warn({ err: error }, 'could not expire unfunded opens; will retry'))
+  const stopScheduler = startSettlementScheduler(channels.settlement, 1_000, (error, channelId) =>
     logger.warn({ err: error, channelId }, 'settlement failed; will retry'),
   )
 
@@ -235,15 +243,14 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
     adminToken: config.adminToken ?? identity.generatedAdminToken,
     payout: identity.payout,
     preflight: preflightFindings,
-    service,
-    ledger,
+    channels,
+    devnet,
     chainView,
     logger,
     async close() {
       stopOpenExpiry()
       stopScheduler()
       stopFundingWatch()
-      stopMiner()
       chainView.stop()
       io.disconnectSockets(true)
       await new Promise<void>((resolve) => io.close(() => resolve()))
@@ -251,7 +258,7 @@ export async function startHost(config: HostConfig, hooks: HostHooks = {}): Prom
       await new Promise<void>((resolve) => httpServer.close(() => resolve()))
       media.origin.close()
       remoteDevnet?.close()
-      ledger?.close()
+      devnet?.close()
       await backing.close()
     },
   }

@@ -2,7 +2,7 @@
 // each secret), each also read from its P2P_ environment variable, with the schema's default in its help.
 import { Command, Option } from 'commander'
 import type { HostConfigInput } from './config.ts'
-import { secretOption } from './secret-option.ts'
+import { secretOption } from '../node-shared/secret-option.ts'
 import { flagName, SETTINGS, type Setting, type SettingKey } from './settings.ts'
 
 /** --max-pending-opens -> P2P_MAX_PENDING_OPENS; --no-sample -> P2P_NO_SAMPLE. */

@@ -3,7 +3,8 @@
 import { z } from 'zod'
 import { checkAddress } from '../protocol/address.ts'
 import type { Network } from '../protocol/messages.ts'
-import { isLoopbackBind } from './security/host-names.ts'
+import { ConfigError } from '../node-shared/config-error.ts'
+import { isLoopbackBind } from '../node-shared/host-names.ts'
 import { flagName, SETTINGS, type SettingKey } from './settings.ts'
 
 type Schemas = { [K in keyof typeof SETTINGS]: (typeof SETTINGS)[K]['schema'] }
@@ -12,8 +13,6 @@ const schemas = Object.fromEntries(Object.entries(SETTINGS).map(([key, each]) =>
 export const HostConfig = z.object(schemas)
 export type HostConfig = z.infer<typeof HostConfig>
 export type HostConfigInput = z.input<typeof HostConfig>
-
-export class ConfigError extends Error {}
 
 export function parseConfig(input: HostConfigInput): HostConfig {
   const result = HostConfig.safeParse(input)

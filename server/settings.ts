@@ -3,7 +3,7 @@
 // from this table, so adding a setting is one entry here.
 import { z } from 'zod'
 import { Network } from '../protocol/messages.ts'
-import { normalizeName } from './security/host-names.ts'
+import { normalizeName } from '../node-shared/host-names.ts'
 
 export interface Setting<S extends z.ZodType = z.ZodType> {
   /** commander's form: `--port <n>` takes a value; `--trust-proxy` is a switch; `--no-sample` turns a setting off. */

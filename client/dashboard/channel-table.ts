@@ -1,5 +1,6 @@
 // The per-channel table: who watches, how much they locked and paid, and the transactions that opened and closed it.
-import { isFundingLoss, type Network } from '../../protocol/messages.ts'
+import { type Network } from '../../protocol/messages.ts'
+import { isFundingLoss } from '../../protocol/funding-loss.ts'
 import type { ChannelRow } from '../../protocol/dashboard.ts'
 import { explorerTxUrl } from './explorer.ts'
 import { formatAgo, formatSats, formatWatchTime, shortHex } from './format.ts'

@@ -3,7 +3,7 @@
 // app's protocol and this host (security level 2, so the viewer approves once per host), the viewer's share returns to
 // a BRC-29 key it derives, and the funding is created and signed without being sent. Isomorphic.
 import { Beef, BEEF_V1, BEEF_V2, Transaction, Utils, type WalletInterface } from '@bsv/sdk'
-import { MAX_FUNDING_BEEF_HEX_CHARS } from '../../protocol/messages.ts'
+import { MAX_FUNDING_BEEF_HEX_CHARS } from '../../protocol/message-limits.ts'
 import { ChannelMultisig, p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { CHANNEL_SIGHASH } from '../../protocol/signature.ts'
 import { sighashDigest } from '../../protocol/signing.ts'

@@ -1,6 +1,6 @@
 // The parents of the funding tx travel with it, so the host can broadcast it in Extended Format (BRC-30) and the
 // ledger need not look them up. All or none: a partial set would make the host refuse the funding as bad.
-import { MAX_FUNDING_PARENTS, MAX_FUNDING_PARENTS_HEX_CHARS } from '../../protocol/messages.ts'
+import { MAX_FUNDING_PARENTS, MAX_FUNDING_PARENTS_HEX_CHARS } from '../../protocol/message-limits.ts'
 import { bytesToHex, hexToBytes, parseRawTx } from '../../protocol/raw-tx.ts'
 
 /** The distinct txids a raw tx spends from, in input order. */

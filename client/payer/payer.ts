@@ -2,7 +2,8 @@
 // viewer fleet. The payer signs only updates built here (and its own refund), never past its cap, and never more
 // than one segment ahead of what it has received. Isomorphic: no Node-only imports.
 import type { PrivateKey, Transaction } from '@bsv/sdk'
-import { isFundingLoss, type CloseReason, type FeeRate, type LastUpdate, type RejectCode, type Rejection, type Reply, type UpdateAccepted } from '../../protocol/messages.ts'
+import { type CloseReason, type FeeRate, type LastUpdate, type RejectCode, type Rejection, type Reply, type UpdateAccepted } from '../../protocol/messages.ts'
+import { isFundingLoss } from '../../protocol/funding-loss.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { closeFee } from '../../protocol/fees.ts'
 import { scriptBytesOfHex } from '../../protocol/scripts.ts'

@@ -9,7 +9,8 @@
 // - nothing is signed past the viewer's cap: at the cap it waits for raiseCap() or close();
 // - nor past a host or monthly limit (the budget guard): there it waits for limitsChanged() or close().
 import type { PaidEntries } from '../../protocol/hls/entry-charge.ts'
-import { isFundingLoss, type ClientEvent, type FundingLostNotice, type SettlementSummary } from '../../protocol/messages.ts'
+import { type ClientEvent, type FundingLostNotice, type SettlementSummary } from '../../protocol/messages.ts'
+import { isFundingLoss } from '../../protocol/funding-loss.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { keepsRefund } from '../../protocol/settlement.ts'
 import { limitName } from './budgets.ts'

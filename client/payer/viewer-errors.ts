@@ -1,6 +1,7 @@
 // Every failure the viewer can meet, as one sentence of what happened and one of what to do next.
 // Pure: the session and the player both use it; the player only renders it.
-import { isFundingLoss, type FundingLoss, type RejectCode } from '../../protocol/messages.ts'
+import { type RejectCode } from '../../protocol/messages.ts'
+import { isFundingLoss, type FundingLoss } from '../../protocol/funding-loss.ts'
 
 export type ViewerErrorKind =
   | 'host_unreachable'

@@ -2,7 +2,8 @@
 // controller (player-controller.ts), which owns the page's state. Everything that decides lives elsewhere.
 import { io } from 'socket.io-client'
 import { DEFAULT_FEE_RATE } from '../../protocol/fees.ts'
-import { isFundingLoss, type Network, type Terms } from '../../protocol/messages.ts'
+import { type Network, type Terms } from '../../protocol/messages.ts'
+import { isFundingLoss } from '../../protocol/funding-loss.ts'
 import type { HostSocket } from '../payer/host-request.ts'
 import { ChannelSession } from '../payer/session.ts'
 import { chosenWallet } from '../payer/chosen-wallet.ts'

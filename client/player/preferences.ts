@@ -1,8 +1,7 @@
 // The viewer's standing orders: how much a viewing, a host and a month may cost, when to be warned and how, whether
 // to settle on leaving; all of it general or kept for one host. Parsing is pure and forgiving (a corrupt entry falls
 // back to defaults field by field); storage sits at the edge.
-import { z } from 'zod'
-import type { BudgetPolicy, LimitKind } from '../payer/budgets.ts'
+import type { BudgetPolicy, LimitKind, Period } from '../payer/budgets.ts'
 import { DEFAULT_THRESHOLDS, normalizeThresholds, type AlertThreshold } from '../payer/cap-alerts.ts'
 import { readJson, writeJson, type KeyValueStorage } from '../payer/storage.ts'
 
@@ -39,23 +38,26 @@ export const DEFAULT_PREFERENCES: Preferences = {
   notify: false,
 }
 
-const Cap = z.number().int().positive().max(21e14)
-const Threshold = z.object({ fraction: z.number().gt(0).lte(1), level: z.enum(['info', 'warning', 'critical']) })
-const Thresholds = z.array(Threshold).min(1).max(10)
-const Period = z.enum(['day', 'week', 'month'])
+// Checked by hand rather than with a schema library: the page carries no validator (issue 21's bundle budget).
+const isCap = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0 && (value as number) <= 21e14
+const LEVELS: readonly unknown[] = ['info', 'warning', 'critical'] satisfies AlertThreshold['level'][]
+const PERIODS: readonly unknown[] = ['day', 'week', 'month'] satisfies Period[]
+
+function isThreshold(value: unknown): value is AlertThreshold {
+  if (typeof value !== 'object' || value === null) return false
+  const { fraction, level } = value as Record<string, unknown>
+  return typeof fraction === 'number' && fraction > 0 && fraction <= 1 && LEVELS.includes(level)
+}
+
+const isThresholds = (value: unknown): value is AlertThreshold[] =>
+  Array.isArray(value) && value.length >= 1 && value.length <= 10 && value.every(isThreshold)
 
 function objectOf(value: unknown): Record<string, unknown> {
   return (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
 }
 
 function parseThresholds(value: unknown, fallback: AlertThreshold[]): AlertThreshold[] {
-  const thresholds = Thresholds.safeParse(value)
-  return thresholds.success ? normalizeThresholds(thresholds.data) : fallback
-}
-
-function parseLimit(value: unknown): number | null {
-  const limit = Cap.safeParse(value)
-  return limit.success ? limit.data : null
+  return isThresholds(value) ? normalizeThresholds(value) : fallback
 }
 
 function parseBudget(value: unknown): BudgetPolicy {
@@ -63,18 +65,16 @@ function parseBudget(value: unknown): BudgetPolicy {
   const v = objectOf(value)
   const h = objectOf(v.host)
   const m = objectOf(v.month)
-  const period = Period.safeParse(h.period)
   return {
-    host: { sats: parseLimit(h.sats), period: period.success ? period.data : host.period, thresholds: parseThresholds(h.thresholds, host.thresholds) },
-    month: { sats: parseLimit(m.sats), thresholds: parseThresholds(m.thresholds, month.thresholds) },
+    host: { sats: isCap(h.sats) ? h.sats : null, period: PERIODS.includes(h.period) ? (h.period as Period) : host.period, thresholds: parseThresholds(h.thresholds, host.thresholds) },
+    month: { sats: isCap(m.sats) ? m.sats : null, thresholds: parseThresholds(m.thresholds, month.thresholds) },
   }
 }
 
 export function parsePreferences(value: unknown): Preferences {
   const v = objectOf(value)
-  const cap = Cap.safeParse(v.cap)
   return {
-    cap: cap.success ? cap.data : DEFAULT_PREFERENCES.cap,
+    cap: isCap(v.cap) ? v.cap : DEFAULT_PREFERENCES.cap,
     thresholds: parseThresholds(v.thresholds, DEFAULT_PREFERENCES.thresholds),
     settleOnLeave: typeof v.settleOnLeave === 'boolean' ? v.settleOnLeave : DEFAULT_PREFERENCES.settleOnLeave,
     budget: parseBudget(v.budget),

@@ -1,6 +1,6 @@
 // A tip to the host, paid through the same channel; it counts against the cap. The note goes with it, as long as the
 // protocol lets it be.
-import { TIP_NOTE_MAX_CHARS } from '../../protocol/messages.ts'
+import { TIP_NOTE_MAX_CHARS } from '../../protocol/message-limits.ts'
 import { formatSats } from './cap-format.ts'
 import { byTestId, setText } from './dom.ts'
 

@@ -1,5 +1,5 @@
-// This device's wallet: address, balance, devnet coins on demand, a QR code to fund it on real networks.
-import QRCode from 'qrcode'
+// This device's wallet: address, balance, devnet coins on demand, a QR code to fund it on real networks. The QR
+// encoder is loaded only where it is drawn (not on the devnet), in a chunk of its own: the page's first script stays small.
 import type { ViewerWallet } from '../payer/wallet.ts'
 import { formatSats } from './cap-format.ts'
 import { byTestId, setText } from './dom.ts'
@@ -18,9 +18,11 @@ export class WalletPanel {
     this.faucet.hidden = !wallet.canUseFaucet
     this.qr.hidden = wallet.canUseFaucet
     if (!wallet.canUseFaucet) {
-      QRCode.toCanvas(this.qr, `bitcoin:${wallet.address}`, { width: 148, margin: 1 }).catch(() => {
-        this.qr.hidden = true
-      })
+      import('qrcode')
+        .then(({ default: QRCode }) => QRCode.toCanvas(this.qr, `bitcoin:${wallet.address}`, { width: 148, margin: 1 }))
+        .catch(() => {
+          this.qr.hidden = true
+        })
     }
     this.faucet.addEventListener('click', () => void this.topUp(DEVNET_TOP_UP))
   }

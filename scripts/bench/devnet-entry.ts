@@ -1,7 +1,7 @@
 // Bench child: the devnet ledger in its own process, as ARC and WhatsOnChain are in production, so the host's heap and
 // CPU figures are the host's own and not the ledger's growing chain. Usage: devnet-entry.ts <dataDir>
 import pino from 'pino'
-import { startDevnetServer } from '../../server/chain/devnet/server.ts'
+import { startDevnetServer } from '../../devnet/server.ts'
 
 const dataDir = process.argv[2]
 if (!dataDir) throw new Error('usage: devnet-entry.ts <dataDir>')

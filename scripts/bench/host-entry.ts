@@ -1,4 +1,4 @@
-// Bench child: the real host (startHost and the dashboard, wired as server/main.ts does) in its own process, answering the bench's questions over IPC:
+// Bench child: the real host (startHost and the dashboard, wired as scripts/start.ts does) in its own process, answering the bench's questions over IPC:
 // heap after a full GC, CPU time used, payments accepted. Run with --expose-gc. Usage: host-entry.ts '<config json>'
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
@@ -6,15 +6,16 @@ import pino from 'pino'
 import { startHost } from '../../server/app.ts'
 import { parseConfig } from '../../server/config.ts'
 import { attachDashboard } from '../../server/dashboard/attach.ts'
+import { embedDevnet } from '../../devnet/embedded.ts'
 import { answerLoopDelay } from './loop-delay.ts'
 
 answerLoopDelay()
 
 const config = parseConfig(JSON.parse(process.argv[2] ?? '{}'))
-// The dashboard is attached as server/main.ts does: its listeners and metrics are part of the host's cost.
-const host = await startHost(config, { logger: pino({ level: config.logLevel }), extend: attachDashboard })
+// The dashboard is attached as scripts/start.ts does: its listeners and metrics are part of the host's cost.
+const host = await startHost(config, { logger: pino({ level: config.logLevel }), extend: attachDashboard, openDevnet: embedDevnet })
 let accepted = 0
-host.service.on('accepted', () => accepted++)
+host.channels.events.on('accepted', () => accepted++)
 
 export interface HostStats {
   heapUsed: number
@@ -52,7 +53,7 @@ process.on('message', async (message: { id: number; type: string; file?: string 
     rss: memory.rss,
     cpuMicros: cpu.user + cpu.system,
     accepted,
-    openChannels: host.service.openChannels().length,
+    openChannels: host.channels.live.records().length,
   }
   process.send!({ id: message.id, ...stats, gcExposed: gc !== undefined })
 })

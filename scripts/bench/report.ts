@@ -3,6 +3,7 @@
 import { latencyStats, roundMs } from '../fleet/percentiles.ts'
 import type { HeapRun } from './phases/heap.ts'
 import type { Throughput } from './phases/throughput.ts'
+import type { Assets } from './phases/assets.ts'
 import type { Ttff } from './phases/ttff.ts'
 import type { LoadOutcome } from './segment-load.ts'
 import type { LoopDelay } from './loop-delay.ts'
@@ -68,6 +69,7 @@ export interface BenchResults {
   cpu: { payments: number; cpu_ms: number }
   throughput: Throughput
   ttff: Ttff
+  assets: Assets
   /** CPU the load generator processes used over the whole run. */
   generator: { processes: number; cpu_ms: number }
   targets: TargetVerdict[]
@@ -150,6 +152,8 @@ export const TARGETS = {
   targetViewers: 2_000,
   loopDelayRatio: 1.5,
   ttffPaidMinusFreeMs: 50,
+  /** The player's first-load scripts on the wire may exceed hls.js's own, gzipped, by this much (issue 21). */
+  playerJsOverHlsBytes: 120_000,
   openP50Ms: 20,
   heapBytes: 4 * 1024,
   heapSpread: 0.2,
@@ -171,6 +175,12 @@ export function targetVerdicts(r: Omit<BenchResults, 'targets'>): TargetVerdict[
     { name: 'host event-loop delay p99 / proxy p99', target: `<= ${TARGETS.loopDelayRatio}x`, value: r.loop_delay_ratio === null ? 'not measured' : `${r.loop_delay_ratio}x`, met: r.loop_delay_ratio !== null && r.loop_delay_ratio <= TARGETS.loopDelayRatio },
     { name: 'time to first frame, paid - free, Chromium, loopback', target: `<= +${TARGETS.ttffPaidMinusFreeMs} ms`, value: ms(r.ttff.paid_minus_free_ms), met: r.ttff.paid_minus_free_ms !== null && r.ttff.paid_minus_free_ms <= TARGETS.ttffPaidMinusFreeMs },
     { name: `time to first frame, paid - free, ${r.ttff.rtt_ms} ms RTT`, target: `<= 1 RTT (${r.ttff.rtt_ms} ms)`, value: ms(r.ttff.rtt_paid_minus_free_ms), met: r.ttff.rtt_paid_minus_free_ms !== null && r.ttff.rtt_paid_minus_free_ms <= r.ttff.rtt_ms },
+    {
+      name: "the player's first-load JavaScript on the wire (brotli) vs hls.js's own, gzipped",
+      target: `<= hls.js + ${TARGETS.playerJsOverHlsBytes / 1000} KB`,
+      value: `${(r.assets.player_js_wire_bytes / 1000).toFixed(1)} KB vs ${(r.assets.hls_js_gzip_bytes / 1000).toFixed(1)} KB (brotli both: +${((r.assets.player_js_wire_bytes - r.assets.hls_js_wire_bytes) / 1000).toFixed(1)} KB)`,
+      met: r.assets.player_js_wire_bytes <= r.assets.hls_js_gzip_bytes + TARGETS.playerJsOverHlsBytes,
+    },
     { name: 'channel open p50 on devnet', target: `<= ${TARGETS.openP50Ms} ms`, value: ms(r.open.p50_ms), met: r.open.p50_ms !== null && r.open.p50_ms <= TARGETS.openP50Ms },
     {
       name: `heap per open channel at ${r.heap.channels}, stable over ${r.heap.runs.length} runs`,

@@ -12,6 +12,7 @@ import pino from 'pino'
 import { startHost } from '../../server/app.ts'
 import { parseConfig } from '../../server/config.ts'
 import { ensureSampleStream } from '../../server/media/sample.ts'
+import { embedDevnet } from '../../devnet/embedded.ts'
 import { launchBrowser } from '../../test/support/browser.ts'
 import { buildClient } from '../build-client.ts'
 import { openDevnetWallet } from '../devnet-wallet/devnet-wallet.ts'
@@ -36,8 +37,8 @@ async function main(): Promise<void> {
   await buildClient()
   const dataDir = mkdtempSync(join(tmpdir(), 'p2p-bench-wallet-'))
   const config = parseConfig({ port: 0, dataDir: join(dataDir, 'host'), mediaDir, blockIntervalSeconds: 0, generateSample: false, logLevel: 'silent', price: 10, adminToken: 'bench-wallet-admin-token-0123456789' })
-  const host = await startHost(config, { logger: pino({ level: 'silent' }) })
-  const devnet = await openDevnetWallet({ devnetBaseUrl: `${host.url}/devnet`, dataDir: join(dataDir, 'wallet'), mine: async () => void host.ledger!.mine(), feeRate: host.chainView.feeRate })
+  const host = await startHost(config, { logger: pino({ level: 'silent' }), openDevnet: embedDevnet })
+  const devnet = await openDevnetWallet({ devnetBaseUrl: `${host.url}/devnet`, dataDir: join(dataDir, 'wallet'), mine: async () => void host.devnet!.ledger.mine(), feeRate: host.chainView.feeRate })
   let http: WalletHttpServer | null = null
   const walletOnline = async (online: boolean) => {
     if (online && !http) http = await serveWalletHttp(devnet.apps, WALLET_JSON_PORT)

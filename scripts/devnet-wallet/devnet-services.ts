@@ -20,7 +20,7 @@ import { ArcClient } from '../../protocol/chain/arc.ts'
 import { ChainError, ledgerUnavailable } from '../../protocol/chain/chain.ts'
 import { trimSlash } from '../../protocol/chain/ledger-http.ts'
 import { WhatsOnChainClient } from '../../protocol/chain/whatsonchain.ts'
-import { headerHash, serializeHeader } from '../../server/chain/devnet/block-header.ts'
+import { headerHash, serializeHeader } from '../../devnet/block-header.ts'
 
 const NAME = 'devnet'
 /** How far back getBeefForTxid follows unmined parents before it gives up. */

@@ -15,7 +15,7 @@ import type { PermissionRequest } from '@bsv/wallet-toolbox/out/src/WalletPermis
 import type { FeeRate } from '../../protocol/messages.ts'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
 import { feeFor, P2PKH_INPUT_BYTES, P2PKH_OUTPUT_BYTES } from '../../protocol/fees.ts'
-import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
+import { buildSignedP2pkhTx } from '../../devnet/p2pkh.ts'
 import { PAYMENT_PROTOCOL } from '../../client/payer/wallet-keys.ts'
 import { DevnetServices } from './devnet-services.ts'
 

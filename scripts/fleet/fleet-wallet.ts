@@ -6,7 +6,7 @@ import type { Chain } from '../../protocol/chain/chain.ts'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
 import { feeFor, P2PKH_INPUT_BYTES, P2PKH_OUTPUT_BYTES } from '../../protocol/fees.ts'
 import type { SpendableUtxo } from '../../protocol/transactions.ts'
-import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
+import { buildSignedP2pkhTx } from '../../devnet/p2pkh.ts'
 
 export interface FleetCoin {
   key: PrivateKey

@@ -2,16 +2,18 @@
 import { Router } from 'express'
 import type { ChannelPage, ChannelRow } from '../../protocol/dashboard.ts'
 import type { Network } from '../../protocol/messages.ts'
-import type { ChannelService } from '../channels/channel-service.ts'
+import type { ChannelViews } from '../channels/channel-views.ts'
 import type { ChainView } from '../channels/chain-view.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 import type { LibraryCache } from '../media/library-cache.ts'
 import type { PendingSettlement } from '../channels/settlement-retry.ts'
 import { nextCursor, parsePageQuery } from './channel-pages.ts'
-import { requireAdmin, type AdminGate } from './require-admin.ts'
+import type { AdminGate } from '../../node-shared/admin-gate.ts'
+import { requireAdmin } from './require-admin.ts'
 
 export interface ApiContext {
-  service: ChannelService
+  /** The channels as the admin reads them: pages, the open ones, closes being retried; the prices and the switch. */
+  channels: Pick<ChannelViews, 'list' | 'live' | 'settlement' | 'terms' | 'switch'>
   chainView: ChainView
   admin: AdminGate
   network: Network
@@ -47,22 +49,21 @@ export function channelRow(record: ChannelRecord, pending?: PendingSettlement): 
 }
 
 /** The admin's rows, each closing channel with its failed attempts so far. */
-export function channelRows(service: ChannelService, records: readonly ChannelRecord[]): ChannelRow[] {
-  const pending = service.pendingSettlements()
+export function channelRows(records: readonly ChannelRecord[], pending: ReadonlyMap<string, PendingSettlement>): ChannelRow[] {
   return records.map((record) => channelRow(record, pending.get(record.id)))
 }
 
 export function apiRouter(context: ApiContext): Router {
   const router = Router()
-  const { service, chainView } = context
+  const { channels, chainView } = context
 
   router.get('/health', (_req, res) => {
-    res.json({ ok: true, network: context.network, height: chainView.height, accepting: service.isAccepting, openChannels: service.openChannels().length })
+    res.json({ ok: true, network: context.network, height: chainView.height, accepting: channels.switch.accepting, openChannels: channels.live.records().length })
   })
 
   router.get('/api/info', (_req, res) => {
     const devnet = context.network === 'devnet'
-    const terms = service.terms()
+    const terms = channels.terms.current()
     res.json({
       network: context.network,
       devnet: devnet ? '/devnet' : null,
@@ -71,7 +72,7 @@ export function apiRouter(context: ApiContext): Router {
       renditionMultipliers: terms.renditionMultipliers,
       previewSeconds: terms.previewSeconds,
       streamPrices: terms.streamPrices,
-      accepting: service.isAccepting,
+      accepting: channels.switch.accepting,
       streams: listStreams(context.library, terms.pricePerSecond),
     })
   })
@@ -79,8 +80,8 @@ export function apiRouter(context: ApiContext): Router {
   router.get('/api/channels', requireAdmin(context.admin), async (req, res) => {
     const parsed = parsePageQuery(req.query)
     if (!parsed.ok) return void res.status(400).json({ error: parsed.error, message: parsed.message })
-    const records = await service.listChannels(parsed.query)
-    const page: ChannelPage = { channels: channelRows(service, records), nextCursor: nextCursor(records, parsed.query.limit) }
+    const records = await channels.list(parsed.query)
+    const page: ChannelPage = { channels: channelRows(records, channels.settlement.pending()), nextCursor: nextCursor(records, parsed.query.limit) }
     res.set('Cache-Control', 'no-store').json(page)
   })
 

@@ -4,9 +4,19 @@ import type { EventEmitter } from 'node:events'
 import type { FundingLostNotice, RejectCode, Rejection, SettlementSummary } from '../../protocol/messages.ts'
 import type { ChannelRecord, PaymentKind } from '../store/channel-store.ts'
 
+/** A payment the store committed: what it was, what it was booked at, and the channel's new cumulative total. */
+export interface AcceptedPayment {
+  channelId: string
+  kind: PaymentKind
+  amount: number
+  paid: number
+  seconds: number
+  stream: string | null
+}
+
 export interface ChannelEvents {
   opened: [record: ChannelRecord]
-  accepted: [event: { channelId: string; kind: PaymentKind; amount: number; paid: number; seconds: number; stream: string | null }]
+  accepted: [event: AcceptedPayment]
   rejected: [event: { channelId: string | null; code: RejectCode }]
   verified: [seconds: number]
   settled: [summary: SettlementSummary, record: ChannelRecord]
@@ -21,6 +31,9 @@ export interface ChannelEvents {
 }
 
 export type ChannelEventBus = EventEmitter<ChannelEvents>
+
+/** The events as their listeners see them: they may listen, never emit. */
+export type ChannelEventSource = Pick<ChannelEventBus, 'on'>
 
 export type Refuse = (channelId: string | null, code: RejectCode, message: string) => Rejection
 

@@ -1,7 +1,7 @@
 // Where the channel core finds an open channel: live in this process, or, in a fleet, in the shared store (the viewer
 // reconnected here after another instance died, or the other instance accepted payments since this one last looked).
 // Alone, the live registry is complete and the store is never asked.
-import { StaleChannel, type ChannelRecord, type ChannelStore } from '../store/channel-store.ts'
+import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import { isDigest, type ChannelTokens } from './channel-tokens.ts'
 import type { Fleet } from './fleet.ts'
 import type { LiveChannel, LiveChannels } from './live-channels.ts'
@@ -58,19 +58,5 @@ export class ChannelLoader {
     if (stored?.state === 'open') return this.load(stored)
     this.live.remove(id)
     return undefined
-  }
-
-  /**
-   * Runs a payment; when the store says another writer moved the channel on first, reloads the channel and runs it
-   * once more against the store's state, so the viewer hears the real verdict (replay, stale, not open).
-   */
-  async retryIfStale<T>(id: string, attempt: () => Promise<T>): Promise<T> {
-    try {
-      return await attempt()
-    } catch (error) {
-      if (!(error instanceof StaleChannel)) throw error
-      await this.reload(id)
-      return attempt()
-    }
   }
 }

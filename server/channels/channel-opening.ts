@@ -8,7 +8,8 @@ import type { FundAccepted, FundRequest, OpenAccepted, OpenRequest, Rejection, R
 import { ChainError, isAccepted, isSeen, ledgerUnavailable, type Chain, type TxStatus } from '../../protocol/chain/chain.ts'
 import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { ChainView } from './chain-view.ts'
-import type { Refuse } from './channel-events.ts'
+import type { ChannelEventBus, Refuse } from './channel-events.ts'
+import type { ChannelLoader } from './channel-loader.ts'
 import type { ChannelTokens } from './channel-tokens.ts'
 import { untilSeen } from './funding-watch.ts'
 import { checkFundable, checkFundingBeef, checkFundingParents, checkOpen } from './open-checks.ts'
@@ -34,10 +35,11 @@ export interface OpeningDeps {
   chain: Chain
   view: ChainView
   accepting: () => boolean
+  /** Puts a channel the store now has open into the live registry. */
+  loader: Pick<ChannelLoader, 'load'>
+  events: ChannelEventBus
   refuse: Refuse
   now: () => number
-  /** Puts a channel the store now has open into the live registry. */
-  goLive: (record: ChannelRecord) => Promise<void>
 }
 
 const OUTPOINT_CLAIMED = 'This funding outpoint already backs a channel on this host, now or before (a co-signed refund for it exists): fund the channel from a new output.'
@@ -123,11 +125,20 @@ export class ChannelOpening {
     }
   }
 
+  /** Deletes the opens whose funding never came within the open timeout; the socket edge frees their pending slots. */
+  async expire(): Promise<string[]> {
+    const { deps } = this
+    const expired = await deps.store.expireUnfundedOpenings(deps.now() - deps.policy.openTimeoutSeconds * 1000)
+    if (expired.length > 0) deps.events.emit('expired', expired)
+    return expired
+  }
+
   private async activate(id: string, ledgerStatus: string): Promise<Reply<FundAccepted>> {
     const { store } = this.deps
     await store.markOpen(id, this.deps.now())
     const record = (await store.channel(id))!
-    await this.deps.goLive(record)
+    await this.deps.loader.load(record)
+    this.deps.events.emit('opened', record)
     return { ok: true, channelId: id, token: this.deps.tokens.issue(id), fundingTxid: record.fundingTxid, ledgerStatus }
   }
 

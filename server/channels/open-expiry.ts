@@ -1,14 +1,14 @@
 // Sweeps the opens whose funding never came: a flood of unfunded opens costs the host at most --open-timeout of storage.
-import type { ChannelService } from './channel-service.ts'
+import type { ChannelOpening } from './channel-opening.ts'
 
 /** Swept a few times per timeout, so an open outlives its timeout by at most a quarter of it (and never by over 5 s). */
-export function startOpenExpiry(service: ChannelService, timeoutMs: number, onError: (error: unknown) => void): () => void {
+export function startOpenExpiry(opening: Pick<ChannelOpening, 'expire'>, timeoutMs: number, onError: (error: unknown) => void): () => void {
   let running = false
   const tick = async () => {
     if (running) return
     running = true
     try {
-      await service.expireOpenings()
+      await opening.expire()
     } catch (error) {
       onError(error)
     } finally {

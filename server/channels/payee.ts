@@ -1,5 +1,6 @@
 // The host's view of one channel, as pure functions: a channel value and a message in, a verdict and the next
-// channel value out. No I/O: the socket handler persists the returned channel before serving what it pays for.
+// channel value out. No I/O: channel-transitions.ts builds a payment's whole next record on inspectUpdate, and the
+// payment path (payments.ts) persists it before serving what it pays for.
 // Checks follow docs/protocol.md "What the host checks on every update", each failure with its own RejectCode.
 import { Hash, PrivateKey, Transaction } from '@bsv/sdk'
 import type { FeeRate, RejectCode } from '../../protocol/messages.ts'
@@ -86,7 +87,7 @@ function reject(code: RejectCode, message: string): { ok: false; code: RejectCod
 
 /**
  * Checks one update against the channel. On success returns the next channel value (sequence + 1, paid = Pk,
- * lastTx/lastTxid set), the update's txid and how much it added. Tips are the caller's bookkeeping.
+ * lastTx/lastTxid set), the update's txid and how much it added. Tips, segments and seconds are channel-transitions.ts'.
  */
 export function checkUpdate(
   ch: PayeeChannel,

@@ -1,80 +1,135 @@
-// The payment path: each update is checked by the pure payee against the state its predecessor left, its signature
-// verified, the payment committed to disk, and only then acknowledged. The caller runs it in the channel's queue
-// (channel-queues.ts), which also holds the channel's settlement: a payment never races its channel's close.
-import type { Reply, UpdateAccepted } from '../../protocol/messages.ts'
-import { isStorageUnavailable, type ChannelStore } from '../store/channel-store.ts'
+// The payment path, the viewer's one door into a live channel: a resume, then updates and tips. Each payment runs in its
+// channel's queue (channel-queues.ts, which also holds the channel's settlement: a payment never races its close),
+// against the state its predecessor left. The pure transition (channel-transitions.ts) works out the next channel and
+// the effects; this file verifies the signature off the event loop, then carries the effects out: commit to disk,
+// and only then advance the live channel, announce, and acknowledge.
+import type { ChannelSnapshot, Rejection, Reply, ResumeRequest, TipRequest, UpdateAccepted, UpdateRequest } from '../../protocol/messages.ts'
+import { isStorageUnavailable, StaleChannel, type ChannelStore } from '../store/channel-store.ts'
+import type { EdgeLinks } from '../edge/signed-url.ts'
+import { nativeHash256, type PayeeVerifier } from '../crypto/verify.ts'
 import type { ChainView } from './chain-view.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
-import type { LiveChannel } from './live-channels.ts'
-import { BAD_SIGNATURE, inspectUpdate } from './payee.ts'
-import { payeeView } from './record-views.ts'
-import { nativeHash256, type PayeeVerifier } from '../crypto/verify.ts'
-
-/** One payment, priced: a segment at the host's price for it, or a tip of the viewer's chosen amount. */
-export type Payment =
-  | { kind: 'segment'; tx: string; segment: string; price: number; seconds: number; stream: string | null }
-  | { kind: 'tip'; tx: string; amount: number; note: string | null }
+import type { ChannelLoader } from './channel-loader.ts'
+import type { ChannelQueues } from './channel-queues.ts'
+import type { ChannelTokens } from './channel-tokens.ts'
+import { resumeChannel, takePayment, type Payment } from './channel-transitions.ts'
+import type { Fleet } from './fleet.ts'
+import { paidEntriesOf, type LiveChannel, type LiveChannels } from './live-channels.ts'
+import { BAD_SIGNATURE } from './payee.ts'
+import { snapshotOf } from './record-views.ts'
+import type { MediaCharges } from './segment-charge.ts'
+import type { Settlement } from './settlement.ts'
 
 export interface PaymentDeps {
-  store: ChannelStore
+  live: LiveChannels
+  loader: Pick<ChannelLoader, 'byId' | 'reload'>
+  queues: ChannelQueues
+  fleet: Fleet
+  tokens: ChannelTokens
+  store: Pick<ChannelStore, 'channel' | 'recordPayment'>
   view: ChainView
+  /** What each segment costs, by the playlists the paywall has served. */
+  media: Pick<MediaCharges, 'charge' | 'streamOf'>
   deadlineMarginBlocks: number
   payeePublicKey: string
   verifySignature: PayeeVerifier['verify']
+  /** Edge mode: an accepted segment's reply carries a signed URL for it (server/edge/); null when the host serves it. */
+  edge: EdgeLinks | null
   events: ChannelEventBus
   refuse: Refuse
+  /** Refuses a channel that is no longer open, once its settlement under way has finished. */
+  settlement: Pick<Settlement, 'notOpen'>
   now: () => number
 }
 
-export class PaymentPath {
+export class Payments {
   constructor(private readonly deps: PaymentDeps) {}
 
-  async accept(live: LiveChannel, payment: Payment): Promise<Reply<UpdateAccepted>> {
+  /** The viewer is back (a reconnect, a reload): the channel's state, and it counts as active. */
+  async resume(request: ResumeRequest): Promise<Reply<ChannelSnapshot>> {
     const { deps } = this
-    const record = live.record
+    // In a fleet the viewer may come from another instance, dead or alive: the store has the last word.
+    const channel = deps.fleet.shared ? await deps.loader.reload(request.channelId) : deps.live.byChannelId(request.channelId)
+    if (!channel || !deps.tokens.matches(channel.record.token, request.token)) {
+      const stored = await deps.store.channel(request.channelId)
+      if (stored && deps.tokens.matches(stored.token, request.token)) return deps.settlement.notOpen(request.channelId)
+      return deps.refuse(request.channelId, 'unknown_channel', 'No open channel with that id and token.')
+    }
+    channel.record = resumeChannel(channel.record, deps.now())
+    return { ok: true, ...snapshotOf(channel.record) }
+  }
+
+  /** An update for one segment, priced by the host's charge rules over what the channel has paid for already. */
+  pay(request: UpdateRequest): Promise<Reply<UpdateAccepted>> {
+    const { media } = this.deps
+    return this.inQueue(request.channelId, async (live) => {
+      const charge = await media.charge(request.segment, paidEntriesOf(live))
+      return this.take(live, { kind: 'segment', tx: request.tx, segment: request.segment, charge, stream: media.streamOf(request.segment) })
+    })
+  }
+
+  tip(request: TipRequest): Promise<Reply<UpdateAccepted>> {
+    return this.inQueue(request.channelId, (live) => this.take(live, { kind: 'tip', tx: request.tx, amount: request.amount, note: request.note ?? null }))
+  }
+
+  /**
+   * Runs a payment in the channel's queue on the open channel. When the store says another writer (another instance)
+   * moved the channel on first, reads the channel again and runs it once more against the store's state, so the viewer
+   * hears the real verdict (replay, stale, not open).
+   */
+  private inQueue(id: string, payment: (live: LiveChannel) => Promise<Reply<UpdateAccepted>>): Promise<Reply<UpdateAccepted>> {
+    const attempt = async () => {
+      const channel = await this.openChannel(id)
+      return channel.ok ? payment(channel.live) : channel
+    }
+    return this.deps.queues.run(id, async () => {
+      try {
+        return await attempt()
+      } catch (error) {
+        if (!(error instanceof StaleChannel)) throw error
+        await this.deps.loader.reload(id)
+        return attempt()
+      }
+    })
+  }
+
+  /** The open channel with this id, or the refusal that says why there is none. */
+  private async openChannel(id: string): Promise<{ ok: true; live: LiveChannel } | Rejection> {
+    const live = await this.deps.loader.byId(id)
+    if (live) return { ok: true, live }
+    if (await this.deps.store.channel(id)) return this.deps.settlement.notOpen(id)
+    return this.deps.refuse(id, 'unknown_channel', 'No such channel on this host.')
+  }
+
+  private async take(live: LiveChannel, payment: Payment): Promise<Reply<UpdateAccepted>> {
+    const { deps } = this
+    const id = live.record.id
     const started = performance.now()
-    const minimumIncrement = payment.kind === 'segment' ? payment.price : payment.amount
-    const verdict = inspectUpdate(payeeView(record, deps.payeePublicKey), payment.tx, minimumIncrement, {
+    const step = takePayment(live.record, payment, {
       height: deps.view.height,
       feeRate: deps.view.feeRate,
       deadlineMargin: deps.deadlineMarginBlocks,
       hash256: nativeHash256,
+      payeePublicKey: deps.payeePublicKey,
+      now: deps.now(),
     })
-    if (!verdict.ok) {
-      deps.events.emit('verified', (performance.now() - started) / 1000)
-      return deps.refuse(record.id, verdict.code, verdict.message)
-    }
-    const valid = await deps.verifySignature(verdict.signature)
+    const valid = step.ok && (await deps.verifySignature(step.signature))
     deps.events.emit('verified', (performance.now() - started) / 1000)
-    if (!valid) return deps.refuse(record.id, BAD_SIGNATURE.code, BAD_SIGNATURE.message)
-    const at = deps.now()
-    const { sequence, paid } = verdict.channel
-    // A tip is whatever the update adds; a segment is booked at its price (the viewer may round up).
-    const amount = payment.kind === 'segment' ? payment.price : verdict.increment
-    const seconds = payment.kind === 'segment' ? payment.seconds : 0
-    const subject = payment.kind === 'segment' ? payment.segment : payment.note
-    // Durable before anything is served: an accepted payment survives a killed process.
-    const stream = payment.kind === 'segment' ? payment.stream : null
+    if (!step.ok) return deps.refuse(id, step.code, step.message)
+    if (!valid) return deps.refuse(id, BAD_SIGNATURE.code, BAD_SIGNATURE.message)
+    const { commit, acknowledge, announce } = step.effects
     try {
-      await deps.store.recordPayment({ channelId: record.id, sequence, paid, txid: verdict.txid, tx: payment.tx, kind: payment.kind, subject, amount, seconds, stream, at })
+      // Durable before anything is served: an accepted payment survives a killed process.
+      await deps.store.recordPayment(commit)
     } catch (error) {
       // Not recorded, so not accepted: the channel stays where it was and nothing is served for this update.
       if (!isStorageUnavailable(error)) throw error
-      return deps.refuse(record.id, 'storage_unavailable', 'The host cannot record payments right now (its storage is full or read-only); nothing was charged, try again shortly.')
+      return deps.refuse(id, 'storage_unavailable', 'The host cannot record payments right now (its storage is full or read-only); nothing was charged, try again shortly.')
     }
-    live.record = {
-      ...live.record,
-      sequence,
-      paid,
-      lastTx: payment.tx,
-      lastTxid: verdict.txid,
-      tips: live.record.tips + (payment.kind === 'tip' ? amount : 0),
-      segments: live.record.segments + (payment.kind === 'segment' ? 1 : 0),
-      seconds: live.record.seconds + seconds,
-      lastActivityAt: at,
-    }
-    if (payment.kind === 'segment') live.entitlements.set(payment.segment, amount)
-    deps.events.emit('accepted', { channelId: record.id, kind: payment.kind, amount, paid, seconds, stream })
-    return { ok: true, sequence, paid }
+    live.record = step.next
+    if (step.entitlement) live.entitlements.set(step.entitlement.segment, step.entitlement.price)
+    deps.events.emit('accepted', announce)
+    const segmentUrl = step.entitlement && deps.edge?.urlFor(step.entitlement.segment, id)
+    return segmentUrl ? { ok: true, ...acknowledge, segmentUrl } : { ok: true, ...acknowledge }
   }
 }

@@ -3,14 +3,17 @@
 import type { EntryCharge, PaidEntries } from '../../protocol/hls/entry-charge.ts'
 import type { RejectCode, Terms } from '../../protocol/messages.ts'
 
+/** The terms' prices: the host's price per second, its rendition multipliers, the per-stream prices, the preview. */
+export type PriceTerms = Pick<Terms, 'pricePerSecond' | 'renditionMultipliers' | 'streamPrices' | 'previewSeconds'>
+
 /** The paywall's side of pricing, as the channel core sees it. */
 export interface MediaCharges {
   /** What the entry costs a channel that has paid `paid`; an entry the host does not know yet is looked for first. */
   charge(id: string, paid: PaidEntries): Promise<EntryCharge>
   /** The stream an entry belongs to (its master playlist's path), for the books. */
   streamOf(id: string): string | null
-  /** The prices and preview the viewer needs to compute the same charges. */
-  terms(): Pick<Terms, 'streamPrices' | 'previewSeconds'>
+  /** The prices and preview the viewer needs to compute the same charges: the terms take them from here alone. */
+  terms(): PriceTerms
 }
 
 export type SegmentVerdict = { ok: true; price: number; seconds: number } | { ok: false; code: RejectCode; message: string }

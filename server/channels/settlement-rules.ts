@@ -1,6 +1,7 @@
 // When the host settles a channel, and with which transaction, as pure functions of the channel and the clock.
 import { isLost, type TxInfo, type TxStatus } from '../../protocol/chain/chain.ts'
-import type { CloseReason, FundingLoss } from '../../protocol/messages.ts'
+import type { CloseReason } from '../../protocol/messages.ts'
+import type { FundingLoss } from '../../protocol/funding-loss.ts'
 import { settlesOnChain } from '../../protocol/settlement.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 

@@ -1,20 +1,23 @@
-// Settlement: the close is built once from the last accepted update, stored, then broadcast; a retry after a crash or
-// a ledger failure sends the stored close again and never a second one. Whoever asks, and however often, a channel
-// settles once, in its channel's queue: after every payment queued before it. In a fleet it settles under the
-// channel's lock across instances, from the store's record (the only one every instance agrees on).
+// Settlement, the executor: the pure plan (settlement-plan.ts) says what to close, with which transaction and why; this
+// file stores the close, then broadcasts it; a retry after a crash or a ledger failure sends the stored close again and
+// never a second one. Whoever asks, and however often, a channel settles once, in its channel's queue: after every
+// payment queued before it. In a fleet it settles under the channel's lock across instances, from the store's record
+// (the only one every instance agrees on).
 // A settled close is watched until it is CLOSE_FINAL_DEPTH blocks deep: one that a reorganisation drops is sent again,
 // and if another tx took the funding output meanwhile, the channel is recorded as lost, with that reason.
 import type { PrivateKey } from '@bsv/sdk'
 import { ChainError, isAccepted, ledgerUnavailable, type Chain } from '../../protocol/chain/chain.ts'
-import { isFundingLoss, type CloseReason, type FundingLoss, type Rejection, type SettlementSummary } from '../../protocol/messages.ts'
+import type { CloseReason, Rejection, Reply, SettlementSummary } from '../../protocol/messages.ts'
+import { isFundingLoss, type FundingLoss } from '../../protocol/funding-loss.ts'
 import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
 import type { ChannelQueues } from './channel-queues.ts'
 import type { Fleet } from './fleet.ts'
+import type { LostFunding } from './funding-watch.ts'
 import type { LiveChannels } from './live-channels.ts'
-import { buildClose } from './payee.ts'
-import { payeeView, summaryOf } from './record-views.ts'
-import { closePlan, closeVerdict, FUNDING_LOSS_MESSAGES, fundingLossOf, isIdle, settlementDue, STOP_REASON, type SettlementClock } from './settlement-rules.ts'
+import { summaryOf } from './record-views.ts'
+import { afterRefusedClose, planSettlement, type SettlementPlan } from './settlement-plan.ts'
+import { closeVerdict, FUNDING_LOSS_MESSAGES, fundingLossOf, isIdle, settlementDue, STOP_REASON, type SettlementClock } from './settlement-rules.ts'
 import { afterFailure, retryDue, type PendingSettlement } from './settlement-retry.ts'
 
 export interface SettlementDeps {
@@ -28,6 +31,8 @@ export interface SettlementDeps {
   events: ChannelEventBus
   refuse: Refuse
   clock: () => SettlementClock
+  /** Where a settlement that failed in the background is reported (the scheduler tries it again). */
+  warn?: (details: object, message: string) => void
 }
 
 /** Settled closes watched at once (the oldest is let go beyond it), and how many the newest are after a restart. */
@@ -50,6 +55,31 @@ export class Settlement {
   /** Settles now, for `reason` (the viewer asked, Stop, recovery), waiting for another instance that is settling it. */
   async settle(id: string, reason: CloseReason): Promise<SettlementSummary> {
     return (await this.run(id, () => this.deps.fleet.exclusively(id, () => this.settleNow(id, reason, false), true)))!
+  }
+
+  /** The viewer's close: a ledger that does not take it yet is no internal error; the host keeps retrying it. */
+  async closeForViewer(id: string): Promise<Reply<SettlementSummary>> {
+    try {
+      return { ok: true, ...(await this.settle(id, 'viewer')) }
+    } catch (error) {
+      if (!ledgerUnavailable(error)) throw error
+      return this.deps.refuse(id, 'ledger_unavailable', 'The ledger did not take the close yet: settlement is pending, and the host retries it until it lands.')
+    }
+  }
+
+  /**
+   * The funding lost to a conflicting tx, or its output spent by a tx that is not the channel's own close (stored
+   * before it is broadcast): from this moment no segment is served and no payment accepted on the channel (the registry
+   * no longer has it), the viewer is told, and it settles with whatever close can still reach the ledger.
+   */
+  async fundingLost(id: string, loss: LostFunding): Promise<void> {
+    const { deps } = this
+    const record = await deps.store.channel(id)
+    if (!record || record.state === 'closed' || (loss.reason === 'funding_spent' && loss.txid === record.closeTxid)) return
+    deps.live.remove(id)
+    deps.events.emit('fundingLost', record, loss)
+    // A settlement that fails here stays "closing" in the store; the scheduler tries it again.
+    this.settle(id, loss.reason).catch((error: unknown) => deps.warn?.({ err: error, channelId: id }, 'could not settle a channel whose funding was lost'))
   }
 
   /**
@@ -141,52 +171,51 @@ export class Settlement {
     const record = await deps.store.channel(id)
     if (!record) throw new Error(`No such channel: ${id}`)
     const live = deps.live.byChannelId(id)
-    if (record.state === 'closed') {
-      deps.live.remove(id)
-      return summaryOf(record)
-    }
-    if (onlyIfDue && record.state === 'open') {
-      // A resume seen here counts as activity too; the store only records payments.
-      const lastActivityAt = Math.max(record.lastActivityAt, live?.record.lastActivityAt ?? 0)
-      if (!settlementDue({ ...record, lastActivityAt }, deps.clock())) {
-        if (live) live.record = { ...record, lastActivityAt }
+    const seenActivityAt = live?.record.lastActivityAt ?? null
+    const plan = planSettlement(record, { reason, onlyIfDue }, { clock: deps.clock(), seenActivityAt, payeeKey: deps.payeeKey, payeePublicKey: deps.payeePublicKey })
+    switch (plan.kind) {
+      case 'settled':
+        deps.live.remove(id)
+        return summaryOf(record)
+      case 'not_due':
+        if (live) live.record = plan.next
         return null
-      }
+      case 'end_opening':
+        await deps.store.markClosed(id, null, plan.reason, deps.clock().now)
+        return summaryOf((await deps.store.channel(id))!)
+      case 'unclosable':
+        deps.live.remove(id)
+        throw new Error(plan.message)
+      case 'close':
+        deps.live.remove(id)
+        return this.close(record, plan)
     }
-    if (record.state === 'opening') {
-      await deps.store.markClosed(id, null, reason, deps.clock().now)
-      return summaryOf((await deps.store.channel(id))!)
-    }
-    deps.live.remove(id)
-    const plan = closePlan(record)
-    let close: { hex: string; txid: string } | null = null
-    if (plan.kind === 'rebroadcast') close = { hex: plan.closeTx, txid: plan.closeTxid }
-    if (plan.kind === 'build') {
-      const built = buildClose(payeeView(record, deps.payeePublicKey), deps.payeeKey)
-      if (!built.ok) throw new Error(`Channel ${id} cannot be closed: ${built.message}`)
-      close = built
-    }
+  }
+
+  /** Carries out a close plan: the close stored, then broadcast unless the ledger has it, then the channel closed. */
+  private async close(record: ChannelRecord, plan: Extract<SettlementPlan, { kind: 'close' }>): Promise<SettlementSummary> {
+    const { deps } = this
+    const { id } = record
+    let { reason, close } = plan
     await deps.store.markClosing(id, close?.hex ?? null, close?.txid ?? null, reason)
-    if (close) {
-      // A stored close may have reached the ledger before the crash or failure that brought us here: ask first.
-      const known = plan.kind === 'rebroadcast' ? await deps.chain.txStatus(close.txid).catch(() => null) : null
-      // Extended Format when the funding is at hand: the ledger then needs no lookup of what the close spends.
-      if (!known || !isAccepted(known.status)) {
-        try {
-          const sent = await deps.chain.broadcast(close.hex, { parents: record.fundingTx ? [record.fundingTx] : [] })
-          // An answer without a status it can be held to (a ledger answering garbage) is no close: try again later.
-          if (!isAccepted(sent.status)) throw new ChainError(`the ledger did not take the close (${sent.status})`, 502, close.txid)
-        } catch (error) {
-          if (!(error instanceof ChainError)) throw error
-          if (!isFundingLoss(reason)) {
-            const loss = ledgerUnavailable(error) ? null : await this.fundingLoss(record, close.txid, error.code)
-            if (loss === null) throw error
-            reason = loss
-            await deps.store.markClosing(id, close.hex, close.txid, reason)
-          }
-          // A funding lost (to a conflicting tx, or spent) leaves the close nothing to spend: the channel ends without one.
-          close = null
-        }
+    // A stored close may have reached the ledger before the crash or failure that brought us here: ask first.
+    const known = close && plan.how === 'rebroadcast' ? await deps.chain.txStatus(close.txid).catch(() => null) : null
+    if (close && (!known || !isAccepted(known.status))) {
+      try {
+        // Extended Format when the funding is at hand: the ledger then needs no lookup of what the close spends.
+        const sent = await deps.chain.broadcast(close.hex, { parents: record.fundingTx ? [record.fundingTx] : [] })
+        // An answer without a status it can be held to (a ledger answering garbage) is no close: try again later.
+        if (!isAccepted(sent.status)) throw new ChainError(`the ledger did not take the close (${sent.status})`, 502, close.txid)
+      } catch (error) {
+        if (!(error instanceof ChainError)) throw error
+        // The ledger is asked about the funding only when its answer can change the outcome.
+        const loss = isFundingLoss(reason) || ledgerUnavailable(error) ? null : await this.fundingLoss(record, close.txid, error.code)
+        const refused = afterRefusedClose(reason, loss)
+        if (refused.kind === 'retry') throw error
+        reason = refused.reason
+        if (refused.restate) await deps.store.markClosing(id, close.hex, close.txid, reason)
+        // A funding lost (to a conflicting tx, or spent) leaves the close nothing to spend: the channel ends without one.
+        close = null
       }
     }
     await deps.store.markClosed(id, close?.txid ?? null, reason, deps.clock().now)

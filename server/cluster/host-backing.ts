@@ -4,6 +4,8 @@
 // PostgreSQL adapter relays them with NOTIFY, so no second server is needed.
 import { createAdapter } from '@socket.io/postgres-adapter'
 import type { Server } from 'socket.io'
+import type { AcceptingSwitch } from '../channels/accepting-switch.ts'
+import type { ChannelEventSource } from '../channels/channel-events.ts'
 import { ALONE, type Fleet } from '../channels/fleet.ts'
 import type { HostConfig } from '../config.ts'
 import { STICKY_COOKIE } from '../edge/nginx-config.ts'
@@ -12,10 +14,10 @@ import { PostgresChannelStore } from '../store/postgres-store.ts'
 import { SqliteChannelStore } from '../store/sqlite-store.ts'
 import { PostgresFleet } from './postgres-fleet.ts'
 
-/** What the backing needs of the channel service: its Start/Stop switch. */
-export interface SwitchedService {
-  on(event: 'accepting', listener: (accepting: boolean, reason: string) => void): unknown
-  followAccepting(accepting: boolean): void
+/** What the backing needs of the channel core: its Start/Stop switch, to relay it and to follow it. */
+export interface SwitchedChannels {
+  events: ChannelEventSource
+  switch: Pick<AcceptingSwitch, 'follow'>
 }
 
 export interface HostBacking {
@@ -25,7 +27,7 @@ export interface HostBacking {
    * Wires the Socket.IO server into the fleet: events across instances, the sticky-routing cookie, and the Start/Stop
    * switch (pressed on one instance, every instance follows; the viewers hear it once, from the adapter's broadcast).
    */
-  attach(io: Server<any, any, any, any>, service: SwitchedService): void
+  attach(io: Server<any, any, any, any>, channels: SwitchedChannels): void
   close(): Promise<void>
 }
 
@@ -53,12 +55,12 @@ export async function openBacking(config: Pick<HostConfig, 'store' | 'dataDir' |
   return {
     store,
     fleet,
-    attach(io, service) {
+    attach(io, channels) {
       io.adapter(createAdapter(store.pool, { errorHandler: onError }))
       pinToInstance(io)
-      service.on('accepting', (accepting) => io.serverSideEmit(SWITCH_EVENT, accepting))
+      channels.events.on('accepting', (accepting) => io.serverSideEmit(SWITCH_EVENT, accepting))
       io.on(SWITCH_EVENT, (accepting: unknown) => {
-        if (typeof accepting === 'boolean') service.followAccepting(accepting)
+        if (typeof accepting === 'boolean') channels.switch.follow(accepting)
       })
     },
     async close() {

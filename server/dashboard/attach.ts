@@ -1,7 +1,8 @@
 // Hangs the host dashboard off a running host: statistics, the live feed, the admin routes and /metrics.
-// This is the imperative shell: it turns the channel service's and the paywall's events into HostEvents, folds them
+// This is the imperative shell: it turns the channel core's and the paywall's events into HostEvents, folds them
 // into the pure statistics (stats.ts), counts them in Prometheus, and nudges the live feed.
 import type { HostParts } from '../app.ts'
+import type { ChannelViews } from '../channels/channel-views.ts'
 import { LISTED_STATES } from '../../protocol/dashboard.ts'
 import { nextCursor } from '../api/channel-pages.ts'
 import { channelRows } from '../api/routes.ts'
@@ -15,18 +16,21 @@ import { reduceStats, seedStats, type HostEvent, type HostStats } from './stats.
 /** Read once at start-up so totals survive a restart; bounded so a very old host does not load its whole history. */
 const SEED_CHANNELS = 100_000
 
-export async function attachDashboard({ app, io, service, admin, logger, paywallObservers, payout, library }: HostParts): Promise<void> {
+/** What the dashboard reads of the channel core (server/channels/channel-views.ts), and the switch it presses. */
+export type DashboardParts = Omit<HostParts, 'channels'> & { channels: ChannelViews }
+
+export async function attachDashboard({ app, io, channels, admin, logger, paywallObservers, payout, library }: DashboardParts): Promise<void> {
   // Unfunded opens are left out everywhere: they hold no money, and a flood of them must not crowd out real channels.
-  const listed = (limit: number) => service.listChannels({ states: LISTED_STATES, before: null, limit })
+  const listed = (limit: number) => channels.list({ states: LISTED_STATES, before: null, limit })
   const known = await listed(SEED_CHANNELS)
-  let stats: HostStats = seedStats(known, service.isAccepting, await service.books.salesByStream())
+  let stats: HostStats = seedStats(known, channels.switch.accepting, await channels.books.salesByStream())
   let paidOut = tallyPayout(known, payout.script)
-  const { network, pricePerSecond: hostPrice } = service.terms()
+  const { network, pricePerSecond: hostPrice } = channels.terms.current()
   const now = () => Date.now()
-  const lastActivity = () => service.openChannels().map((record) => record.lastActivityAt)
+  const lastActivity = () => channels.live.records().map((record) => record.lastActivityAt)
   const snapshot = async () => {
     const rows = await listed(TABLE_ROWS)
-    const context = { network, rows: channelRows(service, rows), cursor: nextCursor(rows, TABLE_ROWS), tips: await service.books.recentTips(TABLE_ROWS), viewers: await service.books.knownViewers(TABLE_ROWS), library: library.current().streams, hostPrice }
+    const context = { network, rows: channelRows(rows, channels.settlement.pending()), cursor: nextCursor(rows, TABLE_ROWS), tips: await channels.books.recentTips(TABLE_ROWS), viewers: await channels.books.knownViewers(TABLE_ROWS), library: library.current().streams, hostPrice }
     return { ...dashboardSnapshot(stats, now(), lastActivity(), context), payout: { address: payout.address, generated: payout.generated, ...paidOut } }
   }
 
@@ -47,21 +51,21 @@ export async function attachDashboard({ app, io, service, admin, logger, paywall
     if (event.type !== 'verified') live.changed()
   }
 
-  service.on('opened', (record) => dispatch({ type: 'opened', channelId: record.id, at: now() }))
-  service.on('accepted', (event) =>
+  channels.events.on('opened', (record) => dispatch({ type: 'opened', channelId: record.id, at: now() }))
+  channels.events.on('accepted', (event) =>
     dispatch({ type: 'accepted', channelId: event.channelId, kind: event.kind, amount: event.amount, seconds: event.seconds, stream: event.stream, at: now() }),
   )
-  service.on('rejected', (event) => dispatch({ type: 'rejected', code: event.code, at: now() }))
-  service.on('verified', (seconds) => dispatch({ type: 'verified', seconds, at: now() }))
-  service.on('settled', (_summary, record) => (paidOut = addSettled(paidOut, record, payout.script)))
-  service.on('settled', (summary) =>
+  channels.events.on('rejected', (event) => dispatch({ type: 'rejected', code: event.code, at: now() }))
+  channels.events.on('verified', (seconds) => dispatch({ type: 'verified', seconds, at: now() }))
+  channels.events.on('settled', (_summary, record) => (paidOut = addSettled(paidOut, record, payout.script)))
+  channels.events.on('settled', (summary) =>
     dispatch({ type: 'settled', channelId: summary.channelId, paid: summary.paid, onChain: summary.closeTxid !== null, reason: summary.reason, at: now() }),
   )
-  service.on('accepting', (accepting) => dispatch({ type: 'accepting', accepting, at: now() }))
+  channels.events.on('accepting', (accepting) => dispatch({ type: 'accepting', accepting, at: now() }))
   paywallObservers.push({
     served: (channelId, bytes) => dispatch({ type: 'served', channelId, bytes, at: now() }),
     paymentRequired: () => dispatch({ type: 'paymentRequired', at: now() }),
   })
 
-  app.use(dashboardRouter({ admin, service, registry: metrics.registry, snapshot }))
+  app.use(dashboardRouter({ admin, switch: channels.switch, registry: metrics.registry, snapshot }))
 }

@@ -2,8 +2,8 @@
 // pushes a fresh snapshot whenever something happens (coalesced), and every few seconds for the clock-driven
 // figures (viewers watching now, the rate, the chart's moving hour). Browsers never poll.
 import type { Namespace, Server } from 'socket.io'
-import type { AdminGate } from '../api/require-admin.ts'
-import { clientAddress } from '../security/client-address.ts'
+import type { AdminGate } from '../../node-shared/admin-gate.ts'
+import { clientAddress } from '../../node-shared/client-address.ts'
 import { DASHBOARD_NAMESPACE, type DashboardServerEvents, type DashboardSnapshot } from '../../protocol/dashboard.ts'
 
 export interface LiveFeed {

@@ -25,7 +25,7 @@ export function createHostMetrics(sources: MetricSources): HostMetrics {
   })
   const updatesRejected = new Counter({
     name: 'p2p_updates_rejected_total',
-    help: 'Requests the channel service refused, by reject code (protocol/messages.ts RejectCode).',
+    help: 'Requests the channel core refused, by reject code (protocol/messages.ts RejectCode).',
     labelNames: ['reason'] as const,
     registers: [registry],
   })

@@ -2,21 +2,17 @@
 // stats, start/stop, /metrics) answers only to the admin token. /metrics too, secure by default: scrape it with
 // Prometheus' `authorization: { type: Bearer, credentials: <admin token> }`.
 import { Router } from 'express'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Registry } from 'prom-client'
-import type { ChannelService } from '../channels/channel-service.ts'
-import { requireAdmin, type AdminGate } from '../api/require-admin.ts'
-import { bundleDir } from '../player-pages.ts'
+import type { AcceptingSwitch } from '../channels/accepting-switch.ts'
+import type { AdminGate } from '../../node-shared/admin-gate.ts'
+import { requireAdmin } from '../api/require-admin.ts'
+import { servePage } from '../page-assets.ts'
 import type { DashboardSnapshot } from '../../protocol/dashboard.ts'
-
-const pageDir = fileURLToPath(new URL('../../client/dashboard/', import.meta.url))
-export const DASHBOARD_BUNDLE = 'dashboard.js'
 
 export interface DashboardRoutesContext {
   admin: AdminGate
-  service: ChannelService
+  /** Start/Stop. */
+  switch: Pick<AcceptingSwitch, 'set'>
   registry: Registry
   snapshot: () => Promise<DashboardSnapshot>
 }
@@ -25,13 +21,7 @@ export function dashboardRouter(context: DashboardRoutesContext): Router {
   const router = Router()
   const admin = requireAdmin(context.admin)
 
-  router.get(['/host', '/host/'], (_req, res) => {
-    if (!existsSync(join(bundleDir, DASHBOARD_BUNDLE))) {
-      res.status(503).type('text').send('The dashboard is not built yet. Run `npm run build` (npm install and npm start do it for you).')
-      return
-    }
-    res.set('Cache-Control', 'no-store').sendFile('index.html', { root: pageDir })
-  })
+  router.get(['/host', '/host/'], servePage('dashboard'))
 
   router.get('/api/host/stats', admin, async (_req, res) => {
     res.set('Cache-Control', 'no-store').json(await context.snapshot())
@@ -39,12 +29,12 @@ export function dashboardRouter(context: DashboardRoutesContext): Router {
 
   // Stop answers once every open channel has been settled, so the caller sees the outcome, not a promise of it.
   router.post('/api/host/stop', admin, async (_req, res) => {
-    const settled = await context.service.setAccepting(false)
+    const settled = await context.switch.set(false)
     res.json({ accepting: false, settled: settled.length, closeTxids: settled.flatMap((s) => (s.closeTxid ? [s.closeTxid] : [])) })
   })
 
   router.post('/api/host/start', admin, async (_req, res) => {
-    await context.service.setAccepting(true)
+    await context.switch.set(true)
     res.json({ accepting: true })
   })
 

@@ -1,6 +1,6 @@
 // The media side of the host, built once from its configuration: the origin, the media library (cached), the book of
 // everything the paywall has listed, and the charge rules over them. app.ts hangs the gate and the channel core on it.
-import type { Logger } from '../logger.ts'
+import type { Logger } from '../../node-shared/logger.ts'
 import type { HostConfig } from '../config.ts'
 import { LibraryCache } from '../media/library-cache.ts'
 import type { ChannelStore } from '../store/channel-store.ts'

@@ -1,10 +1,11 @@
-// The host's charge rules: the paywall's media index, the host's price and rendition multipliers, the library's
-// per-stream prices (stream.json) and the free preview. The gate releases bytes by them; the channel core prices
-// payments by them; the viewer gets the same prices in the terms and computes the same charges.
+// The host's charge rules, and the one owner of its prices: the paywall's media index, the host's price and rendition
+// multipliers, the library's per-stream prices (stream.json) and the free preview. The gate releases bytes by them; the
+// channel core prices payments by them; the terms (server/channels/host-terms.ts) take every price from here, so the
+// viewer computes the same charges.
 import { entryCharge, type ChargeRules, type EntryCharge, type PaidEntries } from '../../protocol/hls/entry-charge.ts'
 import type { Terms } from '../../protocol/messages.ts'
 import { mediaRate } from '../../protocol/pricing.ts'
-import type { MediaCharges } from '../channels/segment-charge.ts'
+import type { MediaCharges, PriceTerms } from '../channels/segment-charge.ts'
 import type { MediaBook } from './media-book.ts'
 
 export interface PricingSettings {
@@ -45,7 +46,8 @@ export class MediaPricing implements MediaCharges {
     return stream === null ? null : (this.settings.libraryStreamOf(stream) ?? stream)
   }
 
-  terms(): Pick<Terms, 'streamPrices' | 'previewSeconds'> {
-    return { streamPrices: this.settings.streamPrices(), previewSeconds: this.settings.previewSeconds }
+  terms(): PriceTerms {
+    const { pricePerSecond, renditionMultipliers, previewSeconds } = this.settings
+    return { pricePerSecond, renditionMultipliers, streamPrices: this.settings.streamPrices(), previewSeconds }
   }
 }

@@ -1,6 +1,7 @@
-// What the paywall's request handlers are given: the channel core (tokens to channels), the media book and its charge
-// rules, the origin, and who hears of what was served.
-import type { ChannelService } from '../channels/channel-service.ts'
+// What the paywall's request handlers are given: the channel core's door for it (a token to its channel), the edge's
+// signed URLs, the media book and its charge rules, the origin, and who hears of what was served.
+import type { ChannelLoader } from '../channels/channel-loader.ts'
+import type { EdgeLinks } from '../edge/signed-url.ts'
 import type { MediaBook } from './media-book.ts'
 import type { MediaPricing } from './media-pricing.ts'
 import type { Origin } from './origin.ts'
@@ -12,7 +13,10 @@ export interface PaywallObserver {
 }
 
 export interface PaywallParts {
-  service: ChannelService
+  /** The open channel a segment request's token names, with what it has paid for. */
+  channels: Pick<ChannelLoader, 'byToken'>
+  /** Edge mode: signs a paid segment's URL for nginx or a CDN; null when the host sends paid bytes itself. */
+  edge: EdgeLinks | null
   book: MediaBook
   pricing: MediaPricing
   origin: Origin

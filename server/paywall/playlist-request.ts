@@ -3,12 +3,10 @@
 // that names the problem, and nothing the paywall knows changes.
 import type { Response } from 'express'
 import type { PaywallParts } from './paywall-parts.ts'
+import { Refusal } from './refusal.ts'
 
-export async function servePlaylist(parts: Pick<PaywallParts, 'book'>, mediaPath: string, res: Response): Promise<void> {
-  const read = await parts.book.read(mediaPath)
-  if (!read.ok) {
-    res.status(read.status).json({ error: read.error, message: read.message, issues: read.issues.slice(0, 10) })
-    return
-  }
+export async function servePlaylist(parts: Pick<PaywallParts, 'book'>, res: Response): Promise<void> {
+  const read = await parts.book.read(res.locals.mediaPath)
+  if (!read.ok) throw new Refusal(read.status, read.error, read.message, { body: { issues: read.issues.slice(0, 10) } })
   res.type('application/vnd.apple.mpegurl').send(read.text)
 }

@@ -2,7 +2,7 @@
 // client put there (the host reads no token from it, but a client may still send one), and headers carry the admin
 // and channel tokens, so neither is ever logged.
 import type { NextFunction, Request, Response } from 'express'
-import type { Logger } from '../logger.ts'
+import type { Logger } from '../../node-shared/logger.ts'
 
 export function accessLog(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {

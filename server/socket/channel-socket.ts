@@ -14,8 +14,12 @@ import {
   type RequestOf,
   type ServerToClientEvents,
 } from '../../protocol/messages.ts'
-import type { ChannelService } from '../channels/channel-service.ts'
-import { clientAddress } from '../security/client-address.ts'
+import type { ChannelEventSource, Refuse } from '../channels/channel-events.ts'
+import type { ChannelOpening } from '../channels/channel-opening.ts'
+import type { HostTerms } from '../channels/host-terms.ts'
+import type { Payments } from '../channels/payments.ts'
+import type { Settlement } from '../channels/settlement.ts'
+import { clientAddress } from '../../node-shared/client-address.ts'
 import { ClientLimits, type ClientLimitsConfig } from './client-limits.ts'
 import { take, type TokenBucket } from './token-bucket.ts'
 
@@ -42,10 +46,21 @@ export interface SocketLog {
   error(details: object, message: string): void
 }
 
-export function attachChannelSockets(io: ChannelServer, service: ChannelService, limits: SocketLimits, log: SocketLog): void {
+/** The channel core as the socket edge sees it: each viewer request goes to the piece that answers it. */
+export interface SocketChannels {
+  opening: Pick<ChannelOpening, 'open' | 'fund'>
+  payments: Pick<Payments, 'resume' | 'pay' | 'tip'>
+  settlement: Pick<Settlement, 'closeForViewer'>
+  terms: Pick<HostTerms, 'current'>
+  /** An open this edge turns away itself (a pending-work limit) is counted like any refusal. */
+  refuse: Refuse
+  events: ChannelEventSource
+}
+
+export function attachChannelSockets(io: ChannelServer, channels: SocketChannels, limits: SocketLimits, log: SocketLog): void {
   const clients = new ClientLimits(limits)
-  service.on('expired', (channelIds) => channelIds.forEach((id) => clients.releaseChannel(id)))
-  service.on('opened', (record) => clients.releaseChannel(record.id))
+  channels.events.on('expired', (channelIds) => channelIds.forEach((id) => clients.releaseChannel(id)))
+  channels.events.on('opened', (record) => clients.releaseChannel(record.id))
 
   // Counted at the handshake: a refused connection never reaches 'connection' and so holds nothing.
   io.use((socket, next) => {
@@ -60,7 +75,7 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
   io.on('connection', (socket) => {
     socket.data.channels = new Set()
     socket.data.bucket = { tokens: limits.messagesPerSecond * 2, updatedAt: Date.now() }
-    socket.emit('terms', service.terms())
+    socket.emit('terms', channels.terms.current())
 
     socket.use((packet, next) => {
       const event = String(packet[0])
@@ -117,8 +132,8 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
     handle('open', async (request) => {
       const slot = { connection: socket.id, address: socket.data.address }
       const admitted = clients.reserveOpen(slot, Date.now())
-      if (!admitted.ok) return service.refuseOpen(admitted.code, admitted.message)
-      const reply = await service.open(request).catch((error: unknown) => {
+      if (!admitted.ok) return channels.refuse(null, admitted.code, admitted.message)
+      const reply = await channels.opening.open(request).catch((error: unknown) => {
         clients.release(slot)
         throw error
       })
@@ -129,21 +144,21 @@ export function attachChannelSockets(io: ChannelServer, service: ChannelService,
       }
       return reply
     })
-    handle('fund', (request) => bound(request.channelId) ?? service.fund(request))
+    handle('fund', (request) => bound(request.channelId) ?? channels.opening.fund(request))
     handle('resume', async (request) => {
-      const reply = await service.resume(request)
+      const reply = await channels.payments.resume(request)
       if (reply.ok) bind(request.channelId)
       return reply
     })
-    handle('update', (request) => bound(request.channelId) ?? service.pay(request))
-    handle('tip', (request) => bound(request.channelId) ?? service.tip(request))
-    handle('close', (request) => bound(request.channelId) ?? service.closeForViewer(request.channelId))
+    handle('update', (request) => bound(request.channelId) ?? channels.payments.pay(request))
+    handle('tip', (request) => bound(request.channelId) ?? channels.payments.tip(request))
+    handle('close', (request) => bound(request.channelId) ?? channels.settlement.closeForViewer(request.channelId))
   })
 
-  service.on('settled', (summary) => io.to(channelRoom(summary.channelId)).emit('settled', summary))
-  service.on('fundingLost', (record, loss) => io.to(channelRoom(record.id)).emit('fundingLost', { channelId: record.id, ...loss }))
-  service.on('accepting', (accepting, reason) => {
+  channels.events.on('settled', (summary) => io.to(channelRoom(summary.channelId)).emit('settled', summary))
+  channels.events.on('fundingLost', (record, loss) => io.to(channelRoom(record.id)).emit('fundingLost', { channelId: record.id, ...loss }))
+  channels.events.on('accepting', (accepting, reason) => {
     io.emit('hostStatus', { accepting, reason })
-    io.emit('terms', service.terms())
+    io.emit('terms', channels.terms.current())
   })
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { PrivateKey, Transaction } from '@bsv/sdk'
 import type { Page } from 'playwright-core'
 import { keyFromPhrase } from '../../client/payer/wallet-phrase.ts'
-import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
+import { buildSignedP2pkhTx } from '../../devnet/p2pkh.ts'
 import { usePlayerHost } from '../support/player-host.ts'
 import { openRawViewer } from '../support/raw-viewer.ts'
 

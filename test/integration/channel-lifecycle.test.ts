@@ -11,7 +11,7 @@ import { acceptRefund, openPayerChannel } from '../../client/payer/channel-offer
 import { markDelivered, signSegment, type PayerChannel } from '../../client/payer/payer.ts'
 import { buildClose, checkFunding, checkRefundAndCosign, checkUpdate, type PayeeChannel } from '../../server/channels/payee.ts'
 import { nativeVerifier } from '../../server/crypto/verify.ts'
-import { DevnetLedger } from '../../server/chain/devnet/ledger.ts'
+import { DevnetLedger } from '../../devnet/ledger.ts'
 import { tempDir } from '../support/host.ts'
 
 const LIFETIME = 10

@@ -158,8 +158,8 @@ class CloseCommand implements fc.AsyncCommand<Model, Real> {
 class StopCommand implements fc.AsyncCommand<Model, Real> {
   check = () => true
   async run(m: Model, r: Real) {
-    const summaries = await host.service.setAccepting(false)
-    await host.service.setAccepting(true)
+    const summaries = await host.channels.switch.set(false)
+    await host.channels.switch.set(true)
     for (const [index, slot] of m.entries()) {
       if (slot.state !== 'open') continue
       const summary = summaries.find((s) => s.channelId === r.slots[index]!.viewer.channelId)

@@ -44,7 +44,7 @@ describe('two host instances, one PostgreSQL, nginx in front in edge mode', () =
 
   test('an instance whose channel key is not the fleet\'s refuses to start, and says what to do', async () => {
     const dataDir = tempDir('stray')
-    const stray = runScript('server/main.ts', ['--port', '0', '--data', dataDir, '--media', stream.mediaDir, '--no-sample', '--store', cluster.storeUrl, '--devnet-url', cluster.devnetUrl, '--log-level', 'warn'])
+    const stray = runScript('scripts/start.ts', ['--port', '0', '--data', dataDir, '--media', stream.mediaDir, '--no-sample', '--store', cluster.storeUrl, '--devnet-url', cluster.devnetUrl, '--log-level', 'warn'])
     await stray.waitFor(/is not the one the other instances sharing this store sign with .*Copy the first instance's channel\.key/s)
     assert.equal(await stray.exit, 1)
     rmSync(dataDir, { recursive: true, force: true })

@@ -22,7 +22,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 function startHostProcess(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+  return spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
 }
 
 const children: ChildProcess[] = []

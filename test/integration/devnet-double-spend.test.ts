@@ -5,7 +5,7 @@ import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { ARC, isBroadcastFailure, PrivateKey, Transaction } from '@bsv/sdk'
 import { ArcClient } from '../../protocol/chain/arc.ts'
-import { buildSignedP2pkhTx, type SpendableOutput } from '../../server/chain/devnet/p2pkh.ts'
+import { buildSignedP2pkhTx, type SpendableOutput } from '../../devnet/p2pkh.ts'
 import { rejectsWithCode, startTestDevnet, type TestDevnet } from '../support/devnet.ts'
 import { startTestHost } from '../support/host.ts'
 

@@ -26,14 +26,14 @@ describe('npm run devnet, shared by a host', () => {
 
   test('npm run devnet runs the devnet entry point', () => {
     const scripts = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
-    assert.match(scripts.devnet, /node --import tsx server\/chain\/devnet\/main\.ts$/)
+    assert.match(scripts.devnet, /node --import tsx devnet\/main\.ts$/)
   })
 
   test('a host with --devnet-url uses the shared ledger: the faucet through the host, a block on the ledger, seen by both', async () => {
-    const devnet = run('server/chain/devnet/main.ts', ['--port', '0', '--data', dirs[0], '--block-interval', '0', '--log-level', 'warn'])
+    const devnet = run('devnet/main.ts', ['--port', '0', '--data', dirs[0], '--block-interval', '0', '--log-level', 'warn'])
     processes.push(devnet)
     const devnetUrl = (await devnet.waitFor(/Devnet ledger: (http:\/\/127\.0\.0\.1:\d+\/devnet)/))[1]
-    const host = run('server/main.ts', ['--port', '0', '--data', dirs[1], '--no-sample', '--devnet-url', devnetUrl, '--log-level', 'warn'])
+    const host = run('scripts/start.ts', ['--port', '0', '--data', dirs[1], '--no-sample', '--devnet-url', devnetUrl, '--log-level', 'warn'])
     processes.push(host)
     const hostUrl = (await host.waitFor(/Player:\s+(http:\/\/127\.0\.0\.1:\d+)\//))[1]
     await host.waitFor(/Devnet:\s+http:\S+ \(shared/)
@@ -67,7 +67,7 @@ describe('npm run devnet, shared by a host', () => {
   })
 
   test('a host pointed at a devnet that does not answer refuses to start, and says what to do', async () => {
-    const host = run('server/main.ts', ['--port', '0', '--data', dirs[1], '--no-sample', '--devnet-url', 'http://127.0.0.1:9/devnet', '--log-level', 'warn'])
+    const host = run('scripts/start.ts', ['--port', '0', '--data', dirs[1], '--no-sample', '--devnet-url', 'http://127.0.0.1:9/devnet', '--log-level', 'warn'])
     processes.push(host)
     await host.waitFor(/No devnet ledger answers at http:\/\/127\.0\.0\.1:9\/devnet .*npm run devnet/)
     assert.equal(await host.exit, 1)

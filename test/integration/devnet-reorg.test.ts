@@ -6,8 +6,8 @@ import assert from 'node:assert/strict'
 import { MerklePath, PrivateKey } from '@bsv/sdk'
 import { ArcClient } from '../../protocol/chain/arc.ts'
 import { WhatsOnChainClient } from '../../protocol/chain/whatsonchain.ts'
-import { buildSignedP2pkhTx, type SpendableOutput } from '../../server/chain/devnet/p2pkh.ts'
-import type { ReorgOutcome } from '../../server/chain/devnet/reorg.ts'
+import { buildSignedP2pkhTx, type SpendableOutput } from '../../devnet/p2pkh.ts'
+import type { ReorgOutcome } from '../../devnet/reorg.ts'
 import { startTestDevnet, type TestDevnet } from '../support/devnet.ts'
 import { startTestHost, tempDir } from '../support/host.ts'
 import { runScript } from '../support/script-process.ts'
@@ -133,7 +133,7 @@ describe('who offers POST /devnet/test/reorg', () => {
 
   test('npm run devnet -- --test-mode', async () => {
     const dir = tempDir('devnet-reorg-process')
-    const devnet = runScript('server/chain/devnet/main.ts', ['--port', '0', '--data', dir, '--block-interval', '0', '--test-mode', '--log-level', 'warn'])
+    const devnet = runScript('devnet/main.ts', ['--port', '0', '--data', dir, '--block-interval', '0', '--test-mode', '--log-level', 'warn'])
     try {
       const url = (await devnet.waitFor(/Devnet ledger: (http:\/\/127\.0\.0\.1:\d+\/devnet)/))[1]
       await devnet.waitFor(/POST \/devnet\/test\/reorg reorganises the chain/)

@@ -10,8 +10,8 @@ import { ArcClient } from '../../protocol/chain/arc.ts'
 import { WhatsOnChainClient } from '../../protocol/chain/whatsonchain.ts'
 import { HttpChain, chainEndpoints } from '../../protocol/chain/http-chain.ts'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
-import { DevnetLedger } from '../../server/chain/devnet/ledger.ts'
-import { buildSignedP2pkhTx, type SpendableOutput } from '../../server/chain/devnet/p2pkh.ts'
+import { DevnetLedger } from '../../devnet/ledger.ts'
+import { buildSignedP2pkhTx, type SpendableOutput } from '../../devnet/p2pkh.ts'
 import { rejectsWithCode, serve, type Served } from '../support/devnet.ts'
 
 describe('devnet over HTTP', () => {

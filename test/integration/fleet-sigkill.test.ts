@@ -16,7 +16,7 @@ test('a fleet rides out a SIGKILLed host: it resumes, finishes, reports the outa
   const stream = writeTinyStream(Array.from({ length: 12 }, () => 2))
   const hostArgs = ['--port', String(port), '--data', dataDir, '--media', stream.mediaDir, '--block-interval', '0', '--no-sample', '--log-level', 'warn', '--price', String(PRICE)]
   const startHost = async () => {
-    const host = runScript('server/main.ts', hostArgs)
+    const host = runScript('scripts/start.ts', hostArgs)
     await host.waitFor(/Player:/, 60_000)
     return host
   }

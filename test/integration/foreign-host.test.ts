@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test'
 import { PrivateKey } from '@bsv/sdk'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
 import { attachDashboard } from '../../server/dashboard/attach.ts'
-import { ConfigError, parseConfig } from '../../server/config.ts'
+import { ConfigError } from '../../node-shared/config-error.ts'
+import { parseConfig } from '../../server/config.ts'
 import { startTestHost, type TestHost } from '../support/host.ts'
 import { requestWithHost, upgradeWithHost } from '../support/host-header.ts'
 import { writeTinyStream, type TinyStream } from '../support/media.ts'
@@ -136,7 +137,7 @@ describe('test mode on a non-loopback bind', () => {
 
   test('`npm run devnet -- --test-mode` refuses one too, before it binds', async () => {
     // 192.0.2.1 (TEST-NET-1) is on no interface here: the refusal must come before any attempt to bind it.
-    const devnet = runScript('server/chain/devnet/main.ts', ['--port', '0', '--host', '192.0.2.1', '--test-mode', '--data', '/nonexistent/never-made', '--log-level', 'warn'])
+    const devnet = runScript('devnet/main.ts', ['--port', '0', '--host', '192.0.2.1', '--test-mode', '--data', '/nonexistent/never-made', '--log-level', 'warn'])
     assert.equal(await devnet.exit, 1)
     assert.match(devnet.output(), /--test-mode .*loopback --host/)
   })

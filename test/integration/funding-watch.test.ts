@@ -9,7 +9,7 @@ import request from 'supertest'
 import { PrivateKey } from '@bsv/sdk'
 import type { FundingLostNotice, SettlementSummary } from '../../protocol/messages.ts'
 import { openPayerChannel } from '../../client/payer/channel-offer.ts'
-import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
+import { buildSignedP2pkhTx } from '../../devnet/p2pkh.ts'
 import { attachDashboard } from '../../server/dashboard/attach.ts'
 import { startTestHost, type TestHost } from '../support/host.ts'
 import { writeTinyStream, type TinyStream } from '../support/media.ts'
@@ -35,7 +35,7 @@ describe('a channel whose funding is double-spent after it opened', () => {
     viewer.delivered(first.path)
     assert.equal((await request(host.url).get(first.path).set('X-Channel-Token', viewer.token)).status, 200)
     // Watching an honest funding changes nothing.
-    await host.service.fundings.check()
+    await host.channels.fundings.check()
     assert.equal((await request(host.url).get(first.path).set('X-Channel-Token', viewer.token)).status, 200)
 
     // The viewer spends the funding's coin elsewhere, and a miner takes that one instead.
@@ -47,7 +47,7 @@ describe('a channel whose funding is double-spent after it opened', () => {
     assert.equal(status.txStatus, 'DOUBLE_SPEND_ATTEMPTED')
 
     // The host's next round of status checks (every second on devnet) finds it; run it now rather than wait.
-    await host.service.fundings.check()
+    await host.channels.fundings.check()
     const refused = await viewer.pay(second.path, 20)
     assert.deepEqual(refused.ok ? 'accepted' : refused.code, 'funding_double_spent')
     assert.equal((await request(host.url).get(first.path).set('X-Channel-Token', viewer.token)).status, 403, 'not even a segment paid before')
@@ -118,7 +118,7 @@ describe("a channel whose mined funding output is spent by the viewer's refund",
     assert.equal(host.ledger!.txStatus(viewer.channel.funding.txid)?.status, 'MINED', 'the funding was mined long before')
 
     // The host's next round of checks (every second on devnet) finds it; run it now rather than wait.
-    await host.service.fundings.check()
+    await host.channels.fundings.check()
     assert.deepEqual(await within(told, 10_000, 'the fundingLost event'), { channelId: viewer.channelId, reason: 'funding_spent', txid: refund.txid })
     assert.equal((await request(host.url).get(first.path).set('X-Channel-Token', viewer.token)).status, 403, 'not even a segment paid before')
 

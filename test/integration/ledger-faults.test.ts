@@ -14,7 +14,7 @@ import { MemoryStorage } from '../../client/payer/storage.ts'
 import { ViewerFailure } from '../../client/payer/viewer-errors.ts'
 import { openPayerChannel } from '../../client/payer/channel-offer.ts'
 import type { ChannelRow } from '../../protocol/dashboard.ts'
-import { startDevnetServer, type RunningDevnet } from '../../server/chain/devnet/server.ts'
+import { startDevnetServer, type RunningDevnet } from '../../devnet/server.ts'
 import { startTestHost, tempDir, type TestHost } from '../support/host.ts'
 import { LEDGER_FAULTS, startFaultyLedger, type FaultyLedger } from '../../scripts/chaos/faulty-ledger.ts'
 import { writeTinyStream, type TinyStream } from '../support/media.ts'
@@ -59,7 +59,7 @@ test('at fund, a ledger that is down, failing (503) or answering garbage gets le
       assert.equal(!fund.ok && fund.code, 'ledger_unavailable', `${fault}: ${JSON.stringify(fund)}`)
       const row = (await channelRows()).find((r) => r.id === open.channelId)
       assert.equal(row?.state, 'opening', `${fault}: the channel is not open, so no token can be served`)
-      assert.equal(host.service.openChannels().length, 0)
+      assert.equal(host.channels.live.records().length, 0)
       // The ledger back, the same funding goes through: the refusal lost the viewer nothing.
       const again = await send(socket, 'fund', { channelId: open.channelId, fundingTx: opened.fundingHex })
       assert.ok(again.ok, `${fault}, then healthy: ${JSON.stringify(again)}`)
@@ -83,7 +83,7 @@ test("a viewer whose funding the ledger refused opens again from the same coins:
     ledger.fault = 'none'
     // The coin is still unspent; the new open's funding spends it too, but is another tx on another outpoint.
     await session.open(5_000)
-    assert.equal(host.service.openChannels().length, 1)
+    assert.equal(host.channels.live.records().length, 1)
     await session.close()
   } finally {
     ledger.fault = 'none'
@@ -118,10 +118,10 @@ test('at close, the host retries with backoff through every fault, shows settlem
   assert.ok(pending?.settlementPending && pending.settlementPending.failures >= 1, JSON.stringify(pending))
   for (const fault of ['down', 'garbage'] as const) {
     ledger.fault = fault
-    const failures = host.service.pendingSettlements().get(viewer.channelId)!.failures
-    await until(() => (host.service.pendingSettlements().get(viewer.channelId)?.failures ?? 0) > failures, 15_000, `a retry under ${fault}`)
+    const failures = host.channels.settlement.pending().get(viewer.channelId)!.failures
+    await until(() => (host.channels.settlement.pending().get(viewer.channelId)?.failures ?? 0) > failures, 15_000, `a retry under ${fault}`)
   }
-  const attempts = host.service.pendingSettlements().get(viewer.channelId)!
+  const attempts = host.channels.settlement.pending().get(viewer.channelId)!
   assert.ok(attempts.nextAttemptAt - attempts.lastAttemptAt >= 2_000, 'the retries back off')
   ledger.fault = 'none'
   await until(async () => (await channelRows()).find((r) => r.id === viewer.channelId)?.state === 'closed', 30_000, 'the close to land')

@@ -60,8 +60,8 @@ after(async () => {
 
 /** Everything a refused message must leave alone: every channel's state and books, and what is live. */
 async function hostState(): Promise<string> {
-  const channels = (await host.service.listChannels({ states: null, before: null, limit: 5_000 })).map(({ id, state, paid, sequence, tips, segments, closeTxid, fundingTx }) => ({ id, state, paid, sequence, tips, segments, closeTxid, funded: fundingTx !== null }))
-  return JSON.stringify({ channels, live: host.service.openChannels().length })
+  const channels = (await host.channels.list({ states: null, before: null, limit: 5_000 })).map(({ id, state, paid, sequence, tips, segments, closeTxid, fundingTx }) => ({ id, state, paid, sequence, tips, segments, closeTxid, funded: fundingTx !== null }))
+  return JSON.stringify({ channels, live: host.channels.live.records().length })
 }
 
 async function assertRefusedUnchanged(event: ClientEvent, payload: unknown): Promise<void> {

@@ -68,9 +68,9 @@ test('attack A: a second channel on a funded outpoint is refused at open and at 
         'opening', ?, ? FROM channels WHERE id = ?`).run(bId, 'B'.repeat(43), b.request.refundTx, Date.now(), Date.now(), a.channelId),
     )
     host = await startHost()
-    const fundB = await host.service.fund({ channelId: bId, fundingTx: b.fundingHex })
+    const fundB = await host.channels.opening.fund({ channelId: bId, fundingTx: b.fundingHex })
     assert.equal(fundB.ok ? 'funded' : fundB.code, 'outpoint_reused')
-    assert.deepEqual(host.service.openChannels().map((record) => record.id), [a.channelId], 'only A is live')
+    assert.deepEqual(host.channels.live.records().map((record) => record.id), [a.channelId], 'only A is live')
 
     // A closes; its close spends the outpoint and is mined.
     const { socket } = await connect(host.url)
@@ -101,9 +101,9 @@ test('attack A: a second channel on a funded outpoint is refused at open and at 
     const fundC = await send(fresh.socket, 'fund', { channelId: reopened.channelId, fundingTx: c.fundingHex })
     assert.equal(fundC.ok ? 'funded' : fundC.code, 'outpoint_reused')
     assert.match(!fundC.ok ? fundC.message : '', new RegExp(`already spent \\(by ${closedA.closeTxid}\\)`))
-    const [rowC] = await host.service.listChannels({ states: ['opening'], before: null, limit: 10 })
+    const [rowC] = await host.channels.list({ states: ['opening'], before: null, limit: 10 })
     assert.deepEqual([rowC?.id, rowC?.fundingTx], [reopened.channelId, null])
-    assert.equal(host.service.openChannels().length, 0)
+    assert.equal(host.channels.live.records().length, 0)
     fresh.socket.disconnect()
   } finally {
     await host.dispose()
@@ -122,8 +122,8 @@ test("attack B: an open that expired unfunded keeps its outpoint, so no later ch
     assert.ok(openY.ok)
     assert.ok(acceptRefund(y.channel, y.refund, y.refundPayerSignature, openY.refundPayeeSignature).ok, 'a valid co-signed refund for the outpoint')
     // The open's timeout deletes Y.
-    for (let i = 0; i < 100 && (await host.service.listChannels({ states: null, before: null, limit: 10 })).length > 0; i++) await sleep(50)
-    assert.equal((await host.service.listChannels({ states: null, before: null, limit: 10 })).length, 0, 'Y expired')
+    for (let i = 0; i < 100 && (await host.channels.list({ states: null, before: null, limit: 10 })).length > 0; i++) await sleep(50)
+    assert.equal((await host.channels.list({ states: null, before: null, limit: 10 })).length, 0, 'Y expired')
 
     // 2. X on the same outpoint, with a later lock time than Y's refund: refused.
     const x = sameOutpoint(key, coin, terms, 2)

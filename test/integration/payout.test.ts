@@ -152,7 +152,7 @@ describe('the payout address', () => {
   test('--network mainnet without a payout address, or with a testnet one, fails to start and says why', async () => {
     const run = (args: string[]) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        execFile(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--data', folder(), '--no-sample', ...args], { env: { ...process.env, P2P_PAYOUT_ADDRESS: '' } }, (error, _stdout, stderr) =>
+        execFile(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--port', '0', '--data', folder(), '--no-sample', ...args], { env: { ...process.env, P2P_PAYOUT_ADDRESS: '' } }, (error, _stdout, stderr) =>
           resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stderr }),
         )
       })

@@ -106,7 +106,7 @@ describe('preflight', () => {
   test('npm start on testnet prints what preflight found, or fails naming the URL', async () => {
     const dataDir = tempDir('preflight')
     const start = (arcUrl: string) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--network', 'testnet', '--port', '0', '--data', dataDir, '--no-sample', '--log-level', 'silent',
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--network', 'testnet', '--port', '0', '--data', dataDir, '--no-sample', '--log-level', 'silent',
         '--arc-url', arcUrl, '--woc-url', stub.wocUrl, '--payout-address', PrivateKey.fromRandom().toAddress('testnet')], { stdio: ['ignore', 'pipe', 'pipe'] })
       let output = ''
       child.stdout.on('data', (chunk) => (output += chunk))

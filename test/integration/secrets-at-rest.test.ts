@@ -121,7 +121,7 @@ describe('secrets from files and the environment', () => {
   const start = (args: string[], env: Record<string, string> = {}) => {
     const dir = tempDir('secrets')
     dirs.push(dir)
-    const host = runScript('server/main.ts', ['--port', '0', '--data', dir, '--no-sample', '--log-level', 'warn', '--block-interval', '0', ...args], env)
+    const host = runScript('scripts/start.ts', ['--port', '0', '--data', dir, '--no-sample', '--log-level', 'warn', '--block-interval', '0', ...args], env)
     processes.push(host)
     return { host, dir }
   }

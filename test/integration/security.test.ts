@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { io } from 'socket.io-client'
-import { TIP_NOTE_MAX_CHARS } from '../../protocol/messages.ts'
+import { TIP_NOTE_MAX_CHARS } from '../../protocol/message-limits.ts'
 import type { DashboardSnapshot } from '../../protocol/dashboard.ts'
 import { signTip } from '../../client/payer/payer.ts'
 import { attachDashboard } from '../../server/dashboard/attach.ts'

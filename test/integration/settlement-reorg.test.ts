@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test'
 import request from 'supertest'
 import { PrivateKey } from '@bsv/sdk'
 import type { SettlementSummary } from '../../protocol/messages.ts'
-import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
-import type { ReorgOutcome } from '../../server/chain/devnet/reorg.ts'
+import { buildSignedP2pkhTx } from '../../devnet/p2pkh.ts'
+import type { ReorgOutcome } from '../../devnet/reorg.ts'
 import { startTestHost, type TestHost } from '../support/host.ts'
 import { writeTinyStream, type TinyStream } from '../support/media.ts'
 import { openRawViewer, type RawViewer } from '../support/raw-viewer.ts'
@@ -53,7 +53,7 @@ describe('a settled close that a chain reorganisation orphans', () => {
   }
   /** The channel as the host's store has it (the dashboard's list). */
   const stored = async (id: string) => {
-    const record = (await host.service.listChannels({ states: null, before: null, limit: 100 })).find((r) => r.id === id)!
+    const record = (await host.channels.list({ states: null, before: null, limit: 100 })).find((r) => r.id === id)!
     return { state: record.state, closeTxid: record.closeTxid, closeReason: record.closeReason }
   }
 

@@ -71,7 +71,7 @@ test('a payment that crosses a host stop is refused only after the viewer has th
     })
     // The update is on the wire when the stop unloads the channel; the close is still on its way to the ledger.
     const crossing = viewer.pay(stream.segments[1].path, 20).then((reply) => (heard.push('reply'), reply))
-    const [settlements, refused] = await Promise.all([host.service.setAccepting(false), crossing])
+    const [settlements, refused] = await Promise.all([host.channels.switch.set(false), crossing])
     assert.deepEqual(heard, ['settled', 'reply'])
     assert.equal(!refused.ok && refused.code, 'channel_not_open')
     assert.ok(!refused.ok && refused.settlement)

@@ -11,13 +11,13 @@ import Database from 'better-sqlite3'
 import { PrivateKey } from '@bsv/sdk'
 import type { ChannelState } from '../../protocol/messages.ts'
 import { openPayerChannel } from '../../client/payer/channel-offer.ts'
-import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
+import { buildSignedP2pkhTx } from '../../devnet/p2pkh.ts'
 import { startTestHost, tempDir, type TestHost } from '../support/host.ts'
 import { connect, send } from '../support/raw-viewer.ts'
 
 const OPEN_TIMEOUT_SECONDS = 2
 
-const rowsIn = async (host: TestHost, states: ChannelState[] | null) => host.service.listChannels({ states, before: null, limit: 100 })
+const rowsIn = async (host: TestHost, states: ChannelState[] | null) => host.channels.list({ states, before: null, limit: 100 })
 
 async function untilNoRows(host: TestHost): Promise<void> {
   for (let i = 0; i < 100 && (await rowsIn(host, null)).length > 0; i++) await sleep(50)

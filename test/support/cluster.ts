@@ -1,5 +1,5 @@
 // A whole fleet on this machine, as docs/deploy.md describes it: one PostgreSQL, one devnet (`npm run devnet` in its
-// own process), N host instances (`server/main.ts` processes sharing the store and the ledger) and nginx in front.
+// own process), N host instances (`scripts/start.ts` processes sharing the store and the ledger) and nginx in front.
 // For the cluster test and `npm run bench:cluster`.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -60,7 +60,7 @@ export async function startCluster(options: ClusterOptions): Promise<LocalCluste
     const postgres = await startTestPostgres({ durable: options.durable })
     started.push(postgres)
     const storeUrl = await postgres.createDatabase('fleet')
-    const devnet = runScript('server/chain/devnet/main.ts', ['--port', '0', '--data', join(work, 'devnet'), '--block-interval', '0', '--log-level', 'warn'])
+    const devnet = runScript('devnet/main.ts', ['--port', '0', '--data', join(work, 'devnet'), '--block-interval', '0', '--log-level', 'warn'])
     started.push(devnet)
     const devnetUrl = (await devnet.waitFor(/Devnet ledger: (http:\/\/127\.0\.0\.1:\d+\/devnet)/))[1]
 
@@ -73,12 +73,12 @@ export async function startCluster(options: ClusterOptions): Promise<LocalCluste
       ...(options.hostArgs ?? []),
     ]
     // The first instance makes the channel and payout keys; the others get copies, as docs/deploy.md says to do.
-    const first = await startInstance('server/main.ts', argsFor(names[0], ports[0]))
+    const first = await startInstance('scripts/start.ts', argsFor(names[0], ports[0]))
     for (const name of names.slice(1)) {
       mkdirSync(join(work, `host-${name}`), { recursive: true })
       for (const file of [CHANNEL_KEY_FILE, PAYOUT_KEY_FILE]) copyFileSync(join(work, `host-${names[0]}`, file), join(work, `host-${name}`, file))
     }
-    const processes = [first, ...(await Promise.all(names.slice(1).map((name, index) => startInstance('server/main.ts', argsFor(name, ports[index + 1])))))]
+    const processes = [first, ...(await Promise.all(names.slice(1).map((name, index) => startInstance('scripts/start.ts', argsFor(name, ports[index + 1])))))]
     const instances: ClusterInstance[] = names.map((name, index) => {
       const instance: ClusterInstance = {
         name,
@@ -86,7 +86,7 @@ export async function startCluster(options: ClusterOptions): Promise<LocalCluste
         url: `http://127.0.0.1:${ports[index]}`,
         process: processes[index],
         async restart() {
-          instance.process = await startInstance('server/main.ts', argsFor(name, ports[index]))
+          instance.process = await startInstance('scripts/start.ts', argsFor(name, ports[index]))
         },
       }
       return instance

@@ -1,7 +1,7 @@
 // The body of devnet-thread.ts's worker: the real devnet server, a log of what its ledger accepted, and a way to keep
 // its thread busy.
 import { parentPort, workerData } from 'node:worker_threads'
-import { startDevnetServer } from '../../server/chain/devnet/server.ts'
+import { startDevnetServer } from '../../devnet/server.ts'
 
 const { dataDir, keepAliveTimeoutSeconds } = workerData as { dataDir: string; keepAliveTimeoutSeconds: number }
 const accepted: string[] = []

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net'
 import assert from 'node:assert/strict'
 import express from 'express'
 import { ChainError } from '../../protocol/chain/chain.ts'
-import { DevnetLedger } from '../../server/chain/devnet/ledger.ts'
-import { devnetRouter, type DevnetRouterOptions } from '../../server/chain/devnet/routes.ts'
+import { DevnetLedger } from '../../devnet/ledger.ts'
+import { devnetRouter, type DevnetRouterOptions } from '../../devnet/routes.ts'
 import { tempDir } from './host.ts'
 
 export interface Served {

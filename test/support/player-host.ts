@@ -4,11 +4,10 @@ import { fileURLToPath } from 'node:url'
 import { after, before } from 'node:test'
 import type { Browser } from 'playwright-core'
 import { buildClient } from '../../scripts/build-client.ts'
-import type { HostHooks } from '../../server/app.ts'
 import type { HostConfigInput } from '../../server/config.ts'
 import { ensureSampleStream } from '../../server/media/sample.ts'
 import { launchBrowser } from './browser.ts'
-import { startTestHost, type TestHost } from './host.ts'
+import { startTestHost, type TestHost, type TestHostHooks } from './host.ts'
 
 const SAMPLE_MEDIA_DIR = fileURLToPath(new URL('../../media/', import.meta.url))
 
@@ -18,7 +17,7 @@ export interface PlayerHost {
 }
 
 /** Starts them before the file's tests and stops them after: read `host` and `browser` inside tests. */
-export function usePlayerHost(overrides: HostConfigInput = {}, hooks: HostHooks = {}): PlayerHost {
+export function usePlayerHost(overrides: HostConfigInput = {}, hooks: TestHostHooks = {}): PlayerHost {
   const running = {} as PlayerHost
   before(async () => {
     await ensureSampleStream(SAMPLE_MEDIA_DIR)

@@ -1,4 +1,4 @@
-// A project script (server/main.ts, the devnet) as a child process of a test, with its output collected so the test
+// A project script (scripts/start.ts, the devnet) as a child process of a test, with its output collected so the test
 // can wait for a line it prints, and see everything it said when it fails.
 import { spawn, type ChildProcess } from 'node:child_process'
 

@@ -3,8 +3,8 @@
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Beef, LockingScript, MerklePath, OP, PrivateKey, Transaction, UnlockingScript } from '@bsv/sdk'
-import type { ArcProblem as Problem } from '../../server/chain/devnet/arc-problems.ts'
-import { buildSignedP2pkhTx, type SpendableOutput } from '../../server/chain/devnet/p2pkh.ts'
+import type { ArcProblem as Problem } from '../../devnet/arc-problems.ts'
+import { buildSignedP2pkhTx, type SpendableOutput } from '../../devnet/p2pkh.ts'
 import { startTestDevnet, type TestDevnet } from '../support/devnet.ts'
 
 describe('devnet ARC refusals', () => {

@@ -7,12 +7,12 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { MerklePath, PrivateKey, type ChainTracker } from '@bsv/sdk'
-import { merkleLevels, merklePathOf, merkleRootOf, tscNodesOf } from '../../server/chain/devnet/merkle.ts'
+import { merkleLevels, merklePathOf, merkleRootOf, tscNodesOf } from '../../devnet/merkle.ts'
 import {
   coinbaseTx, DEVNET_BITS, headerHash, medianTimePast, meetsTarget, mineHeader, nextBlockTime, parseHeader, serializeHeader, targetOf,
-} from '../../server/chain/devnet/block-header.ts'
-import { DevnetLedger } from '../../server/chain/devnet/ledger.ts'
-import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
+} from '../../devnet/block-header.ts'
+import { DevnetLedger } from '../../devnet/ledger.ts'
+import { buildSignedP2pkhTx } from '../../devnet/p2pkh.ts'
 import { tempDir } from '../support/host.ts'
 
 const fakeTxids = (n: number): string[] =>

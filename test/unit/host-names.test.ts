@@ -1,7 +1,7 @@
 // The names a host answers to (DNS rebinding is refused by name) and which peers are this machine's own.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { hostHeaderName, isLoopbackAddress, isLoopbackBind, localHostNames, normalizeName, ownHostNames } from '../../server/security/host-names.ts'
+import { hostHeaderName, isLoopbackAddress, isLoopbackBind, localHostNames, normalizeName, ownHostNames } from '../../node-shared/host-names.ts'
 
 test('a Host header gives its name, normalized, or null when it is not a plain name with an optional port', () => {
   const cases: Array<[string | undefined, string | null]> = [

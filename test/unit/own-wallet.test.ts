@@ -13,7 +13,7 @@ import { parseWalletChoice, payingWallet } from '../../client/player/wallet-choi
 import { merklePathOfTsc } from '../../protocol/chain/tsc-proof.ts'
 import { p2pkhLockingScript, p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { settlementSummary } from '../../protocol/settlement.ts'
-import { merkleLevels, merklePathOf, merkleRootOf, tscNodesOf } from '../../server/chain/devnet/merkle.ts'
+import { merkleLevels, merklePathOf, merkleRootOf, tscNodesOf } from '../../devnet/merkle.ts'
 import { originatorOf } from '../../scripts/devnet-wallet/wallet-http.ts'
 
 test('a wallet pays only on its own network: the devnet takes a testnet wallet, never a mainnet one', () => {

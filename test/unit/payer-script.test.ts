@@ -9,7 +9,7 @@ import { buildRefund, buildUpdate, signChannelInput, withPayerSignature, type Fu
 import { checkFundingBeef } from '../../server/channels/open-checks.ts'
 import { checkRefundAndCosign, checkUpdate, type PayeeChannel } from '../../server/channels/payee.ts'
 import { nativeVerifier } from '../../server/crypto/verify.ts'
-import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
+import { buildSignedP2pkhTx } from '../../devnet/p2pkh.ts'
 
 const payerKey = PrivateKey.fromRandom()
 const payeeKey = PrivateKey.fromRandom()

@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { envName, hostCommand } from '../../server/command-line.ts'
-import { ConfigError, parseConfig } from '../../server/config.ts'
+import { ConfigError } from '../../node-shared/config-error.ts'
+import { parseConfig } from '../../server/config.ts'
 import { flagName, SETTINGS, type SettingKey } from '../../server/settings.ts'
 
 function configFrom(args: string[], env: Record<string, string> = {}) {

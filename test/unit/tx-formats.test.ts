@@ -6,7 +6,7 @@ import { Beef, PrivateKey, Transaction } from '@bsv/sdk'
 import { HttpChain } from '../../protocol/chain/http-chain.ts'
 import { toExtendedFormat, txFormatOf } from '../../protocol/chain/tx-formats.ts'
 import { hexToBytes } from '../../protocol/raw-tx.ts'
-import { buildSignedP2pkhTx } from '../../server/chain/devnet/p2pkh.ts'
+import { buildSignedP2pkhTx } from '../../devnet/p2pkh.ts'
 import { startTestDevnet, type TestDevnet } from '../support/devnet.ts'
 
 describe('transaction formats', () => {

@@ -1,0 +1,26 @@
+// Every answer of the paywall that is not media: its layers only decide (next(refusal)), and one handler writes the
+// 400/402/403/404/405/416/502 bodies, each `{ error, message }` plus what that refusal carries (the 402's price and
+// last update, a playlist's issues) and its headers (Allow, Content-Range).
+import type { ErrorRequestHandler } from 'express'
+
+export class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { headers?: Record<string, string>; body?: object } = {},
+  ) {
+    super(message)
+  }
+}
+
+/** Writes a Refusal; anything else (a bug, an origin that threw) goes on to the host's own error handler. */
+export function writeRefusal(): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (!(error instanceof Refusal) || res.headersSent) return next(error)
+    res
+      .status(error.status)
+      .set(error.extra.headers ?? {})
+      .json({ error: error.code, message: error.message, ...error.extra.body })
+  }
+}
