@@ -12,7 +12,7 @@ import { signingKeyFromHex } from './crypto/signing-key.ts'
 import { keyFromFile, type KeyFileLog } from './keys/key-file.ts'
 import type { ChannelStore } from './store/channel-store.ts'
 
-/** File names in the data folder. Back both up: see the README's "Going live on mainnet". */
+/** File names in the data folder. Back both up: see docs/going-live.md. */
 export const CHANNEL_KEY_FILE = 'channel.key'
 export const PAYOUT_KEY_FILE = 'payout.key'
 /** Where data folders from before key files kept the channel key. */

@@ -3,7 +3,7 @@ import { type Network } from '../../protocol/messages.ts'
 import { isFundingLoss } from '../../protocol/funding-loss.ts'
 import type { ChannelRow } from '../../protocol/dashboard.ts'
 import { explorerTxUrl } from './explorer.ts'
-import { formatAgo, formatSats, formatWatchTime, shortHex } from './format.ts'
+import { formatAgo, formatSats, formatMediaTime, shortHex } from './format.ts'
 import { cell, fillRows } from './table-rows.ts'
 
 const STATE_LABEL: Record<ChannelRow['state'], string> = { opening: 'Opening', open: 'Open', closing: 'Settling', closed: 'Settled' }
@@ -57,7 +57,7 @@ export function renderChannelRows(body: HTMLTableSectionElement, rows: ChannelRo
       viewer,
       cell(formatSats(row.capacity), 'num'),
       paid,
-      cell(formatWatchTime(row.seconds), 'num'),
+      cell(formatMediaTime(row.seconds), 'num'),
       cell(formatAgo(row.lastActivityAt, now)),
       state,
       txCell(network, row.state === 'opening' ? null : row.fundingTxid, 'funding-link'),

@@ -24,8 +24,8 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${UNITS[unit]}`
 }
 
-/** Seconds of media watched: "0:42", "12:05", "1:02:03". */
-export function formatWatchTime(seconds: number): string {
+/** Seconds of media sold: "0:42", "12:05", "1:02:03". */
+export function formatMediaTime(seconds: number): string {
   const total = Math.max(0, Math.round(seconds))
   const h = Math.floor(total / 3600)
   const m = Math.floor((total % 3600) / 60)

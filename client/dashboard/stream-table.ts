@@ -1,6 +1,6 @@
 // The streams table: each stream of the library with the price it sells at, the media time sold and what it earned.
 import type { StreamRow } from '../../protocol/dashboard.ts'
-import { formatSats, formatWatchTime } from './format.ts'
+import { formatSats, formatMediaTime } from './format.ts'
 import { cell, fillRows } from './table-rows.ts'
 
 function priceText(pricePerSecond: number | null): string {
@@ -15,7 +15,7 @@ export function renderStreamRows(body: HTMLTableSectionElement, rows: StreamRow[
     tr.dataset.stream = row.stream ?? ''
     const name = cell(row.name)
     if (row.stream) name.title = row.stream
-    tr.append(name, cell(priceText(row.pricePerSecond), 'num'), cell(formatWatchTime(row.secondsSold), 'num'), cell(formatSats(row.earned), 'num'))
+    tr.append(name, cell(priceText(row.pricePerSecond), 'num'), cell(formatMediaTime(row.secondsSold), 'num'), cell(formatSats(row.earned), 'num'))
     return tr
   })
 }

@@ -16,7 +16,7 @@ export interface HistoryEntry {
   /** The transaction whose return the wallet has taken in (internalizeAction), once it has. */
   takenBack?: string
   viewing?: ViewingRecord
-  /** Media time played in this channel, seconds, when the player measured it (the summary's seconds are bought). */
+  /** Media time played in this channel's viewing, seconds, as the player measured it (the summary's seconds are bought). */
   watchedSeconds?: number
 }
 
@@ -75,6 +75,11 @@ export class SessionHistory {
   /** Notes what became of a channel's refund. */
   recordRefund(channelId: string, refund: RefundRecord): void {
     this.write(this.entries().map((entry) => (entry.summary.channelId === channelId ? { ...entry, refund } : entry)))
+  }
+
+  /** Notes the media time the viewer watched in a channel's viewing, for its receipt. */
+  recordWatched(channelId: string, seconds: number): void {
+    this.write(this.entries().map((entry) => (entry.summary.channelId === channelId ? { ...entry, watchedSeconds: seconds } : entry)))
   }
 
   /** Notes that the wallet took in what `txid` returned to it. */

@@ -40,17 +40,8 @@ export class PlayedMedia {
     return segments.some((segment) => this.chargeOf(segment.id)(null).kind === 'due')
   }
 
-  /** The segment listed after `id` in its media playlist, once the playlist lists it (parts have none). */
-  nextSegment(id: string): string | null {
-    const entry = this.index.get(id)
-    if (entry?.kind !== 'segment') return null
-    const segments = this.index.mediaPlaylist(entry.playlist)?.segments ?? []
-    const at = segments.findIndex((segment) => segment.id === id)
-    return at < 0 ? null : (segments[at + 1]?.id ?? null)
-  }
-
   /** A segment or part of the programme (not an init segment, a key file, alternate audio or subtitles). */
-  isProgramme(id: string): boolean {
+  private isProgramme(id: string): boolean {
     const entry = this.index.get(id)
     return entry !== undefined && entry.duration > 0 && this.index.roleOf(entry.playlist).kind === 'programme'
   }

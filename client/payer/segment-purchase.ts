@@ -83,6 +83,11 @@ export class SegmentPurchase {
     }
   }
 
+  /** Whether buying it now would pay for it (rather than fetch it free, or with what was paid before). */
+  isDue(): boolean {
+    return this.chargeOf(this.payer.paidEntries()).kind === 'due'
+  }
+
   /** The bytes arrived: the next segment may be paid. */
   delivered(): void {
     this.payer.markDelivered(this.segment)

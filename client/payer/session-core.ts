@@ -108,6 +108,11 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
     for (const refund of refunds) if (!known.has(refund.channelId)) this.pastChannels.record(importedRefundSummary(refund), refund.refundHex, refund.returnTo)
   }
 
+  /** Notes in the history the media time watched in a channel's viewing (the player measures it). */
+  recordWatched(channelId: string, seconds: number): void {
+    this.pastChannels.recordWatched(channelId, seconds)
+  }
+
   /** Notes in the history that the viewer's wallet took in what `txid` returned from the channel. */
   recordTakenBack(channelId: string, txid: string): void {
     this.pastChannels.recordTakenBack(channelId, txid)

@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const summaryView = new SettleSummaryView(() => session.terms?.network ?? info.network, devnetBase, () => ledger.height())
   const walletPanel = new WalletPanel(wallet, (message, nextStep) => showError({ kind: 'insufficient_funds', message, nextStep }))
   const capDialog = new CapDialog((): Promise<void> => player.settle('settling'))
-  const player: PlayerController = new PlayerController({ session, wallet, walletPanel, ledger, ownWallet: payWith.own, video, summaryView, capDialog, cap: () => preferences.cap, showError })
+  const player: PlayerController = new PlayerController({ session, wallet, walletPanel, ledger, ownWallet: payWith.own, video, summaryView, capDialog, cap: () => preferences.cap, buyAhead: () => preferences.buyAhead, showError })
   new WithdrawPanel({
     wallet,
     network: info.network,
@@ -245,6 +245,9 @@ async function main(): Promise<void> {
       lastSummary: player.lastSummary ? { ...player.lastSummary } : null,
       stopped: player.isStopped,
       receivedSeconds: player.media.receivedSeconds(),
+      watched: player.viewing.watched,
+      stalls: player.viewing.stalls,
+      buySeconds: player.gate.estimate,
     }),
     history: () => session.history().map((entry) => ({ ...entry, summary: { ...entry.summary } })),
   })

@@ -1,5 +1,6 @@
 // hls.js fragment loader that pays before it fetches. It follows hls.js's own template method: load() and its
-// retries run loadInternal(), and this loader's loadInternal() first buys the fragment, part or init segment
+// retries run loadInternal(), and this loader's loadInternal() first waits until the playhead is near enough to buy
+// (buy-gate.ts; only what is due waits), then buys the fragment, part or init segment
 // (client/payer/segment-purchase.ts) and only then lets hls.js's XhrLoader send the request, with the channel token
 // when one is needed. So a first load, an hls.js retry and a re-pay after the host's 402 take one path. Each request
 // is keyed as the host keys it (fragment-key.ts); what it costs is the played media's charge (played-media.ts), so
@@ -7,28 +8,34 @@
 import { XhrLoader, type HlsConfig, type LoaderCallbacks, type LoaderConfiguration, type LoaderContext } from 'hls.js'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 import type { PlayedMedia } from '../payer/played-media.ts'
-import { SegmentPurchase, type SegmentPayer } from '../payer/segment-purchase.ts'
+import { SegmentPurchase, type Purchased, type SegmentPayer } from '../payer/segment-purchase.ts'
+import type { BuyGate } from './buy-gate.ts'
 import { rangeOfContext, segmentKeyOf } from './fragment-key.ts'
 
 /** What the page hears of each segment bought. */
 export interface LoaderObserver {
-  /** hls.js asked for this entry (before it is bought). */
-  asked(segment: string): void
   failed(segment: string, error: unknown): void
-  /** The segment's bytes arrived (the next one may be paid for now). */
-  delivered(segment: string): void
+  /** The channel is open: a purchase now takes a payment's round trip and the fetch, not an opening. */
+  channelOpen(): boolean
 }
 
-type FragmentContext = LoaderContext & Parameters<typeof rangeOfContext>[0]
+type Timed = { start: number; duration: number }
+type FragmentContext = LoaderContext & Parameters<typeof rangeOfContext>[0] & { frag?: Timed; part?: Timed | null }
+
+/** A purchase, and since when it ran when its time is worth measuring (paid through an open channel). */
+type Bought = Purchased & { timedFrom: number | null }
 
 function pageBase(): string {
   return globalThis.location?.href ?? 'http://localhost/'
 }
 
 /** Builds the loader class around the page's payer (hls.js instantiates loaders itself, per fragment). */
-export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, observer: LoaderObserver) {
+export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, gate: BuyGate, observer: LoaderObserver) {
   return class PayingLoader extends XhrLoader {
     private purchase: SegmentPurchase | null = null
+    /** Where the entry plays on the video's timeline. */
+    private stretch: Timed = { start: 0, duration: 0 }
+    private timedFrom: number | null = null
     private payment: AbortController | null = null
     /** The segment's URL on the host, kept while an edge mode purchase points the request elsewhere. */
     private hostUrl = ''
@@ -41,17 +48,18 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, obse
       const fragment = context as FragmentContext
       const segment = fragment.frag ? segmentKeyOf(context.url, pageBase(), rangeOfContext(fragment)) : null
       if (!segment) return super.load(context, config, callbacks)
-      observer.asked(segment)
       const purchase = new SegmentPurchase(payer, segment, media.chargeOf(segment))
       this.purchase = purchase
+      const timed = fragment.part ?? fragment.frag
+      this.stretch = { start: timed?.start ?? 0, duration: timed?.duration ?? 0 }
       this.hostUrl = context.url
       super.load(context, config, {
         ...callbacks,
         onSuccess: (response, stats, ctx, details) => {
+          if (this.timedFrom !== null) gate.measured((performance.now() - this.timedFrom) / 1000)
           purchase.delivered()
           media.delivered(segment)
           callbacks.onSuccess(response, stats, ctx, details)
-          observer.delivered(segment)
         },
         onError: (error, ctx, details, stats) => {
           if (purchase.refused(error.code, bodyOf(details))) this.loadInternal()
@@ -60,16 +68,19 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, obse
       })
     }
 
-    /** Buys the entry, then sends the request, with the token when one is needed. */
+    /** Buys the entry when its time comes, then sends the request, with the token when one is needed. */
     protected override loadInternal(): void {
       const purchase = this.purchase
       if (!purchase) return super.loadInternal()
       const controller = new AbortController()
       this.payment = controller
-      purchase.pay(controller.signal).then(
-        ({ token, url }) => {
+      this.buy(purchase, controller.signal).then(
+        ({ token, url, timedFrom }) => {
           if (controller.signal.aborted) return purchase.abandoned()
           this.payment = null
+          this.timedFrom = timedFrom
+          // hls.js times the request from here: the wait for the playhead and the payment are not the network's.
+          this.stats.loading.start = performance.now()
           if (this.context) {
             // Edge mode: the signed URL needs no token, and the token stays with the host.
             const { [TOKEN_HEADER]: _previous, ...headers } = this.context.headers ?? {}
@@ -85,6 +96,15 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, obse
           if (this.context) this.callbacks?.onError({ code: 0, text: error instanceof Error ? error.message : String(error) }, this.context, null, this.stats)
         },
       )
+    }
+
+    /** Waits for the playhead when something is due, then buys. */
+    private async buy(purchase: SegmentPurchase, signal: AbortSignal): Promise<Bought> {
+      if (purchase.isDue()) await gate.until(this.stretch, signal)
+      const open = observer.channelOpen()
+      const started = performance.now()
+      const bought = await purchase.pay(signal)
+      return { ...bought, timedFrom: open && bought.charged > 0 ? started : null }
     }
 
     protected override abortInternal(): void {

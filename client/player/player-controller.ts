@@ -11,6 +11,8 @@ import type { ChannelSession } from '../payer/session.ts'
 import type { ViewerError } from '../payer/viewer-errors.ts'
 import { PaymentCancelled } from '../payer/waiting.ts'
 import type { ViewerWallet } from '../payer/wallet.ts'
+import type { BuyAhead } from '../payer/buy-ahead.ts'
+import { BuyGate } from './buy-gate.ts'
 import type { CapDialog } from './cap-dialog.ts'
 import { formatSats } from './cap-format.ts'
 import { byTestId, setText } from './dom.ts'
@@ -19,10 +21,17 @@ import { createPayingLoader } from './paying-loader.ts'
 import { createPlaylistLoader } from './playlist-loader.ts'
 import type { SettleSummaryView } from './settle-summary.ts'
 import { devnetTopUp } from './top-up.ts'
+import { ViewingMeter } from './viewing-meter.ts'
 import type { WalletPanel } from './wallet-panel.ts'
 
-/** Enough media ahead to never stall on a payment round trip, little enough that payments track watching. */
-const BUFFER_SECONDS = 8
+/**
+ * How far ahead hls.js may ask for media. The paying loader holds each request until the buy gate lets it pay, so
+ * this only needs to reach past the gate's lead (a request then waits ready for its moment); what is paid for is the
+ * gate's decision.
+ */
+const ASK_AHEAD_SECONDS = 8
+/** What the video keeps behind the playhead: a short seek back replays it without paying again or fetching it. */
+const BACK_BUFFER_SECONDS = 30
 
 export interface PlayerParts {
   session: ChannelSession
@@ -36,6 +45,8 @@ export interface PlayerParts {
   capDialog: CapDialog
   /** The viewer's cap from the preferences, read when a channel opens. */
   cap: () => number
+  /** How far ahead the viewer lets the player buy (the preferences). */
+  buyAhead: () => BuyAhead
   showError: (error: ViewerError) => void
 }
 
@@ -47,13 +58,19 @@ export class PlayerController {
   /** The start-up resume of a channel from an earlier page load: a Stop waits for it, or its close is refused. */
   private resuming: Promise<unknown> = Promise.resolve()
   private summary: SettlementSummary | null = null
-  /** The segment paid for before hls.js asked for it (the one after the last received), until hls.js takes it. */
-  private paidAhead: string | null = null
+  /** Media seconds watched in the viewing the last summary settled. */
+  private watched = 0
   /** Every playlist hls.js loaded, read as the host reads it: what each fragment is and costs. */
   readonly media: PlayedMedia
+  /** When each purchase may start: near enough the playhead. */
+  readonly gate: BuyGate
+  /** What the viewer watched, and the stalls. */
+  readonly viewing: ViewingMeter
 
   constructor(private readonly parts: PlayerParts) {
     this.media = new PlayedMedia(() => parts.session.terms)
+    this.gate = new BuyGate(parts.video, parts.buyAhead)
+    this.viewing = new ViewingMeter(parts.video)
   }
 
   get isStopped(): boolean {
@@ -96,21 +113,20 @@ export class PlayerController {
     if (!Hls.isSupported()) return false
     const hls = new Hls({
       // hls.js types fLoader for fragment contexts only; the loader handles any context and passes non-fragments on.
-      fLoader: createPayingLoader(this.payer, this.media, {
+      fLoader: createPayingLoader(this.payer, this.media, this.gate, {
         failed: (segment, error) => {
           if (!(error instanceof PaymentCancelled)) console.warn(`payment for ${segment} failed`, error)
         },
-        asked: (segment) => this.asked(segment),
-        delivered: (segment) => this.payAhead(segment),
+        channelOpen: () => this.parts.session.snapshot().phase === 'open',
       }) as unknown as FragmentLoaderConstructor,
       pLoader: createPlaylistLoader(this.media, (path) => this.openEarly(path)) as unknown as PlaylistLoaderConstructor,
       // Key files (AES-128) come through the general loader; it adds the channel token they need.
       loader: createKeyLoader(this.payer),
       // LL-HLS: load parts (each priced by its own duration) when the playlist has them; other playlists are unaffected.
       lowLatencyMode: true,
-      maxBufferLength: BUFFER_SECONDS,
-      maxMaxBufferLength: BUFFER_SECONDS,
-      backBufferLength: 30,
+      maxBufferLength: ASK_AHEAD_SECONDS,
+      maxMaxBufferLength: ASK_AHEAD_SECONDS,
+      backBufferLength: BACK_BUFFER_SECONDS,
       autoStartLoad: !this.stopped,
     })
     hls.on(Hls.Events.ERROR, (_event, data) => {
@@ -155,8 +171,14 @@ export class PlayerController {
   }
 
   showSummary(summary: SettlementSummary): void {
+    // The host's `settled` and the close's answer both bring a viewing's summary: it is watched once.
+    if (summary.channelId !== this.summary?.channelId) {
+      this.watched = this.viewing.watched
+      this.viewing.settled()
+      this.parts.session.recordWatched(summary.channelId, this.watched)
+    }
     this.summary = summary
-    this.parts.summaryView.show(summary)
+    this.parts.summaryView.show(summary, this.watched)
     this.parts.summaryView.renderHistory(this.parts.session.history())
     void this.parts.walletPanel.refresh()
   }
@@ -209,41 +231,6 @@ export class PlayerController {
     if (this.stopped || this.parts.session.hasRememberedChannel || !this.media.sells(path)) return
     // A failure is not lost: the first paid segment tries to open the channel again and reports why it cannot.
     this.ensureChannel().catch(() => undefined)
-  }
-
-  /**
-   * Segment k arrived: pay for k+1 now, so hls.js's request for it finds it paid and never waits for a payment. The
-   * session allows one segment ahead of what was received, no more; a payment that would reach the cap (or a host or
-   * monthly limit) waits for hls.js to ask, so the dialog appears when the viewer really runs out.
-   */
-  private payAhead(segment: string): void {
-    const { session } = this.parts
-    const next = this.media.nextSegment(segment)
-    if (!next || this.stopped) return
-    const chargeOf = this.media.chargeOf(next)
-    const charge = chargeOf(session.paidEntries())
-    const { phase, spent, cap } = session.snapshot()
-    if (charge.kind !== 'due' || phase !== 'open' || spent + charge.amount > cap || session.limitBlocking(charge.amount) !== null) return
-    this.paidAhead = next
-    session.payForSegment(next, chargeOf).then(
-      () => {
-        if (this.paidAhead !== next) session.markDelivered(next)
-      },
-      // hls.js's own request for the segment pays again, and reports why if it cannot.
-      () => undefined,
-    )
-  }
-
-  /**
-   * hls.js asked for a programme entry other than the one paid ahead: it switched rendition or seeked, and will not
-   * ask for that one. Like a purchase the player abandons, it then counts as received, so that it does not hold up
-   * the next payment; a rendition switch loses nothing, since the other rendition's same seconds are paid by it.
-   */
-  private asked(segment: string): void {
-    const ahead = this.paidAhead
-    if (ahead === null || ahead === segment || !this.media.isProgramme(segment)) return
-    this.paidAhead = null
-    this.parts.session.markDelivered(ahead)
   }
 
   /** A channel to pay through: the current one, or a new one at the preferred cap. */

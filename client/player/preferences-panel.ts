@@ -1,6 +1,7 @@
 // The preferences form: the cap (also shown as watch time) and its alerts, the host and monthly limits and theirs,
-// system notifications, settle on leaving, and whether all this is kept for this host only.
+// system notifications, settle on leaving, how far ahead to buy, and whether all this is kept for this host only.
 import type { Period } from '../payer/budgets.ts'
+import { parseBuyAhead } from '../payer/buy-ahead.ts'
 import type { AlertThreshold } from '../payer/cap-alerts.ts'
 import { capAsTime } from './cap-format.ts'
 import { byTestId, setText } from './dom.ts'
@@ -26,6 +27,7 @@ export class PreferencesPanel {
   private readonly notify = byTestId<HTMLInputElement>('prefs-notify')
   private readonly settleOnLeave = byTestId<HTMLInputElement>('prefs-settle-on-leave')
   private readonly thisHostOnly = byTestId<HTMLInputElement>('prefs-this-host')
+  private readonly buyAhead = byTestId<HTMLSelectElement>('prefs-buy-ahead')
   private readonly status = byTestId('prefs-status')
   private pricePerSecond = 0
 
@@ -59,6 +61,7 @@ export class PreferencesPanel {
     this.monthAlerts.value = percents(month.thresholds).join(' ')
     this.notify.checked = preferences.notify
     this.settleOnLeave.checked = preferences.settleOnLeave
+    this.buyAhead.value = preferences.buyAhead
     this.updateCapTime()
   }
 
@@ -82,6 +85,7 @@ export class PreferencesPanel {
         cap: cap.cap,
         thresholds: thresholds.thresholds,
         settleOnLeave: this.settleOnLeave.checked,
+        buyAhead: parseBuyAhead(this.buyAhead.value),
         budget: {
           host: { sats: hostLimit.sats, period: this.hostPeriod.value as Period, thresholds: hostAlerts.thresholds },
           month: { sats: monthLimit.sats, thresholds: monthAlerts.thresholds },

@@ -1,7 +1,8 @@
 // The viewer's standing orders: how much a viewing, a host and a month may cost, when to be warned and how, whether
-// to settle on leaving; all of it general or kept for one host. Parsing is pure and forgiving (a corrupt entry falls
-// back to defaults field by field); storage sits at the edge.
+// to settle on leaving, how far ahead to buy; all of it general or kept for one host. Parsing is pure and forgiving
+// (a corrupt entry falls back to defaults field by field); storage sits at the edge.
 import type { BudgetPolicy, LimitKind, Period } from '../payer/budgets.ts'
+import { parseBuyAhead, type BuyAhead } from '../payer/buy-ahead.ts'
 import { DEFAULT_THRESHOLDS, normalizeThresholds, type AlertThreshold } from '../payer/cap-alerts.ts'
 import { readJson, writeJson, type KeyValueStorage } from '../payer/storage.ts'
 
@@ -13,6 +14,8 @@ export interface Preferences {
   thresholds: AlertThreshold[]
   /** Settle the channel when the page is closed (a reload keeps it). */
   settleOnLeave: boolean
+  /** "exact" buys just in time (pay for what you watch); "smoothest" one segment more ahead. */
+  buyAhead: BuyAhead
   /** The host and monthly limits, each with its own alert thresholds. */
   budget: BudgetPolicy
   /** Also show the alerts as system notifications while the page is hidden (when the browser allows it). */
@@ -36,6 +39,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   settleOnLeave: true,
   budget: { host: { sats: null, period: 'day', thresholds: defaultThresholds() }, month: { sats: null, thresholds: defaultThresholds() } },
   notify: false,
+  buyAhead: 'exact',
 }
 
 // Checked by hand rather than with a schema library: the page carries no validator (issue 21's bundle budget).
@@ -79,6 +83,7 @@ export function parsePreferences(value: unknown): Preferences {
     settleOnLeave: typeof v.settleOnLeave === 'boolean' ? v.settleOnLeave : DEFAULT_PREFERENCES.settleOnLeave,
     budget: parseBudget(v.budget),
     notify: v.notify === true,
+    buyAhead: parseBuyAhead(v.buyAhead),
   }
 }
 

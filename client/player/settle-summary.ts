@@ -1,5 +1,6 @@
-// What a viewing cost, shown when it ends: watch time, segments, paid, tips, fee, change, and the close tx; and the
-// receipts of the past ones (receipts-view.ts).
+// What a viewing cost, shown when it ends: the media time watched and the media time bought (they differ by what
+// was bought ahead of the playhead), segments, paid, tips, fee, change, and the close tx; and the receipts of the
+// past ones (receipts-view.ts).
 import type { Network, SettlementSummary } from '../../protocol/messages.ts'
 import type { HistoryEntry } from '../payer/history.ts'
 import { formatDuration, formatSats } from './cap-format.ts'
@@ -25,9 +26,10 @@ export class SettleSummaryView {
     this.receipts = new ReceiptsView({ txUrl: (txid) => txLink(txid, this.network(), this.devnetBase), height })
   }
 
-  show(summary: SettlementSummary): void {
+  /** `watched`: the media seconds the video played in this viewing (the host's summary knows only what was bought). */
+  show(summary: SettlementSummary, watched: number): void {
     this.panel.hidden = false
-    this.body.replaceChildren(this.details(summary, 'summary'))
+    this.body.replaceChildren(this.details(summary, watched))
     this.panel.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
   }
 
@@ -35,14 +37,16 @@ export class SettleSummaryView {
     this.receipts.render(entries)
   }
 
-  private details(s: SettlementSummary, prefix: string): HTMLElement {
+  private details(s: SettlementSummary, watched: number): HTMLElement {
+    const prefix = 'summary'
     const close = s.closeTxid
       ? this.txAnchor(s.closeTxid, `${prefix}-close-txid`)
       : el('span', {}, s.refundAfterHeight !== undefined ? `nothing paid; your refund unlocks at block ${s.refundAfterHeight}` : 'none')
     return el(
       'dl',
       { class: 'summary-list' },
-      row('Time watched', formatDuration(s.seconds), `${prefix}-seconds`),
+      row('Watched', formatDuration(watched), `${prefix}-watched`),
+      row('Bought', formatDuration(s.seconds), `${prefix}-bought`),
       row('Segments', String(s.segments), `${prefix}-segments`),
       row('Paid to host', formatSats(s.paid), `${prefix}-paid`),
       row('Tips (included)', formatSats(s.tips), `${prefix}-tips`),

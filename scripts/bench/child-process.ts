@@ -8,6 +8,8 @@ export interface BenchChild {
   pid: number
   ask<T>(message: Record<string, unknown>): Promise<T>
   stop(): Promise<void>
+  /** SIGKILL, as a crash or the OOM killer would: no handler runs. Resolves once it is gone. */
+  kill(): Promise<void>
 }
 
 export async function startChild(entry: string, args: string[], opts: { nodeOptions?: string[]; readyTimeoutMs?: number } = {}): Promise<BenchChild> {
@@ -40,8 +42,15 @@ export async function startChild(entry: string, args: string[], opts: { nodeOpti
         child.send({ ...message, id })
       })
     },
+    kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+      return new Promise<void>((resolve) => {
+        child.once('exit', () => resolve())
+        child.kill('SIGKILL')
+      })
+    },
     stop() {
-      if (child.exitCode !== null) return Promise.resolve()
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
       return new Promise<void>((resolve) => {
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
         child.once('exit', () => {

@@ -1,20 +1,12 @@
 // bench/latency.svg: segment p99 against viewers for the static, proxy and paywall paths (median over a level's
 // runs), as a plain SVG line chart the README can show. Pure: results in, markup out.
 import { median, type BenchPath, type LatencyRow } from './report.ts'
+import { escapeText, niceCeiling } from './svg.ts'
 
 const WIDTH = 640
 const HEIGHT = 360
 const MARGIN = { left: 56, right: 120, top: 24, bottom: 44 }
 const COLOURS: Record<BenchPath, string> = { static: '#6b7280', proxy: '#2563eb', paywall: '#f7931a' }
-
-function niceCeiling(value: number): number {
-  if (value <= 0) return 1
-  const power = 10 ** Math.floor(Math.log10(value))
-  const step = [1, 2, 5, 10].find((s) => s * power >= value) ?? 10
-  return step * power
-}
-
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 
 export function latencySvg(rows: readonly LatencyRow[], title: string): string {
   const levels = [...new Set(rows.map((row) => row.viewers))].sort((a, b) => a - b)
@@ -35,7 +27,7 @@ export function latencySvg(rows: readonly LatencyRow[], title: string): string {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
-    `<text x="${MARGIN.left}" y="16" font-size="13" font-weight="bold">${escape(title)}</text>`,
+    `<text x="${MARGIN.left}" y="16" font-size="13" font-weight="bold">${escapeText(title)}</text>`,
     ...yTicks.map((ms) => `<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${y(ms)}" y2="${y(ms)}" stroke="#e5e7eb"/><text x="${MARGIN.left - 6}" y="${y(ms) + 4}" text-anchor="end">${Math.round(ms * 10) / 10}</text>`),
     ...levels.map((viewers) => `<text x="${x(viewers)}" y="${MARGIN.top + plotH + 16}" text-anchor="middle">${viewers}</text>`),
     `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 8}" text-anchor="middle">viewers</text>`,

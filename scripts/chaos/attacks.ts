@@ -23,6 +23,8 @@ export interface AttackOutcome {
   answers: Record<string, number>
   /** What must never happen did (an unpaid segment served, a 5xx, a crash): described, else empty. */
   violations: string[]
+  /** Why the class could not run here, e.g. 'needs root to mount a tmpfs'. */
+  skipped?: string
 }
 
 /** The attacks that need nothing but the host's address, by name: what the attack process can run. */

@@ -1,4 +1,5 @@
 // The table `npm run chaos` prints and writes as JSON: one row per attack class, pure functions of the measurements.
+import { alignedTable } from '../bench/aligned-table.ts'
 import { latencyStats, roundMs } from '../fleet/percentiles.ts'
 import type { AttackOutcome } from './attacks.ts'
 
@@ -15,8 +16,9 @@ export interface ChaosRow {
   violations: string[]
 }
 
-/** The three commonest answers, then whether anything forbidden happened. */
+/** Whether anything forbidden happened, then the three commonest answers (or why the class did not run). */
 export function describeOutcome(outcome: AttackOutcome): string {
+  if (outcome.skipped) return `skipped: ${outcome.skipped}`
   const top = Object.entries(outcome.answers)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3)
@@ -42,7 +44,5 @@ export function chaosRow(name: string, outcome: AttackOutcome, latenciesMs: read
 export function formatChaosTable(rows: readonly ChaosRow[], baselineP99: number): string {
   const header = ['class', 'cases', 'outcome', 'sats lost', 'viewer p99', 'vs quiet']
   const cells = rows.map((row) => [row.class, String(row.cases), row.outcome, String(row.satoshisLost), row.p99Ms === null ? '–' : `${row.p99Ms} ms`, row.p99Ratio === null ? '–' : `${row.p99Ratio}×`])
-  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => line[i].length)))
-  const line = (values: string[]) => `| ${values.map((value, i) => value.padEnd(widths[i])).join(' | ')} |`
-  return [`quiet baseline p99: ${roundMs(baselineP99)} ms`, line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n')
+  return `quiet baseline p99: ${roundMs(baselineP99)} ms\n${alignedTable(header, cells)}`
 }

@@ -1,6 +1,8 @@
 // Funds a fleet with a handful of faucet calls: one fleet key takes coins from the devnet faucet (rate limited per
 // IP, capped per call), then one transaction per chunk splits them into one coin per viewer key.
 import { PrivateKey } from '@bsv/sdk'
+import type { ChannelWallet } from '../../client/payer/channel-wallet.ts'
+import { keyWallet } from '../../client/payer/key-wallet.ts'
 import type { FeeRate } from '../../protocol/messages.ts'
 import type { Chain } from '../../protocol/chain/chain.ts'
 import { requestFaucet } from '../../protocol/chain/faucet.ts'
@@ -11,6 +13,11 @@ import { buildSignedP2pkhTx } from '../../devnet/p2pkh.ts'
 export interface FleetCoin {
   key: PrivateKey
   utxo: SpendableUtxo
+}
+
+/** The wallet a viewer pays from: its key, and its one coin. */
+export function coinWallet({ key, utxo }: FleetCoin): ChannelWallet {
+  return keyWallet({ key, utxos: async () => [utxo] })
 }
 
 /** The devnet faucet's default largest payment (DEFAULT_FAUCET_CAP in the ledger). */

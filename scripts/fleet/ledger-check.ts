@@ -53,10 +53,22 @@ export function checkCloseTx(rawHex: string | null, expected: CloseExpectation):
   return { ok: true }
 }
 
+/** Pure: what a close on the ledger pays the host's payout script (its output 0); 0 when it pays it nothing. */
+export function paysHost(rawHex: string | null, payoutScript: string): number {
+  try {
+    const host = rawHex === null ? undefined : parseRawTx(hexToBytes(rawHex)).outputs[0]
+    return host !== undefined && bytesEqual(host.script, scriptBytesOfHex(payoutScript)) ? host.satoshis : 0
+  } catch {
+    return 0
+  }
+}
+
 export interface LedgerCheck {
   index: number
   closeTxid: string
   verdict: CloseVerdict
+  /** What the close on the ledger pays the host (0 when it is not there). */
+  hostSatoshis: number
 }
 
 /** Fetches the close tx of every viewer that has one (a few at a time) and checks it; a fetch failure counts as a failed check. */
@@ -72,8 +84,11 @@ export async function checkClosesOnLedger(
       const result = settled[next++]
       const closeTxid = result.closeTxid!
       let verdict: CloseVerdict
+      let hostSatoshis = 0
       try {
-        verdict = checkCloseTx(await rawTx(closeTxid), {
+        const raw = await rawTx(closeTxid)
+        hostSatoshis = paysHost(raw, result.payoutScript)
+        verdict = checkCloseTx(raw, {
           closeTxid,
           fundingTxid: result.fundingTxid ?? '',
           fundingVout: result.fundingVout,
@@ -85,7 +100,7 @@ export async function checkClosesOnLedger(
       } catch (error) {
         verdict = { ok: false, reason: `could not fetch close tx ${closeTxid}: ${error instanceof Error ? error.message : String(error)}` }
       }
-      checks.push({ index: result.index, closeTxid, verdict })
+      checks.push({ index: result.index, closeTxid, verdict, hostSatoshis })
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, settled.length) }, worker))

@@ -7,9 +7,8 @@ import type { ClientToServerEvents, ServerToClientEvents, Terms } from '../../pr
 import type { Socket } from 'socket.io-client'
 import { planChannel } from '../../client/payer/channel-offer.ts'
 import type { ChannelWallet } from '../../client/payer/channel-wallet.ts'
-import { keyWallet } from '../../client/payer/key-wallet.ts'
 import { startFleetWallet, WALLET_COIN_HEADROOM } from './fleet-brc100.ts'
-import { fundFleet } from './fleet-wallet.ts'
+import { coinWallet, fundFleet } from './fleet-wallet.ts'
 import { createHttpClient } from './http-client.ts'
 import { checkClosesOnLedger } from './ledger-check.ts'
 import { exitStatusOf, summarizeFleet, type FleetSummary } from './summary.ts'
@@ -110,5 +109,5 @@ async function fleetWallets(
     return { each: Array(options.count).fill(fleet.wallet), close: () => fleet.close() }
   }
   const coins = await fundFleet({ devnetBaseUrl: p.devnetBaseUrl, chain: p.chain, feeRate: p.terms.feeRate, count: options.count, satoshisEach: p.satoshisEach })
-  return { each: coins.map(({ key, utxo }) => keyWallet({ key, utxos: async () => [utxo] })), close: async () => {} }
+  return { each: coins.map(coinWallet), close: async () => {} }
 }

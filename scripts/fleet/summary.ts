@@ -24,6 +24,11 @@ export interface FleetSummary {
   satoshisPaid: number
   satoshisServed: number
   satoshisSettled: number
+  satoshisTipped: number
+  /** Paid for, then not served because the host settled the channel (Stop) in between: one segment a viewer at most. */
+  satoshisPaidUnserved: number
+  /** What the viewers' acknowledged payments add up to beyond what their closes on the ledger pay the host. */
+  satoshisLost: number
   closesVerified: number
   closesFailed: number
   /** Host outages the viewers rode out: how many viewers lost the host, how often in all, the longest wait. */
@@ -41,8 +46,10 @@ function latencySummary(samples: number[]): LatencySummary {
 export function viewerMismatches(result: ViewerResult, check: LedgerCheck | undefined): string[] {
   const who = `viewer ${result.index}${result.channelId ? ` (channel ${result.channelId})` : ''}`
   const problems: string[] = []
-  if (result.paid !== result.served) {
-    problems.push(`${who}: paid ${result.paid} sat but was served segments worth ${result.served} sat`)
+  if (result.paid !== result.served + result.tipped + result.paidUnserved) {
+    const tipped = result.tipped > 0 ? ` and tipped ${result.tipped} sat` : ''
+    const unserved = result.paidUnserved > 0 ? ` (and paid ${result.paidUnserved} sat for a segment the host settled before serving)` : ''
+    problems.push(`${who}: paid ${result.paid} sat but was served segments worth ${result.served} sat${tipped}${unserved}`)
   }
   if (result.channelId !== null && result.paid > 0) {
     if (result.settled === null) problems.push(`${who}: paid ${result.paid} sat but the channel never settled`)
@@ -52,6 +59,12 @@ export function viewerMismatches(result: ViewerResult, check: LedgerCheck | unde
   }
   if (check !== undefined && !check.verdict.ok) problems.push(`${who}: ${check.verdict.reason}`)
   return problems
+}
+
+/** Pure: each viewer's acknowledged total less what its close on the ledger pays the host, added up. */
+export function satoshisLost(results: readonly ViewerResult[], checks: readonly LedgerCheck[]): number {
+  const onLedger = new Map(checks.map((check) => [check.index, check.hostSatoshis]))
+  return results.reduce((lost, result) => lost + Math.max(0, result.paid - (onLedger.get(result.index) ?? 0)), 0)
 }
 
 export function summarizeFleet(results: readonly ViewerResult[], checks: readonly LedgerCheck[]): FleetSummary {
@@ -74,6 +87,9 @@ export function summarizeFleet(results: readonly ViewerResult[], checks: readonl
     satoshisPaid: sum((result) => result.paid),
     satoshisServed: sum((result) => result.served),
     satoshisSettled: sum((result) => result.settled ?? 0),
+    satoshisTipped: sum((result) => result.tipped),
+    satoshisPaidUnserved: sum((result) => result.paidUnserved),
+    satoshisLost: satoshisLost(results, checks),
     closesVerified: checks.filter((check) => check.verdict.ok).length,
     closesFailed: checks.filter((check) => !check.verdict.ok).length,
     mismatches: results.flatMap((result) => viewerMismatches(result, checkOf.get(result.index))),
@@ -104,11 +120,12 @@ export function formatSummary(summary: FleetSummary): string {
     `errors             ${summary.errorCount}${errorList ? ` (${errorList})` : ''}`,
     `segment latency    p50 ${ms(summary.segmentLatencyMs.p50)}  p95 ${ms(summary.segmentLatencyMs.p95)}  p99 ${ms(summary.segmentLatencyMs.p99)}  (${summary.segmentLatencyMs.count} samples)`,
     `payment latency    p50 ${ms(summary.payLatencyMs.p50)}  p95 ${ms(summary.payLatencyMs.p95)}  p99 ${ms(summary.payLatencyMs.p99)}`,
-    `satoshis           paid ${summary.satoshisPaid}, served ${summary.satoshisServed}, settled ${summary.satoshisSettled}`,
+    `satoshis           paid ${summary.satoshisPaid}, served ${summary.satoshisServed}, tipped ${summary.satoshisTipped}, settled ${summary.satoshisSettled}, lost ${summary.satoshisLost}`,
     `ledger             ${summary.closesVerified} close txs verified, ${summary.closesFailed} failed`,
+    ...(summary.satoshisPaidUnserved > 0 ? [`paid, not served   ${summary.satoshisPaidUnserved} sat: segments paid for just before the host settled their channels (Stop)`] : []),
     `host outages       ${summary.outages.total === 0 ? 'none' : `${summary.outages.total} (${summary.outages.viewers} viewers lost the host; longest ${(summary.outages.longestMs / 1000).toFixed(1)} s before they were back)`}`,
   ]
-  if (summary.mismatches.length === 0) lines.push('result             OK: paid = served = settled = on the ledger')
+  if (summary.mismatches.length === 0) lines.push(`result             OK: paid = served${summary.satoshisTipped > 0 ? ' + tipped' : ''} = settled = on the ledger`)
   else lines.push(`result             ${summary.mismatches.length} MISMATCHES:`, ...summary.mismatches.map((line) => `  - ${line}`))
   return lines.join('\n')
 }

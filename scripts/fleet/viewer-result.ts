@@ -27,13 +27,20 @@ export interface ViewerResult {
   paid: number
   /** Sum of the prices of the segments the viewer actually received. */
   served: number
+  /** Tips the host acknowledged: part of `paid`, never of `served`. */
+  tipped: number
+  /**
+   * A segment paid for whose bytes the host then refused because it had just settled the channel on its own (Stop):
+   * the one segment ahead that the payment rules allow a viewer to lose. Part of `paid`, never of `served`.
+   */
+  paidUnserved: number
   /** What the host's close summary says was paid; null when the channel never settled. */
   settled: number | null
   /** What the host's close summary says goes back to the viewer. */
   change: number | null
   closeTxid: string | null
   /** Why the viewer stopped before its time was up, if it did. */
-  stoppedEarly: 'cap' | 'end_of_stream' | 'error' | null
+  stoppedEarly: 'cap' | 'end_of_stream' | 'settled_by_host' | 'error' | null
   firstError: string | null
   /** Times the viewer lost its host's socket and got it back (a restart, another instance), and the longest wait. */
   outages: number
@@ -57,6 +64,8 @@ export function emptyResult(index: number): ViewerResult {
     payLatencyMs: [],
     paid: 0,
     served: 0,
+    tipped: 0,
+    paidUnserved: 0,
     settled: null,
     change: null,
     closeTxid: null,

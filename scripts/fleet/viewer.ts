@@ -8,6 +8,7 @@ import type { PayerChannel } from '../../client/payer/payer.ts'
 import { PaymentCancelled } from '../../client/payer/waiting.ts'
 import { MemoryStorage, readJson } from '../../client/payer/storage.ts'
 import { ViewerFailure } from '../../client/payer/viewer-errors.ts'
+import type { SettlementSummary } from '../../protocol/messages.ts'
 import { p2pkhScriptHex } from '../../protocol/scripts.ts'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 import { fetchPaid, SegmentPurchase, type FetchedAnswer, type Purchased } from '../../client/payer/segment-purchase.ts'
@@ -37,6 +38,8 @@ export interface ViewerPlan {
   http: HttpClient
   progress: FleetProgress
   ackTimeoutMs?: number
+  /** Satoshis the viewer tips once it has watched, before it closes (none when absent). */
+  tip?: number
 }
 
 const STORAGE_KEY = 'fleet.session'
@@ -119,6 +122,13 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     }
     const atCap = new AbortController()
     session.on('capReached', () => atCap.abort())
+    // The host may settle the channel on its own (Stop, idle): then its summary is the viewer's settlement.
+    const byHost = new AbortController()
+    const hostSummary: { settled: SettlementSummary | null } = { settled: null }
+    session.on('settled', (summary: SettlementSummary) => {
+      hostSummary.settled ??= summary
+      byHost.abort()
+    })
 
     let stream: LoadedStream
     try {
@@ -147,12 +157,17 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     result.fundingVout = stored?.channel?.funding?.vout ?? 0
     result.payerScript = stored?.channel ? (stored.channel.payerScript ?? p2pkhScriptHex(stored.channel.payerPublicKey)) : ''
     result.payoutScript = session.terms?.payoutScript ?? ''
+    // Noted as each payment is accepted: the host may settle the channel (Stop) before that segment's bytes are in,
+    // and the session has let the channel go by the time the fetch ends.
+    session.on('paid', () => notePaid(session!, result))
 
     const online = backOnline(session, socket)
-    result.stoppedEarly = await watch(plan, session, stream, result, atCap.signal, fail, online)
+    result.stoppedEarly = await watch(plan, session, stream, result, { atCap: atCap.signal, byHost: byHost.signal }, fail, online)
+    if (plan.tip && !byHost.signal.aborted) await tip(session, plan.tip, result, fail)
 
     try {
-      const summary = await throughOutages(() => session!.close(), online)
+      // Once: a tip the host stored but whose acknowledgement was lost would be paid twice by a retry.
+      const summary = hostSummary.settled ?? (await throughOutages(() => session!.close(), online))
       result.settled = summary.paid
       result.change = summary.change
       result.closeTxid = summary.closeTxid
@@ -166,6 +181,29 @@ export async function runViewer(plan: ViewerPlan): Promise<ViewerResult> {
     socket?.disconnect()
     progress.active--
     progress.finished++
+  }
+}
+
+/** Whether the host settles the channel now, or has: its notice may trail the refusal it caused by a moment. */
+async function settledMeanwhile(byHost: AbortSignal): Promise<boolean> {
+  for (const until = performance.now() + 2_000; !byHost.aborted && performance.now() < until; ) await sleep(50)
+  return byHost.aborted
+}
+
+/** What the channel has paid so far, while the session holds it: one the host settled has left the session. */
+function notePaid(session: ChannelSession, result: ViewerResult): void {
+  const now = session.snapshot()
+  if (now.channelId === result.channelId) result.paid = now.paid
+}
+
+async function tip(session: ChannelSession, amount: number, result: ViewerResult, fail: (kind: 'pay', error: unknown) => void): Promise<void> {
+  try {
+    await session.tip(amount, 'fleet')
+    result.tipped += amount
+  } catch (error) {
+    fail('pay', error instanceof ViewerFailure ? error.viewerError.message : error)
+  } finally {
+    notePaid(session, result)
   }
 }
 
@@ -231,7 +269,7 @@ async function watch(
   session: ChannelSession,
   stream: LoadedStream,
   result: ViewerResult,
-  atCap: AbortSignal,
+  { atCap, byHost }: { atCap: AbortSignal; byHost: AbortSignal },
   fail: (kind: Parameters<typeof recordError>[1], error: unknown) => void,
   online: () => Promise<boolean>,
 ): Promise<ViewerResult['stoppedEarly']> {
@@ -253,6 +291,7 @@ async function watch(
     const due = started + (mediaOffset / plan.speed) * 1000
     if (due >= deadline) return null
     await sleep(due - performance.now())
+    if (byHost.aborted) return 'settled_by_host'
     mediaOffset += segment.duration
     const purchase = new SegmentPurchase(session, segment.id, stream.media.chargeOf(segment.id))
     let answer: (HttpAnswer & { charged: number }) | null = null
@@ -264,7 +303,7 @@ async function watch(
         const giveUp = new AbortController()
         const timer = setTimeout(() => giveUp.abort(new Error(`no answer within ${RECONNECT_TIMEOUT_MS} ms`)), RECONNECT_TIMEOUT_MS)
         try {
-          answer = await fetchPaid(purchase, get(requestFor(segment.key)), observe, AbortSignal.any([atCap, giveUp.signal]))
+          answer = await fetchPaid(purchase, get(requestFor(segment.key)), observe, AbortSignal.any([atCap, byHost, giveUp.signal]))
         } finally {
           clearTimeout(timer)
         }
@@ -275,16 +314,22 @@ async function watch(
         }
         // The entry is bought (or found paid) again once the channel is resumed, here or on another instance.
         if (error instanceof PaymentCancelled && atCap.aborted) return 'cap'
+        if (byHost.aborted) return 'settled_by_host'
         const outage = lostTheHost(error) || error instanceof PaymentCancelled
         if (outage && attempt < ATTEMPTS && (await online())) continue
         fail('pay', error instanceof ViewerFailure ? error.viewerError.message : error)
         return 'error'
       } finally {
-        result.paid = session.snapshot().paid
+        notePaid(session, result)
       }
     }
     if (answer === null) return 'error'
     if (answer.status !== 200 && answer.status !== 206) {
+      // The host settled the channel between the payment and the fetch: its notice may come a moment after the refusal.
+      if (await settledMeanwhile(byHost)) {
+        result.paidUnserved += answer.charged
+        return 'settled_by_host'
+      }
       fail(`http_${answer.status}`, answer.body?.toString('utf8').slice(0, 200) ?? '')
       return 'error'
     }

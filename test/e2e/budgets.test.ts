@@ -161,6 +161,7 @@ describe('budgets and receipts', { timeout: 300_000 }, () => {
       assert.equal(receipt.host, new URL(env.host.url).host)
       assert.equal(receipt.stream, SINGLE_RENDITION)
       assert.equal(receipt.closeTxid, history[i].summary.closeTxid)
+      assert.ok(typeof receipt.watchedSeconds === 'number' && receipt.watchedSeconds > 0 && receipt.watchedSeconds <= (receipt.boughtSeconds as number) + 0.5, `watched ${receipt.watchedSeconds} s of ${receipt.boughtSeconds} s bought`)
       for (const link of [receipt.fundingUrl, receipt.closeUrl] as string[]) assert.equal((await fetch(link)).status, 200, `${link} answers`)
     }
     assert.match(receipts[2].settledAt as string, /^2026-12-07T22:4\d:/, 'dated by the page clock, on the evening of the 7th')

@@ -51,6 +51,16 @@ describe('host dashboard in the browser', () => {
     return page
   }
 
+  /** A new page on the dashboard, signed in and live. */
+  const signedIn = async () => {
+    const page = await newPage()
+    await page.goto(`${host.url}/host`)
+    await page.getByTestId('login-token').fill(host.adminToken!)
+    await page.getByTestId('login-submit').click()
+    await page.locator('[data-testid="connection"][data-state="live"]').waitFor()
+    return page
+  }
+
   before(async () => {
     mediaDir = tempDir('dashboard-media')
     await Promise.all([buildClient(), generateSampleStream({ outRoot: mediaDir, seconds: 24 })])
@@ -82,12 +92,16 @@ describe('host dashboard in the browser', () => {
     assert.equal(await page.getByTestId('login').isHidden(), true)
   })
 
+  test('the host sees media time sold, never "watched": the host cannot know what a viewer watched, only what it bought', async () => {
+    const page = await signedIn()
+    const headers = async (tbody: string) => page.locator(`table:has([data-testid="${tbody}"]) thead th`).allTextContents()
+    assert.ok((await headers('channels')).includes('Sold'), `the channels table's headers: ${(await headers('channels')).join(', ')}`)
+    assert.ok((await headers('streams')).includes('Sold'), `the streams table's headers: ${(await headers('streams')).join(', ')}`)
+    assert.doesNotMatch((await page.locator('body').textContent()) ?? '', /watched/i)
+  })
+
   test('payments arrive live; Stop settles the viewer, who sees its summary; Start lets a new viewer in', async () => {
-    const dashboard = await newPage()
-    await dashboard.goto(`${host.url}/host`)
-    await dashboard.getByTestId('login-token').fill(host.adminToken!)
-    await dashboard.getByTestId('login-submit').click()
-    await dashboard.locator('[data-testid="connection"][data-state="live"]').waitFor()
+    const dashboard = await signedIn()
 
     const viewer = await newPage()
     await viewer.goto(`${host.url}/`)

@@ -63,7 +63,7 @@ describe('paywall with the built-in static origin', () => {
     assert.ok(Buffer.compare(res.body as Buffer, first.bytes) === 0)
     const again = await request(host.url).get(first.path).set('X-Channel-Token', viewer.token)
     assert.equal(again.status, 200)
-    // The token in a URL is not read: it would end up in logs on the way (README, "Security").
+    // The token in a URL is not read: it would end up in logs on the way (docs/security.md).
     const inQuery = await request(host.url).get(`${first.path}?token=${viewer.token}`)
     assert.equal(inQuery.status, 402)
     assert.doesNotMatch(inQuery.body.message, /query/)

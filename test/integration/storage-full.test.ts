@@ -1,55 +1,17 @@
 // The data folder fills up mid-stream (a small tmpfs, then a file that takes the rest): payments are refused with
 // storage_unavailable and nothing is served for them; the host keeps running and serves again once space returns.
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { test } from 'node:test'
 import request from 'supertest'
 import { startDevnetServer } from '../../devnet/server.ts'
+import { fillUp, removeTmpfs, smallTmpfs } from '../../scripts/chaos/full-disk.ts'
 import { startTestHost, tempDir } from '../support/host.ts'
 import { writeTinyStream } from '../support/media.ts'
 import { openRawViewer } from '../support/raw-viewer.ts'
 
-/** A 16 MB tmpfs, or null where this user may not mount one (not root). */
-function smallTmpfs(): string | null {
-  const dir = mkdtempSync(join(tmpdir(), 'p2p-full-'))
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dir], { stdio: 'ignore' })
-    return dir
-  } catch {
-    rmSync(dir, { recursive: true, force: true })
-    return null
-  }
-}
-
-/** Takes every byte the file system has left. */
-function fillUp(dir: string): string {
-  const filler = join(dir, 'filler')
-  const block = Buffer.alloc(64 * 1024, 1)
-  let size = 0
-  try {
-    for (;;) {
-      writeFileSync(filler, block, { flag: 'a' })
-      size += block.length
-    }
-  } catch {
-    // ENOSPC: full. Smaller pieces take what is left.
-    for (const piece of [4096, 512, 1]) {
-      try {
-        for (;;) writeFileSync(filler, Buffer.alloc(piece, 1), { flag: 'a' })
-      } catch {
-        /* next size down */
-      }
-    }
-  }
-  assert.ok(size > 0)
-  return filler
-}
-
 test('a full data folder refuses payments with storage_unavailable, serves nothing unpaid, and recovers', async (t) => {
-  const dataDir = smallTmpfs()
+  const dataDir = smallTmpfs(16)
   if (!dataDir) return t.skip('mounting a tmpfs needs root')
   const devnet = await startDevnetServer({ port: 0, host: '127.0.0.1', dataDir: tempDir('full-devnet'), blockIntervalSeconds: 0, testMode: false })
   const stream = writeTinyStream([2, 2, 2, 2])
@@ -82,7 +44,6 @@ test('a full data folder refuses payments with storage_unavailable, serves nothi
   } finally {
     await host.dispose()
     await devnet.close()
-    execFileSync('umount', [dataDir])
-    rmSync(dataDir, { recursive: true, force: true })
+    removeTmpfs(dataDir)
   }
 })

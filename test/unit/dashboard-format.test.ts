@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatAgo, formatBytes, formatRate, formatSats, formatWatchTime, shortHex } from '../../client/dashboard/format.ts'
+import { formatAgo, formatBytes, formatRate, formatSats, formatMediaTime, shortHex } from '../../client/dashboard/format.ts'
 import { explorerTxUrl } from '../../client/dashboard/explorer.ts'
 import { runningTotal } from '../../client/dashboard/earnings-chart-data.ts'
 
@@ -22,10 +22,10 @@ test('satoshis, rates and sizes are written for people', () => {
 })
 
 test('watch time reads like a video clock', () => {
-  assert.equal(formatWatchTime(0), '0:00')
-  assert.equal(formatWatchTime(42.4), '0:42')
-  assert.equal(formatWatchTime(725), '12:05')
-  assert.equal(formatWatchTime(3723), '1:02:03')
+  assert.equal(formatMediaTime(0), '0:00')
+  assert.equal(formatMediaTime(42.4), '0:42')
+  assert.equal(formatMediaTime(725), '12:05')
+  assert.equal(formatMediaTime(3723), '1:02:03')
 })
 
 test('last update is relative to the snapshot time', () => {

@@ -9,7 +9,7 @@ import {
   signChannelInput,
   type FundingOutpoint,
 } from '../../protocol/transactions.ts'
-import { checkCloseTx } from '../../scripts/fleet/ledger-check.ts'
+import { checkCloseTx, paysHost } from '../../scripts/fleet/ledger-check.ts'
 import type { LedgerCheck } from '../../scripts/fleet/ledger-check.ts'
 import { exitStatusOf, formatSummary, summarizeFleet } from '../../scripts/fleet/summary.ts'
 import { emptyResult, recordError, type ViewerResult } from '../../scripts/fleet/viewer-result.ts'
@@ -30,7 +30,7 @@ function settledViewer(index: number, paid: number): ViewerResult {
     closeTxid: 'ab'.repeat(32),
   }
 }
-const verified = (index: number): LedgerCheck => ({ index, closeTxid: 'ab'.repeat(32), verdict: { ok: true } })
+const verified = (index: number, hostSatoshis = 0): LedgerCheck => ({ index, closeTxid: 'ab'.repeat(32), verdict: { ok: true }, hostSatoshis })
 
 test('a clean fleet adds up and exits 0', () => {
   const results = [settledViewer(0, 80), settledViewer(1, 40)]
@@ -68,7 +68,7 @@ test('paid but not served, settled short, never settled or failing the ledger ch
   const unsettled = { ...settledViewer(2, 60), settled: null, closeTxid: null }
   const badLedger = settledViewer(3, 60)
   const unchecked = settledViewer(4, 60)
-  const checks: LedgerCheck[] = [verified(0), verified(1), { index: 3, closeTxid: 'ab'.repeat(32), verdict: { ok: false, reason: 'pays the host 50 sat' } }]
+  const checks: LedgerCheck[] = [verified(0), verified(1), { index: 3, closeTxid: 'ab'.repeat(32), verdict: { ok: false, reason: 'pays the host 50 sat' }, hostSatoshis: 50 }]
   const summary = summarizeFleet([unserved, short, unsettled, badLedger, unchecked], checks)
   assert.equal(exitStatusOf(summary), 1)
   const text = summary.mismatches.join('\n')
@@ -80,6 +80,29 @@ test('paid but not served, settled short, never settled or failing the ledger ch
   assert.match(text, /viewer 4 .*not checked on the ledger/)
   assert.equal(summary.closesFailed, 1)
   assert.match(formatSummary(summary), /MISMATCHES/)
+})
+
+test('tips are paid without being served; what the closes on the ledger pay short of the paid totals is lost', () => {
+  const tipper = { ...settledViewer(0, 80), tipped: 20, served: 60 }
+  const settledShort = settledViewer(1, 60)
+  const neverSettled = { ...settledViewer(2, 40), settled: null, closeTxid: null }
+  const summary = summarizeFleet([tipper, settledShort, neverSettled], [verified(0, 80), verified(1, 50)])
+  assert.equal(summary.satoshisTipped, 20)
+  assert.equal(summary.satoshisLost, 10 + 40)
+  assert.ok(!summary.mismatches.some((line) => line.startsWith('viewer 0')), summary.mismatches.join('\n'))
+  const untipped = summarizeFleet([{ ...tipper, tipped: 0 }], [verified(0, 80)])
+  assert.match(untipped.mismatches.join('\n'), /viewer 0 .*paid 80 sat but was served segments worth 60 sat/)
+  assert.equal(summarizeFleet([tipper], [verified(0, 80)]).satoshisLost, 0)
+})
+
+test('a segment paid for just before the host settled the channel is paid, not served, and said so', () => {
+  const stopped = { ...settledViewer(0, 120), served: 100, paidUnserved: 20, stoppedEarly: 'settled_by_host' as const }
+  const summary = summarizeFleet([stopped], [verified(0, 120)])
+  assert.deepEqual(summary.mismatches, [])
+  assert.equal(summary.satoshisPaidUnserved, 20)
+  assert.match(formatSummary(summary), /paid, not served +20 sat/)
+  const short = summarizeFleet([{ ...stopped, served: 80 }], [verified(0, 120)])
+  assert.match(short.mismatches.join('\n'), /paid 120 sat but was served segments worth 80 sat \(and paid 20 sat for a segment the host settled before serving\)/)
 })
 
 test('the close check accepts the co-signed update as signed and refuses any other split', () => {
@@ -111,6 +134,10 @@ test('the close check accepts the co-signed update as signed and refuses any oth
   assert.ok(!elsewhere.ok && /output 1 does not pay the viewer/.test(elsewhere.reason))
   const missing = checkCloseTx(null, expected)
   assert.ok(!missing.ok && /not on the ledger/.test(missing.reason))
+  assert.equal(paysHost(other.hex, payoutScript), 60)
+  assert.equal(paysHost(other.hex, p2pkhScriptHex(payer.toPublicKey().toString())), 0, 'output 0 pays someone else')
+  assert.equal(paysHost(null, payoutScript), 0)
+  assert.equal(paysHost('zz', payoutScript), 0)
 })
 
 test('the summary reports the host outages the viewers rode out, and none when there were none', () => {

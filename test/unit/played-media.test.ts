@@ -1,6 +1,5 @@
 // What the player reads off the playlists it loaded to overlap its round trips: whether a playlist sells anything
-// (then the channel opens before hls.js asks for a paid segment) and which segment follows one just received (it is
-// paid for ahead, within the one-segment rule).
+// (then the channel opens before hls.js asks for a paid segment).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { PlayedMedia } from '../../client/payer/played-media.ts'
@@ -10,7 +9,6 @@ import { viewerTerms as terms } from '../support/viewer-terms.ts'
 
 
 const PATH = '/media/show/360p/index.m3u8'
-const seg = (n: number) => `/media/show/360p/seg_${n}.ts`
 
 function played(overrides: Partial<Terms> = {}, durations = [2, 2, 2]): PlayedMedia {
   const media = new PlayedMedia(() => terms(overrides))
@@ -19,14 +17,6 @@ function played(overrides: Partial<Terms> = {}, durations = [2, 2, 2]): PlayedMe
   assert.ok(media.learn(m3u8(...lines, '#EXT-X-ENDLIST'), PATH).ok)
   return media
 }
-
-test('the segment after one received is the next one its playlist lists, and none after the last', () => {
-  const media = played()
-  assert.equal(media.nextSegment(seg(0)), seg(1))
-  assert.equal(media.nextSegment(seg(1)), seg(2))
-  assert.equal(media.nextSegment(seg(2)), null)
-  assert.equal(media.nextSegment('/media/other/seg_0.ts'), null, 'an entry of no loaded playlist has no next')
-})
 
 test('a priced playlist sells media, even behind a free preview; a stream priced at 0 sells nothing', () => {
   assert.equal(played().sells(PATH), true)

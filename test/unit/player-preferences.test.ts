@@ -21,6 +21,8 @@ test('missing or corrupt preferences fall back to the defaults, field by field',
   assert.equal(partial.cap, 5000)
   assert.deepEqual(partial.thresholds, DEFAULT_PREFERENCES.thresholds)
   assert.equal(partial.settleOnLeave, true)
+  assert.equal(partial.buyAhead, 'exact', 'buying just in time is the default')
+  assert.equal(parsePreferences({ buyAhead: 'everything' }).buyAhead, 'exact')
   assert.equal(parsePreferences({ cap: -5 }).cap, DEFAULT_PREFERENCES.cap)
   assert.equal(parsePreferences({ cap: 12.5 }).cap, DEFAULT_PREFERENCES.cap)
 })
@@ -33,7 +35,7 @@ test('stored thresholds are normalised in ascending order', () => {
 
 test('preferences survive a save and a load through storage; a corrupt entry loads as defaults', () => {
   const storage = new MemoryStorage()
-  const prefs = { ...DEFAULT_PREFERENCES, cap: 3000, thresholds: [{ fraction: 0.4, level: 'info' as const }, { fraction: 0.7, level: 'warning' as const }, { fraction: 0.9, level: 'critical' as const }], settleOnLeave: false }
+  const prefs = { ...DEFAULT_PREFERENCES, cap: 3000, thresholds: [{ fraction: 0.4, level: 'info' as const }, { fraction: 0.7, level: 'warning' as const }, { fraction: 0.9, level: 'critical' as const }], settleOnLeave: false, buyAhead: 'smoothest' as const }
   savePreferences(storage, prefs)
   assert.deepEqual(loadPreferences(storage), prefs)
   storage.setItem(PREFERENCES_KEY, '{not json')

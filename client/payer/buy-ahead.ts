@@ -1,0 +1,81 @@
+// When to buy the next stretch of media: just in time to play it without a stall, and no sooner, so that at any
+// stop the viewer has paid for at most the segment being played, the next one, and the time a purchase takes. A
+// purchase (sign, the host's acknowledgement, then the fetch) takes one measured buy time; the player starts it that
+// long (with a margin) before the playhead reaches the segment, at the playback rate. A video with no media at its
+// playhead (starting, a live stream before hls.js moves to its live edge, after a seek) buys what hls.js asks at
+// once: nothing plays until it arrives. Paused, it buys only the segment under the playhead (the frame on show);
+// paused in a hidden tab, nothing. Pure: the player's gate
+// (client/player/buy-gate.ts) applies it to the video element.
+
+/** "exact": pay for what you watch (the default); "smoothest": also one more segment ahead, for shaky networks. */
+export type BuyAhead = 'exact' | 'smoothest'
+
+export const BUY_AHEAD_CHOICES: readonly BuyAhead[] = ['exact', 'smoothest']
+
+/** The playhead as the video element shows it. */
+export interface Playhead {
+  /** Media time, seconds. */
+  position: number
+  /** Playback rate (1 = normal speed). */
+  rate: number
+  paused: boolean
+  /** The page is not visible (another tab, a minimised window). */
+  hidden: boolean
+  /** No media to play at the playhead: the video cannot move until something arrives. */
+  starving: boolean
+}
+
+/** A segment or part hls.js asks for, on the video's timeline. */
+export interface Stretch {
+  start: number
+  duration: number
+}
+
+/** Before anything was measured: a loopback purchase takes ~0.05 s, one across a continent ~0.3 s. */
+export const FIRST_BUY_SECONDS = 0.3
+/** Buy times vary (a GC pause, a busy host): start this many buy times ahead. */
+export const SAFETY = 2
+/** Time for hls.js to transmux and append the bytes, and for the gate's timer to fire. */
+export const MARGIN_SECONDS = 0.3
+/** A hidden tab's timers may run a second late (Chromium throttles them): it buys that much earlier. */
+export const HIDDEN_SECONDS = 1
+/** Paused, the segment under the playhead counts as on show even if hls.js starts it this little after it. */
+export const PAUSED_TOLERANCE_SECONDS = 0.1
+
+/** Media seconds ahead of the playhead at which a purchase starts. */
+export function leadSeconds(buySeconds: number, playhead: Playhead, stretch: Stretch, choice: BuyAhead): number {
+  const rate = Math.max(playhead.rate, 0)
+  const wallSeconds = MARGIN_SECONDS + SAFETY * Math.max(buySeconds, 0) + (playhead.hidden ? HIDDEN_SECONDS : 0)
+  return rate * wallSeconds + (choice === 'smoothest' ? stretch.duration : 0)
+}
+
+/**
+ * Seconds of wall time until `stretch` may be bought: 0 now, Infinity while nothing will change it but the viewer
+ * (paused, or a playback rate of 0).
+ */
+export function secondsUntilBuy(stretch: Stretch, playhead: Playhead, buySeconds: number, choice: BuyAhead): number {
+  const playing = !playhead.paused && playhead.rate > 0
+  if (!playing && playhead.hidden) return Infinity
+  if (playhead.starving) return 0
+  if (!playing) {
+    return stretch.start <= playhead.position + PAUSED_TOLERANCE_SECONDS ? 0 : Infinity
+  }
+  const ahead = stretch.start - playhead.position - leadSeconds(buySeconds, playhead, stretch, choice)
+  return ahead <= 0 ? 0 : ahead / playhead.rate
+}
+
+/**
+ * The next estimate of a purchase's wall time from one measured: it rises fast (half way to a slower purchase, so
+ * the next one starts early enough) and falls slowly (a fifth of the way), so one quick purchase does not cut the
+ * margin at once.
+ */
+export function nextBuySeconds(estimate: number, measured: number): number {
+  if (!(measured >= 0) || !Number.isFinite(measured)) return estimate
+  const weight = measured > estimate ? 0.5 : 0.2
+  return estimate + weight * (measured - estimate)
+}
+
+/** A stored choice, or the default. */
+export function parseBuyAhead(value: unknown): BuyAhead {
+  return BUY_AHEAD_CHOICES.includes(value as BuyAhead) ? (value as BuyAhead) : 'exact'
+}

@@ -1,0 +1,92 @@
+// The buy-ahead rule: buy each segment just in time to play it, nothing more while paused, nothing at all while paused
+// in a hidden tab; the lead follows the measured buy time, and "smoothest" buys one segment more ahead.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import {
+  FIRST_BUY_SECONDS,
+  HIDDEN_SECONDS,
+  leadSeconds,
+  MARGIN_SECONDS,
+  nextBuySeconds,
+  parseBuyAhead,
+  SAFETY,
+  secondsUntilBuy,
+  type Playhead,
+} from '../../client/payer/buy-ahead.ts'
+
+const SEGMENT = 2
+const playing = (position: number, rate = 1): Playhead => ({ position, rate, paused: false, hidden: false, starving: false })
+const segment = (start: number) => ({ start, duration: SEGMENT })
+const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`)
+
+test('playing at 1x, a segment is bought one lead before the playhead reaches it: margin plus twice the buy time', () => {
+  const lead = MARGIN_SECONDS + SAFETY * 0.1
+  close(leadSeconds(0.1, playing(9), segment(10), 'exact'), lead)
+  close(secondsUntilBuy(segment(10), playing(9), 0.1, 'exact'), 1 - lead)
+  assert.equal(secondsUntilBuy(segment(10), playing(10 - lead), 0.1, 'exact'), 0)
+  assert.equal(secondsUntilBuy(segment(10), playing(10.5), 0.1, 'exact'), 0, 'the segment under the playhead is bought at once')
+  assert.equal(secondsUntilBuy(segment(0), playing(0), FIRST_BUY_SECONDS, 'exact'), 0, 'the first segment at once')
+})
+
+test('the lead follows the measured buy time: a slower round trip starts purchases earlier', () => {
+  const fast = leadSeconds(0.05, playing(0), segment(2), 'exact')
+  const slow = leadSeconds(0.35, playing(0), segment(2), 'exact')
+  close(slow - fast, SAFETY * 0.3)
+  assert.ok(secondsUntilBuy(segment(2), playing(1), 0.35, 'exact') < secondsUntilBuy(segment(2), playing(1), 0.05, 'exact'))
+})
+
+test('at 4x, the lead is four times the media time and the wait is counted in wall time', () => {
+  close(leadSeconds(0.1, playing(0, 4), segment(10), 'exact'), 4 * (MARGIN_SECONDS + SAFETY * 0.1))
+  const lead = 4 * (MARGIN_SECONDS + SAFETY * 0.1)
+  close(secondsUntilBuy(segment(10), playing(5, 4), 0.1, 'exact'), (10 - 5 - lead) / 4)
+})
+
+test('paused, only the segment under the playhead is bought; paused in a hidden tab, nothing', () => {
+  const paused: Playhead = { position: 10.5, rate: 1, paused: true, hidden: false, starving: false }
+  assert.equal(secondsUntilBuy(segment(10), paused, 0.1, 'exact'), 0, 'the frame on show')
+  assert.equal(secondsUntilBuy(segment(12), paused, 0.1, 'exact'), Infinity)
+  assert.equal(secondsUntilBuy(segment(12), paused, 0.1, 'smoothest'), Infinity, 'smoothest buys nothing ahead while paused either')
+  assert.equal(secondsUntilBuy(segment(10), { ...paused, hidden: true }, 0.1, 'exact'), Infinity)
+  assert.equal(secondsUntilBuy(segment(12), { ...paused, paused: false, rate: 0 }, 0.1, 'exact'), Infinity, 'a rate of 0 plays nothing')
+})
+
+test('with no media at the playhead (a start, a live stream before hls.js moves to its edge, a seek), what hls.js asks is bought at once; not while paused in a hidden tab', () => {
+  const starving: Playhead = { ...playing(0), starving: true }
+  assert.equal(secondsUntilBuy(segment(40), starving, 0.1, 'exact'), 0, 'a live window starting at 40 s')
+  assert.equal(secondsUntilBuy(segment(40), { ...starving, paused: true }, 0.1, 'exact'), 0, 'the first frame of a paused page')
+  assert.equal(secondsUntilBuy(segment(40), { ...starving, paused: true, hidden: true }, 0.1, 'exact'), Infinity)
+})
+
+test('hidden but playing, purchases start a throttled timer earlier; smoothest buys one segment more ahead', () => {
+  close(leadSeconds(0.1, { ...playing(0), hidden: true }, segment(2), 'exact') - leadSeconds(0.1, playing(0), segment(2), 'exact'), HIDDEN_SECONDS)
+  close(leadSeconds(0.1, playing(0), segment(2), 'smoothest') - leadSeconds(0.1, playing(0), segment(2), 'exact'), SEGMENT)
+})
+
+test('the buy time estimate rises fast after a slow purchase and falls slowly after a fast one', () => {
+  close(nextBuySeconds(0.1, 0.5), 0.3)
+  close(nextBuySeconds(0.5, 0.1), 0.42)
+  assert.equal(nextBuySeconds(0.2, Number.NaN), 0.2, 'a broken measurement changes nothing')
+  assert.equal(nextBuySeconds(0.2, -1), 0.2)
+  let estimate = FIRST_BUY_SECONDS
+  for (let i = 0; i < 30; i++) estimate = nextBuySeconds(estimate, 0.16)
+  assert.ok(Math.abs(estimate - 0.16) < 0.001, 'steady round trips are learnt')
+})
+
+test('exact, at 1x with 2 s segments and purchases up to 0.35 s: whatever is bought ends at most one segment + 1 s past the playhead, and is bought at least two purchase times before it plays', () => {
+  fc.assert(
+    fc.property(fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0.01, max: 0.35, noNaN: true }), (position, start, buy) => {
+      const wait = secondsUntilBuy(segment(start), playing(position), buy, 'exact')
+      if (wait === 0) assert.ok(start + SEGMENT - position <= SEGMENT + 1, `bought ${start}..${start + SEGMENT} at ${position}`)
+      // One not due yet is bought when its wait ends: the playhead then still has the margin and two purchase times to go.
+      if (wait > 0) assert.ok(start - (position + wait) >= MARGIN_SECONDS + SAFETY * buy - 1e-9, `bought ${start - position - wait} s before it plays`)
+    }),
+  )
+})
+
+test('a stored choice other than "exact" or "smoothest" reads as exact', () => {
+  assert.equal(parseBuyAhead('smoothest'), 'smoothest')
+  assert.equal(parseBuyAhead('exact'), 'exact')
+  assert.equal(parseBuyAhead('all'), 'exact')
+  assert.equal(parseBuyAhead(undefined), 'exact')
+})
