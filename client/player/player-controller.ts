@@ -175,8 +175,9 @@ export class PlayerController {
     if (summary.channelId !== this.summary?.channelId) {
       this.watched = this.viewing.watched
       this.viewing.settled()
-      this.parts.session.recordWatched(summary.channelId, this.watched)
     }
+    // Each time: the host's summary and the close's answer may each record the channel afresh, in either order.
+    this.parts.session.recordWatched(summary.channelId, this.watched)
     this.summary = summary
     this.parts.summaryView.show(summary, this.watched)
     this.parts.summaryView.renderHistory(this.parts.session.history())

@@ -161,9 +161,13 @@ describe('budgets and receipts', { timeout: 300_000 }, () => {
       assert.equal(receipt.host, new URL(env.host.url).host)
       assert.equal(receipt.stream, SINGLE_RENDITION)
       assert.equal(receipt.closeTxid, history[i].summary.closeTxid)
-      assert.ok(typeof receipt.watchedSeconds === 'number' && receipt.watchedSeconds > 0 && receipt.watchedSeconds <= (receipt.boughtSeconds as number) + 0.5, `watched ${receipt.watchedSeconds} s of ${receipt.boughtSeconds} s bought`)
+      assert.equal(typeof receipt.watchedSeconds, 'number', 'the player measured what was watched')
       for (const link of [receipt.fundingUrl, receipt.closeUrl] as string[]) assert.equal((await fetch(link)).status, 200, `${link} answers`)
     }
+    // Watched is what the video played (the player's metering); over the viewings it never passes what was bought, as
+    // nothing plays unpaid (a viewing may play what the one before bought and had buffered).
+    const total = (key: string) => receipts.reduce((sum, r) => sum + (r[key] as number), 0)
+    assert.ok(total('watchedSeconds') <= total('boughtSeconds') + 0.5, `watched ${total('watchedSeconds')} s of ${total('boughtSeconds')} s bought`)
     assert.match(receipts[2].settledAt as string, /^2026-12-07T22:4\d:/, 'dated by the page clock, on the evening of the 7th')
     assert.ok((receipts[0].settledAt as string) >= AFTER_MIDNIGHT.toISOString(), 'the third viewing is dated after midnight')
     await page.context().close()
