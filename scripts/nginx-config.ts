@@ -2,7 +2,7 @@
 // the nginx site for a fleet of host instances (server/edge/nginx-config.ts), in proxy mode, or in edge mode when
 // --media names the folder nginx serves to signed URLs. docs/deploy.md explains each part.
 import { Command, Option } from 'commander'
-import { DEFAULT_ACCESS_LOG, nginxSiteConfig, type FleetInstance } from '../server/edge/nginx-config.ts'
+import { DEFAULT_ACCESS_LOG, nginxSiteConfig, type ClusterInstance } from '../server/edge/nginx-config.ts'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
@@ -18,7 +18,7 @@ const program = new Command()
   .addOption(new Option('--secret-include <file>', 'edge mode: the file that sets $p2p_edge_secret').default('/etc/nginx/p2p-edge-secret.conf'))
 
 const options = program.parse().opts()
-const instances: FleetInstance[] = (options.instance as string[]).map((spec) => {
+const instances: ClusterInstance[] = (options.instance as string[]).map((spec) => {
   const [name, address] = spec.split('=')
   return { name: name ?? '', address: address ?? '' }
 })

@@ -175,7 +175,7 @@ export async function startHost<D extends OwnDevnet = OwnDevnet>(config: HostCon
     view: chainView,
     media: media.pricing,
     verifySignature: verifier.verify,
-    fleet: backing.fleet,
+    cluster: backing.cluster,
     edge,
     warn: (details, message) => logger.warn(details, message),
   })

@@ -18,7 +18,8 @@ export const PAYOUT_KEY_FILE = 'payout.key'
 /** Where data folders from before key files kept the channel key. */
 const LEGACY_KEY_SETTING = 'payee_key'
 /** In a shared store: the public half of the channel key every instance must sign with. */
-const FLEET_KEY_SETTING = 'fleet_channel_public_key'
+/** Stored under the name it had when instances were called a fleet: databases already hold it. */
+const CLUSTER_KEY_SETTING = 'fleet_channel_public_key'
 /** The generated admin token's SHA-256, hex. */
 const ADMIN_DIGEST_SETTING = 'admin_token_sha256'
 /** Where data folders from before kept the generated admin token itself. */
@@ -60,7 +61,7 @@ export async function loadIdentity(store: ChannelStore, options: IdentityOptions
   const channelKey = signingKeyFromHex(stored.toHex())
   // Only once the key is safely in its file does the old copy go.
   if (legacy) await store.deleteSetting(LEGACY_KEY_SETTING)
-  if (options.shared) await agreeWithFleet(store, channelKey, options.dataDir)
+  if (options.shared) await agreeWithCluster(store, channelKey, options.dataDir)
   const admin = options.adminToken ? { adminTokenDigest: tokenDigest(options.adminToken), generatedAdminToken: null } : await storedAdminToken(store)
   return { channelKey, payout: payoutOf(options), ...admin }
 }
@@ -83,16 +84,16 @@ async function storedAdminToken(store: ChannelStore): Promise<Pick<HostIdentity,
 }
 
 /**
- * Every instance of a fleet co-signs the same channels, so each must hold the same channel key: the first to start
+ * Every instance of a cluster co-signs the same channels, so each must hold the same channel key: the first to start
  * records its public half in the store, and an instance with another key refuses to start (its closes would not verify).
  */
-async function agreeWithFleet(store: ChannelStore, channelKey: PrivateKey, dataDir: string): Promise<void> {
+async function agreeWithCluster(store: ChannelStore, channelKey: PrivateKey, dataDir: string): Promise<void> {
   const mine = channelKey.toPublicKey().toString()
-  const fleets = await store.claimSetting(FLEET_KEY_SETTING, mine)
-  if (fleets === mine) return
+  const agreed = await store.claimSetting(CLUSTER_KEY_SETTING, mine)
+  if (agreed === mine) return
   throw new Error(
     `This instance's channel key (${join(dataDir, CHANNEL_KEY_FILE)}) is not the one the other instances sharing this store sign with ` +
-      `(public key ${fleets}). Copy the first instance's ${CHANNEL_KEY_FILE} (and ${PAYOUT_KEY_FILE}, if it made one) into ${dataDir}, then start this one.`,
+      `(public key ${agreed}). Copy the first instance's ${CHANNEL_KEY_FILE} (and ${PAYOUT_KEY_FILE}, if it made one) into ${dataDir}, then start this one.`,
   )
 }
 

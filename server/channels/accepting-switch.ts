@@ -1,5 +1,5 @@
 // Start/Stop: whether the host takes new channels. The store remembers the switch across restarts; Stop settles every
-// open channel for what it has accepted. In a fleet the instance where it was pressed stores it and settles, and the
+// open channel for what it has accepted. In a cluster the instance where it was pressed stores it and settles, and the
 // others follow (server/cluster/host-backing.ts relays it).
 import type { SettlementSummary } from '../../protocol/messages.ts'
 import type { ChannelStore } from '../store/channel-store.ts'

@@ -17,7 +17,7 @@ import { ChannelOpening, type OpeningPolicy } from './channel-opening.ts'
 import { ChannelQueues } from './channel-queues.ts'
 import { ChannelTokens } from './channel-tokens.ts'
 import { channelList, type ChannelViews } from './channel-views.ts'
-import { ALONE, type Fleet } from './fleet.ts'
+import { ALONE, type Cluster } from './cluster.ts'
 import { FundingWatch } from './funding-watch.ts'
 import { HostTerms, type TermsPolicy } from './host-terms.ts'
 import { LiveChannels } from './live-channels.ts'
@@ -42,7 +42,7 @@ export interface ChannelCoreDeps {
   media: MediaCharges
   verifySignature: PayeeVerifier['verify']
   /** Other instances sharing the store, if any (server/cluster/); alone by default. */
-  fleet?: Fleet
+  cluster?: Cluster
   /** Edge mode: paid segments are fetched from signed URLs that nginx or a CDN serves (server/edge/). */
   edge?: EdgeLinks | null
   now?: () => number
@@ -72,7 +72,7 @@ export interface ChannelCore extends ChannelViews {
 export async function startChannelCore(deps: ChannelCoreDeps): Promise<ChannelCore> {
   const { policy, payeeKey, payoutScript, store, chain, view, media } = deps
   const now = deps.now ?? Date.now
-  const fleet = deps.fleet ?? ALONE
+  const cluster = deps.cluster ?? ALONE
   const edge = deps.edge ?? null
   // Derived once: deriving a public key is an elliptic-curve multiplication, far too slow for every payment.
   const payeePublicKey = payeeKey.toPublicKey().toString()
@@ -85,7 +85,7 @@ export async function startChannelCore(deps: ChannelCoreDeps): Promise<ChannelCo
   const settlement = new Settlement({
     live,
     queues,
-    fleet,
+    cluster,
     store,
     chain,
     payeeKey,
@@ -102,7 +102,7 @@ export async function startChannelCore(deps: ChannelCoreDeps): Promise<ChannelCo
   })
   events.on('settled', (summary) => fundings.remove(summary.channelId))
   const watchFunding = (record: ChannelRecord) => fundings.add(record.id, { txid: record.fundingTxid, vout: record.fundingVout })
-  const loader = new ChannelLoader(live, store, fleet, tokens, watchFunding)
+  const loader = new ChannelLoader(live, store, cluster, tokens, watchFunding)
   const accepting = await AcceptingSwitch.load({ store, events, settlement })
   const opening = new ChannelOpening({
     policy,
@@ -123,7 +123,7 @@ export async function startChannelCore(deps: ChannelCoreDeps): Promise<ChannelCo
     live,
     loader,
     queues,
-    fleet,
+    cluster,
     tokens,
     store,
     view,
@@ -138,8 +138,8 @@ export async function startChannelCore(deps: ChannelCoreDeps): Promise<ChannelCo
     now,
   })
   const terms = new HostTerms({ policy, payeePublicKey, payoutScript, view, prices: media, switch: accepting, edge: edge !== null })
-  // In a fleet a channel is loaded where its viewer turns up; the store keeps the rest.
-  if (!fleet.shared) for (const record of await store.channelsIn(['open'])) await loader.load(record)
+  // In a cluster a channel is loaded where its viewer turns up; the store keeps the rest.
+  if (!cluster.shared) for (const record of await store.channelsIn(['open'])) await loader.load(record)
   return {
     events,
     refuse,

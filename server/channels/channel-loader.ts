@@ -1,16 +1,16 @@
-// Where the channel core finds an open channel: live in this process, or, in a fleet, in the shared store (the viewer
+// Where the channel core finds an open channel: live in this process, or, in a cluster, in the shared store (the viewer
 // reconnected here after another instance died, or the other instance accepted payments since this one last looked).
 // Alone, the live registry is complete and the store is never asked.
 import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import { isDigest, type ChannelTokens } from './channel-tokens.ts'
-import type { Fleet } from './fleet.ts'
+import type { Cluster } from './cluster.ts'
 import type { LiveChannel, LiveChannels } from './live-channels.ts'
 
 export class ChannelLoader {
   constructor(
     private readonly live: LiveChannels,
     private readonly store: ChannelStore,
-    private readonly fleet: Fleet,
+    private readonly cluster: Cluster,
     private readonly tokens: ChannelTokens,
     /** Hears of each channel put live (the funding watch follows it from then on). */
     private readonly loaded: (record: ChannelRecord) => void,
@@ -23,9 +23,9 @@ export class ChannelLoader {
     return live
   }
 
-  /** The open channel with this id: live here, or loaded from the store when the fleet shares it. */
+  /** The open channel with this id: live here, or loaded from the store when the cluster shares it. */
   async byId(id: string): Promise<LiveChannel | undefined> {
-    return this.live.byChannelId(id) ?? (this.fleet.shared ? this.reload(id) : undefined)
+    return this.live.byChannelId(id) ?? (this.cluster.shared ? this.reload(id) : undefined)
   }
 
   /** The open channel a segment request's token names (the store holds the token's digest). */
@@ -38,12 +38,12 @@ export class ChannelLoader {
   }
 
   /**
-   * The open channel whose stored token is `stored`. In a fleet, a channel unknown here or not entitled to `segment`
+   * The open channel whose stored token is `stored`. In a cluster, a channel unknown here or not entitled to `segment`
    * here is read again from the store first: it may have paid for it on another instance.
    */
   private async byStoredToken(stored: string, segment: string): Promise<LiveChannel | undefined> {
     const live = this.live.byToken(stored)
-    if (!this.fleet.shared || live?.entitlements.has(segment)) return live
+    if (!this.cluster.shared || live?.entitlements.has(segment)) return live
     const found = await this.store.channelByToken(stored)
     if (!found) {
       if (live) this.live.remove(live.record.id)

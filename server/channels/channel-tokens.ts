@@ -1,7 +1,7 @@
 // A channel's access token (what a viewer sends in X-Channel-Token for its media), and what the store keeps of it:
 // only its SHA-256, so a copy of the store or of a backup opens no channel's media. The token itself is derived from
 // the channel id with a secret drawn from the channel key (HMAC-SHA256), so the host can hand it out when the funding
-// arrives without having kept it, and every instance of a fleet (which all hold the same channel key) agrees on it.
+// arrives without having kept it, and every instance of a cluster (which all hold the same channel key) agrees on it.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { PrivateKey } from '@bsv/sdk'
 

@@ -13,7 +13,7 @@ import type { ChannelLoader } from './channel-loader.ts'
 import type { ChannelQueues } from './channel-queues.ts'
 import type { ChannelTokens } from './channel-tokens.ts'
 import { resumeChannel, takePayment, type Payment } from './channel-transitions.ts'
-import type { Fleet } from './fleet.ts'
+import type { Cluster } from './cluster.ts'
 import { paidEntriesOf, type LiveChannel, type LiveChannels } from './live-channels.ts'
 import { BAD_SIGNATURE } from './payee.ts'
 import { snapshotOf } from './record-views.ts'
@@ -24,7 +24,7 @@ export interface PaymentDeps {
   live: LiveChannels
   loader: Pick<ChannelLoader, 'byId' | 'reload'>
   queues: ChannelQueues
-  fleet: Fleet
+  cluster: Cluster
   tokens: ChannelTokens
   store: Pick<ChannelStore, 'channel' | 'recordPayment'>
   view: ChainView
@@ -48,8 +48,8 @@ export class Payments {
   /** The viewer is back (a reconnect, a reload): the channel's state, and it counts as active. */
   async resume(request: ResumeRequest): Promise<Reply<ChannelSnapshot>> {
     const { deps } = this
-    // In a fleet the viewer may come from another instance, dead or alive: the store has the last word.
-    const channel = deps.fleet.shared ? await deps.loader.reload(request.channelId) : deps.live.byChannelId(request.channelId)
+    // In a cluster the viewer may come from another instance, dead or alive: the store has the last word.
+    const channel = deps.cluster.shared ? await deps.loader.reload(request.channelId) : deps.live.byChannelId(request.channelId)
     if (!channel || !deps.tokens.matches(channel.record.token, request.token)) {
       const stored = await deps.store.channel(request.channelId)
       if (stored && deps.tokens.matches(stored.token, request.token)) return deps.settlement.notOpen(request.channelId)

@@ -1,7 +1,7 @@
 // Settlement, the executor: the pure plan (settlement-plan.ts) says what to close, with which transaction and why; this
 // file stores the close, then broadcasts it; a retry after a crash or a ledger failure sends the stored close again and
 // never a second one. Whoever asks, and however often, a channel settles once, in its channel's queue: after every
-// payment queued before it. In a fleet it settles under the channel's lock across instances, from the store's record
+// payment queued before it. In a cluster it settles under the channel's lock across instances, from the store's record
 // (the only one every instance agrees on).
 // A settled close is watched until it is CLOSE_FINAL_DEPTH blocks deep: one that a reorganisation drops is sent again,
 // and if another tx took the funding output meanwhile, the channel is recorded as lost, with that reason.
@@ -12,7 +12,7 @@ import { isFundingLoss, type FundingLoss } from '../../protocol/funding-loss.ts'
 import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
 import type { ChannelQueues } from './channel-queues.ts'
-import type { Fleet } from './fleet.ts'
+import type { Cluster } from './cluster.ts'
 import type { LostFunding } from './funding-watch.ts'
 import type { LiveChannels } from './live-channels.ts'
 import { summaryOf } from './record-views.ts'
@@ -23,7 +23,7 @@ import { afterFailure, retryDue, type PendingSettlement } from './settlement-ret
 export interface SettlementDeps {
   live: LiveChannels
   queues: ChannelQueues
-  fleet: Fleet
+  cluster: Cluster
   store: ChannelStore
   chain: Chain
   payeeKey: PrivateKey
@@ -54,7 +54,7 @@ export class Settlement {
 
   /** Settles now, for `reason` (the viewer asked, Stop, recovery), waiting for another instance that is settling it. */
   async settle(id: string, reason: CloseReason): Promise<SettlementSummary> {
-    return (await this.run(id, () => this.deps.fleet.exclusively(id, () => this.settleNow(id, reason, false), true)))!
+    return (await this.run(id, () => this.deps.cluster.exclusively(id, () => this.settleNow(id, reason, false), true)))!
   }
 
   /** The viewer's close: a ledger that does not take it yet is no internal error; the host keeps retrying it. */
@@ -87,7 +87,7 @@ export class Settlement {
    * record shows it is no longer due (a payment arrived, here or on another instance, since the scheduler looked).
    */
   settleIfDue(id: string, reason: CloseReason): Promise<SettlementSummary | null> {
-    return this.run(id, async () => (await this.deps.fleet.exclusively(id, () => this.settleNow(id, reason, true), false)) ?? null)
+    return this.run(id, async () => (await this.deps.cluster.exclusively(id, () => this.settleNow(id, reason, true), false)) ?? null)
   }
 
   private run<T>(id: string, work: () => Promise<T>): Promise<T> {
@@ -137,8 +137,8 @@ export class Settlement {
     const clock = this.deps.clock()
     void this.checkCloses(clock)
     const due = new Map<string, CloseReason>()
-    // In a fleet the store also knows the channels no instance holds live (their instance died, their viewer left).
-    const stored = this.deps.fleet.shared ? await this.deps.store.openChannelsDue(clock.now - clock.idleTimeoutSeconds * 1000, clock.height + clock.deadlineMarginBlocks) : []
+    // In a cluster the store also knows the channels no instance holds live (their instance died, their viewer left).
+    const stored = this.deps.cluster.shared ? await this.deps.store.openChannelsDue(clock.now - clock.idleTimeoutSeconds * 1000, clock.height + clock.deadlineMarginBlocks) : []
     for (const record of [...this.deps.live.records(), ...stored]) {
       const reason = settlementDue(record, clock)
       if (reason && !due.has(record.id)) due.set(record.id, reason)
@@ -158,9 +158,9 @@ export class Settlement {
     await Promise.allSettled(due.map((record) => this.settle(record.id, 'recovery')))
   }
 
-  /** Stop: every open channel settles for what it has accepted (in a fleet, every open channel in the store). */
+  /** Stop: every open channel settles for what it has accepted (in a cluster, every open channel in the store). */
   async settleAll(): Promise<SettlementSummary[]> {
-    const open = this.deps.fleet.shared ? await this.deps.store.channelsIn(['open']) : this.deps.live.records()
+    const open = this.deps.cluster.shared ? await this.deps.store.channelsIn(['open']) : this.deps.live.records()
     const results = await Promise.allSettled(open.map((record) => this.settle(record.id, STOP_REASON)))
     return results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
   }

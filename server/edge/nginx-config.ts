@@ -1,4 +1,4 @@
-// The nginx configuration in front of a fleet of host instances, written from one description so that the tests, the
+// The nginx configuration in front of a cluster of host instances, written from one description so that the tests, the
 // `npm run nginx-config` tool and docs/deploy.md show the same thing. Proxy mode: nginx forwards everything to the
 // instances (the paywall streams the media). Edge mode: nginx also serves the media folder itself, to signed URLs only.
 //
@@ -13,7 +13,7 @@
 
 export const STICKY_COOKIE = 'p2p_instance'
 
-export interface FleetInstance {
+export interface ClusterInstance {
   /** The instance's --instance name. */
   name: string
   /** host:port it listens on. */
@@ -33,7 +33,7 @@ export interface NginxSite {
   /** nginx's `listen` parameter, e.g. "80" or "127.0.0.1:8080". */
   listen: string
   serverName?: string
-  instances: FleetInstance[]
+  instances: ClusterInstance[]
   /** Edge mode when set; proxy mode otherwise. */
   edge: EdgeSite | null
   /** Where the access log goes (its format leaves query strings out). */

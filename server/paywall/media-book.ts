@@ -58,7 +58,7 @@ export class MediaBook {
     private readonly origin: Origin,
     private readonly memory: PlaylistMemory,
     private readonly report: ProblemReport,
-    /** In a fleet: other instances serve playlists too, so an unknown entry may be read again after this long. */
+    /** In a cluster: other instances serve playlists too, so an unknown entry may be read again after this long. */
     private readonly rewarmAfterMs: number | null = null,
   ) {}
 
@@ -94,7 +94,7 @@ export class MediaBook {
     }
     for (const issue of reading.issues) this.report(mediaPath, `${issue.line ? `line ${issue.line}: ` : ''}${issue.message} Left out: never served.`)
     this.index.learn(reading.playlist)
-    // Remembered before the playlist goes out: in a fleet, the viewer's next payment may reach another instance.
+    // Remembered before the playlist goes out: in a cluster, the viewer's next payment may reach another instance.
     if (!this.digests.has(mediaPath)) await this.memory.remember(mediaPath)
     this.digests.delete(mediaPath)
     this.digests.set(mediaPath, digest)
@@ -122,7 +122,7 @@ export class MediaBook {
 
   /**
    * After a restart: the playlists served before are read again, once, so their entries can be paid and served. In a
-   * fleet, the ones other instances served since are read too, at most once per rewarmAfterMs.
+   * cluster, the ones other instances served since are read too, at most once per rewarmAfterMs.
    */
   warm(): Promise<void> {
     const stale = this.rewarmAfterMs !== null && Date.now() - this.warmedAt > this.rewarmAfterMs

@@ -10,8 +10,8 @@ import type { Origin } from './origin.ts'
 import { proxyOrigin } from './proxy-origin.ts'
 import { staticOrigin } from './static-origin.ts'
 
-/** In a fleet, how soon an entry this instance does not know sends it back to the playlists the others served. */
-const FLEET_REWARM_MS = 2_000
+/** In a cluster, how soon an entry this instance does not know sends it back to the playlists the others served. */
+const CLUSTER_REWARM_MS = 2_000
 
 /** Distinct playlist problems logged per process; a live playlist reloaded every second says each once. */
 const LOGGED_PROBLEMS = 1_000
@@ -39,7 +39,7 @@ export function createMediaPaywall(config: HostConfig, store: ChannelStore, logg
       logged.add(key)
       logger.warn({ playlist: path }, message)
     },
-    config.store ? FLEET_REWARM_MS : null,
+    config.store ? CLUSTER_REWARM_MS : null,
   )
   const pricing = new MediaPricing(book, {
     pricePerSecond: config.price,

@@ -150,7 +150,7 @@ export function authorize(parts: PaywallParts): Step {
     const accessFor = (channel: LiveChannel | undefined) => accessToBytes(file, requested, parts.book.index, releasedTo(rules, channel ? paidEntriesOf(channel) : null))
     let access = accessFor(request.channel)
     if (access.kind === 'payment_required' && request.channel && request.token) {
-      // In a fleet the payment may have reached another instance: this one reads the channel again from the store.
+      // In a cluster the payment may have reached another instance: this one reads the channel again from the store.
       const fresh = await parts.channels.byToken(request.token, access.entry.id)
       if (fresh && fresh !== request.channel) {
         request.channel = fresh

@@ -1,5 +1,5 @@
 // Which browser origins may talk to the host: its own, and those listed with --allow-origin. A request without an
-// Origin header is no browser's cross-site request (curl, the fleet, Node's Socket.IO client) and passes.
+// Origin header is no browser's cross-site request (curl, the viewer fleet, Node's Socket.IO client) and passes.
 import type { IncomingMessage } from 'node:http'
 import type { NextFunction, Request, Response } from 'express'
 

@@ -1,7 +1,7 @@
 // Bounds what one client address, one connection and the whole host may hold of the host's pending work: connections
 // per address, messages per address, and unfunded opens per connection, per address and in total. Each limit refuses
 // with its own code. An open holds its slot from the moment it is asked for (so concurrent opens cannot slip past the
-// count) until it is funded, expires, or is refused. Expiry is also judged here, by the slot's own age: in a fleet the
+// count) until it is funded, expires, or is refused. Expiry is also judged here, by the slot's own age: in a cluster the
 // instance that sweeps an expired open from the shared store may not be the one that holds its slot.
 import type { RejectCode } from '../../protocol/messages.ts'
 import { take, type TokenBucket } from './token-bucket.ts'
@@ -44,7 +44,7 @@ export class ClientLimits {
   connect(address: string): LimitVerdict {
     const held = this.connections.get(address) ?? 0
     if (held >= this.config.connectionsPerAddress) {
-      return { ok: false, code: 'too_many_connections', message: `At most ${this.config.connectionsPerAddress} connections per client address (the host's --max-connections-per-address; a QA fleet on one machine needs it raised).` }
+      return { ok: false, code: 'too_many_connections', message: `At most ${this.config.connectionsPerAddress} connections per client address (the host's --max-connections-per-address; a QA cluster on one machine needs it raised).` }
     }
     this.connections.set(address, held + 1)
     return { ok: true }

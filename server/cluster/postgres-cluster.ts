@@ -1,14 +1,14 @@
-// The fleet of host instances that share one PostgreSQL store. A channel's settlement lock is a PostgreSQL session
+// The cluster of host instances that share one PostgreSQL store. A channel's settlement lock is a PostgreSQL session
 // advisory lock, taken on one connection kept for it: PostgreSQL releases every lock of an instance that dies with
 // its connection, so a killed instance never leaves a channel that nobody may settle.
 import pg from 'pg'
-import type { Fleet } from '../channels/fleet.ts'
+import type { Cluster } from '../channels/cluster.ts'
 
 /** pg_try_advisory_lock(namespace, key): this namespace holds one key per channel (hashtext of its id). */
 const SETTLEMENT_LOCKS = 0x5033
 const POLL_MS = 100
 
-export interface PostgresFleetOptions {
+export interface PostgresClusterOptions {
   /** How long an explicit settlement (the viewer's close, Stop) waits for another instance that is settling the channel. */
   waitMs?: number
   onError?: (error: Error) => void
@@ -16,14 +16,14 @@ export interface PostgresFleetOptions {
 
 export class SettlementElsewhere extends Error {}
 
-export class PostgresFleet implements Fleet {
+export class PostgresCluster implements Cluster {
   readonly shared = true
   private connection: Promise<pg.Client> | null = null
   private closed = false
 
   constructor(
     private readonly url: string,
-    private readonly options: PostgresFleetOptions = {},
+    private readonly options: PostgresClusterOptions = {},
   ) {}
 
   async exclusively<T>(channelId: string, work: () => Promise<T>, wait: boolean): Promise<T | null> {
@@ -52,7 +52,7 @@ export class PostgresFleet implements Fleet {
 
   /** The lock connection, opened on first use and again after it broke (its locks went with it). */
   private client(): Promise<pg.Client> {
-    if (this.closed) return Promise.reject(new Error('the fleet connection is closed'))
+    if (this.closed) return Promise.reject(new Error('the cluster connection is closed'))
     this.connection ??= (async () => {
       const client = new pg.Client({ connectionString: this.url })
       client.on('error', (error) => {
