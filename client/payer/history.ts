@@ -15,6 +15,17 @@ export interface HistoryEntry {
   returnTo?: WalletReturn
   /** The transaction whose return the wallet has taken in (internalizeAction), once it has. */
   takenBack?: string
+  viewing?: ViewingRecord
+  /** Media time played in this channel's viewing, seconds, as the player measured it (the summary's seconds are bought). */
+  watchedSeconds?: number
+}
+
+/** What a receipt names besides the summary: the host and stream, when the channel opened, and its funding. */
+export interface ViewingRecord {
+  host: string
+  stream: string
+  fundingTxid: string
+  openedAt?: number
 }
 
 export type RefundRecord = { status: 'reclaimed'; txid: string } | { status: 'nothing_left' }
@@ -55,8 +66,8 @@ export class SessionHistory {
   }
 
   /** A channel ended: its summary goes first, replacing an earlier entry of the same channel. */
-  record(summary: SettlementSummary, refundHex?: string, returnTo?: WalletReturn): void {
-    const entry: HistoryEntry = { summary, settledAt: this.now(), ...(refundHex ? { refundHex } : {}), ...(returnTo ? { returnTo } : {}) }
+  record(summary: SettlementSummary, refundHex?: string, returnTo?: WalletReturn, viewing?: ViewingRecord): void {
+    const entry: HistoryEntry = { summary, settledAt: this.now(), ...(refundHex ? { refundHex } : {}), ...(returnTo ? { returnTo } : {}), ...(viewing ? { viewing } : {}) }
     const others = this.entries().filter((e) => e.summary.channelId !== summary.channelId)
     this.write([entry, ...others])
   }
@@ -64,6 +75,11 @@ export class SessionHistory {
   /** Notes what became of a channel's refund. */
   recordRefund(channelId: string, refund: RefundRecord): void {
     this.write(this.entries().map((entry) => (entry.summary.channelId === channelId ? { ...entry, refund } : entry)))
+  }
+
+  /** Notes the media time the viewer watched in a channel's viewing, for its receipt. */
+  recordWatched(channelId: string, seconds: number): void {
+    this.write(this.entries().map((entry) => (entry.summary.channelId === channelId ? { ...entry, watchedSeconds: seconds } : entry)))
   }
 
   /** Notes that the wallet took in what `txid` returned to it. */

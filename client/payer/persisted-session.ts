@@ -21,6 +21,8 @@ export interface PersistedSession {
   seconds: number
   segments: number
   firedAlerts: number[]
+  /** When this channel was opened (the viewer's clock), for its receipt. */
+  openedAt?: number
 }
 
 /** What the channels before this one carried, in the same viewing session. */
@@ -110,6 +112,7 @@ function parsePersisted(value: unknown): PersistedSession | null {
     seconds: num(v.seconds),
     segments: num(v.segments),
     firedAlerts: Array.isArray(v.firedAlerts) ? v.firedAlerts.filter((f): f is number => typeof f === 'number') : [],
+    ...(typeof v.openedAt === 'number' ? { openedAt: v.openedAt } : {}),
   }
 }
 

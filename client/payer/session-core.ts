@@ -4,8 +4,9 @@
 import type { ClientEvent, CloseReason, Rejection, ReplyOf, RequestOf, SettlementSummary, Terms } from '../../protocol/messages.ts'
 import { keepsRefund } from '../../protocol/settlement.ts'
 import { crossedThresholds, DEFAULT_THRESHOLDS, rearm, type AlertThreshold } from './cap-alerts.ts'
+import type { LimitState } from './budgets.ts'
 import { TypedEmitter } from './emitter.ts'
-import { SessionHistory, type HistoryEntry } from './history.ts'
+import { SessionHistory, type HistoryEntry, type ViewingRecord } from './history.ts'
 import { HostLink } from './host-link.ts'
 import { HostSilent } from './host-request.ts'
 import { localSummary, SessionMemory, totalsOf, walletReturnOf, type PersistedSession } from './persisted-session.ts'
@@ -14,6 +15,7 @@ import { pendingRefunds, refundRecord, type RefundOutcome } from './refunds.ts'
 import { nextPhase, type PhaseEvent, type SessionPhase } from './session-phase.ts'
 import type { ChannelWallet } from './channel-wallet.ts'
 import type { ChannelSessionOptions, SessionEvents, SessionSnapshot } from './session-types.ts'
+import type { BudgetGuard } from './spending-book.ts'
 import { channelClosed, hostUnreachable, ViewerFailure, type ViewerError } from './viewer-errors.ts'
 import { Gate, PaymentCancelled, WaiterList } from './waiting.ts'
 
@@ -23,6 +25,9 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
   protected readonly memory: SessionMemory
   protected readonly pastChannels: SessionHistory
   protected thresholds: readonly AlertThreshold[]
+  protected readonly budget: BudgetGuard | null
+  private readonly label: { host: string; stream: string } | null
+  protected readonly clock: () => number
   protected persisted: PersistedSession | null
   protected phase: SessionPhase
   /** Open whenever the channel is usable: open and, after a reconnect, resumed. */
@@ -39,7 +44,10 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
     this.wallet = options.wallet
     const storageKey = options.storageKey ?? 'p2p.session'
     this.memory = new SessionMemory(options.storage, storageKey)
-    this.pastChannels = new SessionHistory(options.storage, `${storageKey}.history`)
+    this.clock = options.clock ?? Date.now
+    this.pastChannels = new SessionHistory(options.storage, `${storageKey}.history`, this.clock)
+    this.budget = options.budget ?? null
+    this.label = options.label ?? null
     this.thresholds = options.thresholds ?? DEFAULT_THRESHOLDS
     this.persisted = this.memory.load()
     // A remembered channel must be resumed with the host before it pays again.
@@ -100,6 +108,11 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
     for (const refund of refunds) if (!known.has(refund.channelId)) this.pastChannels.record(importedRefundSummary(refund), refund.refundHex, refund.returnTo)
   }
 
+  /** Notes in the history the media time watched in a channel's viewing (the player measures it). */
+  recordWatched(channelId: string, seconds: number): void {
+    this.pastChannels.recordWatched(channelId, seconds)
+  }
+
   /** Notes in the history that the viewer's wallet took in what `txid` returned from the channel. */
   recordTakenBack(channelId: string, txid: string): void {
     this.pastChannels.recordTakenBack(channelId, txid)
@@ -120,9 +133,35 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
     this.save({ ...p, firedAlerts: rearm(thresholds, spent, cap) })
   }
 
+  /** The host or monthly limit a payment of `amount` would pass now, or null. */
+  limitBlocking(amount: number): LimitState | null {
+    return this.budget?.blocking(amount) ?? null
+  }
+
+  /** The viewer changed a limit: payments waiting at one try again (and wait again if it still holds). */
+  limitsChanged(): void {
+    this.atCap = false
+    this.capRaises.resolveAll()
+    this.emit('change', this.snapshot())
+  }
+
+  /** The viewer stopped while a limit held an opening back: it gives up (and the next one asks again). */
+  stopWaiting(): void {
+    this.atCap = false
+    this.capRaises.rejectAll(new PaymentCancelled('stopped by the viewer'))
+  }
+
+  /** What a receipt names besides the summary: where, what, when it opened, and its funding. */
+  protected viewingOf(p: PersistedSession): ViewingRecord | undefined {
+    if (!this.label) return undefined
+    return { ...this.label, fundingTxid: p.channel.funding.txid, ...(p.openedAt !== undefined ? { openedAt: p.openedAt } : {}) }
+  }
+
   protected finishChannel(summary: SettlementSummary, p: PersistedSession, info: { final: boolean }): void {
-    this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined, walletReturnOf(p.channel))
+    this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined, walletReturnOf(p.channel), this.viewingOf(p))
     this.forget()
+    // Whatever limit held this channel, the next payment or opening asks again.
+    this.atCap = false
     this.move({ type: 'settled', final: info.final })
     this.emit('settled', summary, info)
   }
@@ -139,9 +178,11 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
     const { spent, cap } = totalsOf(p)
     const crossed = crossedThresholds(this.thresholds, p.firedAlerts, spent, cap)
     if (crossed.fired.length !== p.firedAlerts.length) this.save({ ...p, firedAlerts: crossed.fired })
+    const budgetAlerts = this.budget?.spent(payment.amount) ?? []
     this.emit('paid', { ...payment, spent, cap })
     this.paymentsMade.resolveAll()
     for (const alert of crossed.alerts) this.emit('alert', alert)
+    for (const alert of budgetAlerts) this.emit('budgetAlert', alert)
     this.emit('change', this.snapshot())
   }
 
@@ -150,6 +191,14 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
     this.atCap = true
     const snapshot = this.snapshot()
     this.emit('capReached', { spent: snapshot.spent, cap: snapshot.cap, price })
+    this.emit('change', this.snapshot())
+  }
+
+  /** Like the cap: the first payment a host or monthly limit stops asks the viewer once, and waits. */
+  protected reachLimit(limit: LimitState, price: number): void {
+    if (this.atCap) return
+    this.atCap = true
+    this.emit('limitReached', { limit, price })
     this.emit('change', this.snapshot())
   }
 
@@ -213,7 +262,7 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
    */
   protected shelve(): void {
     const p = this.persisted
-    if (p) this.pastChannels.record(localSummary(p, 'recovery'), p.refundHex, walletReturnOf(p.channel))
+    if (p) this.pastChannels.record(localSummary(p, 'recovery'), p.refundHex, walletReturnOf(p.channel), this.viewingOf(p))
     this.forget()
   }
 

@@ -1,9 +1,11 @@
 // What a channel session is given and what it tells: its options, its snapshot for the UI, and its events.
 import type { ChannelSnapshot, SettlementSummary, Terms } from '../../protocol/messages.ts'
+import type { BudgetAlert, LimitState } from './budgets.ts'
 import type { AlertThreshold, CapAlert } from './cap-alerts.ts'
 import type { ChannelWallet } from './channel-wallet.ts'
 import type { HostSocket } from './host-request.ts'
 import type { SessionPhase } from './session-phase.ts'
+import type { BudgetGuard } from './spending-book.ts'
 import type { KeyValueStorage } from './storage.ts'
 import type { ViewerError } from './viewer-errors.ts'
 
@@ -18,6 +20,12 @@ export interface ChannelSessionOptions {
   ackTimeoutMs?: number
   /** How long a paid segment may stay undelivered before the session gives up paying ahead. */
   deliveryTimeoutMs?: number
+  /** The host and monthly limits, asked before every signature; without one only the viewing's cap applies. */
+  budget?: BudgetGuard
+  /** What the receipts name: the host and the stream watched. */
+  label?: { host: string; stream: string }
+  /** The clock the receipts' dates come from. */
+  clock?: () => number
 }
 
 /** A read-only picture of the session for the UI and for tests. */
@@ -56,6 +64,9 @@ export interface SessionEvents {
   paid: [payment: PaymentEvent]
   alert: [alert: CapAlert]
   capReached: [info: { spent: number; cap: number; price: number }]
+  /** A host or monthly limit would be passed: nothing is signed until limitsChanged() (or close). */
+  limitReached: [info: { limit: LimitState; price: number }]
+  budgetAlert: [alert: BudgetAlert]
   capRaised: [info: { cap: number; newChannel: boolean }]
   /** `final` is false when a channel was settled only to open a bigger one. */
   settled: [summary: SettlementSummary, info: { final: boolean }]

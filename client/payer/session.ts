@@ -6,12 +6,14 @@
 // Safety rules it keeps:
 // - the funding goes to the host only after the host's refund signature passed the full script interpreter;
 // - payments are serialized, and never more than one paid segment is waiting to be delivered;
-// - nothing is signed past the viewer's cap: at the cap it waits for raiseCap() or close().
+// - nothing is signed past the viewer's cap: at the cap it waits for raiseCap() or close();
+// - nor past a host or monthly limit (the budget guard): there it waits for limitsChanged() or close().
 import type { PaidEntries } from '../../protocol/hls/entry-charge.ts'
 import { type ClientEvent, type FundingLostNotice, type SettlementSummary } from '../../protocol/messages.ts'
 import { isFundingLoss } from '../../protocol/funding-loss.ts'
 import type { PaymentRequiredBody } from '../../protocol/paywall.ts'
 import { keepsRefund } from '../../protocol/settlement.ts'
+import { limitName } from './budgets.ts'
 import { rearm } from './cap-alerts.ts'
 import { openWithHost, type OpeningSteps } from './channel-opening.ts'
 import {
@@ -69,6 +71,12 @@ export class ChannelSession extends SessionCore {
    */
   async open(cap: number): Promise<void> {
     if (this.persisted) throw new Error('a channel is already open; close it or raise its cap')
+    // A channel that could buy nothing would only lock the viewer's coins: at a reached limit, ask first.
+    for (let limit = this.limitBlocking(1); limit !== null; limit = this.limitBlocking(1)) {
+      this.reachLimit(limit, 1)
+      await this.capRaises.wait()
+    }
+    if (this.persisted) throw new Error('a channel is already open; close it or raise its cap')
     await this.openChannel(cap, NOTHING_CARRIED)
   }
 
@@ -106,15 +114,16 @@ export class ChannelSession extends SessionCore {
     this.move({ type: 'open_started' })
     try {
       const terms = await this.waitForTerms()
+      const openedAt = this.clock()
       const steps: OpeningSteps = {
         ask: (event, payload) => this.ask(event, payload),
         fail: (error) => this.fail(error),
-        remember: (opening) => this.save(opening),
+        remember: (opening) => this.save({ ...opening, openedAt }),
         forget: () => this.forget(),
         shelve: () => this.shelve(),
       }
       const funded = await openWithHost(steps, { terms, wallet: this.wallet, cap, carried, thresholds: this.thresholds })
-      this.save(funded)
+      this.save({ ...funded, openedAt })
       this.atCap = false
       this.move({ type: 'funded' })
       this.usable.open()
@@ -169,6 +178,12 @@ export class ChannelSession extends SessionCore {
           }
           continue
         }
+        const limit = this.limitBlocking(price)
+        if (limit !== null) {
+          this.reachLimit(limit, price)
+          await this.capRaises.wait(signal)
+          continue
+        }
         const signed = sealPayment(draft, await this.wallet.sign(p.channel, draft.preimage))
         const reply = await this.ask('update', { channelId: p.channel.channelId!, tx: signed.tx, segment })
         const now = this.current()
@@ -209,6 +224,10 @@ export class ChannelSession extends SessionCore {
       if (!draft.ok) {
         const { spent, cap } = totalsOf(p)
         this.fail({ kind: 'over_cap', message: `A tip of ${amount} sat would go past your cap (${spent} of ${cap} sat spent).`, nextStep: 'Raise your cap first, or tip less.' })
+      }
+      const limit = this.limitBlocking(amount)
+      if (limit !== null) {
+        this.fail({ kind: 'over_cap', message: `A tip of ${amount} sat would go past your ${limitName(limit)} (${limit.spent} of ${limit.limit} sat spent).`, nextStep: 'Raise that limit in your preferences first, or tip less.' })
       }
       const signed = sealPayment(draft, await this.wallet.sign(p.channel, draft.preimage))
       const reply = await this.ask('tip', { channelId: p.channel.channelId!, tx: signed.tx, amount, ...(note ? { note } : {}) })
@@ -261,7 +280,7 @@ export class ChannelSession extends SessionCore {
     if (!p?.channel.channelId || !p.token) return
     this.host.tell('close', { channelId: p.channel.channelId })
     const summary = localSummary(p, 'viewer')
-    this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined, walletReturnOf(p.channel))
+    this.pastChannels.record(summary, keepsRefund(summary) ? p.refundHex : undefined, walletReturnOf(p.channel), this.viewingOf(p))
     this.forget()
   }
 

@@ -1,40 +1,64 @@
-// At the cap: playback pauses and the viewer decides, raise the cap and keep watching, or stop and settle.
-import { capAsTime, formatSats } from './cap-format.ts'
+// At a limit (the viewing's cap, or a host or monthly limit): playback pauses and the viewer decides, raise that limit
+// and keep watching, or stop and settle.
+import { capAsTime } from './cap-format.ts'
 import { capFromInput } from './preferences.ts'
 import { byTestId, setText } from './dom.ts'
 
-export interface CapDecision {
-  raise(newCap: number): Promise<void>
-  stop(): Promise<void>
+/** What the dialog asks about one reached limit. */
+export interface LimitPrompt {
+  /** "Cap reached", "Daily limit for this host reached". */
+  title: string
+  text: string
+  /** What the field says, and what it offers at first. */
+  field: string
+  suggested: number
+  /** The button that raises it: "Raise cap and continue". */
+  raiseLabel: string
+  /** The viewer's answer: the new limit, in satoshis. */
+  raise(newLimit: number): Promise<void>
 }
 
 export class CapDialog {
   private readonly dialog = byTestId<HTMLDialogElement>('cap-dialog')
+  private readonly title = byTestId('cap-dialog-title')
   private readonly text = byTestId('cap-dialog-text')
+  private readonly label = byTestId('cap-dialog-label')
   private readonly input = byTestId<HTMLInputElement>('cap-dialog-input')
+  private readonly raiseButton = byTestId('cap-dialog-raise')
   private readonly hint = byTestId('cap-dialog-hint')
   private readonly problem = byTestId('cap-dialog-problem')
+  private prompt: LimitPrompt | null = null
   private pricePerSecond = 0
   private busy = false
 
-  constructor(decision: CapDecision) {
+  constructor(stop: () => Promise<void>) {
     this.input.addEventListener('input', () => this.updateHint())
-    byTestId('cap-dialog-raise').addEventListener('click', () => {
+    this.raiseButton.addEventListener('click', () => {
       const parsed = capFromInput(this.input.value)
       if (!parsed.ok) return setText(this.problem, parsed.message)
-      this.run(() => decision.raise(parsed.cap))
+      const prompt = this.prompt
+      if (prompt) this.run(() => prompt.raise(parsed.cap))
     })
-    byTestId('cap-dialog-stop').addEventListener('click', () => this.run(() => decision.stop()))
+    byTestId('cap-dialog-stop').addEventListener('click', () => this.run(stop))
   }
 
   get isOpen(): boolean {
     return this.dialog.open
   }
 
-  open(spent: number, cap: number, pricePerSecond: number): void {
+  /** What the open dialog is about ("Cap reached"), or null when it is closed. */
+  get asking(): string | null {
+    return this.dialog.open ? (this.prompt?.title ?? null) : null
+  }
+
+  open(prompt: LimitPrompt, pricePerSecond: number): void {
+    this.prompt = prompt
     this.pricePerSecond = pricePerSecond
-    setText(this.text, `You reached your cap: ${formatSats(spent)} of ${formatSats(cap)} spent. Playback is paused.`)
-    this.input.value = String(cap * 2)
+    setText(this.title, prompt.title)
+    setText(this.text, prompt.text)
+    setText(this.label, prompt.field)
+    setText(this.raiseButton, prompt.raiseLabel)
+    this.input.value = String(prompt.suggested)
     setText(this.problem, '')
     this.updateHint()
     if (!this.dialog.open) this.dialog.showModal()

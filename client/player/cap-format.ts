@@ -52,3 +52,13 @@ export function meterReading(spent: number, cap: number, pricePerSecond: number,
   const timeLeft = Number.isFinite(secondsLeft) ? `${formatDuration(secondsLeft)} left` : 'free'
   return { fraction, percentUsed, remainingSats, secondsLeft, level, label: `${percentUsed}% of cap used · ${timeLeft}` }
 }
+
+const SPAN: Record<string, string> = { day: 'today', week: 'this week', month: 'this month' }
+
+/** "This host today: 120 sat of 500 sat · All hosts this month: 1,320 sat of 10,000 sat": the limits that are set. */
+export function limitsLine(states: ReadonlyArray<{ kind: string; period: string; spent: number; limit: number | null }>): string {
+  return states
+    .filter((s) => s.kind !== 'viewing' && s.limit !== null)
+    .map((s) => `${s.kind === 'host' ? 'This host' : 'All hosts'} ${SPAN[s.period]}: ${formatSats(s.spent)} of ${formatSats(s.limit!)}`)
+    .join(' · ')
+}

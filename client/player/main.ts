@@ -10,16 +10,19 @@ import { chosenWallet } from '../payer/chosen-wallet.ts'
 import { keyWallet } from '../payer/key-wallet.ts'
 import { ViewerWallet } from '../payer/wallet.ts'
 import type { ViewerError } from '../payer/viewer-errors.ts'
+import { SpendingBook } from '../payer/spending-book.ts'
 import { AlertToasts } from './alerts.ts'
 import { CapDialog } from './cap-dialog.ts'
-import { capAsTime } from './cap-format.ts'
+import { capAsTime, limitsLine } from './cap-format.ts'
 import { CapMeter } from './cap-meter.ts'
 import { installDebugHandle } from './debug-handle.ts'
 import { keepFocusInDialogs } from './dialog-focus.ts'
 import { byTestId, setText } from './dom.ts'
 import { ErrorBanner } from './error-banner.ts'
 import { PlayerController } from './player-controller.ts'
-import { loadPreferences, savePreferences, type Preferences } from './preferences.ts'
+import { hasHostPreferences, loadPreferences, savePreferences, withLimit, type Preferences } from './preferences.ts'
+import { capPrompt, limitPrompt } from './limit-prompts.ts'
+import { allowNotifications, noticeWhenHidden } from './system-notice.ts'
 import { PreferencesPanel } from './preferences-panel.ts'
 import { watchReloadIntent } from './reload-intent.ts'
 import { SettleSummaryView } from './settle-summary.ts'
@@ -72,7 +75,11 @@ async function main(): Promise<void> {
   }
 
   const storage = window.localStorage
-  let preferences = loadPreferences(storage)
+  // Preferences and limits are kept per host: the host is where the page came from.
+  const host = location.host
+  let preferences = loadPreferences(storage, host)
+  let thisHostOnly = hasHostPreferences(storage, host)
+  const budget = new SpendingBook(storage, host, () => preferences.budget)
   const devnetBase = info.devnet ? new URL(info.devnet, location.origin).toString().replace(/\/$/, '') : null
   const ledger = ViewerWallet.ledgerAt(info.woc, location.origin)
   const walletOptions = { network: info.network, ledger, devnetBaseUrl: devnetBase }
@@ -81,21 +88,23 @@ async function main(): Promise<void> {
   const payWith = choosePayingWallet({ network: info.network, storage, stream: () => source ?? '', channelOpen: () => session.hasRememberedChannel })
   const socket: HostSocket = io(location.origin, { transports: ['websocket', 'polling'] })
   const channelWallet = chosenWallet(payWith.own.then((own) => own ?? keyWallet(wallet)))
-  const session: ChannelSession = new ChannelSession({ socket, wallet: channelWallet, storage, storageKey: 'p2p.session', thresholds: preferences.thresholds })
+  const session: ChannelSession = new ChannelSession({
+    socket,
+    wallet: channelWallet,
+    storage,
+    storageKey: 'p2p.session',
+    thresholds: preferences.thresholds,
+    budget,
+    label: { host, stream: source ?? '' },
+  })
   const price = () => streamPrice(source, session.terms ?? info) ?? 0
 
   const video = byTestId<HTMLVideoElement>('video')
   const meter = new CapMeter(preferences.thresholds)
   const toasts = new AlertToasts()
-  const summaryView = new SettleSummaryView(() => session.terms?.network ?? info.network, devnetBase)
+  const summaryView = new SettleSummaryView(() => session.terms?.network ?? info.network, devnetBase, () => ledger.height())
   const walletPanel = new WalletPanel(wallet, (message, nextStep) => showError({ kind: 'insufficient_funds', message, nextStep }))
-  const capDialog = new CapDialog({
-    async raise(newCap) {
-      await session.raiseCap(newCap)
-      void video.play()
-    },
-    stop: (): Promise<void> => player.settle('settling'),
-  })
+  const capDialog = new CapDialog((): Promise<void> => player.settle('settling'))
   const player: PlayerController = new PlayerController({ session, wallet, walletPanel, ledger, ownWallet: payWith.own, video, summaryView, capDialog, cap: () => preferences.cap, buyAhead: () => preferences.buyAhead, showError })
   new WithdrawPanel({
     wallet,
@@ -124,23 +133,32 @@ async function main(): Promise<void> {
   setText(byTestId('price'), priceLabel(streamPrice(source, info), info.previewSeconds))
   const render = () => {
     meter.render(session.snapshot(), preferences.cap)
+    setText(byTestId('budget-status'), limitsLine(budget.limits()))
     setText(byTestId('session-phase'), session.snapshot().phase)
   }
   render()
   summaryView.renderHistory(session.history())
 
-  const prefsPanel = new PreferencesPanel(preferences, async (next: Preferences) => {
-    savePreferences(storage, next)
-    const previousCap = session.snapshot().cap
+  /** New preferences: kept, the limits' alerts re-armed, and payments waiting at a limit try again. */
+  const adopt = (next: Preferences, onlyHere: boolean) => {
+    savePreferences(storage, next, { host, only: onlyHere })
     preferences = next
+    thisHostOnly = onlyHere
+    budget.rearm()
     session.setThresholds(next.thresholds)
     meter.setThresholds(next.thresholds)
+    session.limitsChanged()
+  }
+  const prefsPanel = new PreferencesPanel(preferences, thisHostOnly, async (next: Preferences, onlyHere: boolean) => {
+    const previousCap = session.snapshot().cap
+    const notifications = next.notify && !preferences.notify ? ` ${await allowNotifications()}` : ''
+    adopt(next, onlyHere)
     const snapshot = session.snapshot()
     if (snapshot.channelId && snapshot.phase === 'open' && next.cap !== previousCap && next.cap > snapshot.spent) {
       await session.raiseCap(next.cap)
     }
     render()
-    return `Saved. Your cap is ${next.cap} sat (${capAsTime(next.cap, price())}).`
+    return `Saved${onlyHere ? ' for this host' : ''}. Your cap is ${next.cap} sat (${capAsTime(next.cap, price())}).${notifications}`
   })
   prefsPanel.setPrice(price())
   new TipButton((amount, note) => session.tip(amount, note))
@@ -152,11 +170,28 @@ async function main(): Promise<void> {
   session.on('change', render)
   session.on('alert', (alert) => {
     firedAlerts.push(alert.fraction)
-    toasts.show(alert, price())
+    noticeWhenHidden(preferences.notify, toasts.show(alert, price()))
   })
+  session.on('budgetAlert', (alert) => noticeWhenHidden(preferences.notify, toasts.show(alert, price())))
   session.on('capReached', ({ spent, cap }) => {
     video.pause()
-    capDialog.open(spent, cap, price())
+    capDialog.open(
+      capPrompt(spent, cap, async (newCap) => {
+        await session.raiseCap(newCap)
+        void video.play()
+      }),
+      price(),
+    )
+  })
+  session.on('limitReached', ({ limit }) => {
+    video.pause()
+    const prompt = limitPrompt(limit, async (sats) => {
+      adopt(withLimit(preferences, limit.kind, sats), thisHostOnly)
+      prefsPanel.fill(preferences)
+      void video.play()
+    })
+    noticeWhenHidden(preferences.notify, prompt.text)
+    capDialog.open(prompt, price())
   })
   session.on('settled', (summary, { final }) => {
     summaryView.renderHistory(session.history())
@@ -200,6 +235,8 @@ async function main(): Promise<void> {
       paused: video.paused,
       ended: video.ended,
       capDialogOpen: capDialog.isOpen,
+      dialogAsking: capDialog.asking,
+      limits: budget.limits().map((l) => ({ kind: l.kind, period: l.period, spent: l.spent, limit: l.limit })),
       walletAddress: wallet.address,
       ...payWith.state(),
       walletBalance: walletPanel.knownBalance,

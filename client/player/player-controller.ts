@@ -151,7 +151,7 @@ export class PlayerController {
     this.hls?.stopLoad()
     capDialog.close()
     await this.resuming
-    if (!session.hasRememberedChannel) return
+    if (!session.hasRememberedChannel) return session.stopWaiting()
     setText(byTestId('session-phase'), phaseText)
     this.showSummary(await session.close())
   }
@@ -176,6 +176,8 @@ export class PlayerController {
       this.watched = this.viewing.watched
       this.viewing.settled()
     }
+    // Each time: the host's summary and the close's answer may each record the channel afresh, in either order.
+    this.parts.session.recordWatched(summary.channelId, this.watched)
     this.summary = summary
     this.parts.summaryView.show(summary, this.watched)
     this.parts.summaryView.renderHistory(this.parts.session.history())

@@ -1,6 +1,7 @@
-// The viewer's standing orders: how much a viewing may cost, when to be warned, whether to settle on leaving, how
-// far ahead to buy.
-// Parsing is pure and forgiving (a corrupt entry falls back to defaults field by field); storage sits at the edge.
+// The viewer's standing orders: how much a viewing, a host and a month may cost, when to be warned and how, whether
+// to settle on leaving, how far ahead to buy; all of it general or kept for one host. Parsing is pure and forgiving
+// (a corrupt entry falls back to defaults field by field); storage sits at the edge.
+import type { BudgetPolicy, LimitKind, Period } from '../payer/budgets.ts'
 import { parseBuyAhead, type BuyAhead } from '../payer/buy-ahead.ts'
 import { DEFAULT_THRESHOLDS, normalizeThresholds, type AlertThreshold } from '../payer/cap-alerts.ts'
 import { readJson, writeJson, type KeyValueStorage } from '../payer/storage.ts'
@@ -15,21 +16,36 @@ export interface Preferences {
   settleOnLeave: boolean
   /** "exact" buys just in time (pay for what you watch); "smoothest" one segment more ahead. */
   buyAhead: BuyAhead
+  /** The host and monthly limits, each with its own alert thresholds. */
+  budget: BudgetPolicy
+  /** Also show the alerts as system notifications while the page is hidden (when the browser allows it). */
+  notify: boolean
+}
+
+/** What is stored: the general preferences, and those a viewer keeps for one host. */
+interface StoredPreferences {
+  general: unknown
+  hosts: Record<string, unknown>
 }
 
 /** 1,200 sat: two minutes at the default 10 sat/s, so the 60 s sample plays through without a dialog. */
 export const DEFAULT_CAP = 1_200
 
+const defaultThresholds = (): AlertThreshold[] => DEFAULT_THRESHOLDS.map((t) => ({ ...t }))
+
 export const DEFAULT_PREFERENCES: Preferences = {
   cap: DEFAULT_CAP,
-  thresholds: DEFAULT_THRESHOLDS.map((t) => ({ ...t })),
+  thresholds: defaultThresholds(),
   settleOnLeave: true,
+  budget: { host: { sats: null, period: 'day', thresholds: defaultThresholds() }, month: { sats: null, thresholds: defaultThresholds() } },
+  notify: false,
   buyAhead: 'exact',
 }
 
 // Checked by hand rather than with a schema library: the page carries no validator (issue 21's bundle budget).
 const isCap = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0 && (value as number) <= 21e14
 const LEVELS: readonly unknown[] = ['info', 'warning', 'critical'] satisfies AlertThreshold['level'][]
+const PERIODS: readonly unknown[] = ['day', 'week', 'month'] satisfies Period[]
 
 function isThreshold(value: unknown): value is AlertThreshold {
   if (typeof value !== 'object' || value === null) return false
@@ -40,14 +56,42 @@ function isThreshold(value: unknown): value is AlertThreshold {
 const isThresholds = (value: unknown): value is AlertThreshold[] =>
   Array.isArray(value) && value.length >= 1 && value.length <= 10 && value.every(isThreshold)
 
+function objectOf(value: unknown): Record<string, unknown> {
+  return (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
+}
+
+function parseThresholds(value: unknown, fallback: AlertThreshold[]): AlertThreshold[] {
+  return isThresholds(value) ? normalizeThresholds(value) : fallback
+}
+
+function parseBudget(value: unknown): BudgetPolicy {
+  const { host, month } = DEFAULT_PREFERENCES.budget
+  const v = objectOf(value)
+  const h = objectOf(v.host)
+  const m = objectOf(v.month)
+  return {
+    host: { sats: isCap(h.sats) ? h.sats : null, period: PERIODS.includes(h.period) ? (h.period as Period) : host.period, thresholds: parseThresholds(h.thresholds, host.thresholds) },
+    month: { sats: isCap(m.sats) ? m.sats : null, thresholds: parseThresholds(m.thresholds, month.thresholds) },
+  }
+}
+
 export function parsePreferences(value: unknown): Preferences {
-  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
+  const v = objectOf(value)
   return {
     cap: isCap(v.cap) ? v.cap : DEFAULT_PREFERENCES.cap,
-    thresholds: isThresholds(v.thresholds) ? normalizeThresholds(v.thresholds) : DEFAULT_PREFERENCES.thresholds,
+    thresholds: parseThresholds(v.thresholds, DEFAULT_PREFERENCES.thresholds),
     settleOnLeave: typeof v.settleOnLeave === 'boolean' ? v.settleOnLeave : DEFAULT_PREFERENCES.settleOnLeave,
+    budget: parseBudget(v.budget),
+    notify: v.notify === true,
     buyAhead: parseBuyAhead(v.buyAhead),
   }
+}
+
+/** The preferences with one limit raised to `sats`: what the limit dialog's "raise" saves. */
+export function withLimit(preferences: Preferences, kind: LimitKind, sats: number): Preferences {
+  if (kind === 'viewing') return { ...preferences, cap: sats }
+  const { budget } = preferences
+  return { ...preferences, budget: { ...budget, [kind]: { ...budget[kind], sats } } }
 }
 
 /**
@@ -66,6 +110,13 @@ export function thresholdsFromPercents(percents: readonly string[]): { ok: true;
   return { ok: true, thresholds: values.map((v, i) => ({ fraction: v / 100, level: levels[i] })) }
 }
 
+/** A limit typed in satoshis; empty for none. */
+export function limitFromInput(text: string): { ok: true; sats: number | null } | { ok: false; message: string } {
+  if (text.trim() === '') return { ok: true, sats: null }
+  const cap = capFromInput(text)
+  return cap.ok ? { ok: true, sats: cap.cap } : { ok: false, message: 'A limit must be a whole number of satoshis above zero, or empty for none.' }
+}
+
 /** A cap typed in satoshis; whole and positive. */
 export function capFromInput(text: string): { ok: true; cap: number } | { ok: false; message: string } {
   const value = Number(text.trim().replace(/[,_\s]/g, ''))
@@ -73,10 +124,30 @@ export function capFromInput(text: string): { ok: true; cap: number } | { ok: fa
   return { ok: true, cap: value }
 }
 
-export function loadPreferences(storage: KeyValueStorage): Preferences {
-  return parsePreferences(readJson(storage, PREFERENCES_KEY))
+/** Stored preferences; an entry from before per-host preferences is the general one. */
+function readStored(storage: KeyValueStorage): StoredPreferences {
+  const v = objectOf(readJson(storage, PREFERENCES_KEY))
+  if (!('general' in v)) return { general: v, hosts: {} }
+  return { general: v.general, hosts: objectOf(v.hosts) }
 }
 
-export function savePreferences(storage: KeyValueStorage, preferences: Preferences): void {
-  writeJson(storage, PREFERENCES_KEY, preferences)
+/** The preferences that apply at `host`: its own when the viewer kept some for it, else the general ones. */
+export function loadPreferences(storage: KeyValueStorage, host?: string): Preferences {
+  const stored = readStored(storage)
+  const own = host !== undefined && Object.prototype.hasOwnProperty.call(stored.hosts, host) ? stored.hosts[host] : undefined
+  return parsePreferences(own ?? stored.general)
+}
+
+/** True when the viewer keeps preferences for `host` alone. */
+export function hasHostPreferences(storage: KeyValueStorage, host: string): boolean {
+  return Object.prototype.hasOwnProperty.call(readStored(storage).hosts, host)
+}
+
+/** Saves the general preferences, or (`scope.only`) those of one host; saving the general ones from a host drops its own. */
+export function savePreferences(storage: KeyValueStorage, preferences: Preferences, scope?: { host: string; only: boolean }): void {
+  const stored = readStored(storage)
+  const hosts = { ...stored.hosts }
+  if (scope) delete hosts[scope.host]
+  const next: StoredPreferences = scope?.only ? { general: stored.general, hosts: { ...hosts, [scope.host]: preferences } } : { general: preferences, hosts }
+  writeJson(storage, PREFERENCES_KEY, next)
 }

@@ -1,10 +1,11 @@
 // What a viewing cost, shown when it ends: the media time watched and the media time bought (they differ by what
-// was bought ahead of the playhead), segments, paid, tips, fee, change, and the close tx.
+// was bought ahead of the playhead), segments, paid, tips, fee, change, and the close tx; and the receipts of the
+// past ones (receipts-view.ts).
 import type { Network, SettlementSummary } from '../../protocol/messages.ts'
-import { refundStatus } from '../payer/refunds.ts'
 import type { HistoryEntry } from '../payer/history.ts'
 import { formatDuration, formatSats } from './cap-format.ts'
 import { byTestId, el } from './dom.ts'
+import { ReceiptsView } from './receipts-view.ts'
 
 /** Where a txid links to: the host's devnet tx page, or WhatsOnChain on real networks. */
 export function txLink(txid: string, network: Network | null, devnetBase: string | null): string {
@@ -19,9 +20,11 @@ function row(label: string, value: Node | string, testId: string): HTMLElement {
 export class SettleSummaryView {
   private readonly panel = byTestId('summary')
   private readonly body = byTestId('summary-body')
-  private readonly history = byTestId('history-list')
+  private readonly receipts: ReceiptsView
 
-  constructor(private readonly network: () => Network | null, private readonly devnetBase: string | null) {}
+  constructor(private readonly network: () => Network | null, private readonly devnetBase: string | null, height: () => Promise<number>) {
+    this.receipts = new ReceiptsView({ txUrl: (txid) => txLink(txid, this.network(), this.devnetBase), height })
+  }
 
   /** `watched`: the media seconds the video played in this viewing (the host's summary knows only what was bought). */
   show(summary: SettlementSummary, watched: number): void {
@@ -31,30 +34,7 @@ export class SettleSummaryView {
   }
 
   renderHistory(entries: readonly HistoryEntry[]): void {
-    if (entries.length === 0) {
-      this.history.replaceChildren(el('li', { class: 'muted' }, 'No past sessions yet.'))
-      return
-    }
-    this.history.replaceChildren(
-      ...entries.map((entry) =>
-        el(
-          'li',
-          { 'data-testid': 'history-entry' },
-          el('span', {}, new Date(entry.settledAt).toLocaleString()),
-          el('span', {}, ` · ${formatDuration(entry.summary.seconds)} · ${formatSats(entry.summary.paid)}`),
-          entry.summary.closeTxid ? el('span', {}, ' · ', this.txAnchor(entry.summary.closeTxid)) : el('span', { class: 'muted' }, ' · not settled on chain'),
-          this.refundNote(entry),
-        ),
-      ),
-    )
-  }
-
-  private refundNote(entry: HistoryEntry): HTMLElement | null {
-    const refund = refundStatus(entry)
-    if (refund === null) return null
-    if (refund.status === 'reclaimed') return el('span', { 'data-testid': 'history-refund' }, ' · refund ', this.txAnchor(refund.txid))
-    if (refund.status === 'nothing_left') return el('span', { class: 'muted' }, ' · no refund needed')
-    return el('span', { class: 'muted', 'data-testid': 'history-refund' }, ` · ${formatSats(refund.satoshis)} refund unlocks at block ${refund.unlocksAt}`)
+    this.receipts.render(entries)
   }
 
   private details(s: SettlementSummary, watched: number): HTMLElement {

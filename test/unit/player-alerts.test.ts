@@ -44,3 +44,23 @@ test('viewer-edited thresholds are sorted, deduplicated and kept within (0, 1]',
 test('no cap, no alerts', () => {
   assert.deepEqual(crossedThresholds(DEFAULT_THRESHOLDS, [], 100, 0).alerts, [])
 })
+
+test("a host or monthly limit's alert names its limit and has its own toast id; the cap's keep theirs", async () => {
+  const { alertText } = await import('../../client/player/alerts.ts')
+  const cap = alertText({ fraction: 0.5, level: 'info', spent: 50, cap: 100 }, 10)
+  assert.deepEqual(cap, { text: '50% of your cap is spent (50 sat of 100 sat).', id: 'alert-50' })
+  const host = alertText({ fraction: 0.95, level: 'critical', spent: 285, cap: 300, kind: 'host', period: 'week' }, 10)
+  assert.equal(host.id, 'alert-host-95')
+  assert.equal(host.text, '95% of your weekly limit for this host is spent: 15 sat left (≈ 1 s at 10 sat/s). Playback pauses at the limit.')
+  assert.match(alertText({ fraction: 0.8, level: 'warning', spent: 800, cap: 1000, kind: 'month', period: 'month' }, 10).text, /^80% of your monthly limit for all hosts is spent/)
+})
+
+test('the limits line lists only the limits that are set', async () => {
+  const { limitsLine } = await import('../../client/player/cap-format.ts')
+  const line = limitsLine([
+    { kind: 'viewing', period: 'viewing', spent: 10, limit: 100 },
+    { kind: 'host', period: 'day', spent: 120, limit: 500 },
+    { kind: 'month', period: 'month', spent: 1320, limit: null },
+  ])
+  assert.equal(line, 'This host today: 120 sat of 500 sat')
+})
