@@ -34,6 +34,9 @@ import { WithdrawPanel } from './withdraw-panel.ts'
 import { BackupPanel } from './backup-panel.ts'
 import { showHotWalletWarning } from './hot-wallet.ts'
 import { choosePayingWallet } from './pay-with-panel.ts'
+import { markStep } from '../payer/timeline.ts'
+
+markStep('script', 'end')
 
 interface HostInfo {
   network: Network
@@ -86,7 +89,13 @@ async function main(): Promise<void> {
   const { wallet, created } = ViewerWallet.load(storage, walletOptions)
   const source = new URLSearchParams(location.search).get('stream') ?? info.streams[0]?.url
   const payWith = choosePayingWallet({ network: info.network, storage, stream: () => source ?? '', channelOpen: () => session.hasRememberedChannel })
+  markStep('socket', 'start')
   const socket: HostSocket = io(location.origin, { transports: ['websocket', 'polling'] })
+  socket.once('connect', () => {
+    markStep('socket', 'end')
+    markStep('terms', 'start')
+  })
+  socket.once('terms', () => markStep('terms', 'end'))
   const channelWallet = chosenWallet(payWith.own.then((own) => own ?? keyWallet(wallet)))
   const session: ChannelSession = new ChannelSession({
     socket,
@@ -100,6 +109,7 @@ async function main(): Promise<void> {
   const price = () => streamPrice(source, session.terms ?? info) ?? 0
 
   const video = byTestId<HTMLVideoElement>('video')
+  video.requestVideoFrameCallback?.(() => markStep('first frame', 'end'))
   const meter = new CapMeter(preferences.thresholds)
   const toasts = new AlertToasts()
   const summaryView = new SettleSummaryView(() => session.terms?.network ?? info.network, devnetBase, () => ledger.height())
