@@ -97,7 +97,10 @@ export class PlayerController {
     resyncFromPaymentRequired: (body) => this.parts.session.resyncFromPaymentRequired(body),
   }
 
-  /** Resumes a channel remembered from before a reload, so it pays on where it was. */
+  /**
+   * Resumes a channel remembered from an earlier page of this host (a reload, another stream), so it pays on where it
+   * was: a returning viewer opens no channel. The stream may attach meanwhile; what it buys waits for the resume.
+   */
   resumeRemembered(): Promise<void> {
     const { session } = this.parts
     const resumed = (async () => {
@@ -235,10 +238,12 @@ export class PlayerController {
   }
 
   /** A channel to pay through: the current one, or a new one at the preferred cap. */
-  private ensureChannel(): Promise<void> {
+  private async ensureChannel(): Promise<void> {
     const { session, walletPanel } = this.parts
-    if (this.stopped) return Promise.reject(new PaymentCancelled('stopped by the viewer'))
-    if (session.hasRememberedChannel) return Promise.resolve()
+    if (this.stopped) throw new PaymentCancelled('stopped by the viewer')
+    // A remembered channel is being resumed while hls.js loads: it is the one to pay through, unless the host ended it.
+    await this.resuming
+    if (session.hasRememberedChannel) return
     this.opening ??= (async () => {
       await this.fundIfNeeded()
       await session.open(this.parts.cap())
