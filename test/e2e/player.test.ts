@@ -158,6 +158,32 @@ describe('the player', { timeout: 240_000 }, () => {
     await page.context().close()
   })
 
+  test('another page of the same host keeps the channel open: the returning viewer opens no channel and pays nothing twice', async () => {
+    const page = await openPlayer({ stream: SINGLE_RENDITION })
+    await playedAtLeast(page, 6)
+    await page.evaluate(() => document.querySelector('video')!.pause())
+    const before = await state(page)
+    const booked = await channel(before.channelId!)
+    const channelsBefore = (await channels()).length
+
+    // A link to another page of the host (the viewer's preferences say: settle when leaving the host, the default).
+    await Promise.all([page.waitForNavigation(), page.evaluate(() => location.assign(`${location.pathname}${location.search}&episode=2`))])
+    await fastForward(page)
+    await page.waitForFunction(() => window.p2p?.state().phase === 'open')
+    await playedAtLeast(page, 3)
+    const returned = await state(page)
+    assert.equal(returned.channelId, before.channelId, 'the same channel on the next page')
+    assert.equal((await channels()).length, channelsBefore, 'no new channel was opened')
+    const after = await channel(before.channelId!)
+    assert.equal(after.state, 'open')
+    const newSegments = after.segments - booked.segments
+    assert.ok(newSegments >= 0 && newSegments <= 2, `${newSegments} new segments right after coming back`)
+    assert.equal(after.paid - booked.paid, newSegments * PRICE * 2 /* 2 s segments */, 'only segments not paid before are charged')
+    assert.equal(returned.spent, after.paid, "the viewer's count and the host's books agree")
+    assert.deepEqual(returned.errors, [])
+    await page.context().close()
+  })
+
   test('Stop pressed before the first segment, while a reloaded page is still resuming its channel, settles it and shows the summary', async () => {
     const page = await openPlayer({ stream: SINGLE_RENDITION })
     await page.waitForFunction(() => ((window.p2p?.state().segments as number | undefined) ?? 0) > 0, undefined, { timeout: 60_000 })
