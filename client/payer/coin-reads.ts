@@ -1,8 +1,9 @@
 // This device's wallet asks the ledger for its coins once per start, not once per use: the balance shown at page
 // load and the channel's funding share one read of the unspent coins, and the transactions those coins came from
 // (which travel with the funding, funding-parents.ts) are fetched as soon as the coins are known, side by side, while
-// the page does other things. A raw transaction never changes, so it is kept by txid; the coins are shared only while
-// fresh, and never after a spend took them.
+// the page does other things. A raw transaction never changes, so it is kept by txid. The coins are shared only while
+// fresh: a read on its way serves every ask made meanwhile, a finished one serves the next spend for a few seconds,
+// and nothing read before the coins changed (a spend, a faucet payment) answers after.
 import { MAX_FUNDING_PARENTS } from '../../protocol/message-limits.ts'
 import type { SpendableUtxo } from '../../protocol/transactions.ts'
 
@@ -17,7 +18,12 @@ export interface CoinSource {
 }
 
 export class CoinReads {
-  private recent: { at: number; coins: Promise<SpendableUtxo[]> } | null = null
+  /** A read on its way: asks made meanwhile share it (its answer is as fresh as theirs would be). */
+  private inFlight: Promise<SpendableUtxo[]> | null = null
+  /** The last read's answer, for the next spend only, while fresh. */
+  private recent: { at: number; coins: SpendableUtxo[] } | null = null
+  /** Bumped whenever the coins change: a read begun before that answers no later ask. */
+  private generation = 0
   private readonly raw = new Map<string, Promise<string | null>>()
 
   constructor(
@@ -25,32 +31,48 @@ export class CoinReads {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** The coins: a read in flight or begun within COINS_FRESH_MS, or a new one. */
-  coins(): Promise<SpendableUtxo[]> {
-    const now = this.clock()
-    if (this.recent && now - this.recent.at < COINS_FRESH_MS) return this.recent.coins
-    const coins = this.source.unspent()
-    const read = { at: now, coins }
-    this.recent = read
-    coins.then(
-      (utxos) => this.prefetchParents(utxos),
-      () => {
-        if (this.recent === read) this.recent = null
+  /**
+   * The coins as the ledger has them now: a read on its way, or a new one; or, for a caller that says how old an
+   * answer may be (`maxAgeMs`), the last read when it is that recent.
+   */
+  coins(maxAgeMs = 0): Promise<SpendableUtxo[]> {
+    if (this.inFlight) return this.inFlight
+    if (this.recent && this.clock() - this.recent.at < Math.min(maxAgeMs, COINS_FRESH_MS)) return Promise.resolve(this.recent.coins)
+    const generation = this.generation
+    const at = this.clock()
+    const read = this.source.unspent()
+    this.inFlight = read
+    const settled = () => {
+      if (this.inFlight === read) this.inFlight = null
+    }
+    read.then(
+      (coins) => {
+        settled()
+        if (this.generation !== generation) return
+        this.recent = { at, coins }
+        this.prefetchParents(coins)
       },
+      settled,
     )
-    return coins
+    return read
   }
 
-  /** The coins a spend is about to use: no later ask shares this read, since they will have moved. */
+  /**
+   * The coins a spend is about to use: the last read when it is fresh (the balance the page just read), else a new
+   * one. No later spend gets the same answer: those coins will have moved.
+   */
   async toSpend(): Promise<SpendableUtxo[]> {
-    const coins = await this.coins()
-    this.recent = null
+    const recent = this.recent
+    const coins = recent && !this.inFlight && this.clock() - recent.at < COINS_FRESH_MS ? recent.coins : await this.coins()
+    this.changed()
     return coins
   }
 
-  /** The coins changed (a faucet payment, a withdrawal): the next ask reads them again. */
+  /** The coins changed (a spend, a faucet payment, a withdrawal): the next ask reads them again. */
   changed(): void {
+    this.generation++
     this.recent = null
+    this.inFlight = null
   }
 
   /** A transaction by txid, asked of the ledger once; an unknown one (null) or a failed ask is asked again next time. */

@@ -103,8 +103,9 @@ export class ViewerWallet {
     return this.reads.rawTx(txid)
   }
 
-  async balance(): Promise<number> {
-    return (await this.reads.coins()).reduce((sum, utxo) => sum + utxo.satoshis, 0)
+  /** The coins' total; `maxAgeMs`: a read that recent will do (the coins were just read). */
+  async balance(maxAgeMs = 0): Promise<number> {
+    return (await this.reads.coins(maxAgeMs)).reduce((sum, utxo) => sum + utxo.satoshis, 0)
   }
 
   /** Sending everything to one address: the amount and fee at `feeRate`, before anything is signed. */

@@ -3,6 +3,7 @@
 import Hls, { type FragmentLoaderConstructor, type PlaylistLoaderConstructor } from 'hls.js'
 import type { SettlementSummary } from '../../protocol/messages.ts'
 import type { Brc100ChannelWallet } from '../payer/brc100-wallet.ts'
+import { COINS_FRESH_MS } from '../payer/coin-reads.ts'
 import { takeBackCoins, type ReturnLedger } from '../payer/coins-back.ts'
 import { reclaimRefunds, type RefundLedger } from '../payer/refunds.ts'
 import { PlayedMedia } from '../payer/played-media.ts'
@@ -191,7 +192,8 @@ export class PlayerController {
   async fundIfNeeded(): Promise<void> {
     const { wallet, walletPanel } = this.parts
     if (await this.parts.ownWallet) return
-    const amount = devnetTopUp({ balance: (await walletPanel.refresh()) ?? 0, cap: this.parts.cap(), canUseFaucet: wallet.canUseFaucet })
+    // The page read the coins as it loaded: that read will do, and the funding then uses it too (coin-reads.ts).
+    const amount = devnetTopUp({ balance: (await walletPanel.refresh(COINS_FRESH_MS)) ?? 0, cap: this.parts.cap(), canUseFaucet: wallet.canUseFaucet })
     if (amount !== null) await walletPanel.topUp(amount)
   }
 
