@@ -14,7 +14,7 @@ import { writeBenchStream } from './bench/bench-stream.ts'
 import { startChild, type BenchChild } from './bench/child-process.ts'
 import { latencySvg } from './bench/latency-svg.ts'
 import { startLoadGenerators } from './bench/load-generators.ts'
-import { markdownReport } from './bench/markdown.ts'
+import { markdownReport, ttffReport } from './bench/markdown.ts'
 import { startPayerPool } from './bench/payer-pool.ts'
 import { measureHeap } from './bench/phases/heap.ts'
 import { measureLatency } from './bench/phases/latency.ts'
@@ -42,7 +42,8 @@ const program = new Command()
   .addOption(new Option('--rtt <ms>', 'round-trip time injected for the second time-to-first-frame row').argParser(Number))
   .addOption(new Option('--durability <mode>', "the host's SQLite durability").choices(['full', 'normal']).default('full'))
   .addOption(new Option('--profile-host <dir>', "write V8 CPU profiles of the host's paywall, throughput and open phases into this folder"))
-  .addOption(new Option('--out <file>', 'where to write the JSON results (latency.svg goes next to it)').default('bench/results.json'))
+  .addOption(new Option('--only <phase>', 'run only this phase, with the servers it needs, into its own file (bench/<phase>.json)').choices(['ttff']))
+  .addOption(new Option('--out <file>', 'where to write the JSON results (latency.svg goes next to it; default bench/results.json)'))
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`)
 
@@ -60,10 +61,61 @@ async function profiled<T>(plan: Plan, host: BenchChild, name: string, phase: ()
   }
 }
 
+/** The static origin (with the real sample beside the bench stream), a plain proxy, the devnet and the host. */
+async function startServers(plan: Plan, work: string, children: BenchChild[]): Promise<{ origin: BenchChild; proxy: BenchChild; host: BenchChild }> {
+  // The time-to-first-frame row plays the real sample (it must decode): the origin serves it beside the bench stream.
+  const sampleRoot = resolve('media')
+  await ensureSampleStream(sampleRoot, { log })
+  symlinkSync(join(sampleRoot, 'sample'), join(work, 'media', 'sample'))
+  const origin = await startChild('./static-origin.ts', [join(work, 'media')])
+  const proxy = await startChild('./plain-proxy.ts', [origin.url])
+  children.push(origin, proxy)
+  const devnet = await startChild('./devnet-entry.ts', [join(work, 'devnet')])
+  children.push(devnet)
+  const hostConfig = {
+    port: 0,
+    devnetUrl: devnet.url,
+    dataDir: join(work, 'host'),
+    mediaDir: join(work, 'media'),
+    origin: `${origin.url}/media/`,
+    price: PRICE,
+    idleTimeoutSeconds: 86_400,
+    messagesPerSecond: 100_000,
+    // The bench's viewers all come from loopback: the per-address limits would measure themselves, not the host.
+    ...LOAD_FROM_ONE_ADDRESS,
+    durability: plan.durability,
+    generateSample: false,
+    logLevel: 'warn',
+    adminToken: 'bench-admin-token-0123456789',
+  }
+  const host = await startChild('./host-entry.ts', [JSON.stringify(hostConfig)], { nodeOptions: ['--expose-gc'] })
+  children.push(host)
+  return { origin, proxy, host }
+}
+
+/** `--only ttff`: the time-to-first-frame rows and the waterfall, cheaply, into their own file. */
+async function ttffOnly(plan: Plan, machine: Record<string, unknown>): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'p2p-bench-'))
+  const children: BenchChild[] = []
+  try {
+    mkdirSync(join(work, 'media'), { recursive: true })
+    const { origin, host } = await startServers(plan, work, children)
+    const ttff = await measureTtff({ plan, staticUrl: origin.url, hostUrl: host.url, stream: '/media/sample/master.m3u8', log })
+    mkdirSync(dirname(plan.out), { recursive: true })
+    writeFileSync(plan.out, JSON.stringify({ when: new Date().toISOString(), quick: plan.quick, machine, ttff }, null, 2) + '\n')
+    process.stdout.write(ttffReport(ttff) + '\n')
+    log(`wrote ${plan.out}`)
+  } finally {
+    await Promise.all(children.reverse().map((child) => child.stop()))
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
 async function main(): Promise<void> {
   const plan = planFrom(program.parse().opts())
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` }
   log(`plan: ${JSON.stringify(plan)}`)
+  if (plan.only === 'ttff') return ttffOnly(plan, machine)
 
   // 1. Alone on the machine, before any server starts.
   const verify = await benchVerify({ seconds: plan.verifySeconds })
@@ -75,33 +127,7 @@ async function main(): Promise<void> {
   const generators = await startLoadGenerators(plan.generators)
   try {
     const stream = writeBenchStream(join(work, 'media'), { segments: streamSegmentsFor(plan), seconds: SEGMENT_SECONDS, bytes: plan.segmentBytes })
-    // The time-to-first-frame row plays the real sample (it must decode): the origin serves it beside the bench stream.
-    const sampleRoot = resolve('media')
-    await ensureSampleStream(sampleRoot, { log })
-    symlinkSync(join(sampleRoot, 'sample'), join(work, 'media', 'sample'))
-    const origin = await startChild('./static-origin.ts', [join(work, 'media')])
-    const proxy = await startChild('./plain-proxy.ts', [origin.url])
-    children.push(origin, proxy)
-    const devnet = await startChild('./devnet-entry.ts', [join(work, 'devnet')])
-    children.push(devnet)
-    const hostConfig = {
-      port: 0,
-      devnetUrl: devnet.url,
-      dataDir: join(work, 'host'),
-      mediaDir: join(work, 'media'),
-      origin: `${origin.url}/media/`,
-      price: PRICE,
-      idleTimeoutSeconds: 86_400,
-      messagesPerSecond: 100_000,
-      // The bench's viewers all come from loopback: the per-address limits would measure themselves, not the host.
-      ...LOAD_FROM_ONE_ADDRESS,
-      durability: plan.durability,
-      generateSample: false,
-      logLevel: 'warn',
-      adminToken: 'bench-admin-token-0123456789',
-    }
-    const host = await startChild('./host-entry.ts', [JSON.stringify(hostConfig)], { nodeOptions: ['--expose-gc'] })
-    children.push(host)
+    const { origin, proxy, host } = await startServers(plan, work, children)
     const generatorStart = await generators.cpuMicros()
 
     // 2. Segment latency by path and audience.

@@ -7,6 +7,7 @@ import { rearm, type AlertThreshold } from './cap-alerts.ts'
 import { acceptRefund, offerChannel, openRequestFor, planChannel } from './channel-offer.ts'
 import type { ChannelWallet, SignedFunding } from './channel-wallet.ts'
 import type { CarriedTotals, PersistedSession } from './persisted-session.ts'
+import { timed } from './timeline.ts'
 import { explainRejection, hostStopped, insufficientFunds, type ViewerError } from './viewer-errors.ts'
 
 export interface OpeningSteps {
@@ -35,7 +36,7 @@ export async function openWithHost(
   const keys = await wallet.channelKeys(terms)
   let funding: SignedFunding
   try {
-    funding = await wallet.fund({ keys, payeePublicKey: terms.payeePublicKey, capacity, feeRate: terms.feeRate })
+    funding = await timed('coins', () => wallet.fund({ keys, payeePublicKey: terms.payeePublicKey, capacity, feeRate: terms.feeRate }))
   } catch (error) {
     if (error instanceof InsufficientFundsError) steps.fail(insufficientFunds(error.needed, error.available, terms.network))
     throw error
@@ -49,11 +50,12 @@ export async function openWithHost(
     throw error
   }
   steps.remember(opening)
-  const funded = await steps.ask('fund', {
+  const fund = {
     channelId: opening.channel.channelId!,
     fundingTx: funding.hex,
     ...(funding.beef ? { fundingBeef: funding.beef } : funding.parents?.length ? { fundingParents: funding.parents } : {}),
-  })
+  }
+  const funded = await timed('fund', () => steps.ask('fund', fund))
   if (!funded.ok) {
     if (funded.code === MAYBE_AT_THE_LEDGER) steps.shelve()
     else {
@@ -77,10 +79,10 @@ async function offerToHost(
   const refundPayerSignature = await p.wallet.sign(offer.channel, offer.preimage)
   const refund = withPayerSignature(offer.refund, refundPayerSignature)
   const identityKey = await p.wallet.identityKey()
-  const answer = await steps.ask('open', openRequestFor(offer.channel, refund, identityKey ?? undefined))
+  const answer = await timed('open', () => steps.ask('open', openRequestFor(offer.channel, refund, identityKey ?? undefined)))
   if (!answer.ok) steps.fail(explainRejection(answer.code, answer.message, 'open'))
   // The host's refund signature must hold up in the interpreter before any coin leaves the wallet.
-  const refundCheck = acceptRefund(offer.channel, refund, refundPayerSignature, answer.refundPayeeSignature)
+  const refundCheck = await timed('co-sign', async () => acceptRefund(offer.channel, refund, refundPayerSignature, answer.refundPayeeSignature))
   if (!refundCheck.ok) {
     steps.fail({
       kind: 'refund_invalid',

@@ -20,11 +20,14 @@ export class HostLink extends TypedEmitter<HostLinkEvents> {
   private readonly termsArrived = new WaiterList()
   private connectedOnce: boolean
 
+  /** `earlyTerms`: terms the socket brought before this link listened (a socket opened as the page loads). */
   constructor(
     private readonly socket: HostSocket,
     readonly ackTimeoutMs: number,
+    earlyTerms: Terms | null = null,
   ) {
     super()
+    this.latest = earlyTerms
     this.connectedOnce = socket.connected
     socket.on('terms', this.onTerms)
     socket.on('settled', this.onSettled)

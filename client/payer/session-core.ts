@@ -40,7 +40,7 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
 
   constructor(options: ChannelSessionOptions) {
     super()
-    this.host = new HostLink(options.socket, options.ackTimeoutMs ?? 20_000)
+    this.host = new HostLink(options.socket, options.ackTimeoutMs ?? 20_000, options.earlyTerms ?? null)
     this.wallet = options.wallet
     const storageKey = options.storageKey ?? 'p2p.session'
     this.memory = new SessionMemory(options.storage, storageKey)

@@ -11,6 +11,8 @@ import type { ViewerError } from './viewer-errors.ts'
 
 export interface ChannelSessionOptions {
   socket: HostSocket
+  /** The terms the socket brought before the session listened, when it was opened earlier (as the page loads). */
+  earlyTerms?: Terms | null
   wallet: ChannelWallet
   storage: KeyValueStorage
   /** Where this session's state is kept; use one key per host. */

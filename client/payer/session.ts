@@ -35,6 +35,7 @@ import { carriedAfter, localSummary, NOTHING_CARRIED, totalsOf, walletReturnOf, 
 import type { ChargeOf, Paid } from './segment-purchase.ts'
 import { SessionCore } from './session-core.ts'
 import type { ChannelSessionOptions } from './session-types.ts'
+import { timed } from './timeline.ts'
 import { channelClosed, deliveryTimeout, explainRejection, fundingLost, hostStopped, ViewerFailure } from './viewer-errors.ts'
 import { PaymentCancelled, SerialQueue } from './waiting.ts'
 
@@ -93,7 +94,7 @@ export class ChannelSession extends SessionCore {
       return false
     }
     this.move({ type: 'resume_started' })
-    const reply = await this.ask('resume', { channelId: p.channel.channelId, token: p.token })
+    const reply = await timed('resume', () => this.ask('resume', { channelId: p.channel.channelId!, token: p.token! }))
     if (!reply.ok) {
       const ended = endedBy(reply.code)
       if (ended === 'idle' || isFundingLoss(ended)) {
@@ -185,7 +186,7 @@ export class ChannelSession extends SessionCore {
           continue
         }
         const signed = sealPayment(draft, await this.wallet.sign(p.channel, draft.preimage))
-        const reply = await this.ask('update', { channelId: p.channel.channelId!, tx: signed.tx, segment })
+        const reply = await timed('first update', () => this.ask('update', { channelId: p.channel.channelId!, tx: signed.tx, segment }))
         const now = this.current()
         const reaction = reactToUpdate({ channel: now.channel, signed: signed.channel, segment, price, reply, resynced })
         if (reaction.kind === 'paid') {

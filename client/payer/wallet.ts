@@ -7,6 +7,7 @@ import { WhatsOnChainClient } from '../../protocol/chain/whatsonchain.ts'
 import { requestFaucet, type FaucetPayment } from '../../protocol/chain/faucet.ts'
 import { buildSweep, planSweep, type SweepPlan } from '../../protocol/p2pkh-spend.ts'
 import type { SpendableUtxo } from '../../protocol/transactions.ts'
+import { CoinReads } from './coin-reads.ts'
 import type { KeyValueStorage } from './storage.ts'
 import { keyFromPhrase, newWalletPhrase, type WalletSecret } from './wallet-phrase.ts'
 
@@ -35,6 +36,8 @@ export class ViewerWallet {
   private readonly ledger: WalletLedger
   private readonly devnetBaseUrl: string | null
   private readonly fetchImpl?: typeof fetch
+  /** One read of the coins serves the balance and the funding, and their parents are fetched at once. */
+  private readonly reads: CoinReads
 
   constructor(key: PrivateKey, options: ViewerWalletOptions, phrase: string | null = null) {
     this.key = key
@@ -43,6 +46,10 @@ export class ViewerWallet {
     this.ledger = options.ledger
     this.devnetBaseUrl = options.devnetBaseUrl ?? null
     this.fetchImpl = options.fetch
+    this.reads = new CoinReads({
+      unspent: async () => (await this.ledger.unspent(this.address)).map(({ txid, vout, satoshis }) => ({ txid, vout, satoshis })),
+      rawTx: (txid) => this.ledger.rawTx(txid),
+    })
   }
 
   /**
@@ -83,24 +90,27 @@ export class ViewerWallet {
     return this.key.toAddress(this.network === 'testnet' ? 'testnet' : 'mainnet')
   }
 
-  /** Spendable coins, mempool ones included (the devnet and ARC accept chains of unconfirmed transactions). */
-  async utxos(): Promise<SpendableUtxo[]> {
-    const unspent = await this.ledger.unspent(this.address)
-    return unspent.map(({ txid, vout, satoshis }) => ({ txid, vout, satoshis }))
+  /**
+   * Spendable coins, mempool ones included (the devnet and ARC accept chains of unconfirmed transactions), for a
+   * spend: the funding of a channel. A read the page made just before serves it.
+   */
+  utxos(): Promise<SpendableUtxo[]> {
+    return this.reads.toSpend()
   }
 
   /** A transaction the wallet's coins came from: the funding's parents travel with it in Extended Format. */
   rawTx(txid: string): Promise<string | null> {
-    return this.ledger.rawTx(txid)
+    return this.reads.rawTx(txid)
   }
 
-  async balance(): Promise<number> {
-    return (await this.utxos()).reduce((sum, utxo) => sum + utxo.satoshis, 0)
+  /** The coins' total; `maxAgeMs`: a read that recent will do (the coins were just read). */
+  async balance(maxAgeMs = 0): Promise<number> {
+    return (await this.reads.coins(maxAgeMs)).reduce((sum, utxo) => sum + utxo.satoshis, 0)
   }
 
   /** Sending everything to one address: the amount and fee at `feeRate`, before anything is signed. */
   async planWithdrawal(feeRate: FeeRate): Promise<SweepPlan> {
-    return planSweep(await this.utxos(), feeRate)
+    return planSweep(await this.reads.coins(), feeRate)
   }
 
   /**
@@ -108,8 +118,9 @@ export class ViewerWallet {
    * an open channel are not the wallet's until it settles, so they are not part of it.
    */
   async withdraw(toScript: string, feeRate: FeeRate): Promise<{ txid: string; amount: number; fee: number }> {
-    const sweep = buildSweep({ key: this.key, utxos: await this.utxos(), toScript, feeRate })
+    const sweep = buildSweep({ key: this.key, utxos: await this.reads.toSpend(), toScript, feeRate })
     await this.ledger.broadcast(sweep.hex)
+    this.reads.changed()
     return { txid: sweep.txid, amount: sweep.amount, fee: sweep.fee }
   }
 
@@ -122,7 +133,9 @@ export class ViewerWallet {
     if (!this.canUseFaucet || this.devnetBaseUrl === null) {
       throw new Error(`There is no faucet on ${this.network}: send coins to ${this.address} instead.`)
     }
-    return requestFaucet(this.devnetBaseUrl, this.address, satoshis, this.fetchImpl)
+    const paid = await requestFaucet(this.devnetBaseUrl, this.address, satoshis, this.fetchImpl)
+    this.reads.changed()
+    return paid
   }
 }
 

@@ -24,7 +24,7 @@ import { hasHostPreferences, loadPreferences, savePreferences, withLimit, type P
 import { capPrompt, limitPrompt } from './limit-prompts.ts'
 import { allowNotifications, noticeWhenHidden } from './system-notice.ts'
 import { PreferencesPanel } from './preferences-panel.ts'
-import { watchReloadIntent } from './reload-intent.ts'
+import { watchLeaveIntent } from './leave-intent.ts'
 import { SettleSummaryView } from './settle-summary.ts'
 import { renderStreamPicker, type StreamEntry } from './stream-picker.ts'
 import { priceLabel, streamPrice } from './stream-price.ts'
@@ -34,6 +34,9 @@ import { WithdrawPanel } from './withdraw-panel.ts'
 import { BackupPanel } from './backup-panel.ts'
 import { showHotWalletWarning } from './hot-wallet.ts'
 import { choosePayingWallet } from './pay-with-panel.ts'
+import { markStep } from '../payer/timeline.ts'
+
+markStep('script', 'end')
 
 interface HostInfo {
   network: Network
@@ -57,7 +60,25 @@ async function fetchInfo(): Promise<HostInfo> {
   return (await res.json()) as HostInfo
 }
 
+/** The line to the host, WebSocket first, opened as the page loads: its handshake and the terms overlap everything else. */
+function connectToHost(): { socket: HostSocket; earlyTerms: () => Terms | null } {
+  markStep('socket', 'start')
+  const socket: HostSocket = io(location.origin, { transports: ['websocket', 'polling'] })
+  let terms: Terms | null = null
+  socket.once('connect', () => {
+    markStep('socket', 'end')
+    markStep('terms', 'start')
+  })
+  // Kept until the session listens: the host sends its terms once, on connect.
+  socket.on('terms', (latest) => {
+    terms = latest
+    markStep('terms', 'end')
+  })
+  return { socket, earlyTerms: () => terms }
+}
+
 async function main(): Promise<void> {
+  const { socket, earlyTerms } = connectToHost()
   keepFocusInDialogs()
   const errors = new ErrorBanner()
   const shownErrors: ViewerError[] = []
@@ -86,10 +107,10 @@ async function main(): Promise<void> {
   const { wallet, created } = ViewerWallet.load(storage, walletOptions)
   const source = new URLSearchParams(location.search).get('stream') ?? info.streams[0]?.url
   const payWith = choosePayingWallet({ network: info.network, storage, stream: () => source ?? '', channelOpen: () => session.hasRememberedChannel })
-  const socket: HostSocket = io(location.origin, { transports: ['websocket', 'polling'] })
   const channelWallet = chosenWallet(payWith.own.then((own) => own ?? keyWallet(wallet)))
   const session: ChannelSession = new ChannelSession({
     socket,
+    earlyTerms: earlyTerms(),
     wallet: channelWallet,
     storage,
     storageKey: 'p2p.session',
@@ -100,6 +121,7 @@ async function main(): Promise<void> {
   const price = () => streamPrice(source, session.terms ?? info) ?? 0
 
   const video = byTestId<HTMLVideoElement>('video')
+  video.requestVideoFrameCallback?.(() => markStep('first frame', 'end'))
   const meter = new CapMeter(preferences.thresholds)
   const toasts = new AlertToasts()
   const summaryView = new SettleSummaryView(() => session.terms?.network ?? info.network, devnetBase, () => ledger.height())
@@ -223,9 +245,9 @@ async function main(): Promise<void> {
     player.played()
   })
 
-  const reloadIntent = watchReloadIntent()
+  const leaveIntent = watchLeaveIntent()
   window.addEventListener('pagehide', () => {
-    if (preferences.settleOnLeave && !reloadIntent.reloading()) session.closeOnLeave()
+    if (preferences.settleOnLeave && !leaveIntent.staying()) session.closeOnLeave()
   })
 
   installDebugHandle({
@@ -252,12 +274,9 @@ async function main(): Promise<void> {
     history: () => session.history().map((entry) => ({ ...entry, summary: { ...entry.summary } })),
   })
 
-  // Resume a channel from before a reload, then start playing (muted autoplay is allowed everywhere).
-  try {
-    await player.resumeRemembered()
-  } catch {
-    // shown through the session's error event; playback starts anyway and retries through the loader
-  }
+  // Resume a channel from an earlier page of this host while the stream loads (muted autoplay is allowed everywhere).
+  // A failure is shown through the session's error event; playback goes on and the loader opens a channel if needed.
+  player.resumeRemembered().catch(() => undefined)
   void walletPanel.refresh().then(() => (wallet.canUseFaucet && created ? player.fundIfNeeded() : undefined))
   void player.reclaimMaturedRefunds()
   setInterval(() => void player.reclaimMaturedRefunds(), REFUND_CHECK_MS)

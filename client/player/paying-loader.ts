@@ -8,6 +8,7 @@
 import { XhrLoader, type HlsConfig, type LoaderCallbacks, type LoaderConfiguration, type LoaderContext } from 'hls.js'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
 import type { PlayedMedia } from '../payer/played-media.ts'
+import { markStep } from '../payer/timeline.ts'
 import { SegmentPurchase, type Purchased, type SegmentPayer } from '../payer/segment-purchase.ts'
 import type { BuyGate } from './buy-gate.ts'
 import { rangeOfContext, segmentKeyOf } from './fragment-key.ts'
@@ -20,7 +21,7 @@ export interface LoaderObserver {
 }
 
 type Timed = { start: number; duration: number }
-type FragmentContext = LoaderContext & Parameters<typeof rangeOfContext>[0] & { frag?: Timed; part?: Timed | null }
+type FragmentContext = LoaderContext & Parameters<typeof rangeOfContext>[0] & { frag?: Timed & { sn?: number | 'initSegment' }; part?: Timed | null }
 
 /** A purchase, and since when it ran when its time is worth measuring (paid through an open channel). */
 type Bought = Purchased & { timedFrom: number | null }
@@ -39,6 +40,8 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, gate
     private payment: AbortController | null = null
     /** The segment's URL on the host, kept while an edge mode purchase points the request elsewhere. */
     private hostUrl = ''
+    /** A media segment or part, not an init segment: the first one's fetch is a step of the start's waterfall. */
+    private isMedia = false
 
     constructor(config: HlsConfig) {
       super(config)
@@ -53,10 +56,12 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, gate
       const timed = fragment.part ?? fragment.frag
       this.stretch = { start: timed?.start ?? 0, duration: timed?.duration ?? 0 }
       this.hostUrl = context.url
+      this.isMedia = fragment.frag?.sn !== 'initSegment'
       super.load(context, config, {
         ...callbacks,
         onSuccess: (response, stats, ctx, details) => {
           if (this.timedFrom !== null) gate.measured((performance.now() - this.timedFrom) / 1000)
+          if (this.isMedia) markStep('first segment', 'end')
           purchase.delivered()
           media.delivered(segment)
           callbacks.onSuccess(response, stats, ctx, details)
@@ -87,6 +92,7 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, gate
             this.context.url = url ? new URL(url, this.hostUrl).href : this.hostUrl
             this.context.headers = token && !url ? { ...headers, [TOKEN_HEADER]: token } : headers
           }
+          if (this.isMedia) markStep('first segment', 'start')
           super.loadInternal()
         },
         (error: unknown) => {

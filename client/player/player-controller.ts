@@ -3,6 +3,7 @@
 import Hls, { type FragmentLoaderConstructor, type PlaylistLoaderConstructor } from 'hls.js'
 import type { SettlementSummary } from '../../protocol/messages.ts'
 import type { Brc100ChannelWallet } from '../payer/brc100-wallet.ts'
+import { COINS_FRESH_MS } from '../payer/coin-reads.ts'
 import { takeBackCoins, type ReturnLedger } from '../payer/coins-back.ts'
 import { reclaimRefunds, type RefundLedger } from '../payer/refunds.ts'
 import { PlayedMedia } from '../payer/played-media.ts'
@@ -97,7 +98,10 @@ export class PlayerController {
     resyncFromPaymentRequired: (body) => this.parts.session.resyncFromPaymentRequired(body),
   }
 
-  /** Resumes a channel remembered from before a reload, so it pays on where it was. */
+  /**
+   * Resumes a channel remembered from an earlier page of this host (a reload, another stream), so it pays on where it
+   * was: a returning viewer opens no channel. The stream may attach meanwhile; what it buys waits for the resume.
+   */
   resumeRemembered(): Promise<void> {
     const { session } = this.parts
     const resumed = (async () => {
@@ -188,7 +192,8 @@ export class PlayerController {
   async fundIfNeeded(): Promise<void> {
     const { wallet, walletPanel } = this.parts
     if (await this.parts.ownWallet) return
-    const amount = devnetTopUp({ balance: (await walletPanel.refresh()) ?? 0, cap: this.parts.cap(), canUseFaucet: wallet.canUseFaucet })
+    // The page read the coins as it loaded: that read will do, and the funding then uses it too (coin-reads.ts).
+    const amount = devnetTopUp({ balance: (await walletPanel.refresh(COINS_FRESH_MS)) ?? 0, cap: this.parts.cap(), canUseFaucet: wallet.canUseFaucet })
     if (amount !== null) await walletPanel.topUp(amount)
   }
 
@@ -235,10 +240,12 @@ export class PlayerController {
   }
 
   /** A channel to pay through: the current one, or a new one at the preferred cap. */
-  private ensureChannel(): Promise<void> {
+  private async ensureChannel(): Promise<void> {
     const { session, walletPanel } = this.parts
-    if (this.stopped) return Promise.reject(new PaymentCancelled('stopped by the viewer'))
-    if (session.hasRememberedChannel) return Promise.resolve()
+    if (this.stopped) throw new PaymentCancelled('stopped by the viewer')
+    // A remembered channel is being resumed while hls.js loads: it is the one to pay through, unless the host ended it.
+    await this.resuming
+    if (session.hasRememberedChannel) return
     this.opening ??= (async () => {
       await this.fundIfNeeded()
       await session.open(this.parts.cap())

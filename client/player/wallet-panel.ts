@@ -36,9 +36,10 @@ export class WalletPanel {
     return this.lastBalance
   }
 
-  async refresh(): Promise<number | null> {
+  /** Reads and shows the balance; `maxAgeMs`: a read that recent will do. */
+  async refresh(maxAgeMs = 0): Promise<number | null> {
     try {
-      const balance = await this.wallet.balance()
+      const balance = await this.wallet.balance(maxAgeMs)
       this.lastBalance = balance
       setText(this.balance, formatSats(balance))
       this.balance.dataset.sats = String(balance)

@@ -1,4 +1,5 @@
 // The bench's report as a markdown table, from the results alone. Pure.
+import type { Ttff } from './phases/ttff.ts'
 import type { BenchResults } from './report.ts'
 
 const cell = (value: unknown) => (value === null || value === undefined ? '-' : String(value))
@@ -35,15 +36,42 @@ export function markdownReport(r: BenchResults): string {
     `| payments accepted per second, sustained (${r.throughput.channels} channels, ${r.throughput.seconds} s) | ${r.throughput.payments_per_sec} (${r.throughput.refused} refused) |`,
     `| host CPU per accepted payment (${r.cpu.payments} payments) | ${r.cpu_us_per_payment} µs |`,
     `| host event-loop delay p99 / proxy's, at the largest level | ${cell(r.loop_delay_ratio)}x |`,
-    `| time to first frame, loopback: free / paid / paid - free (${t.loads} loads each, medians) | ${cell(t.free_ms)} / ${cell(t.paid_ms)} / ${cell(t.paid_minus_free_ms)} ms |`,
-    `| time to first frame, ${t.rtt_ms} ms RTT: free / paid / paid - free (${t.rtt_loads} loads each) | ${cell(t.rtt_free_ms)} / ${cell(t.rtt_paid_ms)} / ${cell(t.rtt_paid_minus_free_ms)} ms |`,
+    ...ttffRows(t),
     `| channel open p50 / p99 (viewer's ChannelSession.open, ${r.open.count} opens) | ${cell(r.open.p50_ms)} / ${cell(r.open.p99_ms)} ms |`,
     `| of which host (open request to fund acknowledgement) p50 / p99 | ${cell(r.open.host_p50_ms)} / ${cell(r.open.host_p99_ms)} ms |`,
     `| heap per open channel (${r.heap.channels} channels${r.heap.extrapolated_from ? `, measured with ${r.heap.extrapolated_from}` : ''}; runs ${r.heap.runs.map((run) => run.per_channel).join(', ')}) | ${r.heap_bytes_per_channel} B |`,
+    '',
+    ...waterfallTable(t),
     '',
     '| target | wanted | measured | met |',
     '|---|---|---|---|',
     ...r.targets.map((target) => `| ${target.name} | ${target.target} | ${target.value} | ${target.met ? 'yes' : 'NO'} |`),
   ]
   return lines.join('\n')
+}
+
+function ttffRows(t: Ttff): string[] {
+  return [
+    `| time to first frame, loopback: free / paid / paid - free (${t.loads} loads each, medians) | ${cell(t.free_ms)} / ${cell(t.paid_ms)} / ${cell(t.paid_minus_free_ms)} ms |`,
+    `| time to first frame, returning viewer (loaded again, channel open): free / paid / paid - free | ${cell(t.returning_free_ms)} / ${cell(t.returning_paid_ms)} / ${cell(t.returning_paid_minus_free_ms)} ms (new channels: ${t.returning_new_channels}) |`,
+    `| time to first frame, ${t.rtt_ms} ms RTT: free / paid / paid - free (${t.rtt_loads} loads each) | ${cell(t.rtt_free_ms)} / ${cell(t.rtt_paid_ms)} / ${cell(t.rtt_paid_minus_free_ms)} ms |`,
+  ]
+}
+
+/** The paid start, step by step: median start and end since navigation, on loopback and with the round-trip time. */
+function waterfallTable(t: Ttff): string[] {
+  const rtt = new Map(t.rtt_waterfall.map((row) => [row.step, row]))
+  const steps = [...new Set([...t.waterfall.map((row) => row.step), ...t.rtt_waterfall.map((row) => row.step)])]
+  const loopback = new Map(t.waterfall.map((row) => [row.step, row]))
+  const span = (row: { start_ms: number | null; end_ms: number | null } | undefined) => (row ? `${cell(row.start_ms)} → ${cell(row.end_ms)}` : '-')
+  return [
+    `| paid start, step (median ms since navigation) | loopback | ${t.rtt_ms} ms RTT |`,
+    '|---|---|---|',
+    ...steps.map((step) => `| ${step} | ${span(loopback.get(step))} | ${span(rtt.get(step))} |`),
+  ]
+}
+
+/** `--only ttff`: its rows and the waterfall. */
+export function ttffReport(t: Ttff): string {
+  return ['| measure | value |', '|---|---|', ...ttffRows(t), '', ...waterfallTable(t)].join('\n')
 }

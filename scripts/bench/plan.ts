@@ -2,6 +2,8 @@
 // repeats, shorter windows and fewer samples.
 export interface Plan {
   quick: boolean
+  /** Only this phase (with the servers it needs), written to its own file: `--only ttff`. */
+  only: 'ttff' | null
   /** Concurrent viewers per latency level. */
   levels: number[]
   /** Runs of the ratio level (the largest): the ratio reported is their median. */
@@ -31,9 +33,11 @@ export interface Plan {
 export function planFrom(o: Record<string, unknown>): Plan {
   const quick = o.quick === true
   const heapChannels = (o.heapChannels as number | undefined) ?? 10_000
-  const out = o.out as string
+  const only = (o.only as 'ttff' | undefined) ?? null
+  const out = (o.out as string | undefined) ?? (only ? `bench/${only}.json` : 'bench/results.json')
   return {
     quick,
+    only,
     levels: o.levels ? String(o.levels).split(',').map(Number) : quick ? [100, 2000] : [100, 500, 1000, 2000],
     repeats: (o.repeats as number | undefined) ?? (quick ? 1 : 3),
     window: (o.window as number | undefined) ?? (quick ? 8 : 20),
@@ -47,8 +51,9 @@ export function planFrom(o: Record<string, unknown>): Plan {
     heapRuns: quick ? 2 : 3,
     opens: (o.opens as number | undefined) ?? (quick ? 40 : 200),
     verifySeconds: quick ? 1 : 3,
-    ttffLoads: quick ? 3 : 5,
-    ttffRttLoads: quick ? 2 : 3,
+    // Medians of at least 5 loads each: fewer and one slow load moves the median.
+    ttffLoads: quick ? 5 : 9,
+    ttffRttLoads: 5,
     rttMs: (o.rtt as number | undefined) ?? 80,
     durability: o.durability as 'full' | 'normal',
     profileHost: (o.profileHost as string | undefined) ?? null,

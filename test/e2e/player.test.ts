@@ -56,6 +56,15 @@ async function state(page: Page): Promise<PlayerState> {
 /** A fresh browser profile (own wallet, own localStorage) on the player page, at 4x speed. */
 const openPlayer = (options: PlayerOptions = {}): Promise<Page> => openViewerPlayer(env.browser, env.host, options)
 
+/** A fresh profile that watched 6 s of one rendition and paused: its state, and the host's row of its channel. */
+async function watchedAndPaused(): Promise<{ page: Page; before: PlayerState; booked: ChannelRow }> {
+  const page = await openPlayer({ stream: SINGLE_RENDITION })
+  await playedAtLeast(page, 6)
+  await page.evaluate(() => document.querySelector('video')!.pause())
+  const before = await state(page)
+  return { page, before, booked: await channel(before.channelId!) }
+}
+
 describe('the player', { timeout: 240_000 }, () => {
   test('plays 10 s through the paywall, pays exactly what the host counted, and settles on the devnet', async () => {
     const page = await openPlayer()
@@ -132,11 +141,7 @@ describe('the player', { timeout: 240_000 }, () => {
   })
 
   test('a reload resumes the same channel and does not pay again for segments already paid', async () => {
-    const page = await openPlayer({ stream: SINGLE_RENDITION })
-    await playedAtLeast(page, 6)
-    await page.evaluate(() => document.querySelector('video')!.pause())
-    const before = await state(page)
-    const booked = await channel(before.channelId!)
+    const { page, before, booked } = await watchedAndPaused()
     // Everything played is paid for (and at most the next segment and the purchase time beyond it).
     assert.ok(booked.seconds >= 6, `paid through ${booked.seconds} s`)
 
@@ -155,6 +160,28 @@ describe('the player', { timeout: 240_000 }, () => {
     assert.ok(newSegments >= 0 && newSegments <= 2, `${newSegments} new segments right after the reload`)
     assert.equal(after.paid - booked.paid, newSegments * PRICE * 2 /* 2 s segments */, 'only segments not paid before the reload are charged')
     assert.deepEqual(resumed.errors.filter((e) => e.kind === 'update_rejected'), [])
+    await page.context().close()
+  })
+
+  test('another page of the same host keeps the channel open: the returning viewer opens no channel and pays nothing twice', async () => {
+    const { page, before, booked } = await watchedAndPaused()
+    const channelsBefore = (await channels()).length
+
+    // A link to another page of the host (the viewer's preferences say: settle when leaving the host, the default).
+    await Promise.all([page.waitForNavigation(), page.evaluate(() => location.assign(`${location.pathname}${location.search}&episode=2`))])
+    await fastForward(page)
+    await page.waitForFunction(() => window.p2p?.state().phase === 'open')
+    await playedAtLeast(page, 3)
+    const returned = await state(page)
+    assert.equal(returned.channelId, before.channelId, 'the same channel on the next page')
+    assert.equal((await channels()).length, channelsBefore, 'no new channel was opened')
+    const after = await channel(before.channelId!)
+    assert.equal(after.state, 'open')
+    const newSegments = after.segments - booked.segments
+    assert.ok(newSegments >= 0 && newSegments <= 2, `${newSegments} new segments right after coming back`)
+    assert.equal(after.paid - booked.paid, newSegments * PRICE * 2 /* 2 s segments */, 'only segments not paid before are charged')
+    assert.equal(returned.spent, after.paid, "the viewer's count and the host's books agree")
+    assert.deepEqual(returned.errors, [])
     await page.context().close()
   })
 

@@ -41,7 +41,23 @@ function results(overrides: Partial<BenchResults> = {}): Omit<BenchResults, 'tar
     cpu_us_per_payment: 140,
     cpu: { payments: 60_000, cpu_ms: 8_400 },
     throughput: { payments_per_sec: 6_500, accepted: 65_000, refused: 0, seconds: 10, channels: 2_000, host_cpu_ms: 9_100, generator_cpu_ms: 4_000 },
-    ttff: { free_ms: 270, paid_ms: 300, paid_minus_free_ms: 30, rtt_ms: 80, rtt_free_ms: 700, rtt_paid_ms: 770, rtt_paid_minus_free_ms: 70, loads: 3, rtt_loads: 2 },
+    ttff: {
+      free_ms: 270,
+      paid_ms: 300,
+      paid_minus_free_ms: 30,
+      returning_free_ms: 200,
+      returning_paid_ms: 215,
+      returning_paid_minus_free_ms: 15,
+      returning_new_channels: 0,
+      rtt_ms: 80,
+      rtt_free_ms: 700,
+      rtt_paid_ms: 770,
+      rtt_paid_minus_free_ms: 70,
+      loads: 5,
+      rtt_loads: 5,
+      waterfall: [{ step: 'socket', start_ms: 40, end_ms: 52.5, loads: 5 }, { step: 'first frame', start_ms: null, end_ms: 300, loads: 5 }],
+      rtt_waterfall: [{ step: 'socket', start_ms: 60, end_ms: 221, loads: 5 }],
+    },
     assets: { player_js_wire_bytes: 300_000, player_js_gzip_bytes: 350_000, hls_js_wire_bytes: 150_000, hls_js_gzip_bytes: 185_000, player_js_bytes: 1_000_000 },
     generator: { processes: 2, cpu_ms: 9_000 },
     ...overrides,
@@ -70,7 +86,7 @@ test('each target is met or missed on its own threshold', () => {
       throughput: { ...results().throughput, payments_per_sec: 5_999 },
       paywall_vs_proxy: [{ viewers: 2000, p50_ratio: 1, p99_ratio: 1.1, runs: 3, errors: 1 }],
       loop_delay_ratio: 1.51,
-      ttff: { ...results().ttff, paid_minus_free_ms: 50.1, rtt_paid_minus_free_ms: 80.1 },
+      ttff: { ...results().ttff, paid_minus_free_ms: 50.1, rtt_paid_minus_free_ms: 80.1, returning_paid_minus_free_ms: 20.1 },
       open: { p50_ms: 20.01, p99_ms: 80, count: 1, host_p50_ms: 1, host_p99_ms: 1 },
       heap_bytes_per_channel: 4_097,
       assets: { ...results().assets, player_js_wire_bytes: 305_001 },
@@ -83,6 +99,8 @@ test('each target is met or missed on its own threshold', () => {
   const unmeasured = targetVerdicts(results({ latency: [], paywall_vs_proxy: [] }))
   assert.equal(unmeasured[3].met, false)
   assert.equal(unmeasured[3].value, 'not measured')
+  const newChannel = targetVerdicts(results({ ttff: { ...results().ttff, returning_new_channels: 1 } }))
+  assert.equal(newChannel.find((t) => t.name.startsWith('time to first frame, returning'))!.met, false, 'a returning viewer that opened a channel misses, however fast')
 })
 
 test('the markdown report names the machine and every target; the SVG draws the three paths', () => {
@@ -91,6 +109,8 @@ test('the markdown report names the machine and every target; the SVG draws the 
   assert.match(text, /test cpu, 2 cores/)
   assert.match(text, /\| 2000 \| paywall \| - \| 14 \| 22 \|/)
   assert.equal((text.match(/\| yes \|/g) ?? []).length, targetVerdicts(full).length)
+  assert.match(text, /\| socket \| 40 → 52\.5 \| 60 → 221 \|/, 'the waterfall pairs each step on loopback and with the RTT')
+  assert.match(text, /\| first frame \| - → 300 \| - \|/)
   const svg = latencySvg(full.latency, 'test')
   assert.equal((svg.match(/<polyline/g) ?? []).length, 3)
   assert.match(svg, />paywall</)
