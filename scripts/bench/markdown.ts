@@ -11,6 +11,8 @@ export function markdownReport(r: BenchResults): string {
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gb} GB, Node ${r.machine.node}, ${r.machine.platform}.`,
     `Setup: ${Object.entries(r.setup).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     `Load generator: ${r.generator.processes} processes of their own, ${r.generator.cpu_ms} ms of CPU over the run.`,
+    `Cores: ${r.pinning}.`,
+    ...r.notes.map((note) => `Note: ${note}.`),
     '',
     '| update verification (one core) | per second |',
     '|---|---|',
@@ -19,12 +21,20 @@ export function markdownReport(r: BenchResults): string {
     `| full interpreter | ${r.verify.interpreter_per_sec} |`,
     `| ratio | ${r.verify.ratio}x |`,
     '',
-    '| viewers | path | run | p50 ms | p99 ms | req/s | errors | pay p50 ms | pay p99 ms | server loop delay p99 ms |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    `| path (${r.capacity.viewers} viewers, below saturation) | server CPU µs per viewer-second | viewers per core | segment p99 ms | pay p99 ms | errors | generators' CPU % of a core |`,
+    '|---|---|---|---|---|---|---|',
+    ...r.capacity.rows.map(
+      (row) =>
+        `| ${row.path} | ${cell(row.cpu_us_per_viewer_second)} | ${row.cpu_us_per_viewer_second ? Math.floor(1e6 / row.cpu_us_per_viewer_second) : '-'} | ${cell(row.segment_p99_ms)} | ${cell(row.pay_p99_ms)} | ${row.errors} | ${row.generator_cpu_pct} |`,
+    ),
+    '',
+    '| viewers | path | run | p50 ms | p99 ms | req/s | errors | pay p50 ms | pay p99 ms | server loop delay p99 ms | generators\' CPU % |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.latency.map(
       (row) =>
-        `| ${row.viewers} | ${row.path} | ${cell(row.run)} | ${cell(row.p50_ms)} | ${cell(row.p99_ms)} | ${row.rps} | ${row.errors} | ${cell(row.pay_p50_ms)} | ${cell(row.pay_p99_ms)} | ${cell(row.server_loop_p99_ms)} |`,
+        `| ${row.viewers} | ${row.path} | ${cell(row.run)} | ${cell(row.p50_ms)} | ${cell(row.p99_ms)} | ${row.rps} | ${row.errors} | ${cell(row.pay_p50_ms)} | ${cell(row.pay_p99_ms)} | ${cell(row.server_loop_p99_ms)} | ${cell(row.generator_cpu_pct)} |`,
     ),
+    ...(r.latency_dropped.length > 0 ? ['', `Dropped (load generators saturated): ${r.latency_dropped.map((row) => `${row.viewers} ${row.path} run ${row.run} at ${row.generator_cpu_pct} %`).join('; ')}.`] : []),
     '',
     '| viewers | paywall / proxy p50 | paywall / proxy p99 | runs |',
     '|---|---|---|---|',

@@ -34,3 +34,8 @@ export async function measureThroughput(opts: { plan: Plan; host: BenchChild; ge
     generator_cpu_ms: Math.round((generatorAfter - generatorBefore) / 1000),
   }
 }
+
+/** The row of a run that could not measure throughput (no paying viewers, or the phase failed twice). */
+export function noThroughput(channels: number): Throughput {
+  return { payments_per_sec: 0, accepted: 0, refused: 0, seconds: 0, channels, host_cpu_ms: 0, generator_cpu_ms: 0 }
+}

@@ -22,6 +22,11 @@ export interface Ttff {
   rtt_loads: number
 }
 
+/** The row of a run that left time to first frame out (--skip ttff, or Chromium failed twice). */
+export function noTtff(plan: Plan): Ttff {
+  return { free_ms: null, paid_ms: null, paid_minus_free_ms: null, rtt_ms: plan.rttMs, rtt_free_ms: null, rtt_paid_ms: null, rtt_paid_minus_free_ms: null, loads: 0, rtt_loads: 0 }
+}
+
 async function medians(opts: { loads: number; staticUrl: string; hostUrl: string; devnetUrl: string; stream: string }): Promise<{ free: number | null; paid: number | null }> {
   const browser = await launchBrowser()
   const free: number[] = []
