@@ -153,17 +153,7 @@ async function main(): Promise<void> {
     const channels = await prepare('paywall', host.url, terms, paying, (i) => updatesFor(plan, i, paying))
     const edgeChannels = await prepare('edge', edgeHost.url, await termsOf(edgeHost.url), plan.capacityViewers, () => segmentsPerRun(plan) + 2)
 
-    // 3. CPU per viewer-second by path, below saturation, in this one run.
-    const targets: CapacityTarget[] = [
-      { path: 'static', server: origin },
-      { path: 'proxy', server: proxy },
-      ...(channels > 0 ? [{ path: 'paywall' as const, server: host, channels }] : []),
-      ...(edgeChannels > 0 ? [{ path: 'edge' as const, server: edgeHost, channels: edgeChannels }] : []),
-    ]
-    const capacityRows = await tries.run('capacity', () => profiled(plan, host, 'capacity', () => measureCapacity({ plan, targets, segments: stream.segments, generators, log })), [], 1)
-    const capacity = capacityFigures(plan.capacityViewers, capacityRows)
-
-    // 4. Segment latency by path and audience.
+    // 3. Segment latency by path and audience.
     const latency: LatencyRow[] = []
     if (!skips(plan, 'latency')) {
       latency.push(...(await tries.run('latency static', () => measureLatency({ plan, server: origin, path: 'static', segments: stream.segments, generators, log }), [], 1)))
@@ -175,6 +165,16 @@ async function main(): Promise<void> {
     }
     const { kept, dropped } = keptLatency(latency)
     if (dropped.length > 0) tries.notes.push(`latency rows dropped, load generators saturated: ${dropped.map((row) => `${row.viewers} ${row.path} run ${row.run} (${row.generator_cpu_pct} %)`).join(', ')}`)
+
+    // 4. CPU per viewer-second by path, below saturation, in this one run (after the latency rows: the hosts are warm).
+    const targets: CapacityTarget[] = [
+      { path: 'static', server: origin },
+      { path: 'proxy', server: proxy },
+      ...(channels > 0 ? [{ path: 'paywall' as const, server: host, channels }] : []),
+      ...(edgeChannels > 0 ? [{ path: 'edge' as const, server: edgeHost, channels: edgeChannels }] : []),
+    ]
+    const capacityRows = await tries.run('capacity', () => measureCapacity({ plan, targets, segments: stream.segments, generators, log }), [], 1)
+    const capacity = capacityFigures(plan.capacityViewers, capacityRows)
 
     // 5. Sustained payments, and the host's CPU per payment under them.
     const throughput = channels > 0 ? await tries.run('throughput', () => profiled(plan, host, 'throughput', () => measureThroughput({ plan, host, generators, segments: stream.segments, channels })), noThroughput(channels), 1) : noThroughput(0)
