@@ -45,6 +45,8 @@ export interface CapacityRow {
   pay_p99_ms: number | null
   errors: number
   generator_cpu_pct: number
+  /** The server's CPU with no viewer asking, in % of one core, read just before: its background work. */
+  idle_cpu_pct: number | null
 }
 
 export interface Capacity {
@@ -141,7 +143,15 @@ export function cpuPercent(cpuMicros: number, wallSeconds: number): number {
   return wallSeconds > 0 ? Math.round((cpuMicros / (wallSeconds * 1e6)) * 1000) / 10 : 0
 }
 
-export function capacityRow(p: { path: CapacityPath; outcome: LoadOutcome; segmentSeconds: number; serverCpuMicros: number; generatorCpuMicros: number; wallSeconds: number }): CapacityRow {
+export function capacityRow(p: {
+  path: CapacityPath
+  outcome: LoadOutcome
+  segmentSeconds: number
+  serverCpuMicros: number
+  generatorCpuMicros: number
+  wallSeconds: number
+  idleCpuPct?: number
+}): CapacityRow {
   const viewerSeconds = p.outcome.ok * p.segmentSeconds
   const paying = p.path === 'paywall' || p.path === 'edge'
   return {
@@ -154,6 +164,7 @@ export function capacityRow(p: { path: CapacityPath; outcome: LoadOutcome; segme
     pay_p99_ms: paying ? roundMs(latencyStats(p.outcome.payMs).p99) : null,
     errors: Object.values(p.outcome.errors).reduce((sum, n) => sum + n, 0),
     generator_cpu_pct: cpuPercent(p.generatorCpuMicros, p.wallSeconds),
+    idle_cpu_pct: p.idleCpuPct ?? null,
   }
 }
 

@@ -31,6 +31,8 @@ test('a capacity row charges the server with CPU per second of video delivered, 
   assert.equal(row.pay_p99_ms, 30)
   assert.equal(row.errors, 1)
   assert.equal(row.generator_cpu_pct, 15)
+  assert.equal(row.idle_cpu_pct, null, 'no idle reading, no figure')
+  assert.equal(capacityRow({ path: 'edge', outcome: outcome([5]), segmentSeconds: 2, serverCpuMicros: 1, generatorCpuMicros: 0, wallSeconds: 1, idleCpuPct: 12.5 }).idle_cpu_pct, 12.5)
   assert.equal(capacity('static', 10).pay_p99_ms, null, 'a free path has no payment latency')
   const nothing = capacityRow({ path: 'static', outcome: outcome([]), segmentSeconds: 2, serverCpuMicros: 1000, generatorCpuMicros: 0, wallSeconds: 0 })
   assert.equal(nothing.cpu_us_per_viewer_second, null, 'no video delivered is no figure, not infinity')

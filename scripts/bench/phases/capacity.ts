@@ -2,13 +2,17 @@
 // the static origin, the plain proxy, the paywall host (which proxies the same origin) and the edge host (which
 // answers each payment with a signed URL; the bytes then come from the static origin, as nginx would serve them).
 // Each row charges the one server that path measures with what /proc says it spent, and reports the generators'
-// CPU beside it; a row whose generators were saturated says so.
+// CPU beside it; a row whose generators were saturated says so. Each server's idle CPU (no viewer asking) is measured
+// first, so a host's background work (its funding watch asks the ledger about every open channel) shows apart.
 import type { StreamSegment } from '../../fleet/playlist.ts'
 import type { BenchChild } from '../child-process.ts'
 import type { LoadGenerators } from '../load-generators.ts'
 import { SEGMENT_SECONDS, type Plan } from '../plan.ts'
 import { cpuMicros } from '../process-cpu.ts'
-import { capacityRow, type CapacityPath, type CapacityRow } from '../report.ts'
+import { capacityRow, cpuPercent, type CapacityPath, type CapacityRow } from '../report.ts'
+
+/** Seconds each server's idle CPU is read over, before its load starts. */
+const IDLE_SECONDS = 3
 
 export interface CapacityTarget {
   path: CapacityPath
@@ -32,6 +36,9 @@ export async function measureCapacity(opts: { plan: Plan; targets: CapacityTarge
       set: target.path === 'edge' ? ('edge' as const) : ('paywall' as const),
       viewers: Array.from({ length: viewers }, (_, i) => (paying ? { channel: i } : { cursor: i })),
     }
+    const idleBefore = cpuMicros(target.server.pid)
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000))
+    const idleCpuMicros = cpuMicros(target.server.pid) - idleBefore
     const [serverBefore, generatorsBefore, started] = [cpuMicros(target.server.pid), await opts.generators.cpuMicros(), performance.now()]
     const outcome = await opts.generators.segments(job)
     const [serverAfter, generatorsAfter, wall] = [cpuMicros(target.server.pid), await opts.generators.cpuMicros(), (performance.now() - started) / 1000]
@@ -42,6 +49,7 @@ export async function measureCapacity(opts: { plan: Plan; targets: CapacityTarge
       serverCpuMicros: serverAfter - serverBefore,
       generatorCpuMicros: generatorsAfter - generatorsBefore,
       wallSeconds: wall,
+      idleCpuPct: cpuPercent(idleCpuMicros, IDLE_SECONDS),
     })
     rows.push(row)
     opts.log(`capacity ${target.path}, ${viewers} viewers: ${JSON.stringify(row)}`)
