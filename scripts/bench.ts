@@ -27,7 +27,7 @@ import { measureThroughput, noThroughput } from './bench/phases/throughput.ts'
 import { measureAssets, noAssets } from './bench/phases/assets.ts'
 import { measureTtff, noTtff } from './bench/phases/ttff.ts'
 import { LOAD_FROM_ONE_ADDRESS, planFrom, PRICE, SEGMENT_SECONDS, segmentsPerRun, SKIPPABLE_PHASES, skips, type Plan } from './bench/plan.ts'
-import { capacityFigures, keptLatency, loopDelayRatio, median, paywallVsProxy, spread, targetVerdicts, type BenchResults, type LatencyRow } from './bench/report.ts'
+import { capacityFigures, cpuPerPayment, keptLatency, loopDelayRatio, median, paywallVsProxy, spread, targetVerdicts, type BenchResults, type LatencyRow } from './bench/report.ts'
 import { attempts } from './bench/attempt.ts'
 import { pin, pinBench } from './bench/pinning.ts'
 import { measureCapacity, type CapacityTarget } from './bench/phases/capacity.ts'
@@ -228,7 +228,8 @@ async function main(): Promise<void> {
         runs: heapRuns,
         spread: spread(heapRuns.map((run) => run.per_channel)),
       },
-      cpu_us_per_payment: throughput.accepted > 0 ? Math.round((throughput.host_cpu_ms * 1000) / throughput.accepted) : 0,
+      cpu_us_per_payment: cpuPerPayment(throughput).gross,
+      cpu_us_per_payment_net_of_idle: cpuPerPayment(throughput).net,
       cpu: { payments: throughput.accepted, cpu_ms: throughput.host_cpu_ms },
       throughput,
       ttff,

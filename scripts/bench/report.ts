@@ -108,6 +108,8 @@ export interface BenchResults {
   heap_runs: number[]
   heap: { channels: number; heap_before: number; heap_after: number; rss_before: number; rss_after: number; extrapolated_from: number | null; runs: HeapRun[]; spread: number }
   cpu_us_per_payment: number
+  /** The same less the host's idle CPU over those seconds: the payment path's own share. */
+  cpu_us_per_payment_net_of_idle: number
   cpu: { payments: number; cpu_ms: number }
   throughput: Throughput
   ttff: Ttff
@@ -166,6 +168,12 @@ export function capacityRow(p: {
     generator_cpu_pct: cpuPercent(p.generatorCpuMicros, p.wallSeconds),
     idle_cpu_pct: p.idleCpuPct ?? null,
   }
+}
+
+/** Host CPU per accepted payment, gross and less what the host spends idle over the same time, in µs. */
+export function cpuPerPayment(t: Pick<Throughput, 'accepted' | 'host_cpu_ms' | 'host_idle_cpu_ms'>): { gross: number; net: number } {
+  if (t.accepted === 0) return { gross: 0, net: 0 }
+  return { gross: Math.round((t.host_cpu_ms * 1000) / t.accepted), net: Math.round((Math.max(0, t.host_cpu_ms - t.host_idle_cpu_ms) * 1000) / t.accepted) }
 }
 
 export function capacityFigures(viewers: number, rows: CapacityRow[]): Capacity {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { latencySvg } from '../../scripts/bench/latency-svg.ts'
 import { markdownReport } from '../../scripts/bench/markdown.ts'
-import { capacityFigures, capacityRow, keptLatency, latencyRow, loopDelayRatio, median, paywallVsProxy, spread, targetVerdicts, type BenchResults, type CapacityPath } from '../../scripts/bench/report.ts'
+import { capacityFigures, capacityRow, cpuPerPayment, keptLatency, latencyRow, loopDelayRatio, median, paywallVsProxy, spread, targetVerdicts, type BenchResults, type CapacityPath } from '../../scripts/bench/report.ts'
 import { faucetAmounts, splitFee } from '../../scripts/fleet/fleet-wallet.ts'
 
 const outcome = (segmentMs: number[], errors: Record<string, number> = {}) => ({ viewers: 10, segmentMs, payMs: segmentMs.map((ms) => ms * 2), ok: segmentMs.length, errors, seconds: 2 })
@@ -85,14 +85,21 @@ function results(overrides: Partial<BenchResults> = {}): Omit<BenchResults, 'tar
     heap_runs: [3_000, 3_100, 3_000],
     heap: { channels: 10_000, heap_before: 0, heap_after: 0, rss_before: 0, rss_after: 0, extrapolated_from: null, runs: [heapRun, { ...heapRun, per_channel: 3_100 }, heapRun], spread: spread([3_000, 3_100, 3_000]) },
     cpu_us_per_payment: 100,
+    cpu_us_per_payment_net_of_idle: 90,
     cpu: { payments: 60_000, cpu_ms: 8_400 },
-    throughput: { payments_per_sec: 10_000, accepted: 65_000, refused: 0, seconds: 10, channels: 2_000, host_cpu_ms: 9_100, generator_cpu_ms: 4_000 },
+    throughput: { payments_per_sec: 10_000, accepted: 65_000, refused: 0, seconds: 10, channels: 2_000, host_cpu_ms: 9_100, host_idle_cpu_ms: 900, generator_cpu_ms: 4_000 },
     ttff: { free_ms: 270, paid_ms: 300, paid_minus_free_ms: 30, rtt_ms: 80, rtt_free_ms: 700, rtt_paid_ms: 770, rtt_paid_minus_free_ms: 70, loads: 3, rtt_loads: 2 },
     assets: { player_js_wire_bytes: 300_000, player_js_gzip_bytes: 350_000, hls_js_wire_bytes: 150_000, hls_js_gzip_bytes: 185_000, player_js_bytes: 1_000_000 },
     generator: { processes: 2, cpu_ms: 9_000 },
     ...overrides,
   }
 }
+
+test('CPU per payment is given gross and less the host\'s idle CPU over the same seconds', () => {
+  assert.deepEqual(cpuPerPayment({ accepted: 10_000, host_cpu_ms: 2_000, host_idle_cpu_ms: 500 }), { gross: 200, net: 150 })
+  assert.deepEqual(cpuPerPayment({ accepted: 10, host_cpu_ms: 1, host_idle_cpu_ms: 5 }), { gross: 100, net: 0 }, 'never below zero')
+  assert.deepEqual(cpuPerPayment({ accepted: 0, host_cpu_ms: 5, host_idle_cpu_ms: 0 }), { gross: 0, net: 0 })
+})
 
 test('paywall-to-proxy ratios pair rows of the same audience and run, and take the median over runs', () => {
   assert.deepEqual(paywallVsProxy(results().latency), [{ viewers: 2000, p50_ratio: 1.4, p99_ratio: 1.1, runs: 1, errors: 0 }])
