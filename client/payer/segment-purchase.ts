@@ -67,7 +67,7 @@ export class SegmentPurchase {
       const charge = this.chargeOf(this.payer.paidEntries())
       switch (charge.kind) {
         case 'free':
-          return { token: charge.reason === 'key' ? await this.payer.channelToken(signal) : null, charged: 0 }
+          return { token: charge.reason === 'keyfile' ? await this.payer.channelToken(signal) : null, charged: 0 }
         case 'waiting':
           await this.payer.nextPayment(signal)
           continue

@@ -84,6 +84,6 @@ export function accessToBytes(file: RequestedFile, requested: ByteRange, catalog
       return { kind: 'payment_required', entry: entryToPay(holding.filter((entry) => release(entry) !== 'allowed'), requested, release) }
     }
     cursor = Math.min(next < holders.length ? spanOf(holders[next]).start : Number.POSITIVE_INFINITY, ...holding.map((entry) => spanOf(entry).end + 1))
-    if (cursor > requested.end) return { kind: 'released', free: holders.every((entry) => entry.kind === 'init' || entry.kind === 'key') }
+    if (cursor > requested.end) return { kind: 'released', free: holders.every((entry) => entry.kind === 'init' || entry.kind === 'keyfile') }
   }
 }

@@ -16,7 +16,7 @@ export type Charge =
  * stream and rendition (protocol/pricing.ts).
  */
 export function chargeFor(entry: CatalogEntry, catalog: Catalog, paid: PaidKeys, priceOf: (seconds: number) => number): Charge {
-  if (entry.kind === 'init' || entry.kind === 'key') return { kind: 'free' }
+  if (entry.kind === 'init' || entry.kind === 'keyfile') return { kind: 'free' }
   const price = priceOf(entry.duration)
   if (!(price > 0)) return { kind: 'free' }
   if (isReleased(entry, paid)) return { kind: 'paid' }

@@ -36,7 +36,7 @@ export interface ChargeRules {
 }
 
 export type EntryCharge =
-  | { kind: 'free'; reason: 'init' | 'key' | 'preview' | 'unpriced' }
+  | { kind: 'free'; reason: 'init' | 'keyfile' | 'preview' | 'unpriced' }
   | { kind: 'paid'; reason: 'paid' | 'covered' | 'companion' }
   /** A companion whose media time the channel has not paid on the programme yet. */
   | { kind: 'waiting' }
@@ -79,8 +79,8 @@ export function inPreview(entry: Pick<IndexedEntry, 'start' | 'duration'>, timel
 /** What one listing of an entry costs; null for a trick-play listing, which sells nothing. */
 function listingCharge(entry: IndexedEntry, rules: ChargeRules, mine: PaidEntries): EntryCharge | null {
   const role = rules.index.roleOf(entry.playlist)
-  if (role.kind === 'trick_play') return isReleased(entry, mine) && entry.kind !== 'init' && entry.kind !== 'key' ? { kind: 'paid', reason: 'paid' } : null
-  if (entry.kind === 'init' || entry.kind === 'key') return { kind: 'free', reason: entry.kind }
+  if (role.kind === 'trick_play') return isReleased(entry, mine) && entry.kind !== 'init' && entry.kind !== 'keyfile' ? { kind: 'paid', reason: 'paid' } : null
+  if (entry.kind === 'init' || entry.kind === 'keyfile') return { kind: 'free', reason: entry.kind }
   const timeline = rules.index.mediaPlaylist(entry.playlist)?.timeline ?? 'stream'
   if (inPreview(entry, timeline, rules.previewSeconds)) return { kind: 'free', reason: 'preview' }
   const rate = mediaRate(rules.prices, entry.key.path)
@@ -104,7 +104,7 @@ function dearness(charge: EntryCharge): [number, number] {
     case 'unknown':
       return [0, 0]
     case 'free':
-      return [1, charge.reason === 'key' ? 1 : 0]
+      return [1, charge.reason === 'keyfile' ? 1 : 0]
     case 'paid':
       return [2, charge.reason === 'paid' ? 2 : charge.reason === 'covered' ? 1 : 0]
     case 'waiting':
@@ -141,7 +141,7 @@ export function releasedTo(rules: ChargeRules, paid: PaidEntries | null): (id: s
       case 'paid':
         return charge.reason === 'paid' ? 'bought' : 'allowed'
       case 'free':
-        return charge.reason === 'key' && paid === null ? 'withheld' : 'allowed'
+        return charge.reason === 'keyfile' && paid === null ? 'withheld' : 'allowed'
       case 'due':
         return 'due'
       case 'unknown':

@@ -44,7 +44,7 @@ function partEntry(part: Part, playlist: string): IndexedEntry {
 
 function entriesOf(reading: MediaPlaylist): IndexedEntry[] {
   const playlist = reading.path
-  const free = (kind: 'init' | 'key', key: IndexedEntry['key']): IndexedEntry => ({ id: formatSegmentKey(key), key, kind, duration: 0, start: 0, parent: null, parts: [], playlist })
+  const free = (kind: 'init' | 'keyfile', key: IndexedEntry['key']): IndexedEntry => ({ id: formatSegmentKey(key), key, kind, duration: 0, start: 0, parent: null, parts: [], playlist })
   return [
     ...reading.segments.flatMap((segment) => [
       { id: segment.id, key: segment.key, kind: 'segment' as const, duration: segment.duration, start: segment.start, parent: null, parts: segment.parts.map((part) => part.id), playlist },
@@ -52,7 +52,7 @@ function entriesOf(reading: MediaPlaylist): IndexedEntry[] {
     ]),
     ...reading.pendingParts.map((part) => partEntry(part, playlist)),
     ...reading.initSegments.map((init) => free('init', init)),
-    ...reading.keyFiles.map((key) => free('key', key)),
+    ...reading.keyFiles.map((key) => free('keyfile', key)),
   ]
 }
 

@@ -109,7 +109,7 @@ export function channelOf(parts: PaywallParts): Step {
     const request = mediaOf(res)
     const channel = request.token ? await parts.channels.byToken(request.token, request.listed![0].id) : undefined
     if (request.token && !channel) throw new Refusal(403, 'invalid_token', 'That channel token is unknown or its channel is closed; open a new channel.')
-    if (!channel && request.sameBytes!.some((entry) => entry.kind === 'key')) {
+    if (!channel && request.sameBytes!.some((entry) => entry.kind === 'keyfile')) {
       throw new Refusal(403, 'channel_required', `${request.mediaPath} is a key file: it is released to an open channel only. Send its token in the ${TOKEN_HEADER} header.`)
     }
     request.channel = channel

@@ -3,11 +3,11 @@
 // ffmpeg, as an outside client, decodes the first and last segment of each.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { indexOf } from '../support/hls-read.ts'
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { rangeLength } from '../../protocol/hls/byte-range.ts'
-import { catalogOf } from '../../protocol/hls/catalog.ts'
 import type { MasterPlaylist, MediaPlaylist, MediaSegment } from '../../protocol/hls/playlist-model.ts'
 import { readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
 import type { SegmentKey } from '../../protocol/hls/segment-key.ts'
@@ -57,7 +57,7 @@ async function assertDecodes(form: HlsForm, segment: { key: SegmentKey; init?: S
 
 /** Segments and init segments of each file, in byte order, leave no gap and no overlap and end at the file's end. */
 function assertTiles(form: HlsForm, playlist: MediaPlaylist): void {
-  const catalog = catalogOf([playlist])
+  const catalog = indexOf([playlist])
   const files = new Set([...playlist.segments.map((segment) => segment.key.path), ...playlist.initSegments.map((init) => init.path)])
   for (const path of files) {
     const size = statSync(fileOf(form, path)).size

@@ -6,6 +6,14 @@ import type { FileSizes } from '../../protocol/hls/entry-key.ts'
 import type { MasterPlaylist, MediaPlaylist } from '../../protocol/hls/playlist-model.ts'
 import type { PlaylistIssue } from '../../protocol/hls/playlist-issues.ts'
 import { readHlsPlaylist } from '../../protocol/hls/read-playlist.ts'
+import { MediaIndex } from '../../protocol/hls/media-index.ts'
+
+/** The index the host and the player keep, learnt from these playlists in order (live reloads oldest first). */
+export function indexOf(playlists: readonly MediaPlaylist[]): MediaIndex {
+  const index = new MediaIndex()
+  for (const playlist of playlists) index.learn(playlist)
+  return index
+}
 
 /** Lines joined the way packagers write them (\n, trailing newline). */
 export function m3u8(...lines: string[]): string {
@@ -58,7 +66,7 @@ export function releasedByPayments(catalog: Catalog, ...ids: string[]): (id: str
   return (id) => {
     const entry = catalog.get(id)
     if (!entry) return 'ignored'
-    if (entry.kind === 'init' || entry.kind === 'key') return 'allowed'
+    if (entry.kind === 'init' || entry.kind === 'keyfile') return 'allowed'
     return isReleased(entry, bought) ? 'bought' : 'due'
   }
 }

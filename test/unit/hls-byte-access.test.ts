@@ -2,9 +2,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { accessToBytes } from '../../protocol/hls/byte-access.ts'
-import { catalogOf } from '../../protocol/hls/catalog.ts'
 import { continueTimeline } from '../../protocol/hls/timeline.ts'
-import { fileAt, m3u8, readMedia, releasedByPayments } from '../support/hls-read.ts'
+import { fileAt, m3u8, readMedia, releasedByPayments, indexOf } from '../support/hls-read.ts'
 
 // ffmpeg's fMP4 single file: init 0-1324, segments 1325-77809, 77810-164329, 164330-245576 of a 245577-byte file.
 const singleFile = readMedia(
@@ -14,7 +13,7 @@ const singleFile = readMedia(
 ).playlist
 const FILE = '/media/s/index.mp4'
 const [seg0, seg1, seg2] = singleFile.segments.map((segment) => segment.id)
-const catalog = catalogOf([singleFile])
+const catalog = indexOf([singleFile])
 const paid = releasedByPayments
 const entryOf = (access: ReturnType<typeof accessToBytes>) => (access.kind === 'payment_required' ? access.entry.id : access.kind)
 
@@ -38,12 +37,12 @@ test('bytes no entry lists are never served, even when everything listed is paid
   assert.deepEqual(accessToBytes(fileAt(FILE), { start: 245000, end: 300000 }, catalog, all), { kind: 'not_listed', firstByte: 245577 })
   assert.deepEqual(accessToBytes(fileAt('/media/s/other.mp4'), { start: 0, end: 10 }, catalog, all), { kind: 'not_listed', firstByte: 0 })
   // Shaka's single file keeps its sidx between the init segment and the first segment, listed by neither.
-  const shaka = catalogOf([readMedia(m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:5', '#EXT-X-MAP:URI="v.mp4",BYTERANGE="867@0"', '#EXTINF:5,', '#EXT-X-BYTERANGE:1000@935', 'v.mp4'), '/media/s/v.m3u8').playlist])
+  const shaka = indexOf([readMedia(m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:5', '#EXT-X-MAP:URI="v.mp4",BYTERANGE="867@0"', '#EXTINF:5,', '#EXT-X-BYTERANGE:1000@935', 'v.mp4'), '/media/s/v.m3u8').playlist])
   assert.deepEqual(accessToBytes(fileAt('/media/s/v.mp4'), { start: 0, end: 1934 }, shaka, paid(shaka, '/media/s/v.mp4#bytes=935-1934')), { kind: 'not_listed', firstByte: 867 })
 })
 
 test('whole-file segments and key files', () => {
-  const encrypted = catalogOf([readMedia(m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXT-X-KEY:METHOD=AES-128,URI="k.bin"', '#EXTINF:2,', 'a.ts', '#EXTINF:2,', 'b.ts'), '/media/s/index.m3u8').playlist])
+  const encrypted = indexOf([readMedia(m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXT-X-KEY:METHOD=AES-128,URI="k.bin"', '#EXTINF:2,', 'a.ts', '#EXTINF:2,', 'b.ts'), '/media/s/index.m3u8').playlist])
   assert.equal(entryOf(accessToBytes(fileAt('/media/s/a.ts'), { start: 10, end: 20 }, encrypted, paid(encrypted))), '/media/s/a.ts')
   assert.deepEqual(accessToBytes(fileAt('/media/s/a.ts'), { start: 10, end: 20 }, encrypted, paid(encrypted, '/media/s/a.ts')), { kind: 'released', free: false })
   // Nothing sold: the gate releases keys to open channels only.
@@ -53,7 +52,7 @@ test('whole-file segments and key files', () => {
 test('byte-range parts inside a whole-file segment: a part request names the part, a wider one the segment', () => {
   const text = m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXT-X-PART-INF:PART-TARGET=1',
     '#EXT-X-PART:DURATION=1,URI="s.mp4",BYTERANGE="500@0"', '#EXT-X-PART:DURATION=1,URI="s.mp4",BYTERANGE="500"', '#EXTINF:2,', 's.mp4')
-  const parts = catalogOf([readMedia(text, '/media/s/index.m3u8').playlist])
+  const parts = indexOf([readMedia(text, '/media/s/index.m3u8').playlist])
   const [part0, part1] = ['/media/s/s.mp4#bytes=0-499', '/media/s/s.mp4#bytes=500-999']
   assert.equal(entryOf(accessToBytes(fileAt('/media/s/s.mp4'), { start: 0, end: 499 }, parts, paid(parts))), part0)
   assert.equal(entryOf(accessToBytes(fileAt('/media/s/s.mp4'), { start: 0, end: 999 }, parts, paid(parts))), '/media/s/s.mp4')
@@ -69,7 +68,7 @@ test('a later reading of a live LL-HLS playlist drops old parts, but the catalog
   const head = ['#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXT-X-PART-INF:PART-TARGET=1']
   const first = readMedia(m3u8(...head, '#EXT-X-PART:DURATION=1,URI="a.0.ts"', '#EXT-X-PART:DURATION=1,URI="a.1.ts"', '#EXTINF:2,', 'a.ts'), '/media/l/index.m3u8').playlist
   const later = readMedia(m3u8(...head, '#EXTINF:2,', 'a.ts', '#EXTINF:2,', 'b.ts'), '/media/l/index.m3u8').playlist
-  const merged = catalogOf([first, later])
+  const merged = indexOf([first, later])
   assert.deepEqual(merged.get('/media/l/a.ts')?.parts, ['/media/l/a.0.ts', '/media/l/a.1.ts'])
   assert.deepEqual(accessToBytes(fileAt('/media/l/a.ts'), { start: 0, end: 99 }, merged, paid(merged, '/media/l/a.0.ts', '/media/l/a.1.ts')), { kind: 'released', free: false })
 })

@@ -2,11 +2,10 @@
 // in both directions. Shapes from Apple's LL-HLS examples: parts in their own files, and parts as byte ranges.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { catalogOf } from '../../protocol/hls/catalog.ts'
 import { chargeFor } from '../../protocol/hls/charges.ts'
 import { accessToBytes } from '../../protocol/hls/byte-access.ts'
 import { segmentPrice } from '../../protocol/pricing.ts'
-import { fileAt, m3u8, readMedia, releasedByPayments, skipped } from '../support/hls-read.ts'
+import { fileAt, m3u8, readMedia, releasedByPayments, skipped, indexOf } from '../support/hls-read.ts'
 
 const PART = 0.33334
 const parts = (sequence: number, count: number, suffix = (index: number) => String(index)) =>
@@ -90,7 +89,7 @@ test('parts that do not add up to their segment, or that leave it, skip the segm
 
 test('LL-HLS pricing: parts by their own duration; paid parts count toward their segment; a paid segment covers its parts', () => {
   const { playlist } = readMedia(appleSeparateFiles, '/media/ll/index.m3u8')
-  const catalog = catalogOf([playlist])
+  const catalog = indexOf([playlist])
   const priceOf = (seconds: number) => segmentPrice(seconds, 30)
   const segment = '/media/ll/fileSequence271.mp4'
   const partIds = playlist.segments.at(-1)!.parts.map((part) => part.id)
@@ -119,7 +118,7 @@ test('when rounded part prices reach the segment price early, the last unpaid pa
     m3u8('#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXT-X-PART-INF:PART-TARGET=0.5',
       ...[0, 1, 2, 3].map((index) => `#EXT-X-PART:DURATION=0.5,URI="s.${index}.ts"`), '#EXTINF:2.0,', 's.ts'),
   )
-  const catalog = catalogOf([playlist])
+  const catalog = indexOf([playlist])
   const priceOf = (seconds: number) => segmentPrice(seconds, 3)
   const charge = (id: string, paid: Set<string>) => chargeFor(catalog.get(id)!, catalog, paid, priceOf)
   assert.deepEqual(charge('/media/show/s.0.ts', new Set()), { kind: 'due', amount: 2 })
