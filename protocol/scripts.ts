@@ -68,22 +68,28 @@ export function payerReturnScript(p: { payerPublicKey: string; payerScript?: str
   return p.payerScript === undefined ? p2pkhLockingScript(p.payerPublicKey) : LockingScript.fromHex(p.payerScript)
 }
 
-// The payee compares thousands of outputs a second against the same few scripts: keep their bytes.
+// The payee compares thousands of outputs a second against the same few scripts: keep their bytes. Keyed by the
+// channel's own strings, not by a string built per call: V8 keeps a string's hash, so a lookup with the record's key
+// hashes nothing, where a concatenated key is hashed afresh on every payment (issue 23's profile).
 const MAX_CACHED_SCRIPTS = 10_000
-const scriptBytesCache = new Map<string, Uint8Array>()
+type ScriptCache = Map<string, Uint8Array>
+const p2pkhCache: ScriptCache = new Map()
+const hexCache: ScriptCache = new Map()
+const channelCache = new Map<string, ScriptCache>()
+let channelCached = 0
 
-function cachedScriptBytes(cacheKey: string, build: () => LockingScript): Uint8Array {
-  const hit = scriptBytesCache.get(cacheKey)
+function cachedScriptBytes(cache: ScriptCache, key: string, build: () => LockingScript): Uint8Array {
+  const hit = cache.get(key)
   if (hit !== undefined) return hit
   const bytes = Uint8Array.from(build().toBinary())
-  if (scriptBytesCache.size >= MAX_CACHED_SCRIPTS) scriptBytesCache.clear()
-  scriptBytesCache.set(cacheKey, bytes)
+  if (cache.size >= MAX_CACHED_SCRIPTS) cache.clear()
+  cache.set(key, bytes)
   return bytes
 }
 
 /** Serialized P2PKH script of a key, memoized. Do not mutate the returned bytes. */
 export function p2pkhScriptBytes(publicKeyHex: string): Uint8Array {
-  return cachedScriptBytes(`p2pkh:${publicKeyHex}`, () => p2pkhLockingScript(publicKeyHex))
+  return cachedScriptBytes(p2pkhCache, publicKeyHex, () => p2pkhLockingScript(publicKeyHex))
 }
 
 /** The P2PKH script of a key, hex: what a channel opened before payout addresses pays the host. */
@@ -93,12 +99,26 @@ export function p2pkhScriptHex(publicKeyHex: string): string {
 
 /** The bytes of a script given in hex (the host's agreed payout script), memoized. Do not mutate. */
 export function scriptBytesOfHex(scriptHex: string): Uint8Array {
-  return cachedScriptBytes(`hex:${scriptHex}`, () => LockingScript.fromHex(scriptHex))
+  return cachedScriptBytes(hexCache, scriptHex, () => LockingScript.fromHex(scriptHex))
 }
 
 /** Serialized 2-of-2 funding script, memoized. Do not mutate the returned bytes. */
 export function channelScriptBytes(payerPublicKey: string, payeePublicKey: string): Uint8Array {
-  return cachedScriptBytes(`2of2:${payerPublicKey}:${payeePublicKey}`, () => new ChannelMultisig().lock(payerPublicKey, payeePublicKey))
+  let byPayee = channelCache.get(payerPublicKey)
+  if (byPayee === undefined) {
+    if (channelCached >= MAX_CACHED_SCRIPTS) {
+      channelCache.clear()
+      channelCached = 0
+    }
+    byPayee = new Map()
+    channelCache.set(payerPublicKey, byPayee)
+  }
+  const hit = byPayee.get(payeePublicKey)
+  if (hit !== undefined) return hit
+  const bytes = Uint8Array.from(new ChannelMultisig().lock(payerPublicKey, payeePublicKey).toBinary())
+  byPayee.set(payeePublicKey, bytes)
+  channelCached++
+  return bytes
 }
 
 /** A 0-satoshi data carrier is the only extra output the payee tolerates: `OP_RETURN ...` or `OP_FALSE OP_RETURN ...`. */

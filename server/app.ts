@@ -227,7 +227,7 @@ export async function startHost<D extends OwnDevnet = OwnDevnet>(config: HostCon
 
   await chainView.refresh()
   // The devnet answers at once and mines often; real networks are asked every half minute.
-  const refreshMs = config.network === 'devnet' ? 1_000 : 30_000
+  const refreshMs = (config.chainRefreshSeconds ?? (config.network === 'devnet' ? 1 : 30)) * 1000
   chainView.start(refreshMs)
   await channels.recover()
   // Fundings are watched as often as the chain view refreshes, until their channels settle.

@@ -2,13 +2,13 @@
 // outcomes merged, and their CPU summed so the report can show what generating the load cost.
 import type { StreamSegment } from '../fleet/playlist.ts'
 import { startChild, type BenchChild } from './child-process.ts'
-import type { LoadRequest, PaymentsOutcome, PreparedChannel, SegmentJob } from './load-worker.ts'
+import type { ChannelSet, LoadRequest, PaymentsOutcome, PreparedChannel, SegmentJob } from './load-worker.ts'
 import type { LoadOutcome } from './segment-load.ts'
 
 export interface LoadGenerators {
   readonly count: number
-  /** Deals the channels out; paying viewers later name a channel by its index in this list. */
-  prepare(url: string, channels: PreparedChannel[]): Promise<void>
+  /** Deals the channels of one set out; paying viewers later name a channel by its index in this list. */
+  prepare(set: ChannelSet, url: string, channels: PreparedChannel[]): Promise<void>
   segments(job: SegmentJob): Promise<LoadOutcome>
   payments(seconds: number, segments: StreamSegment[]): Promise<PaymentsOutcome>
   /** CPU the generator processes have used so far, microseconds. */
@@ -37,8 +37,8 @@ export function mergeOutcomes(outcomes: readonly LoadOutcome[]): LoadOutcome {
 
 export async function startLoadGenerators(count: number): Promise<LoadGenerators> {
   const workers = await Promise.all(Array.from({ length: count }, () => startChild('./load-worker.ts', [])))
-  /** Global channel index -> [worker, index in that worker]. */
-  let placement: Array<[number, number]> = []
+  /** Per set, global channel index -> [worker, index in that worker]. */
+  const placements = new Map<ChannelSet, Array<[number, number]>>()
   const share = <T>(items: readonly T[], owner: (item: T, index: number) => number): T[][] => {
     const shares = workers.map((): T[] => [])
     items.forEach((item, index) => shares[owner(item, index)].push(item))
@@ -46,12 +46,13 @@ export async function startLoadGenerators(count: number): Promise<LoadGenerators
   }
   return {
     count,
-    async prepare(url, channels) {
+    async prepare(set, url, channels) {
       const shares = share(channels, (_, index) => index % count)
-      placement = channels.map((_, index) => [index % count, Math.floor(index / count)])
-      await Promise.all(workers.map((worker, w) => ask(worker, { type: 'prepare', url, channels: shares[w] })))
+      placements.set(set, channels.map((_, index) => [index % count, Math.floor(index / count)]))
+      await Promise.all(workers.map((worker, w) => ask(worker, { type: 'prepare', set, url, channels: shares[w] })))
     },
     async segments(job) {
+      const placement = placements.get(job.set ?? 'paywall') ?? []
       const shares = share(job.viewers, (viewer, index) => ('channel' in viewer ? placement[viewer.channel][0] : index % count))
       const outcomes = await Promise.all(
         workers.map((worker, w) => {

@@ -1,9 +1,10 @@
 // Bench child: one share of the load generator, in a process of its own, so the generator never shares an event loop
 // with the server it measures nor with the other shares. It reports its own CPU, so the report can say how busy the
 // generator was. Answers over IPC (see load-generators.ts):
-//   prepare  {url, channels: [{channelId, token, updates}]}: one socket per channel, each channel resumed on it
-//   segments {job}: viewers at playback pace through one path, paying first on the paywall
-//   payments {seconds}: every prepared channel pays as fast as the host acknowledges, no segments
+//   prepare  {set, url, channels: [{channelId, token, updates}]}: one socket per channel, each channel resumed on it;
+//            a set per host (the paywall host, the edge host)
+//   segments {job}: viewers at playback pace through one path, paying first on the paywall and edge paths
+//   payments {seconds}: every channel of the paywall set pays as fast as the host acknowledges, no segments
 import { io } from 'socket.io-client'
 import { request, type HostSocket } from '../../client/payer/host-request.ts'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
@@ -24,12 +25,17 @@ export interface SegmentJob {
   segments: StreamSegment[]
   seconds: number
   speed: number
-  /** Plain viewers start at `cursor`; paying viewers name a prepared channel and go on where it stopped. */
+  /** Plain viewers start at `cursor`; paying viewers name a prepared channel of `set` and go on where it stopped. */
   viewers: Array<{ cursor: number } | { channel: number }>
+  /** The channel set the paying viewers come from (default: the paywall host's). */
+  set?: ChannelSet
 }
 
+/** The paywall host's channels, or the edge host's (whose acknowledgements carry signed segment URLs). */
+export type ChannelSet = 'paywall' | 'edge'
+
 export type LoadRequest =
-  | { type: 'prepare'; url: string; channels: PreparedChannel[] }
+  | { type: 'prepare'; set: ChannelSet; url: string; channels: PreparedChannel[] }
   | { type: 'segments'; job: SegmentJob }
   | { type: 'payments'; seconds: number; segments: StreamSegment[] }
   | { type: 'cpu' }
@@ -39,13 +45,16 @@ export type PaymentsOutcome = { accepted: number; refused: number; seconds: numb
 interface LiveChannel extends PreparedChannel {
   socket: HostSocket
   cursor: number
+  /** Edge mode: the signed URL each acknowledged update came with, by segment index. */
+  urls: Map<number, string>
 }
 
 const http = createHttpClient()
-let channels: LiveChannel[] = []
+const sets = new Map<ChannelSet, LiveChannel[]>()
 
-async function prepare(url: string, prepared: PreparedChannel[]): Promise<void> {
-  channels = await Promise.all(
+async function prepare(set: ChannelSet, url: string, prepared: PreparedChannel[]): Promise<void> {
+  for (const channel of sets.get(set) ?? []) channel.socket.disconnect()
+  const channels = await Promise.all(
     prepared.map(async (channel) => {
       const socket: HostSocket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: BENCH_ANSWER_TIMEOUT_MS })
       await new Promise<void>((resolve, reject) => {
@@ -54,18 +63,22 @@ async function prepare(url: string, prepared: PreparedChannel[]): Promise<void> 
       })
       const resumed = await request(socket, 'resume', { channelId: channel.channelId, token: channel.token }, BENCH_ANSWER_TIMEOUT_MS)
       if (!resumed.ok) throw new Error(`resume of ${channel.channelId} refused: ${resumed.code} ${resumed.message}`)
-      return { ...channel, socket, cursor: resumed.segments }
+      return { ...channel, socket, cursor: resumed.segments, urls: new Map<number, string>() }
     }),
   )
+  sets.set(set, channels)
 }
 
 /** Pays the channel's next pre-signed update for `segment`; null on success, else an error kind. */
 async function pay(channel: LiveChannel, index: number, segment: StreamSegment): Promise<string | null> {
   const reply = await request(channel.socket, 'update', { channelId: channel.channelId, tx: channel.updates[index], segment: segment.id }, BENCH_ANSWER_TIMEOUT_MS)
-  return reply.ok ? null : `update_${reply.code}`
+  if (!reply.ok) return `update_${reply.code}`
+  if (reply.segmentUrl) channel.urls.set(index, reply.segmentUrl)
+  return null
 }
 
 function segments(job: SegmentJob): Promise<LoadOutcome> {
+  const channels = sets.get(job.set ?? 'paywall') ?? []
   const viewers: LoadViewer[] = job.viewers.map((viewer) => {
     if ('cursor' in viewer) return { cursor: viewer.cursor, limit: Number.MAX_SAFE_INTEGER }
     const channel = channels[viewer.channel]
@@ -78,6 +91,7 @@ function segments(job: SegmentJob): Promise<LoadOutcome> {
       },
       limit: channel.updates.length,
       headers: { [TOKEN_HEADER]: channel.token },
+      urlFor: (index) => channel.urls.get(index),
       pay: (index, segment) => pay(channel, index, segment),
     }
   })
@@ -91,7 +105,7 @@ async function payments(seconds: number, list: StreamSegment[]): Promise<Payment
   let accepted = 0
   let refused = 0
   await Promise.all(
-    channels.map(async (channel) => {
+    (sets.get('paywall') ?? []).map(async (channel) => {
       while (performance.now() < end && channel.cursor < channel.updates.length) {
         const index = channel.cursor++
         if ((await pay(channel, index, list[index])) === null) accepted++
@@ -105,8 +119,8 @@ async function payments(seconds: number, list: StreamSegment[]): Promise<Payment
 async function answer(message: LoadRequest): Promise<unknown> {
   switch (message.type) {
     case 'prepare':
-      await prepare(message.url, message.channels)
-      return { prepared: channels.length }
+      await prepare(message.set, message.url, message.channels)
+      return { prepared: message.channels.length }
     case 'segments':
       return segments(message.job)
     case 'payments':
@@ -125,7 +139,7 @@ process.on('message', (message: LoadRequest & { id: number }) => {
   )
 })
 process.on('SIGTERM', () => {
-  for (const channel of channels) channel.socket.disconnect()
+  for (const channel of [...sets.values()].flat()) channel.socket.disconnect()
   http.close()
   process.exit(0)
 })

@@ -22,6 +22,7 @@ import type { Settlement } from '../channels/settlement.ts'
 import { clientAddress } from '../../node-shared/client-address.ts'
 import { ClientLimits, type ClientLimitsConfig } from './client-limits.ts'
 import { take, type TokenBucket } from './token-bucket.ts'
+import { plainUpdate } from './update-shape.ts'
 
 interface SocketData {
   channels: Set<string>
@@ -95,8 +96,12 @@ export function attachChannelSockets(io: ChannelServer, channels: SocketChannels
       next()
     })
 
-    /** Parses the event's payload with its own schema, runs the handler, and answers through the acknowledgement. */
+    /**
+     * Parses the event's payload with its own schema (or, for an update, its fixed shape first: update-shape.ts), runs
+     * the handler, and answers through the acknowledgement.
+     */
     const handle = <E extends ClientEvent>(event: E, handler: (request: RequestOf<E>) => ReplyOf<E> | Promise<ReplyOf<E>>) => {
+      const plain = event === 'update' ? (plainUpdate as (payload: unknown) => RequestOf<E> | null) : null
       // Widened to the union on purpose: every inbound event has the same untrusted shape until it is parsed.
       const inbound: ClientEvent = event
       socket.on(inbound, async (payload: unknown, ack?: unknown) => {
@@ -105,13 +110,17 @@ export function attachChannelSockets(io: ChannelServer, channels: SocketChannels
           return
         }
         const reply = (answer: ReplyOf<E>) => ack(answer)
-        const parsed = RequestSchemas[event].safeParse(payload)
-        if (!parsed.success) {
-          reply({ ok: false, code: 'malformed', message: `Malformed "${event}": ${describeIssues(parsed.error)}` })
-          return
+        let request = plain?.(payload) ?? null
+        if (request === null) {
+          const parsed = RequestSchemas[event].safeParse(payload)
+          if (!parsed.success) {
+            reply({ ok: false, code: 'malformed', message: `Malformed "${event}": ${describeIssues(parsed.error)}` })
+            return
+          }
+          request = parsed.data
         }
         try {
-          reply(await handler(parsed.data))
+          reply(await handler(request))
         } catch (error) {
           log.error({ err: error, event }, 'socket handler failed')
           reply({ ok: false, code: 'internal', message: 'The host hit an internal error; try again shortly.' })

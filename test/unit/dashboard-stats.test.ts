@@ -1,10 +1,14 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import fc from 'fast-check'
 import {
   addEarning,
   earningRate,
   earningsPerMinute,
   reduceStats,
+  reduceStatsAll,
+  HOUR_MS,
+  SLOT_MS,
   seedStats,
   snapshotOf,
   WATCHING_WINDOW_MS,
@@ -158,4 +162,42 @@ test('each stream of the library with its price, seconds sold and earnings; sale
     { stream: '/media/gone/master.m3u8', name: '/media/gone/master.m3u8', pricePerSecond: null, secondsSold: 2, earned: 14 },
   ])
   assert.equal(snapshotOf(stats, T0, []).earned.tips, 9, 'tips are no stream\'s sales')
+})
+
+test('folding a batch of events gives what folding them one by one gives, and leaves the state it was given', () => {
+  const start = 1_700_000_000_000
+  const kinds = fc.constantFrom('accepted', 'accepted', 'accepted', 'rejected', 'served', 'opened', 'settled', 'verified')
+  const events = fc.array(fc.tuple(kinds, fc.integer({ min: 0, max: 400_000 }), fc.integer({ min: 1, max: 500 }), fc.constantFrom('tip', 'segment'), fc.constantFrom('/media/a', '/media/b', null)), { maxLength: 60 }).map((steps) => {
+    let at = start
+    return steps.map(([type, gap, amount, kind, stream]): HostEvent => {
+      at += gap
+      switch (type) {
+        case 'accepted':
+          return { type, channelId: 'c', kind: kind as 'tip' | 'segment', amount, seconds: kind === 'tip' ? 0 : 2, stream, at }
+        case 'rejected':
+          return { type, code: 'stale', at }
+        case 'served':
+          return { type, channelId: 'c', bytes: amount, at }
+        case 'opened':
+          return { type, channelId: 'c', at }
+        case 'settled':
+          return { type, channelId: 'c', paid: amount, onChain: amount % 2 === 0, reason: 'viewer', at }
+        default:
+          return { type: 'verified', seconds: 0.001, at }
+      }
+    })
+  })
+  const seeded = fc.array(fc.integer({ min: 0, max: 359 }), { maxLength: 360 }).map((slots) => {
+    let stats = seedStats([], true, [{ stream: '/media/a', amount: 5, seconds: 2 }])
+    for (const slot of slots) stats = reduceStats(stats, { type: 'accepted', channelId: 'c', kind: 'segment', amount: 1, seconds: 2, stream: null, at: start - HOUR_MS + slot * SLOT_MS })
+    return stats
+  })
+  fc.assert(
+    fc.property(seeded, events, (stats, batch) => {
+      const frozen = structuredClone(stats)
+      assert.deepEqual(reduceStatsAll(stats, batch), batch.reduce(reduceStats, stats))
+      assert.deepEqual(stats, frozen)
+    }),
+    { numRuns: 500 },
+  )
 })

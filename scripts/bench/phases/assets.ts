@@ -32,3 +32,8 @@ export async function measureAssets(): Promise<Assets> {
     player_js_bytes: sum(files.map((file) => readFileSync(file).length)),
   }
 }
+
+/** The row of a run that left the scripts out (--skip assets). */
+export function noAssets(): Assets {
+  return { player_js_wire_bytes: 0, player_js_gzip_bytes: 0, hls_js_wire_bytes: 0, hls_js_gzip_bytes: 0, player_js_bytes: 0 }
+}

@@ -43,6 +43,27 @@ export interface Ttff {
   rtt_waterfall: WaterfallStep[]
 }
 
+/** The row of a run that left time to first frame out (--skip ttff, or Chromium failed twice). */
+export function noTtff(plan: Plan): Ttff {
+  return {
+    free_ms: null,
+    paid_ms: null,
+    paid_minus_free_ms: null,
+    returning_free_ms: null,
+    returning_paid_ms: null,
+    returning_paid_minus_free_ms: null,
+    returning_new_channels: 0,
+    rtt_ms: plan.rttMs,
+    rtt_free_ms: null,
+    rtt_paid_ms: null,
+    rtt_paid_minus_free_ms: null,
+    loads: 0,
+    rtt_loads: 0,
+    waterfall: [],
+    rtt_waterfall: [],
+  }
+}
+
 interface Medians {
   free: number | null
   paid: number | null
