@@ -58,12 +58,12 @@ async function channelFunding(channelId: string): Promise<string> {
 }
 
 /** A fresh browser profile on the player at 4x, its cap at CAP; `shareIdentity` ticks "let hosts know me". */
-async function openPlayer(options: { shareIdentity?: boolean; holdMedia?: Promise<void>; dropSegment?: string } = {}): Promise<Page> {
+async function openPlayer(options: { shareIdentity?: boolean; holdMedia?: Promise<void>; cap?: number } = {}): Promise<Page> {
   const context = await env.browser.newContext()
   await context.addInitScript(({ cap, share }) => {
     localStorage.setItem('p2p.preferences', JSON.stringify({ cap, thresholds: [{ fraction: 0.5, level: 'info' }, { fraction: 0.8, level: 'warning' }, { fraction: 0.95, level: 'critical' }], settleOnLeave: false }))
     if (share && !localStorage.getItem('p2p.wallet.choice')) localStorage.setItem('p2p.wallet.choice', JSON.stringify({ pays: null, shareIdentity: true }))
-  }, { cap: CAP, share: options.shareIdentity === true })
+  }, { cap: options.cap ?? CAP, share: options.shareIdentity === true })
   if (options.holdMedia) {
     const held = options.holdMedia
     await context.route(/\/media\//, async (route) => {
@@ -71,7 +71,6 @@ async function openPlayer(options: { shareIdentity?: boolean; holdMedia?: Promis
       await route.continue()
     })
   }
-  if (options.dropSegment) await context.route(new RegExp(options.dropSegment), (route) => route.abort())
   const page = await context.newPage()
   page.on('pageerror', (error) => console.error('page error:', error.message))
   await page.goto(`${env.host.url}/?stream=${encodeURIComponent(STREAM)}`)
@@ -185,11 +184,11 @@ describe("paying from the viewer's own BRC-100 wallet", { timeout: 300_000 }, ()
 
   test('a channel closed with nothing paid: its refund comes back into the wallet once the chain reaches its lock time', async () => {
     const before = await wallet.balance()
-    // The preview's second segment never arrives, so nothing after it is ever bought.
-    const page = await openPlayer({ dropSegment: 'seg_00001\\.ts' })
-    await page.waitForFunction(() => window.p2p!.state().phase === 'open', undefined, { timeout: 60_000 })
+    // A cap below the first paid segment's price: the channel opens for it, and the player stops at the cap, asking.
+    const page = await openPlayer({ cap: PRICE })
+    await page.waitForFunction(() => window.p2p!.state().phase === 'open' && window.p2p!.state().capDialogOpen, undefined, { timeout: 60_000 })
     const { channelId } = await state(page)
-    await page.getByTestId('stop-button').click()
+    await page.getByTestId('cap-dialog-stop').click()
     await page.waitForFunction(() => window.p2p!.state().lastSummary !== null, undefined, { timeout: 30_000 })
     const [entry] = await history(page)
     assert.equal(entry.summary.channelId, channelId)
