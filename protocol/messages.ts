@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { parseSegmentKey, SEGMENT_ID_MAX_LENGTH, SEGMENT_KEY_MAX_LENGTH } from './hls/segment-key.ts'
 import type { FundingLoss } from './funding-loss.ts'
-import { MAX_FUNDING_BEEF_HEX_CHARS, MAX_FUNDING_PARENTS, MAX_FUNDING_PARENTS_HEX_CHARS, TIP_NOTE_MAX_CHARS } from './message-limits.ts'
+import { CHANNEL_ID_PATTERN, EVEN_HEX_PATTERN, MAX_FUNDING_BEEF_HEX_CHARS, MAX_FUNDING_PARENTS, MAX_FUNDING_PARENTS_HEX_CHARS, TIP_NOTE_MAX_CHARS } from './message-limits.ts'
 
 /** Largest transaction we accept in a message: an update is ~300 bytes, a funding tx with many inputs a few KB. */
 export const MAX_TX_HEX_CHARS = 200_000
@@ -11,11 +11,11 @@ export const MAX_TX_HEX_CHARS = 200_000
 export const MAX_MESSAGE_BYTES = 256 * 1024
 
 const hex = (maxChars: number) =>
-  z.string().max(maxChars, `at most ${maxChars} hex characters`).regex(/^(?:[0-9a-fA-F]{2})+$/, 'must be even-length hex')
+  z.string().max(maxChars, `at most ${maxChars} hex characters`).regex(EVEN_HEX_PATTERN, 'must be even-length hex')
 export const TxHex = hex(MAX_TX_HEX_CHARS)
 export const Txid = z.string().regex(/^[0-9a-f]{64}$/, 'must be a 64-character lowercase hex txid')
 export const PublicKeyHex = z.string().regex(/^0[23][0-9a-f]{64}$/, 'must be a 33-byte compressed public key in hex')
-export const ChannelId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex channel id')
+export const ChannelId = z.string().regex(CHANNEL_ID_PATTERN, 'must be a 24-character hex channel id')
 export const AccessToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 43-character base64url token')
 const Satoshis = z.number().int().nonnegative().max(21e14)
 /**

@@ -3,6 +3,7 @@
 // bodies (server/paywall/access.ts), and the player reads them with the shape check below, shaped for the one reader
 // it has (the payer checks the last update's transaction itself before it trusts it).
 import type { LastUpdate } from './messages.ts'
+import { CHANNEL_ID_PATTERN, EVEN_HEX_PATTERN } from './message-limits.ts'
 
 /**
  * The request header that carries a channel's access token (HTTP header names are case-insensitive). The only place
@@ -33,7 +34,7 @@ const isText = (value: unknown): value is string => typeof value === 'string'
 function isLastUpdate(value: unknown): value is LastUpdate {
   if (typeof value !== 'object' || value === null) return false
   const { sequence, paid, tx } = value as Record<string, unknown>
-  return isSatoshis(sequence) && isSatoshis(paid) && isText(tx) && /^(?:[0-9a-fA-F]{2})+$/.test(tx)
+  return isSatoshis(sequence) && isSatoshis(paid) && isText(tx) && EVEN_HEX_PATTERN.test(tx)
 }
 
 /** The 402 body, or null when what came back is not one (a proxy's error page, a truncated body). */
@@ -43,7 +44,7 @@ export function parsePaymentRequired(body: unknown): PaymentRequiredBody | null 
   const shaped =
     b.error === 'payment_required' &&
     isText(b.message) &&
-    (b.channelId === null || (isText(b.channelId) && /^[0-9a-f]{24}$/.test(b.channelId))) &&
+    (b.channelId === null || (isText(b.channelId) && CHANNEL_ID_PATTERN.test(b.channelId))) &&
     isText(b.segment) &&
     b.segment.startsWith('/media/') &&
     isSatoshis(b.price) &&

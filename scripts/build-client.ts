@@ -30,9 +30,8 @@ export interface AssetManifest {
 
 export interface BuildClientResult {
   manifest: AssetManifest
-  /** Bytes of the player's scripts (entry and the chunks it imports at once), raw and as the wire carries them (brotli). */
-  playerJsBytes: number
-  playerJsWireBytes: number
+  /** Bytes of the player's first-load scripts (the entry and the chunks it imports at once): raw, and as each encoding carries them. */
+  playerJs: { raw: number; br: number; gz: number }
   ms: number
 }
 
@@ -64,12 +63,11 @@ export async function buildClient(options: { outdir?: string; minify?: boolean }
   await writeFile(join(outdir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n')
   await compressAll(outdir)
   const player = manifest.pages.player
-  const playerFiles = [player.js, ...player.preload]
-  const sizes = await Promise.all(playerFiles.map(async (file) => [(await readFile(join(outdir, file))).length, (await readFile(join(outdir, `${file}.br`))).length]))
+  const sizeOf = async (file: string) => (await readFile(join(outdir, file))).length
+  const total = async (suffix: string) => (await Promise.all([player.js, ...player.preload].map((file) => sizeOf(file + suffix)))).reduce((sum, size) => sum + size, 0)
   return {
     manifest,
-    playerJsBytes: sizes.reduce((sum, [raw]) => sum + raw, 0),
-    playerJsWireBytes: sizes.reduce((sum, [, wire]) => sum + wire, 0),
+    playerJs: { raw: await total(''), br: await total('.br'), gz: await total('.gz') },
     ms: performance.now() - started,
   }
 }
@@ -104,18 +102,23 @@ function manifestOf(scripts: Metafile, styles: Metafile, outdir: string): AssetM
   return { pages }
 }
 
-/** Brotli (best) and gzip beside every script and stylesheet: the host picks by Accept-Encoding, compressing nothing. */
+/** The two encodings the host serves, each at its best: what a browser receives of a file. */
+export const wireForms = {
+  br: (bytes: Uint8Array) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }),
+  gz: (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }),
+}
+
+/** Brotli and gzip beside every script and stylesheet: the host picks by Accept-Encoding, compressing nothing. */
 async function compressAll(outdir: string): Promise<void> {
   for (const file of await readdir(outdir)) {
     if (!/\.(js|css)$/.test(file)) continue
     const bytes = await readFile(join(outdir, file))
-    await writeFile(join(outdir, `${file}.br`), brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }))
-    await writeFile(join(outdir, `${file}.gz`), gzipSync(bytes, { level: 9 }))
+    for (const [ext, encode] of Object.entries(wireForms)) await writeFile(join(outdir, `${file}.${ext}`), encode(bytes))
   }
 }
 
 if (process.argv[1] && basename(fileURLToPath(import.meta.url)) === basename(process.argv[1])) {
   const result = await buildClient()
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`
-  console.log(`built ${relative(process.cwd(), CLIENT_DIST)}: the player's script ${kib(result.playerJsBytes)}, ${kib(result.playerJsWireBytes)} on the wire (brotli), in ${Math.round(result.ms)} ms`)
+  console.log(`built ${relative(process.cwd(), CLIENT_DIST)}: the player's script ${kib(result.playerJs.raw)}, ${kib(result.playerJs.br)} on the wire (brotli), in ${Math.round(result.ms)} ms`)
 }

@@ -3,9 +3,7 @@
 // hls.min.js compressed the same ways. Chunks the page loads on demand (the QR encoder) are not counted.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
-import { buildClient, CLIENT_DIST } from '../../build-client.ts'
+import { buildClient, wireForms } from '../../build-client.ts'
 
 export interface Assets {
   /** Brotli bytes of the player's first-load scripts: what Chromium receives. */
@@ -19,17 +17,14 @@ export interface Assets {
 }
 
 export async function measureAssets(): Promise<Assets> {
-  const { manifest } = await buildClient()
-  const player = manifest.pages.player
-  const files = [player.js, ...player.preload].map((file) => join(CLIENT_DIST, file))
-  const sum = (sizes: number[]) => sizes.reduce((total, size) => total + size, 0)
+  const { playerJs } = await buildClient()
   const hls = readFileSync(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'))
   return {
-    player_js_wire_bytes: sum(files.map((file) => readFileSync(`${file}.br`).length)),
-    player_js_gzip_bytes: sum(files.map((file) => readFileSync(`${file}.gz`).length)),
-    hls_js_wire_bytes: brotliCompressSync(hls, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }).length,
-    hls_js_gzip_bytes: gzipSync(hls, { level: 9 }).length,
-    player_js_bytes: sum(files.map((file) => readFileSync(file).length)),
+    player_js_wire_bytes: playerJs.br,
+    player_js_gzip_bytes: playerJs.gz,
+    hls_js_wire_bytes: wireForms.br(hls).length,
+    hls_js_gzip_bytes: wireForms.gz(hls).length,
+    player_js_bytes: playerJs.raw,
   }
 }
 
