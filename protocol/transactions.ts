@@ -39,11 +39,14 @@ export interface SpendableUtxo {
 export class InsufficientFundsError extends Error {
   readonly needed: number
   readonly available: number
-  constructor(needed: number, available: number) {
+  /** Whose coins fell short: this device's key, or the viewer's own BRC-100 wallet (what they must top up differs). */
+  readonly wallet: 'device' | 'brc100'
+  constructor(needed: number, available: number, wallet: 'device' | 'brc100' = 'device') {
     super(`insufficient funds: need ${needed} satoshis (capacity + fee), have ${available}`)
     this.name = 'InsufficientFundsError'
     this.needed = needed
     this.available = available
+    this.wallet = wallet
   }
 }
 

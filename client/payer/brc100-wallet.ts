@@ -42,7 +42,7 @@ function insufficient(error: unknown): InsufficientFundsError | null {
   if (e?.name !== 'WERR_INSUFFICIENT_FUNDS' && e?.code !== 7) return null
   const needed = typeof e.totalSatoshisNeeded === 'number' ? e.totalSatoshisNeeded : 0
   const more = typeof e.moreSatoshisNeeded === 'number' ? e.moreSatoshisNeeded : needed
-  return new InsufficientFundsError(needed, Math.max(0, needed - more))
+  return new InsufficientFundsError(needed, Math.max(0, needed - more), 'brc100')
 }
 
 /**

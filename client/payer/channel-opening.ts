@@ -38,7 +38,7 @@ export async function openWithHost(
   try {
     funding = await timed('coins', () => wallet.fund({ keys, payeePublicKey: terms.payeePublicKey, capacity, feeRate: terms.feeRate }))
   } catch (error) {
-    if (error instanceof InsufficientFundsError) steps.fail(insufficientFunds(error.needed, error.available, terms.network))
+    if (error instanceof InsufficientFundsError) steps.fail(insufficientFunds(error, terms.network))
     throw error
   }
   let opening: PersistedSession

@@ -40,10 +40,18 @@ export function hostUnreachable(detail?: string): ViewerError {
   }
 }
 
-export function insufficientFunds(needed: number, available: number, network: string): ViewerError {
+export function insufficientFunds(short: { needed: number; available: number; wallet: 'device' | 'brc100' }, network: string): ViewerError {
+  const needs = `opening the channel needs ${short.needed} sat (your cap plus fees).`
+  if (short.wallet === 'brc100') {
+    return {
+      kind: 'insufficient_funds',
+      message: `Your BSV wallet has ${short.available} sat free to spend; ${needs}`,
+      nextStep: 'Add coins to your BSV wallet (or wait for a payment it is still sending to settle), or lower your cap in the preferences.',
+    }
+  }
   return {
     kind: 'insufficient_funds',
-    message: `This device's wallet has ${available} sat; opening the channel needs ${needed} sat (your cap plus fees).`,
+    message: `This device's wallet has ${short.available} sat; ${needs}`,
     nextStep:
       network === 'devnet'
         ? 'Press "Get more devnet coins", or lower your cap in the preferences.'

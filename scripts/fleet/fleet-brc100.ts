@@ -1,6 +1,7 @@
 // The fleet paying from one BRC-100 wallet, the way a viewer with a desktop wallet pays: a real @bsv/wallet-toolbox
 // wallet on the host's devnet, funded from its faucet with one coin per viewer (a funding not yet sent cannot lend
-// its change to the next one), reached over BRC-100's HTTP JSON by each viewer's WalletClient, its prompts approved.
+// its change to the next one) and one for the wallet's own permission tokens, reached over BRC-100's HTTP JSON by each
+// viewer's WalletClient, its prompts approved.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -35,8 +36,12 @@ export async function startFleetWallet(p: { url: string; playlistPath: string; d
   const dataDir = mkdtempSync(join(tmpdir(), 'p2p-fleet-wallet-'))
   const devnet = await openDevnetWallet({ devnetBaseUrl: p.devnetBaseUrl, dataDir, feeRate: p.feeRate, mine: () => mineOne(p.devnetBaseUrl) })
   try {
+    // The toolbox by default wants 144 change coins and pulls extra coins into a funding to make more: viewers funding
+    // at once then take each other's coins, and the last one finds too little free (seen in CI). Wanting one, every
+    // funding takes a single coin; the spare coin pays the permission tokens the first viewer's prompts make.
+    await devnet.wallet.setWalletChangeParams(1, p.satoshisEach)
     const perFunding = Math.max(1, Math.min(COINS_PER_FUNDING, Math.floor(FAUCET_CAP / (2 * p.satoshisEach))))
-    for (let left = p.count; left > 0; left -= perFunding) await devnet.fund(Array(Math.min(left, perFunding)).fill(p.satoshisEach))
+    for (let left = p.count + 1; left > 0; left -= perFunding) await devnet.fund(Array(Math.min(left, perFunding)).fill(p.satoshisEach))
     const http = await serveWalletHttp(devnet.apps, 0)
     const client = new WalletClient(new HTTPWalletJSON(FLEET_ORIGINATOR, http.url), FLEET_ORIGINATOR)
     const wallet = brc100Wallet({ wallet: client, host: new URL(p.url).host, stream: () => p.playlistPath, shareIdentity: () => false })

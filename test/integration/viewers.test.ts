@@ -135,9 +135,11 @@ describe('npm run viewers -- --wallet brc100', () => {
     assert.equal(report.satoshisSettled, 3 * perViewer)
     assert.equal(report.closesVerified, 3)
     // Each viewer's change went to a key the wallet derived for that channel, never to its channel key.
-    const results = report.results as Array<{ closeTxid: string; payerScript: string; capacity: number; fee: number }>
+    const results = report.results as Array<{ closeTxid: string; fundingTxid: string; payerScript: string; capacity: number; fee: number }>
     assert.equal(new Set(results.map((result) => result.payerScript)).size, 3)
     for (const result of results) {
+      // One whole coin per funding: the wallet does not pull in a neighbour's coin, or crumbs of one, to make change.
+      assert.equal(Transaction.fromHex(host.ledger!.rawTx(result.fundingTxid)!).inputs.length, 1)
       const close = Transaction.fromHex(host.ledger!.rawTx(result.closeTxid)!)
       assert.equal(close.outputs[1].lockingScript.toHex(), result.payerScript)
       assert.equal(close.outputs[1].satoshis, result.capacity - perViewer - result.fee)
