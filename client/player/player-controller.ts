@@ -234,9 +234,13 @@ export class PlayerController {
    * the free preview), instead of when the first paid segment is asked for.
    */
   private openEarly(path: string): void {
-    if (this.stopped || this.parts.session.hasRememberedChannel || !this.media.sells(path)) return
+    const { session } = this.parts
+    // The stream attaches before the host's terms arrive, and what a playlist sells is priced by them: wait for them.
     // A failure is not lost: the first paid segment tries to open the channel again and reports why it cannot.
-    this.ensureChannel().catch(() => undefined)
+    session
+      .waitForTerms()
+      .then(() => (this.stopped || session.hasRememberedChannel || !this.media.sells(path) ? undefined : this.ensureChannel()))
+      .catch(() => undefined)
   }
 
   /** A channel to pay through: the current one, or a new one at the preferred cap. */

@@ -64,8 +64,8 @@ after(async () => {
   await host?.dispose()
 })
 
-function openPlayer(stream: string, rate: number, url = host.url) {
-  return openPage(browser, url, stream, rate)
+function openPlayer(stream: string, rate: number, url = host.url, prepare?: Parameters<typeof openPage>[4]) {
+  return openPage(browser, url, stream, rate, prepare)
 }
 
 /** Rewrites an LL-HLS playlist as the live event stood `startAt` seconds in, and on at real time, until it ends. */
@@ -126,10 +126,35 @@ describe('every HLS form plays in Chromium and is paid for exactly', { timeout: 
     })
   }
 
-  test('the free preview plays without a channel; the first payment is for the media after it', async () => {
+  test('the channel opens as the playlist is read, while the preview still loads; the first payment is for the media after it', async () => {
     const preview = await startTestHost({ mediaDir, price: PRICE, previewSeconds: 4 })
-    const page = await openPlayer('/media/ts-files/master.m3u8', 1, preview.url)
+    // Every segment waits until the channel is open: it must open from the playlist alone, not from a paid segment.
+    // And the host's terms (its socket's messages) wait until a media playlist was read, as on a slow link, where
+    // the playlists come before the socket is up: the playlist is priced once the terms arrive.
+    let release = () => {}
+    const released = new Promise<void>((resolve) => (release = resolve))
+    let playlistRead = () => {}
+    const mediaPlaylist = new Promise<void>((resolve) => (playlistRead = resolve))
+    const page = await openPlayer('/media/ts-files/master.m3u8', 1, preview.url, async (context) => {
+      context.on('requestfinished', (request) => {
+        if (/\.m3u8$/.test(new URL(request.url()).pathname) && !request.url().includes('master')) setTimeout(playlistRead, 200)
+      })
+      await context.routeWebSocket(/\/socket\.io\//, (socket) => {
+        const server = socket.connectToServer()
+        server.onMessage(async (message) => {
+          await mediaPlaylist
+          socket.send(message)
+        })
+      })
+      await context.route(/\.ts(\?|$)/, async (route) => {
+        await released
+        await route.continue()
+      })
+    })
     try {
+      await page.waitForFunction(() => window.p2p?.state().phase === 'open', undefined, { timeout: 30_000 })
+      assert.equal((await state(page)).receivedSeconds, 0, 'open before any media arrived')
+      release()
       await playFor(page, 3, 30_000)
       const during = await state(page)
       await page.waitForFunction(() => window.p2p?.state().channelId !== null, undefined, { timeout: 30_000 })

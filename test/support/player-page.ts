@@ -1,7 +1,7 @@
 // The bundled player in a Chromium page, driven as a viewer would drive it: open a stream at a playback rate, play
 // a stretch of media time, read the player's own state (window.p2p) and the host's books for its channel.
 import assert from 'node:assert/strict'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { TestHost } from './host.ts'
 
 export interface ChannelRow {
@@ -33,9 +33,14 @@ export async function playerState(page: Page): Promise<PlayerState> {
   return (await page.evaluate(() => window.p2p!.state())) as unknown as PlayerState
 }
 
-/** A fresh page of the player on `stream`, its video played at `rate` once it has metadata. */
-export async function openPlayer(browser: Browser, url: string, stream: string, rate: number): Promise<Page> {
-  const page = await (await browser.newContext()).newPage()
+/**
+ * A fresh page of the player on `stream`, its video played at `rate` once it has metadata. `prepare` sees the new
+ * browser context before the page loads (to route its requests).
+ */
+export async function openPlayer(browser: Browser, url: string, stream: string, rate: number, prepare?: (context: BrowserContext) => Promise<void>): Promise<Page> {
+  const context = await browser.newContext()
+  await prepare?.(context)
+  const page = await context.newPage()
   page.on('pageerror', (error) => console.error('page error:', error.message))
   await page.goto(`${url}/?stream=${encodeURIComponent(stream)}`)
   await page.waitForFunction(() => window.p2p !== undefined)
