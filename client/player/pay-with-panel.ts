@@ -5,6 +5,7 @@
 import type { Network } from '../../protocol/messages.ts'
 import { brc100Wallet, type Brc100ChannelWallet } from '../payer/brc100-wallet.ts'
 import type { KeyValueStorage } from '../payer/storage.ts'
+import { timed } from '../payer/timeline.ts'
 import { findWallet, shortKey, type WalletSearch } from '../payer/wallet-discovery.ts'
 import { byTestId, setText } from './dom.ts'
 import { loadWalletChoice, payingWallet, saveWalletChoice, type WalletChoice } from './wallet-choice.ts'
@@ -23,7 +24,7 @@ export interface PayWith {
 export function choosePayingWallet(p: { network: Network; storage: KeyValueStorage; stream: () => string; channelOpen: () => boolean }): PayWith {
   let choice = loadWalletChoice(p.storage)
   let known: { search: WalletSearch; paying: 'brc100' | 'device' } | null = null
-  const own = findWallet(p.network).then((search) => {
+  const own = timed('wallet search', () => findWallet(p.network)).then((search) => {
     const paying = payingWallet(choice, search)
     known = { search, paying }
     renderPayWith({

@@ -10,6 +10,7 @@ import { PlayedMedia } from '../payer/played-media.ts'
 import type { SegmentPayer } from '../payer/segment-purchase.ts'
 import type { ChannelSession } from '../payer/session.ts'
 import type { ViewerError } from '../payer/viewer-errors.ts'
+import { markStep } from '../payer/timeline.ts'
 import { PaymentCancelled } from '../payer/waiting.ts'
 import type { ViewerWallet } from '../payer/wallet.ts'
 import type { BuyAhead } from '../payer/buy-ahead.ts'
@@ -235,6 +236,7 @@ export class PlayerController {
    */
   private openEarly(path: string): void {
     const { session } = this.parts
+    markStep('media playlist', 'end')
     // The stream attaches before the host's terms arrive, and what a playlist sells is priced by them: wait for them.
     // A failure is not lost: the first paid segment tries to open the channel again and reports why it cannot.
     session
