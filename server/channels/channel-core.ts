@@ -115,6 +115,7 @@ export async function startChannelCore(deps: ChannelCoreDeps): Promise<ChannelCo
     view,
     accepting: () => accepting.accepting,
     loader,
+    queues,
     events,
     refuse,
     now,

@@ -10,6 +10,7 @@ import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { ChainView } from './chain-view.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
 import type { ChannelLoader } from './channel-loader.ts'
+import type { ChannelQueues } from './channel-queues.ts'
 import type { ChannelTokens } from './channel-tokens.ts'
 import { untilSeen } from './funding-watch.ts'
 import { checkFundable, checkFundingBeef, checkFundingParents, checkOpen } from './open-checks.ts'
@@ -37,6 +38,8 @@ export interface OpeningDeps {
   accepting: () => boolean
   /** Puts a channel the store now has open into the live registry. */
   loader: Pick<ChannelLoader, 'load'>
+  /** The channel's queue: its funding runs there, so a payment sent right behind it waits for it, not refused. */
+  queues: ChannelQueues
   events: ChannelEventBus
   refuse: Refuse
   now: () => number
@@ -88,7 +91,16 @@ export class ChannelOpening {
   }
 
   /** Broadcasts the funding only now: the payer already holds a co-signed refund. */
-  async fund(request: FundRequest): Promise<Reply<FundAccepted>> {
+  /**
+   * Sends the funding on and makes the channel live. In the channel's queue: a viewer may send its first update right
+   * behind "fund" without waiting for the answer (one round trip less before the first paid segment); that update is
+   * then checked against the channel this leaves, live or not.
+   */
+  fund(request: FundRequest): Promise<Reply<FundAccepted>> {
+    return this.deps.queues.run(request.channelId, () => this.fundNow(request))
+  }
+
+  private async fundNow(request: FundRequest): Promise<Reply<FundAccepted>> {
     const { store, refuse } = this.deps
     const record = await store.channel(request.channelId)
     if (!record) return refuse(request.channelId, 'unknown_channel', 'No such channel on this host.')

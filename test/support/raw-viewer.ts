@@ -42,7 +42,19 @@ export function send<E extends ClientEvent>(socket: ViewerSocket, event: E, payl
   return request(socket, event, payload, ANSWER_TIMEOUT_MS)
 }
 
-export async function openRawViewer(url: string, cap: number, key = PrivateKey.fromRandom()): Promise<RawViewer> {
+/** A channel the host co-signed the refund of and that waits for its funding: what a viewer has before "fund". */
+export interface OfferedChannel {
+  socket: ViewerSocket
+  key: PrivateKey
+  terms: Terms
+  channel: PayerChannel
+  coin: FaucetPayment
+  refundHex: string
+  /** The "fund" request that makes the channel live, the funding's parent alongside. */
+  fund: RequestOf<'fund'>
+}
+
+export async function offerRawChannel(url: string, cap: number, key = PrivateKey.fromRandom()): Promise<OfferedChannel> {
   const { socket, terms } = await connect(url)
   const funds = await requestFaucet(`${url}/devnet`, key.toAddress(), cap * 2 + 10_000)
   const opened = openPayerChannel({ payerKey: key, terms, cap, utxos: [funds] })
@@ -52,17 +64,30 @@ export async function openRawViewer(url: string, cap: number, key = PrivateKey.f
   if (!refund.ok) throw new Error(refund.message)
   // The funding's parent travels with it, so the host broadcasts it in Extended Format, as the player does.
   const parent = await (await fetch(`${url}/devnet/woc/v1/bsv/devnet/tx/${funds.txid}/hex`)).text()
-  const fund = await send(socket, 'fund', { channelId: open.channelId, fundingTx: opened.fundingHex, fundingParents: [parent] })
+  return {
+    socket,
+    key,
+    terms,
+    channel: { ...opened.channel, channelId: open.channelId },
+    coin: funds,
+    refundHex: refund.refundHex,
+    fund: { channelId: open.channelId, fundingTx: opened.fundingHex, fundingParents: [parent] },
+  }
+}
+
+export async function openRawViewer(url: string, cap: number, key = PrivateKey.fromRandom()): Promise<RawViewer> {
+  const { socket, terms, channel, coin, refundHex, fund: fundRequest } = await offerRawChannel(url, cap, key)
+  const fund = await send(socket, 'fund', fundRequest)
   if (!fund.ok) throw new Error(`fund refused: ${fund.code} ${fund.message}`)
   const viewer: RawViewer = {
     socket,
     key,
     terms,
-    channel: { ...opened.channel, channelId: open.channelId },
-    channelId: open.channelId,
+    channel,
+    channelId: fundRequest.channelId,
     token: fund.token,
-    refundHex: refund.refundHex,
-    coin: funds,
+    refundHex,
+    coin,
     async pay(segment, price) {
       const signed = signSegment(viewer.channel, key, segment, price, terms.feeRate)
       if (!signed.ok) throw new Error(`payer refused to sign: ${signed.reason}`)
