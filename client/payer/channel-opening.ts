@@ -20,6 +20,8 @@ export interface OpeningSteps {
   forget(): void
   /** The ledger may hold the funding after all: the opening goes to the history with its refund, the viewer's way back. */
   shelve(): void
+  /** "fund" is on the socket: an update sent now travels right behind it, and the host takes it once it is funded. */
+  fundSent(): void
 }
 
 /** The one refusal of `fund` after which the funding may sit at the ledger: its refund must be kept. */
@@ -55,7 +57,9 @@ export async function openWithHost(
     fundingTx: funding.hex,
     ...(funding.beef ? { fundingBeef: funding.beef } : funding.parents?.length ? { fundingParents: funding.parents } : {}),
   }
-  const funded = await timed('fund', () => steps.ask('fund', fund))
+  const answer = timed('fund', () => steps.ask('fund', fund))
+  steps.fundSent()
+  const funded = await answer
   if (!funded.ok) {
     if (funded.code === MAYBE_AT_THE_LEDGER) steps.shelve()
     else {

@@ -30,8 +30,13 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
   protected readonly clock: () => number
   protected persisted: PersistedSession | null
   protected phase: SessionPhase
-  /** Open whenever the channel is usable: open and, after a reconnect, resumed. */
+  /** Open whenever the channel is usable: open and, after a reconnect, resumed; or its funding on its way. */
   protected readonly usable = new Gate()
+  /**
+   * While "fund" is on its way: settles once its answer is handled (the channel open with its token, or gone). A
+   * payment may be signed and sent meanwhile: the host handles it after the funding (docs/protocol.md, fund).
+   */
+  protected fundInFlight: Promise<void> | null = null
   protected readonly deliveries = new WaiterList()
   protected readonly capRaises = new WaiterList()
   /** Callers waiting for the channel's next accepted payment (a companion waits for the programme's). */
@@ -244,6 +249,14 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
   protected current(): PersistedSession {
     if (!this.persisted) throw new ViewerFailure(channelClosed())
     return this.persisted
+  }
+
+  /** The channel's token, once a funding on its way has been answered; a refused funding leaves no channel. */
+  protected async fundedToken(): Promise<string> {
+    await this.fundInFlight
+    const token = this.persisted?.token
+    if (!token) throw new ViewerFailure(channelClosed())
+    return token
   }
 
   protected requireTerms(): Terms {

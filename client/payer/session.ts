@@ -70,7 +70,7 @@ export class ChannelSession extends SessionCore {
    * Opens a channel with room for `cap` satoshis of payments: funding from the wallet, refund signed by both and
    * verified here, then the funding handed to the host to broadcast.
    */
-  async open(cap: number): Promise<void> {
+  async open(cap: number, fundSent?: () => void): Promise<void> {
     if (this.persisted) throw new Error('a channel is already open; close it or raise its cap')
     // A channel that could buy nothing would only lock the viewer's coins: at a reached limit, ask first.
     for (let limit = this.limitBlocking(1); limit !== null; limit = this.limitBlocking(1)) {
@@ -78,7 +78,7 @@ export class ChannelSession extends SessionCore {
       await this.capRaises.wait()
     }
     if (this.persisted) throw new Error('a channel is already open; close it or raise its cap')
-    await this.openChannel(cap, NOTHING_CARRIED)
+    await this.openChannel(cap, NOTHING_CARRIED, fundSent)
   }
 
   /**
@@ -111,8 +111,14 @@ export class ChannelSession extends SessionCore {
     return true
   }
 
-  private async openChannel(cap: number, carried: CarriedTotals): Promise<void> {
+  /**
+   * `fundSent` hears when "fund" is on its way: payments may start then, each update right behind the funding (see
+   * fundInFlight), one round trip sooner than after its answer.
+   */
+  private async openChannel(cap: number, carried: CarriedTotals, fundSent?: () => void): Promise<void> {
     this.move({ type: 'open_started' })
+    let opened = () => {}
+    const done = new Promise<void>((resolve) => (opened = resolve))
     try {
       const terms = await this.waitForTerms()
       const openedAt = this.clock()
@@ -122,6 +128,11 @@ export class ChannelSession extends SessionCore {
         remember: (opening) => this.save({ ...opening, openedAt }),
         forget: () => this.forget(),
         shelve: () => this.shelve(),
+        fundSent: () => {
+          this.fundInFlight = done
+          this.usable.open()
+          fundSent?.()
+        },
       }
       const funded = await openWithHost(steps, { terms, wallet: this.wallet, cap, carried, thresholds: this.thresholds })
       this.save({ ...funded, openedAt })
@@ -135,6 +146,9 @@ export class ChannelSession extends SessionCore {
       if (!this.persisted) this.usable.open()
       this.report(error)
       throw error
+    } finally {
+      this.fundInFlight = null
+      opened()
     }
   }
 
@@ -146,7 +160,7 @@ export class ChannelSession extends SessionCore {
   /** The current channel's token, once the channel is usable. */
   async channelToken(signal?: AbortSignal): Promise<string> {
     await this.untilUsable(signal)
-    return this.current().token!
+    return this.fundedToken()
   }
 
   /** Resolves at the channel's next accepted payment. */
@@ -166,7 +180,7 @@ export class ChannelSession extends SessionCore {
         await this.untilUsable(signal)
         const p = this.current()
         const charge = chargeOf(paidEntriesOf(p.channel))
-        if (charge.kind !== 'due') return { token: p.token!, charged: 0 }
+        if (charge.kind !== 'due') return { token: await this.fundedToken(), charged: 0 }
         const terms = this.requireTerms()
         const price = charge.amount
         const draft = draftSegment(p.channel, segment, price, terms.feeRate)
@@ -186,7 +200,15 @@ export class ChannelSession extends SessionCore {
           continue
         }
         const signed = sealPayment(draft, await this.wallet.sign(p.channel, draft.preimage))
-        const reply = await timed('first update', () => this.ask('update', { channelId: p.channel.channelId!, tx: signed.tx, segment }))
+        const behindFunding = this.fundInFlight !== null
+        const replied = timed('first update', () => this.ask('update', { channelId: p.channel.channelId!, tx: signed.tx, segment }))
+        if (behindFunding) {
+          // Sent right behind a funding still on its way: its answer comes first and says whether there is a channel;
+          // when there is none, this update's refusal is not read.
+          replied.catch(() => undefined)
+          await this.fundedToken()
+        }
+        const reply = await replied
         const now = this.current()
         const reaction = reactToUpdate({ channel: now.channel, signed: signed.channel, segment, price, reply, resynced })
         if (reaction.kind === 'paid') {
@@ -220,6 +242,7 @@ export class ChannelSession extends SessionCore {
   tip(amount: number, note?: string): Promise<void> {
     return this.payments.run(async () => {
       await this.untilUsable()
+      await this.fundedToken()
       const p = this.current()
       const draft = draftTip(p.channel, amount, this.requireTerms().feeRate)
       if (!draft.ok) {
@@ -365,6 +388,6 @@ export class ChannelSession extends SessionCore {
   private async untilUsable(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw new PaymentCancelled('aborted')
     await this.usable.pass()
-    if (!this.persisted?.token) throw new ViewerFailure(channelClosed())
+    if (!this.persisted?.token && !this.fundInFlight) throw new ViewerFailure(channelClosed())
   }
 }

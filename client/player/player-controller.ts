@@ -56,7 +56,8 @@ export class PlayerController {
   private hls: Hls | null = null
   /** After "Stop and settle", the end of the video or a stopped host: no new channel until the viewer presses play. */
   private stopped = false
-  private opening: Promise<void> | null = null
+  /** The channel being opened: `payable` once payments may start (its funding on its way), `done` once open. */
+  private opening: { done: Promise<void>; payable: Promise<void> } | null = null
   /** The start-up resume of a channel from an earlier page load: a Stop waits for it, or its close is refused. */
   private resuming: Promise<unknown> = Promise.resolve()
   private summary: SettlementSummary | null = null
@@ -251,14 +252,20 @@ export class PlayerController {
     if (this.stopped) throw new PaymentCancelled('stopped by the viewer')
     // A remembered channel is being resumed while hls.js loads: it is the one to pay through, unless the host ended it.
     await this.resuming
-    if (session.hasRememberedChannel) return
-    this.opening ??= (async () => {
-      await this.fundIfNeeded()
-      await session.open(this.parts.cap())
-    })().finally(() => {
-      this.opening = null
-      void walletPanel.refresh()
-    })
-    return this.opening
+    if (!this.opening && session.hasRememberedChannel) return
+    if (!this.opening) {
+      let fundSent = () => {}
+      const sent = new Promise<void>((resolve) => (fundSent = resolve))
+      const done = (async () => {
+        await this.fundIfNeeded()
+        await session.open(this.parts.cap(), fundSent)
+      })().finally(() => {
+        this.opening = null
+        void walletPanel.refresh()
+      })
+      // Payments start once the funding is on its way: the first update travels right behind it.
+      this.opening = { done, payable: Promise.race([done, sent]) }
+    }
+    return this.opening.payable
   }
 }

@@ -67,12 +67,21 @@ async function watchedAndPaused(): Promise<{ page: Page; before: PlayerState; bo
 
 describe('the player', { timeout: 240_000 }, () => {
   test('plays 10 s through the paywall, pays exactly what the host counted, and settles on the devnet', async () => {
-    const page = await openPlayer()
+    const frames: string[] = []
+    const page = await openPlayer({ socketLog: frames })
     await playedAtLeast(page, 10)
     const playing = await state(page)
     assert.ok(playing.channelId, 'a channel was opened')
     assert.equal(playing.phase, 'open')
     assert.deepEqual(playing.errors, [])
+
+    // The first update went right behind "fund", before the host answered it: one round trip less to the first frame.
+    const fundAsk = frames.findIndex((frame) => /^out:42\d+\["fund"/.test(frame))
+    const fundId = /^out:42(\d+)/.exec(frames[fundAsk] ?? '')?.[1]
+    const fundAnswer = frames.findIndex((frame) => frame.startsWith(`in:43${fundId}[`))
+    const firstUpdate = frames.findIndex((frame) => /^out:42\d+\["update"/.test(frame))
+    assert.ok(fundAsk >= 0 && fundAnswer > fundAsk && firstUpdate > fundAsk, frames.map((frame) => frame.slice(0, 24)).join(' '))
+    assert.ok(firstUpdate < fundAnswer, 'the first update was sent before the answer to "fund"')
 
     // Stop and settle: the host's books then hold still, and the summary shows the close tx.
     await page.getByTestId('stop-button').click()

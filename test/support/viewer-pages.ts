@@ -23,6 +23,8 @@ export interface PlayerOptions extends PageOptions {
   holdMedia?: boolean
   /** Answer /api/info only once this resolves (with this status): the page before its first problem. */
   info?: Promise<number>
+  /** Every Socket.IO frame in order, as the page sent it (`out:`) or received it (`in:`). */
+  socketLog?: string[]
 }
 
 const HEIGHT = { desktop: 900, phone: 844 }
@@ -47,6 +49,20 @@ export async function openPlayer(browser: Browser, host: TestHost, options: Play
     }, options.cap)
   }
   if (options.holdMedia) await context.route(/\/media\//, (route) => route.abort())
+  const log = options.socketLog
+  if (log) {
+    await context.routeWebSocket(/\/socket\.io\//, (socket) => {
+      const server = socket.connectToServer()
+      socket.onMessage((message) => {
+        log.push(`out:${String(message)}`)
+        server.send(message)
+      })
+      server.onMessage((message) => {
+        log.push(`in:${String(message)}`)
+        socket.send(message)
+      })
+    })
+  }
   const info = options.info
   if (info) await context.route(/\/api\/info$/, async (route) => route.fulfill({ status: await info, body: 'unavailable' }))
   await page.goto(`${host.url}/${options.stream ? `?stream=${encodeURIComponent(options.stream)}` : ''}`)
