@@ -67,8 +67,9 @@ async function watchedAndPaused(): Promise<{ page: Page; before: PlayerState; bo
 
 describe('the player', { timeout: 240_000 }, () => {
   test('plays 10 s through the paywall, pays exactly what the host counted, and settles on the devnet', async () => {
+    // The ledger is slow to take the funding: the first segment is asked for while "fund" waits for its answer.
     const frames: string[] = []
-    const page = await openPlayer({ socketLog: frames })
+    const page = await openPlayer({ socketLog: frames, slowFundAnswerMs: 2_000 })
     await playedAtLeast(page, 10)
     const playing = await state(page)
     assert.ok(playing.channelId, 'a channel was opened')

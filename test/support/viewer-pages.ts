@@ -25,6 +25,8 @@ export interface PlayerOptions extends PageOptions {
   info?: Promise<number>
   /** Every Socket.IO frame in order, as the page sent it (`out:`) or received it (`in:`). */
   socketLog?: string[]
+  /** The host's answer to "fund", and every frame after it, reach the page this much later (a slow ledger). */
+  slowFundAnswerMs?: number
 }
 
 const HEIGHT = { desktop: 900, phone: 844 }
@@ -53,13 +55,22 @@ export async function openPlayer(browser: Browser, host: TestHost, options: Play
   if (log) {
     await context.routeWebSocket(/\/socket\.io\//, (socket) => {
       const server = socket.connectToServer()
+      let fundId: string | null = null
+      // Frames keep their order: once the fund's answer is held, the ones after it wait behind it.
+      let delivered = Promise.resolve()
       socket.onMessage((message) => {
         log.push(`out:${String(message)}`)
+        fundId ??= /^42(\d+)\["fund"/.exec(String(message))?.[1] ?? null
         server.send(message)
       })
       server.onMessage((message) => {
-        log.push(`in:${String(message)}`)
-        socket.send(message)
+        const text = String(message)
+        const hold = fundId !== null && text.startsWith(`43${fundId}[`) ? (options.slowFundAnswerMs ?? 0) : 0
+        delivered = delivered.then(async () => {
+          if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold))
+          log.push(`in:${text}`)
+          socket.send(message)
+        })
       })
     })
   }
