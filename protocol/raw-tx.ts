@@ -67,61 +67,74 @@ export function bytesToHex(bytes: Uint8Array | number[]): string {
 /** Largest amount a valid output can hold (21 million BSV). */
 const MAX_SATOSHIS = 21e14
 
-/** Parses a serialized transaction; rejects truncation and trailing bytes. Throws MalformedTxError. */
-export function parseRawTx(bytes: Uint8Array): RawTx {
-  let pos = 0
-  const need = (n: number) => {
-    if (pos + n > bytes.length) throw new MalformedTxError(`truncated at byte ${pos}`)
+/**
+ * A cursor over serialized bytes. A class rather than closures made per parse: the payee parses every update, and each
+ * closure is an allocation (and, under tsx, a naming call) per payment.
+ */
+class ByteReader {
+  pos = 0
+  constructor(private readonly bytes: Uint8Array) {}
+
+  private need(n: number): void {
+    if (this.pos + n > this.bytes.length) throw new MalformedTxError(`truncated at byte ${this.pos}`)
   }
-  const u32 = () => {
-    need(4)
-    const v = (bytes[pos] | (bytes[pos + 1] << 8) | (bytes[pos + 2] << 16)) + bytes[pos + 3] * 0x1000000
-    pos += 4
-    return v
+
+  u32(): number {
+    this.need(4)
+    const { bytes, pos } = this
+    this.pos += 4
+    return (bytes[pos] | (bytes[pos + 1] << 8) | (bytes[pos + 2] << 16)) + bytes[pos + 3] * 0x1000000
   }
-  const varInt = () => {
-    need(1)
-    const first = bytes[pos++]
+
+  varInt(): number {
+    this.need(1)
+    const first = this.bytes[this.pos++]
     if (first < 0xfd) return first
     if (first === 0xfd) {
-      need(2)
-      const v = bytes[pos] | (bytes[pos + 1] << 8)
-      pos += 2
+      this.need(2)
+      const v = this.bytes[this.pos] | (this.bytes[this.pos + 1] << 8)
+      this.pos += 2
       return v
     }
-    if (first === 0xfe) return u32()
+    if (first === 0xfe) return this.u32()
     throw new MalformedTxError('8-byte length prefix')
   }
-  const slice = (n: number) => {
-    need(n)
-    const s = bytes.subarray(pos, pos + n)
-    pos += n
+
+  slice(n: number): Uint8Array {
+    this.need(n)
+    const s = this.bytes.subarray(this.pos, this.pos + n)
+    this.pos += n
     return s
   }
-  const version = u32()
-  const inputCount = varInt()
+}
+
+/** Parses a serialized transaction; rejects truncation and trailing bytes. Throws MalformedTxError. */
+export function parseRawTx(bytes: Uint8Array): RawTx {
+  const reader = new ByteReader(bytes)
+  const version = reader.u32()
+  const inputCount = reader.varInt()
   if (inputCount === 0) throw new MalformedTxError('no inputs')
   const inputs: RawInput[] = []
   for (let i = 0; i < inputCount; i++) {
-    const outpoint = slice(36)
+    const outpoint = reader.slice(36)
     const vout = (outpoint[32] | (outpoint[33] << 8) | (outpoint[34] << 16)) + outpoint[35] * 0x1000000
-    const script = slice(varInt())
-    inputs.push({ outpoint, vout, script, sequence: u32() })
+    const script = reader.slice(reader.varInt())
+    inputs.push({ outpoint, vout, script, sequence: reader.u32() })
   }
-  const outputCount = varInt()
-  const outputsStart = pos
+  const outputCount = reader.varInt()
+  const outputsStart = reader.pos
   const outputs: RawOutput[] = []
   for (let i = 0; i < outputCount; i++) {
-    const low = u32()
-    const high = u32()
+    const low = reader.u32()
+    const high = reader.u32()
     if (high > 0x7ffff) throw new MalformedTxError(`output ${i} value out of range`)
     const satoshis = high * 0x100000000 + low
     if (satoshis > MAX_SATOSHIS) throw new MalformedTxError(`output ${i} value out of range`)
-    outputs.push({ satoshis, script: slice(varInt()) })
+    outputs.push({ satoshis, script: reader.slice(reader.varInt()) })
   }
-  const outputsEnd = pos
-  const lockTime = u32()
-  if (pos !== bytes.length) throw new MalformedTxError(`${bytes.length - pos} trailing bytes`)
+  const outputsEnd = reader.pos
+  const lockTime = reader.u32()
+  if (reader.pos !== bytes.length) throw new MalformedTxError(`${bytes.length - reader.pos} trailing bytes`)
   return { version: version | 0, inputs, outputs, lockTime, outputsStart, outputsEnd }
 }
 
@@ -129,19 +142,27 @@ export function parseRawTx(bytes: Uint8Array): RawTx {
 export type Hash256 = (bytes: Uint8Array) => ArrayLike<number>
 const sdkHash256: Hash256 = (bytes) => Hash.hash256(bytes)
 
+/** Character codes of a txid being written: one string made from them at once, not 64 concatenations. */
+const TXID_CHARS = new Uint16Array(64)
+const HEX_CODES = Array.from(HEX_DIGITS, (digit) => digit.charCodeAt(0))
+
 /** txid (display order hex) of serialized bytes. */
 export function txidOf(bytes: Uint8Array, hash256: Hash256 = sdkHash256): string {
   const hash = hash256(bytes)
-  let out = ''
-  for (let i = hash.length - 1; i >= 0; i--) out += HEX_DIGITS[hash[i] >> 4] + HEX_DIGITS[hash[i] & 15]
-  return out
+  if (hash.length !== 32) throw new Error('a txid is a 32-byte hash')
+  for (let i = 0; i < 32; i++) {
+    const byte = hash[31 - i]
+    TXID_CHARS[2 * i] = HEX_CODES[byte >> 4]
+    TXID_CHARS[2 * i + 1] = HEX_CODES[byte & 15]
+  }
+  return String.fromCharCode.apply(null, TXID_CHARS as unknown as number[])
 }
 
-const outpointCache = new Map<string, Uint8Array>()
+/** By txid, then by vout: looked up by the caller's own strings, with no key built per call. */
+const outpointCache = new Map<string, Uint8Array[]>()
 /** The 36 serialized bytes of an outpoint (txid reversed + vout LE), memoized. Do not mutate. */
 export function outpointBytes(txid: string, vout: number): Uint8Array {
-  const cacheKey = `${txid}:${vout}`
-  const hit = outpointCache.get(cacheKey)
+  const hit = outpointCache.get(txid)?.[vout]
   if (hit !== undefined) return hit
   const out = new Uint8Array(36)
   const id = hexToBytes(txid)
@@ -152,7 +173,9 @@ export function outpointBytes(txid: string, vout: number): Uint8Array {
   out[34] = (vout >>> 16) & 0xff
   out[35] = (vout >>> 24) & 0xff
   if (outpointCache.size >= 10_000) outpointCache.clear()
-  outpointCache.set(cacheKey, out)
+  const byVout = outpointCache.get(txid) ?? []
+  byVout[vout] = out
+  outpointCache.set(txid, byVout)
   return out
 }
 
@@ -211,22 +234,32 @@ export function rawSighashPreimage(
   return out
 }
 
-// A channel's updates all spend the same outpoint with the same nSequence: remember the last few input hashes.
+// A channel's updates all spend the same outpoint with the same nSequence: the input hashes of a one-input tx are
+// remembered by those bytes (the sequence as two 16-bit characters), read as a 38-character string in one call, with
+// no hex built per payment.
 const inputHashCache = new Map<string, { hashPrevouts: ArrayLike<number>; hashSequence: ArrayLike<number> }>()
+const INPUT_KEY_CHARS = new Uint16Array(38)
 
 /** BIP143's hashPrevouts and hashSequence over all inputs. */
 function inputHashes(inputs: RawInput[], hash256: Hash256): { hashPrevouts: ArrayLike<number>; hashSequence: ArrayLike<number> } {
+  let cacheKey: string | null = null
+  if (inputs.length === 1) {
+    const { outpoint, sequence } = inputs[0]
+    INPUT_KEY_CHARS.set(outpoint)
+    INPUT_KEY_CHARS[36] = sequence & 0xffff
+    INPUT_KEY_CHARS[37] = sequence >>> 16
+    cacheKey = String.fromCharCode.apply(null, INPUT_KEY_CHARS as unknown as number[])
+    const hit = inputHashCache.get(cacheKey)
+    if (hit !== undefined) return hit
+  }
   const prevouts = new Uint8Array(36 * inputs.length)
   const sequences = new Uint8Array(4 * inputs.length)
   inputs.forEach((input, i) => {
     prevouts.set(input.outpoint, 36 * i)
     writeU32(sequences, 4 * i, input.sequence)
   })
-  if (inputs.length !== 1) return { hashPrevouts: hash256(prevouts), hashSequence: hash256(sequences) }
-  const cacheKey = bytesToHex(prevouts) + bytesToHex(sequences)
-  const hit = inputHashCache.get(cacheKey)
-  if (hit !== undefined) return hit
   const hashes = { hashPrevouts: hash256(prevouts), hashSequence: hash256(sequences) }
+  if (cacheKey === null) return hashes
   if (inputHashCache.size >= 10_000) inputHashCache.clear()
   inputHashCache.set(cacheKey, hashes)
   return hashes

@@ -26,7 +26,7 @@ import { payingViewersOf, preparePayingViewers, streamSegmentsFor, updatesFor } 
 import { measureThroughput, noThroughput } from './bench/phases/throughput.ts'
 import { measureAssets, noAssets } from './bench/phases/assets.ts'
 import { measureTtff, noTtff } from './bench/phases/ttff.ts'
-import { LOAD_FROM_ONE_ADDRESS, planFrom, PRICE, SEGMENT_SECONDS, segmentsPerRun, SKIPPABLE_PHASES, skips, type Plan } from './bench/plan.ts'
+import { capacityUpdatesPerViewer, LOAD_FROM_ONE_ADDRESS, planFrom, PRICE, SEGMENT_SECONDS, SKIPPABLE_PHASES, skips, warmupUpdatesPerChannel, type Plan } from './bench/plan.ts'
 import { capacityFigures, cpuPerPayment, keptLatency, loopDelayRatio, median, paywallVsProxy, spread, targetVerdicts, type BenchResults, type LatencyRow } from './bench/report.ts'
 import { attempts } from './bench/attempt.ts'
 import { pin, pinBench } from './bench/pinning.ts'
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     const prepare = (set: 'paywall' | 'edge', url: string, hostTerms: typeof terms, count: number, updates: (i: number) => number) =>
       tries.run(`paying viewers (${set})`, () => preparePayingViewers({ hostUrl: url, terms: hostTerms, stream, pool, generators, log, set, count, updates }), 0)
     const channels = await prepare('paywall', host.url, terms, paying, (i) => updatesFor(plan, i, paying))
-    const edgeChannels = await prepare('edge', edgeHost.url, await termsOf(edgeHost.url), plan.capacityViewers, () => segmentsPerRun(plan) + 2)
+    const edgeChannels = await prepare('edge', edgeHost.url, await termsOf(edgeHost.url), plan.capacityViewers, () => warmupUpdatesPerChannel(plan.capacityViewers) + capacityUpdatesPerViewer(plan) + 2)
 
     // 3. Segment latency by path and audience.
     const latency: LatencyRow[] = []
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
     const { kept, dropped } = keptLatency(latency)
     if (dropped.length > 0) tries.notes.push(`latency rows dropped, load generators saturated: ${dropped.map((row) => `${row.viewers} ${row.path} run ${row.run} (${row.generator_cpu_pct} %)`).join(', ')}`)
 
-    // 4. CPU per viewer-second by path, below saturation, in this one run (after the latency rows: the hosts are warm).
+    // 4. CPU per viewer-second by path, below saturation, in this one run (each paying host warmed up first).
     const targets: CapacityTarget[] = [
       { path: 'static', server: origin },
       { path: 'proxy', server: proxy },

@@ -12,9 +12,14 @@ export interface BenchChild {
   kill(): Promise<void>
 }
 
-export async function startChild(entry: string, args: string[], opts: { nodeOptions?: string[]; readyTimeoutMs?: number } = {}): Promise<BenchChild> {
+/**
+ * Forks `entry` under Node with tsx; `wrapper` (a command and its arguments, e.g. valgrind's) runs Node under it.
+ */
+export async function startChild(entry: string, args: string[], opts: { nodeOptions?: string[]; readyTimeoutMs?: number; wrapper?: string[] } = {}): Promise<BenchChild> {
+  const nodeArgs = ['--import', 'tsx', ...(opts.nodeOptions ?? [])]
+  const [wrapper, ...wrapperArgs] = opts.wrapper ?? []
   const child: ChildProcess = fork(fileURLToPath(new URL(entry, import.meta.url)), args, {
-    execArgv: ['--import', 'tsx', ...(opts.nodeOptions ?? [])],
+    ...(wrapper ? { execPath: wrapper, execArgv: [...wrapperArgs, process.execPath, ...nodeArgs] } : { execArgv: nodeArgs }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const pending = new Map<number, (answer: unknown) => void>()

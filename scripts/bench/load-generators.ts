@@ -10,7 +10,8 @@ export interface LoadGenerators {
   /** Deals the channels of one set out; paying viewers later name a channel by its index in this list. */
   prepare(set: ChannelSet, url: string, channels: PreparedChannel[]): Promise<void>
   segments(job: SegmentJob): Promise<LoadOutcome>
-  payments(seconds: number, segments: StreamSegment[]): Promise<PaymentsOutcome>
+  /** Every channel of `set` (default: the paywall host's) pays as fast as its host acknowledges, for `seconds`, at most `perChannel` each. */
+  payments(seconds: number, segments: StreamSegment[], set?: ChannelSet, perChannel?: number): Promise<PaymentsOutcome>
   /** CPU the generator processes have used so far, microseconds. */
   cpuMicros(): Promise<number>
   stop(): Promise<void>
@@ -62,8 +63,8 @@ export async function startLoadGenerators(count: number): Promise<LoadGenerators
       )
       return mergeOutcomes(outcomes.filter((outcome): outcome is LoadOutcome => outcome !== null))
     },
-    async payments(seconds, segments) {
-      const outcomes = await Promise.all(workers.map((worker) => ask<PaymentsOutcome>(worker, { type: 'payments', seconds, segments })))
+    async payments(seconds, segments, set, perChannel) {
+      const outcomes = await Promise.all(workers.map((worker) => ask<PaymentsOutcome>(worker, { type: 'payments', seconds, segments, set, perChannel })))
       return outcomes.reduce((sum, o) => ({ accepted: sum.accepted + o.accepted, refused: sum.refused + o.refused, seconds: Math.max(sum.seconds, o.seconds) }), { accepted: 0, refused: 0, seconds: 0 })
     },
     async cpuMicros() {

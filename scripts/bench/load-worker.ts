@@ -4,7 +4,8 @@
 //   prepare  {set, url, channels: [{channelId, token, updates}]}: one socket per channel, each channel resumed on it;
 //            a set per host (the paywall host, the edge host)
 //   segments {job}: viewers at playback pace through one path, paying first on the paywall and edge paths
-//   payments {seconds}: every channel of the paywall set pays as fast as the host acknowledges, no segments
+//   payments {seconds, set, perChannel}: every channel of the set (default: paywall) pays as fast as its host
+//            acknowledges (at most perChannel updates each), no segments
 import { io } from 'socket.io-client'
 import { request, type HostSocket } from '../../client/payer/host-request.ts'
 import { TOKEN_HEADER } from '../../protocol/paywall.ts'
@@ -37,7 +38,7 @@ export type ChannelSet = 'paywall' | 'edge'
 export type LoadRequest =
   | { type: 'prepare'; set: ChannelSet; url: string; channels: PreparedChannel[] }
   | { type: 'segments'; job: SegmentJob }
-  | { type: 'payments'; seconds: number; segments: StreamSegment[] }
+  | { type: 'payments'; seconds: number; segments: StreamSegment[]; set?: ChannelSet; perChannel?: number }
   | { type: 'cpu' }
 
 export type PaymentsOutcome = { accepted: number; refused: number; seconds: number }
@@ -99,14 +100,15 @@ function segments(job: SegmentJob): Promise<LoadOutcome> {
 }
 
 /** Sustained payments: each channel sends its next update as soon as the last one was acknowledged. */
-async function payments(seconds: number, list: StreamSegment[]): Promise<PaymentsOutcome> {
+async function payments(seconds: number, list: StreamSegment[], set: ChannelSet = 'paywall', perChannel = Number.MAX_SAFE_INTEGER): Promise<PaymentsOutcome> {
   const started = performance.now()
   const end = started + seconds * 1000
   let accepted = 0
   let refused = 0
   await Promise.all(
-    (sets.get('paywall') ?? []).map(async (channel) => {
-      while (performance.now() < end && channel.cursor < channel.updates.length) {
+    (sets.get(set) ?? []).map(async (channel) => {
+      const limit = Math.min(channel.updates.length, channel.cursor + perChannel)
+      while (performance.now() < end && channel.cursor < limit) {
         const index = channel.cursor++
         if ((await pay(channel, index, list[index])) === null) accepted++
         else refused++
@@ -124,7 +126,7 @@ async function answer(message: LoadRequest): Promise<unknown> {
     case 'segments':
       return segments(message.job)
     case 'payments':
-      return payments(message.seconds, message.segments)
+      return payments(message.seconds, message.segments, message.set, message.perChannel)
     case 'cpu': {
       const cpu = process.cpuUsage()
       return { cpuMicros: cpu.user + cpu.system }

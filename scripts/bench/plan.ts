@@ -88,6 +88,26 @@ export function segmentsPerRun(plan: Plan): number {
   return Math.ceil((plan.window * plan.speed) / SEGMENT_SECONDS) + 2
 }
 
+/**
+ * Before its capacity row each paying host is warmed up, unmeasured: first up to `payments` payments as fast as it
+ * acknowledges them (at most `burstSeconds`), then its viewers play `seconds` at `speed` times real-time pace. A host
+ * that has run a while runs its payment path as V8's optimised code; a fresh host's first several thousand payments
+ * run largely in V8's interpreter and baseline tiers, with its optimising compiler at work beside them (with
+ * --trace-opt, takePayment and inspectUpdate are first optimised after some 5,000 payments). Without the warm-up the
+ * capacity rows charged the viewers with the host's warm-up.
+ */
+export const CAPACITY_WARMUP = { payments: 10_000, burstSeconds: 3, seconds: 2, speed: 10 }
+
+/** Updates each paying channel keeps for the warm-up's burst, when `channels` share it. */
+export function warmupUpdatesPerChannel(channels: number): number {
+  return Math.ceil(CAPACITY_WARMUP.payments / channels)
+}
+
+/** Updates each capacity viewer pays after the burst: its paced warm-up, then its measured run. */
+export function capacityUpdatesPerViewer(plan: Plan): number {
+  return Math.ceil((CAPACITY_WARMUP.seconds * CAPACITY_WARMUP.speed) / SEGMENT_SECONDS) + 2 + segmentsPerRun(plan)
+}
+
 export const skips = (plan: Plan, phase: SkippablePhase) => plan.skip.includes(phase)
 
 /** Runs of each level: the largest repeats, the others run once. */

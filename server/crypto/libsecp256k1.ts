@@ -8,6 +8,8 @@ export interface Secp256k1Binding {
   signatureImport(der: Uint8Array, output?: Uint8Array): Uint8Array
   signatureExport(signature: Uint8Array, output?: Uint8Array): Uint8Array
   ecdsaVerify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
+  /** A public key (33 or 65 bytes) in the other form; throws on bytes that are no point on the curve. */
+  publicKeyConvert(publicKey: Uint8Array, compressed?: boolean, output?: Uint8Array): Uint8Array
   /** RFC 6979 nonces; the signature is normalised to low S. */
   ecdsaSign(message: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array; recid: number }
 }

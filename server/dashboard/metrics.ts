@@ -23,6 +23,8 @@ export function createHostMetrics(sources: MetricSources): HostMetrics {
     labelNames: ['kind'] as const,
     registers: [registry],
   })
+  // Bound once: a payment's count then needs no label lookup (prom-client hashes the labels on every inc otherwise).
+  const acceptedByKind = { segment: updatesAccepted.labels({ kind: 'segment' }), tip: updatesAccepted.labels({ kind: 'tip' }) }
   const updatesRejected = new Counter({
     name: 'p2p_updates_rejected_total',
     help: 'Requests the channel core refused, by reject code (protocol/messages.ts RejectCode).',
@@ -78,7 +80,7 @@ export function createHostMetrics(sources: MetricSources): HostMetrics {
     record(event) {
       switch (event.type) {
         case 'accepted':
-          updatesAccepted.inc({ kind: event.kind })
+          acceptedByKind[event.kind].inc()
           satsAccepted.inc(event.amount)
           break
         case 'rejected':

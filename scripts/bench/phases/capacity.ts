@@ -7,7 +7,7 @@
 import type { StreamSegment } from '../../fleet/playlist.ts'
 import type { BenchChild } from '../child-process.ts'
 import type { LoadGenerators } from '../load-generators.ts'
-import { SEGMENT_SECONDS, type Plan } from '../plan.ts'
+import { CAPACITY_WARMUP, SEGMENT_SECONDS, warmupUpdatesPerChannel, type Plan } from '../plan.ts'
 import { cpuMicros } from '../process-cpu.ts'
 import { capacityRow, cpuPercent, type CapacityPath, type CapacityRow } from '../report.ts'
 
@@ -35,6 +35,11 @@ export async function measureCapacity(opts: { plan: Plan; targets: CapacityTarge
       speed: plan.speed,
       set: target.path === 'edge' ? ('edge' as const) : ('paywall' as const),
       viewers: Array.from({ length: viewers }, (_, i) => (paying ? { channel: i } : { cursor: i })),
+    }
+    if (paying) {
+      const burst = await opts.generators.payments(CAPACITY_WARMUP.burstSeconds, opts.segments, job.set, warmupUpdatesPerChannel(target.channels ?? viewers))
+      const paced = await opts.generators.segments({ ...job, seconds: CAPACITY_WARMUP.seconds, speed: CAPACITY_WARMUP.speed })
+      opts.log(`capacity ${target.path}: warmed up with ${burst.accepted} payments (${burst.refused} refused), then ${paced.payMs.length} payments and ${paced.ok} segments at ${CAPACITY_WARMUP.speed}x`)
     }
     const idleBefore = cpuMicros(target.server.pid)
     await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000))

@@ -11,13 +11,13 @@ import type { BenchStream } from '../bench-stream.ts'
 import type { LoadGenerators } from '../load-generators.ts'
 import type { ChannelSet } from '../load-worker.ts'
 import type { PayerPool } from '../payer-pool.ts'
-import { CAP, runsOf, SEGMENT_SECONDS, segmentsPerRun, throughputUpdatesPerChannel, type Plan } from '../plan.ts'
+import { CAP, capacityUpdatesPerViewer, runsOf, warmupUpdatesPerChannel, SEGMENT_SECONDS, segmentsPerRun, throughputUpdatesPerChannel, type Plan } from '../plan.ts'
 
-/** How many updates viewer `index` needs: one run of each level it plays in, its capacity run, then its throughput share. */
+/** How many updates viewer `index` needs: one run of each level it plays in, its share of the warm-up, its capacity run, then its throughput share. */
 export function updatesFor(plan: Plan, index: number, viewers: number): number {
   const levels = plan.levels.filter((level) => index < level)
-  const capacity = index < plan.capacityViewers ? segmentsPerRun(plan) : 0
-  return levels.reduce((sum, level) => sum + runsOf(plan, level) * segmentsPerRun(plan), 0) + capacity + throughputUpdatesPerChannel(plan, viewers)
+  const capacity = index < plan.capacityViewers ? capacityUpdatesPerViewer(plan) : 0
+  return levels.reduce((sum, level) => sum + runsOf(plan, level) * segmentsPerRun(plan), 0) + warmupUpdatesPerChannel(viewers) + capacity + throughputUpdatesPerChannel(plan, viewers)
 }
 
 /** The paywall host's viewers: as many as the largest level or the capacity run needs. */
