@@ -2,12 +2,12 @@
 // pays the page, what the history owes it, how its refunds travel in a backup, and the merkle proofs it is handed.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { PrivateKey, Transaction, UnlockingScript } from '@bsv/sdk'
+import { PrivateKey, Transaction, UnlockingScript, type WalletInterface } from '@bsv/sdk'
 import { returnToTake, HISTORY_LIMIT, SessionHistory, type HistoryEntry } from '../../client/payer/history.ts'
 import { keyWallet } from '../../client/payer/key-wallet.ts'
 import { exportRefunds, importRefunds } from '../../client/payer/refund-backup.ts'
 import { MemoryStorage } from '../../client/payer/storage.ts'
-import { shortKey, walletNetworkProblem, type WalletSearch } from '../../client/payer/wallet-discovery.ts'
+import { findWallet, shortKey, walletNetworkProblem, type WalletSearch } from '../../client/payer/wallet-discovery.ts'
 import type { WalletReturn } from '../../client/payer/wallet-keys.ts'
 import { parseWalletChoice, payingWallet } from '../../client/player/wallet-choice.ts'
 import { merklePathOfTsc } from '../../protocol/chain/tsc-proof.ts'
@@ -23,6 +23,23 @@ test('a wallet pays only on its own network: the devnet takes a testnet wallet, 
   assert.match(walletNetworkProblem('devnet', 'mainnet') ?? '', /on mainnet, and this host runs on its devnet.*Switch your wallet to testnet, or pay with this device's wallet/)
   assert.match(walletNetworkProblem('mainnet', 'testnet') ?? '', /on testnet, and this host takes mainnet coins/)
   assert.equal(shortKey('02' + 'ab'.repeat(32)), '02abab…abab')
+})
+
+/** A wallet where the page looks, as the outside world answers: on a network, refusing, or never. */
+function outsideWallet(answer: 'testnet' | 'mainnet' | 'refuses' | 'silent', identityKey = '02' + '22'.repeat(32)): WalletInterface {
+  const network = () =>
+    answer === 'refuses' ? Promise.reject(new Error('connection refused')) : answer === 'silent' ? new Promise<never>(() => {}) : Promise.resolve({ network: answer })
+  return { getNetwork: network, getPublicKey: async () => ({ publicKey: identityKey }) } as unknown as WalletInterface
+}
+
+test('the search takes the first place, in order, where a wallet answers; none answering or all silent is none', async () => {
+  const second = outsideWallet('testnet', '02' + '33'.repeat(32))
+  const found = await findWallet('devnet', () => [outsideWallet('refuses'), second, outsideWallet('testnet')])
+  assert.equal(found.kind, 'found')
+  if (found.kind === 'found') assert.equal(found.wallet, second)
+  assert.deepEqual(await findWallet('devnet', () => [outsideWallet('refuses'), outsideWallet('refuses')]), { kind: 'none' })
+  assert.deepEqual(await findWallet('devnet', () => [outsideWallet('silent')], 20), { kind: 'none' })
+  assert.equal((await findWallet('devnet', () => [outsideWallet('mainnet')])).kind, 'wrong_network')
 })
 
 test("the viewer's own wallet pays whenever one answered, unless the viewer chose this device's", () => {
