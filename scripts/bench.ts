@@ -32,6 +32,7 @@ import { attempts } from './bench/attempt.ts'
 import { pin, pinBench } from './bench/pinning.ts'
 import { measureCapacity, type CapacityTarget } from './bench/phases/capacity.ts'
 import { benchVerify } from './bench/verify.ts'
+import { runMain } from './bench/run-main.ts'
 
 const program = new Command()
   .name('bench')
@@ -289,10 +290,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error)
-    process.exit(1)
-  },
-)
+runMain(main)

@@ -22,6 +22,7 @@ import { writeBenchStream, type BenchStream } from './bench-stream.ts'
 import { startPayerPool, type PayerPool } from './payer-pool.ts'
 import { cpuMicros, treeCpuMicros } from './process-cpu.ts'
 import { runSegmentLoad, type LoadOutcome } from './segment-load.ts'
+import { runMain } from './run-main.ts'
 
 const program = new Command()
   .name('bench:cluster')
@@ -217,10 +218,4 @@ async function main(): Promise<void> {
   process.stdout.write(markdown(rows, plan) + '\n')
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error)
-    process.exit(1)
-  },
-)
+runMain(main)

@@ -20,6 +20,7 @@ import { openRawViewer, type RawViewer } from '../../test/support/raw-viewer.ts'
 import { writeBenchStream } from './bench-stream.ts'
 import { startChild, type BenchChild } from './child-process.ts'
 import { LOAD_FROM_ONE_ADDRESS } from './plan.ts'
+import { runMain } from './run-main.ts'
 
 const options = new Command()
   .addOption(new Option('--channels <n>', 'channels opened').argParser(Number).default(20))
@@ -157,10 +158,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error)
-    process.exit(1)
-  },
-)
+runMain(main)
