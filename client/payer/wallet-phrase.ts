@@ -23,6 +23,20 @@ export function keyFromPhrase(phrase: string): PrivateKey {
   return HD.fromSeed(Mnemonic.fromString(normalizePhrase(phrase)).toSeed()).derive(WALLET_DERIVATION_PATH).privKey
 }
 
+/**
+ * keyFromPhrase's key with the BIP39 seed (PBKDF2-HMAC-SHA512, 2,048 rounds) from the platform's WebCrypto: the
+ * SDK's own holds a new viewer's page for ~200 ms while their socket and stream wait. Without WebCrypto (a page on
+ * plain HTTP other than localhost), the SDK's.
+ */
+export async function keyFromPhraseAsync(phrase: string): Promise<PrivateKey> {
+  const subtle = globalThis.crypto?.subtle
+  if (!subtle) return keyFromPhrase(phrase)
+  const utf8 = (text: string) => new TextEncoder().encode(text.normalize('NFKD'))
+  const words = await subtle.importKey('raw', utf8(normalizePhrase(phrase)), 'PBKDF2', false, ['deriveBits'])
+  const seed = await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-512', salt: utf8('mnemonic'), iterations: 2048 }, words, 512)
+  return HD.fromSeed(Array.from(new Uint8Array(seed))).derive(WALLET_DERIVATION_PATH).privKey
+}
+
 /** Reads what the viewer typed to restore: a BIP39 phrase, or a WIF private key (a wallet from before phrases). */
 export function readWalletSecret(text: string): WalletSecret {
   const phrase = normalizePhrase(text)

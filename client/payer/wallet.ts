@@ -9,7 +9,7 @@ import { buildSweep, planSweep, type SweepPlan } from '../../protocol/p2pkh-spen
 import type { SpendableUtxo } from '../../protocol/transactions.ts'
 import { CoinReads } from './coin-reads.ts'
 import type { KeyValueStorage } from './storage.ts'
-import { keyFromPhrase, newWalletPhrase, type WalletSecret } from './wallet-phrase.ts'
+import { keyFromPhraseAsync, newWalletPhrase, type WalletSecret } from './wallet-phrase.ts'
 
 export const DEFAULT_WALLET_KEY = 'p2p.wallet.key'
 
@@ -56,13 +56,13 @@ export class ViewerWallet {
    * The wallet of this device: the key stored under `storageKey`, or a new one made from a new phrase and stored
    * there now. `created` tells the caller it is a first visit (the player funds a new devnet wallet from the faucet).
    */
-  static load(storage: KeyValueStorage, options: ViewerWalletOptions & { storageKey?: string }): { wallet: ViewerWallet; created: boolean } {
+  static async load(storage: KeyValueStorage, options: ViewerWalletOptions & { storageKey?: string }): Promise<{ wallet: ViewerWallet; created: boolean }> {
     const storageKey = options.storageKey ?? DEFAULT_WALLET_KEY
     const stored = storage.getItem(storageKey)
     const existing = stored !== null ? parseKey(stored) : null
     if (existing) return { wallet: new ViewerWallet(existing, options, storage.getItem(phraseKeyOf(storageKey))), created: false }
     const phrase = newWalletPhrase()
-    return { wallet: ViewerWallet.store(storage, { ok: true, key: keyFromPhrase(phrase), phrase }, options), created: true }
+    return { wallet: ViewerWallet.store(storage, { ok: true, key: await keyFromPhraseAsync(phrase), phrase }, options), created: true }
   }
 
   /** Makes a restored secret (phrase or WIF) this device's wallet, replacing the one stored. */

@@ -2,8 +2,11 @@
 // Pure: unit-tested in test/unit/player-cap-format.test.ts.
 import type { AlertLevel } from '../payer/cap-alerts.ts'
 
+/** One formatter for the page: toLocaleString builds a new one per call, and the page formats on every payment. */
+const SATS = new Intl.NumberFormat('en-US')
+
 export function formatSats(sats: number): string {
-  return `${Math.round(sats).toLocaleString('en-US')} sat`
+  return `${SATS.format(Math.round(sats))} sat`
 }
 
 /** 45 -> "45 s", 720 -> "12 min", 3900 -> "1 h 5 min". Whole units, rounded down except under a minute. */

@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const devnetBase = info.devnet ? new URL(info.devnet, location.origin).toString().replace(/\/$/, '') : null
   const ledger = ViewerWallet.ledgerAt(info.woc, location.origin)
   const walletOptions = { network: info.network, ledger, devnetBaseUrl: devnetBase }
-  const { wallet, created } = ViewerWallet.load(storage, walletOptions)
+  const { wallet, created } = await ViewerWallet.load(storage, walletOptions)
   const source = new URLSearchParams(location.search).get('stream') ?? info.streams[0]?.url
   const payWith = choosePayingWallet({ network: info.network, storage, stream: () => source ?? '', channelOpen: () => session.hasRememberedChannel })
   const channelWallet = chosenWallet(payWith.own.then((own) => own ?? keyWallet(wallet)))

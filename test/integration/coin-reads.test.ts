@@ -22,7 +22,7 @@ test('the balance and the funding share one read of the coins, and the funding d
     const storage = new MemoryStorage()
     storage.setItem(DEFAULT_WALLET_KEY, key.toWif())
     const ledger = ViewerWallet.ledgerAt(`${devnet.base}/woc/v1/bsv/devnet`, undefined, counting)
-    const { wallet } = ViewerWallet.load(storage, { network: 'devnet', ledger, devnetBaseUrl: devnet.base })
+    const { wallet } = await ViewerWallet.load(storage, { network: 'devnet', ledger, devnetBaseUrl: devnet.base })
     const coin = await requestFaucet(devnet.base, wallet.address, 20_000)
 
     assert.equal(await wallet.balance(), 20_000)

@@ -8,12 +8,12 @@ import { exportRefunds, importedRefundSummary, importRefunds, REFUND_CODE_PREFIX
 import { planRestore } from '../../client/payer/restore-plan.ts'
 import { MemoryStorage } from '../../client/payer/storage.ts'
 import { ViewerWallet } from '../../client/payer/wallet.ts'
-import { keyFromPhrase, newWalletPhrase, readWalletSecret, WALLET_DERIVATION_PATH } from '../../client/payer/wallet-phrase.ts'
+import { keyFromPhrase, keyFromPhraseAsync, newWalletPhrase, readWalletSecret, WALLET_DERIVATION_PATH } from '../../client/payer/wallet-phrase.ts'
 import { HOT_WALLET_ACKNOWLEDGED, shouldWarnHotWallet } from '../../client/player/hot-wallet.ts'
 
 const ABANDON = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'
 
-test("the SDK's BIP39 matches the published vector; our key is BIP44 m/44'/236'/0'/0/0 of it", () => {
+test("the SDK's BIP39 matches the published vector; our key is BIP44 m/44'/236'/0'/0/0 of it, through the SDK or WebCrypto", async () => {
   // BIP39's first reference vector (passphrase "TREZOR"), as the reference implementation publishes it.
   assert.equal(
     Utils.toHex(Mnemonic.fromString(ABANDON).toSeed('TREZOR')),
@@ -22,6 +22,9 @@ test("the SDK's BIP39 matches the published vector; our key is BIP44 m/44'/236'/
   assert.equal(WALLET_DERIVATION_PATH, "m/44'/236'/0'/0/0")
   const key = keyFromPhrase(ABANDON)
   assert.equal(keyFromPhrase(`  ${ABANDON.toUpperCase().replace(/ /g, '   ')}\n`).toHex(), key.toHex(), 'spacing and case do not matter')
+  assert.equal((await keyFromPhraseAsync(` ${ABANDON.toUpperCase()}`)).toHex(), key.toHex(), 'the seed from WebCrypto is the same')
+  const fresh = newWalletPhrase()
+  assert.equal((await keyFromPhraseAsync(fresh)).toHex(), keyFromPhrase(fresh).toHex())
   assert.notEqual(keyFromPhrase(newWalletPhrase()).toHex(), key.toHex())
   assert.equal(newWalletPhrase().split(' ').length, 12)
 })
@@ -42,17 +45,17 @@ test('a restore reads a phrase or a WIF, and says what is wrong with anything el
   assert.match(message('notawif'), /neither a backup phrase nor a private key/)
 })
 
-test('a new wallet is made from a phrase and stored with it; a restored one replaces it, a legacy key has no phrase', () => {
+test('a new wallet is made from a phrase and stored with it; a restored one replaces it, a legacy key has no phrase', async () => {
   const storage = new MemoryStorage()
   const ledger = { unspent: async () => [], rawTx: async () => null, broadcast: async () => '' }
-  const { wallet, created } = ViewerWallet.load(storage, { network: 'devnet', ledger })
+  const { wallet, created } = await ViewerWallet.load(storage, { network: 'devnet', ledger })
   assert.ok(created && wallet.phrase)
   assert.equal(keyFromPhrase(wallet.phrase).toHex(), wallet.key.toHex())
-  const again = ViewerWallet.load(storage, { network: 'devnet', ledger })
+  const again = await ViewerWallet.load(storage, { network: 'devnet', ledger })
   assert.deepEqual([again.created, again.wallet.phrase, again.wallet.address], [false, wallet.phrase, wallet.address])
   const legacy = PrivateKey.fromRandom()
   ViewerWallet.store(storage, { ok: true, key: legacy, phrase: null }, { network: 'devnet', ledger })
-  const reloaded = ViewerWallet.load(storage, { network: 'devnet', ledger }).wallet
+  const reloaded = (await ViewerWallet.load(storage, { network: 'devnet', ledger })).wallet
   assert.deepEqual([reloaded.key.toHex(), reloaded.phrase], [legacy.toHex(), null])
 })
 
