@@ -20,7 +20,11 @@ export function normalizePhrase(text: string): string {
 
 /** The wallet key of a phrase (BIP39 seed, then WALLET_DERIVATION_PATH). The phrase must be valid. */
 export function keyFromPhrase(phrase: string): PrivateKey {
-  return HD.fromSeed(Mnemonic.fromString(normalizePhrase(phrase)).toSeed()).derive(WALLET_DERIVATION_PATH).privKey
+  return keyOfSeed(Mnemonic.fromString(normalizePhrase(phrase)).toSeed())
+}
+
+function keyOfSeed(seed: number[]): PrivateKey {
+  return HD.fromSeed(seed).derive(WALLET_DERIVATION_PATH).privKey
 }
 
 /**
@@ -34,7 +38,7 @@ export async function keyFromPhraseAsync(phrase: string): Promise<PrivateKey> {
   const utf8 = (text: string) => new TextEncoder().encode(text.normalize('NFKD'))
   const words = await subtle.importKey('raw', utf8(normalizePhrase(phrase)), 'PBKDF2', false, ['deriveBits'])
   const seed = await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-512', salt: utf8('mnemonic'), iterations: 2048 }, words, 512)
-  return HD.fromSeed(Array.from(new Uint8Array(seed))).derive(WALLET_DERIVATION_PATH).privKey
+  return keyOfSeed(Array.from(new Uint8Array(seed)))
 }
 
 /** Reads what the viewer typed to restore: a BIP39 phrase, or a WIF private key (a wallet from before phrases). */

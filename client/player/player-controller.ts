@@ -56,8 +56,8 @@ export class PlayerController {
   private hls: Hls | null = null
   /** After "Stop and settle", the end of the video or a stopped host: no new channel until the viewer presses play. */
   private stopped = false
-  /** The channel being opened: `payable` once payments may start (its funding on its way), `done` once open. */
-  private opening: { done: Promise<void>; payable: Promise<void> } | null = null
+  /** A channel being opened: settles once payments may start on it (its funding on its way), or it failed. */
+  private opening: Promise<void> | null = null
   /** The start-up resume of a channel from an earlier page load: a Stop waits for it, or its close is refused. */
   private resuming: Promise<unknown> = Promise.resolve()
   private summary: SettlementSummary | null = null
@@ -264,8 +264,8 @@ export class PlayerController {
         void walletPanel.refresh()
       })
       // Payments start once the funding is on its way: the first update travels right behind it.
-      this.opening = { done, payable: Promise.race([done, sent]) }
+      this.opening = Promise.race([done, sent])
     }
-    return this.opening.payable
+    return this.opening
   }
 }
