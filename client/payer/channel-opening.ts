@@ -8,7 +8,7 @@ import { acceptRefund, offerChannel, openRequestFor, planChannel } from './chann
 import type { ChannelWallet, SignedFunding } from './channel-wallet.ts'
 import type { CarriedTotals, PersistedSession } from './persisted-session.ts'
 import { timed } from './timeline.ts'
-import { explainRejection, hostStopped, insufficientFunds, type ViewerError } from './viewer-errors.ts'
+import { explainRejection, hostStopped, insufficientFunds, ViewerFailure, type ViewerError } from './viewer-errors.ts'
 
 export interface OpeningSteps {
   ask<E extends ClientEvent>(event: E, payload: RequestOf<E>): Promise<ReplyOf<E>>
@@ -45,10 +45,12 @@ export async function openWithHost(
   }
   let opening: PersistedSession
   try {
-    opening = await offerToHost(steps, p, keys, funding, capacity)
+    // A refusal here is told only once the wallet has let go of the funding, so the balance the viewer then sees is whole.
+    opening = await offerToHost({ ...steps, fail: (error) => { throw new ViewerFailure(error) } }, p, keys, funding, capacity)
   } catch (error) {
     // The host never got the funding: nothing was spent, and the wallet may use those coins again.
     await funding.abandon().catch(() => undefined)
+    if (error instanceof ViewerFailure) steps.fail(error.viewerError)
     throw error
   }
   steps.remember(opening)

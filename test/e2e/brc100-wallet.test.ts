@@ -2,10 +2,10 @@
 // @bsv/wallet-toolbox's, with SQLite storage and the toolbox's permission prompts (answered yes, and counted), on the
 // host's own devnet, served on http://localhost:3321 where the player finds it through WalletClient('auto') as it
 // would find BSV Desktop. The wallet's balance is checked to the satoshi against the ledger's transactions.
-import { after, before, describe, test } from 'node:test'
+import { after, afterEach, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Transaction } from '@bsv/sdk'
-import type { Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { shortKey } from '../../client/payer/wallet-discovery.ts'
 import type { HistoryEntry } from '../../client/payer/history.ts'
 import type { DashboardSnapshot } from '../../protocol/dashboard.ts'
@@ -57,9 +57,13 @@ async function channelFunding(channelId: string): Promise<string> {
   return ((await res.json()) as { channels: Array<{ id: string; fundingTxid: string }> }).channels.find((c) => c.id === channelId)!.fundingTxid
 }
 
+/** Every profile a test opened, closed after it even when it fails: a page left open would go on paying from the wallet. */
+const profiles: BrowserContext[] = []
+
 /** A fresh browser profile on the player at 4x, its cap at CAP; `shareIdentity` ticks "let hosts know me". */
 async function openPlayer(options: { shareIdentity?: boolean; holdMedia?: Promise<void>; cap?: number } = {}): Promise<Page> {
   const context = await env.browser.newContext()
+  profiles.push(context)
   await context.addInitScript(({ cap, share }) => {
     localStorage.setItem('p2p.preferences', JSON.stringify({ cap, thresholds: [{ fraction: 0.5, level: 'info' }, { fraction: 0.8, level: 'warning' }, { fraction: 0.95, level: 'critical' }], settleOnLeave: false }))
     if (share && !localStorage.getItem('p2p.wallet.choice')) localStorage.setItem('p2p.wallet.choice', JSON.stringify({ pays: null, shareIdentity: true }))
@@ -107,6 +111,9 @@ describe("paying from the viewer's own BRC-100 wallet", { timeout: 300_000 }, ()
     wallet = await startTestWallet(env.host, [100_000, 100_000, 100_000])
   })
   after(() => wallet?.dispose())
+  afterEach(async () => {
+    for (const profile of profiles.splice(0)) await profile.close()
+  })
 
   test('the player finds the wallet, pays 20 s from it, stops; the close pays exactly what was signed and the balance is exact to the satoshi', async () => {
     const before = await wallet.balance()
@@ -144,7 +151,6 @@ describe("paying from the viewer's own BRC-100 wallet", { timeout: 300_000 }, ()
     assert.deepEqual(stats.viewers.map((v) => [v.identityKey, v.channels, v.paid]), [[wallet.identityKey, 1, CAP]])
     approvalsAfterFirst = wallet.approvals.length
     assert.ok(wallet.approvals.some((a) => a.type === 'protocol' && a.protocol === '2:p2p channels'), 'the channel key was approved once for this host')
-    await page.context().close()
   })
 
   test('a second viewing pays without a new approval, and costs exactly what it paid plus the two fees', async () => {
@@ -159,7 +165,6 @@ describe("paying from the viewer's own BRC-100 wallet", { timeout: 300_000 }, ()
     // This viewer kept their identity: the dashboard's known viewer still has one channel.
     const stats = (await (await fetch(`${env.host.url}/api/host/stats`, { headers: { Authorization: `Bearer ${env.host.adminToken}` } })).json()) as DashboardSnapshot
     assert.deepEqual(stats.viewers.map((v) => v.channels), [1])
-    await page.context().close()
   })
 
   test('a host that refuses to co-sign leaves the balance unchanged: the funding is aborted in the wallet', async () => {
@@ -179,7 +184,6 @@ describe("paying from the viewer's own BRC-100 wallet", { timeout: 300_000 }, ()
     const calls = wallet.http.calls.slice(callsBefore).map((call) => call.method)
     assert.ok(calls.indexOf('createAction') >= 0 && calls.indexOf('abortAction') > calls.indexOf('createAction'), `the funding was created, then aborted: ${calls.join(', ')}`)
     assert.equal(await wallet.balance(), before, 'nothing was spent')
-    await page.context().close()
   })
 
   test('a channel closed with nothing paid: its refund comes back into the wallet once the chain reaches its lock time', async () => {
@@ -206,7 +210,6 @@ describe("paying from the viewer's own BRC-100 wallet", { timeout: 300_000 }, ()
     assert.equal(await wallet.balance(), before - feeOf(fundingTxid) - (capacity - refund.outputs[0].satoshis!))
     const { actions } = await wallet.apps.listActions({ labels: ['p2p channels'] }, ADMIN_ORIGINATOR)
     assert.match(actions.find((action) => action.txid === refund.id('hex'))?.description ?? '', /Refund of a channel with nothing paid/)
-    await page.context().close()
   })
 
   test("a wallet on another network is refused with a clear message, and this device's wallet pays", async () => {
