@@ -8,7 +8,8 @@ import type { FeeRate } from './messages.ts'
 import { closeFee, feeFor, P2PKH_INPUT_BYTES, P2PKH_OUTPUT_BYTES } from './fees.ts'
 import { signedP2pkhSpend } from './p2pkh-spend.ts'
 import { ChannelMultisig, p2pkhLockingScript, payerReturnScript } from './scripts.ts'
-import { CHANNEL_SIGHASH } from './signature.ts'
+import { CHANNEL_SIGHASH, type SignatureVerifier } from './signature.ts'
+import { checkSignaturesWith } from './spend-signature-check.ts'
 import { inputPreimage, signInput } from './signing.ts'
 
 /** Version 1 everywhere: version > 1 drops LOW_S, NULLDUMMY... after Chronicle, and the funding txid turns malleable. */
@@ -186,9 +187,15 @@ export function payerSignatureOf(tx: Transaction): Uint8Array | null {
 /**
  * Runs @bsv/sdk's script interpreter on input 0 against `lockingScript` holding `funding`. Version-1 rules apply
  * (LOW_S, NULLDUMMY, strict encoding, clean stack). Also refuses a tx whose input 0 is not the funding outpoint,
- * since the interpreter takes the outpoint from us and would not notice.
+ * since the interpreter takes the outpoint from us and would not notice. `verify`, when given, does the curve math of
+ * each channel signature (the host's libsecp256k1: faster, and no SDK table kept per viewer's key).
  */
-export function verifyWithInterpreter(tx: Transaction, funding: FundingOutpoint, lockingScript: LockingScript): { ok: true } | { ok: false; message: string } {
+export function verifyWithInterpreter(
+  tx: Transaction,
+  funding: FundingOutpoint,
+  lockingScript: LockingScript,
+  verify?: SignatureVerifier,
+): { ok: true } | { ok: false; message: string } {
   const input = tx.inputs[0]
   if (input === undefined) return { ok: false, message: 'transaction has no input' }
   if (input.sourceTXID !== funding.txid || input.sourceOutputIndex !== funding.vout) {
@@ -209,6 +216,7 @@ export function verifyWithInterpreter(tx: Transaction, funding: FundingOutpoint,
       inputSequence: input.sequence ?? FINAL_SEQUENCE,
       lockTime: tx.lockTime,
     })
+    if (verify) checkSignaturesWith(spend, verify)
     return spend.validate() ? { ok: true } : { ok: false, message: 'script evaluated to false' }
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) }

@@ -273,7 +273,7 @@ export function checkFunding(p: {
  * The close: the last accepted update with the payee's signature added, checked once by the full interpreter
  * before anyone broadcasts it. Refuses when nothing was paid (the viewer's refund covers that case).
  */
-export function buildClose(ch: PayeeChannel, payeeKey: PrivateKey): Verdict<{ hex: string; txid: string }> {
+export function buildClose(ch: PayeeChannel, payeeKey: PrivateKey, verify?: SignatureVerifier): Verdict<{ hex: string; txid: string }> {
   if (ch.lastTx === null || ch.paid <= 0) return reject('underpaid', 'nothing was paid: there is no update to close with')
   if (payeeKey.toPublicKey().toString() !== ch.payeePublicKey) return reject('internal', "the key given is not this channel's payee key")
   const funding: FundingOutpoint = { txid: ch.fundingTxid, vout: ch.fundingVout, satoshis: ch.capacity }
@@ -288,7 +288,7 @@ export function buildClose(ch: PayeeChannel, payeeKey: PrivateKey): Verdict<{ he
   if (payerSignature === null) return reject('internal', 'stored update carries no payer signature')
   const payeeSignature = signChannelInput(update, funding, parties, payeeKey)
   const close = completeChannelSpend(update, bytesToHex(payerSignature), payeeSignature)
-  const verdict = verifyWithInterpreter(close, funding, new ChannelMultisig().lock(ch.payerPublicKey, ch.payeePublicKey))
+  const verdict = verifyWithInterpreter(close, funding, new ChannelMultisig().lock(ch.payerPublicKey, ch.payeePublicKey), verify)
   if (!verdict.ok) return reject('internal', `close fails the script interpreter: ${verdict.message}`)
   return { ok: true, hex: close.toHex(), txid: close.id('hex') }
 }

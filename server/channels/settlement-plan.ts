@@ -4,6 +4,7 @@
 import type { PrivateKey } from '@bsv/sdk'
 import type { CloseReason } from '../../protocol/messages.ts'
 import { isFundingLoss, type FundingLoss } from '../../protocol/funding-loss.ts'
+import type { SignatureVerifier } from '../../protocol/signature.ts'
 import type { ChannelRecord } from '../store/channel-store.ts'
 import { buildClose } from './payee.ts'
 import { payeeView } from './record-views.ts'
@@ -22,6 +23,8 @@ export interface SettlementContext {
   /** The channel key, which co-signs the close. */
   payeeKey: PrivateKey
   payeePublicKey: string
+  /** The curve math of the interpreter's check of a close it builds. */
+  verify: SignatureVerifier
 }
 
 /** A signed close transaction, as the store and the ledger take it. */
@@ -61,7 +64,7 @@ export function planSettlement(record: ChannelRecord, request: SettlementRequest
     case 'nothing_to_close':
       return { kind: 'close', reason, how: 'nothing_to_close', close: null }
     case 'build': {
-      const built = buildClose(payeeView(record, ctx.payeePublicKey), ctx.payeeKey)
+      const built = buildClose(payeeView(record, ctx.payeePublicKey), ctx.payeeKey, ctx.verify)
       if (!built.ok) return { kind: 'unclosable', message: `Channel ${record.id} cannot be closed: ${built.message}` }
       return { kind: 'close', reason, how: 'build', close: { hex: built.hex, txid: built.txid } }
     }

@@ -9,6 +9,7 @@ import type { PrivateKey } from '@bsv/sdk'
 import { ChainError, isAccepted, ledgerUnavailable, type Chain } from '../../protocol/chain/chain.ts'
 import type { CloseReason, Rejection, Reply, SettlementSummary } from '../../protocol/messages.ts'
 import { isFundingLoss, type FundingLoss } from '../../protocol/funding-loss.ts'
+import { nativeVerifier } from '../crypto/verify.ts'
 import type { ChannelRecord, ChannelStore } from '../store/channel-store.ts'
 import type { ChannelEventBus, Refuse } from './channel-events.ts'
 import type { ChannelQueues } from './channel-queues.ts'
@@ -49,6 +50,7 @@ export class Settlement {
   /** Channel id -> close txid, for settled closes not yet final: a reorganisation may still drop them. */
   private readonly unconfirmed = new Map<string, string>()
   private closeCheck = { running: false, height: -1, at: 0 }
+  private readonly verifyClose = nativeVerifier()
 
   constructor(private readonly deps: SettlementDeps) {}
 
@@ -172,7 +174,7 @@ export class Settlement {
     if (!record) throw new Error(`No such channel: ${id}`)
     const live = deps.live.byChannelId(id)
     const seenActivityAt = live?.record.lastActivityAt ?? null
-    const plan = planSettlement(record, { reason, onlyIfDue }, { clock: deps.clock(), seenActivityAt, payeeKey: deps.payeeKey, payeePublicKey: deps.payeePublicKey })
+    const plan = planSettlement(record, { reason, onlyIfDue }, { clock: deps.clock(), seenActivityAt, payeeKey: deps.payeeKey, payeePublicKey: deps.payeePublicKey, verify: this.verifyClose })
     switch (plan.kind) {
       case 'settled':
         deps.live.remove(id)

@@ -6,6 +6,7 @@ import { PrivateKey, Transaction } from '@bsv/sdk'
 import { ChannelMultisig } from '../../protocol/scripts.ts'
 import { verifyWithInterpreter } from '../../protocol/transactions.ts'
 import { afterRefusedClose, planSettlement, type SettlementContext, type SettlementRequest } from '../../server/channels/settlement-plan.ts'
+import { nativeVerifier } from '../../server/crypto/verify.ts'
 import { channelFixture } from '../support/channel-fixture.ts'
 
 const NOW = 1_700_000_000_000
@@ -17,6 +18,7 @@ const ctx: SettlementContext = {
   seenActivityAt: null,
   payeeKey: channel.payeeKey,
   payeePublicKey: parties.payeePublicKey,
+  verify: nativeVerifier(),
 }
 const viewerAsks: SettlementRequest = { reason: 'viewer', onlyIfDue: false }
 const schedulerAsks: SettlementRequest = { reason: 'idle', onlyIfDue: true }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { PrivateKey, Spend, Transaction, TransactionSignature, UnlockingScript, Utils } from '@bsv/sdk'
 import { CLOSE_TX_BYTES, closeFee, DEFAULT_FEE_RATE, feeFor } from '../../protocol/fees.ts'
 import { ChannelMultisig, p2pkhLockingScript, p2pkhScriptHex } from '../../protocol/scripts.ts'
-import { checkPayerSignature } from '../../protocol/signature.ts'
+import { checkPayerSignature, sdkVerifier } from '../../protocol/signature.ts'
 import {
   buildFunding,
   buildRefund,
@@ -186,7 +186,8 @@ test('round trip: funding -> refund -> updates -> close, every spend valid in th
   assert.ok(closeFee(DEFAULT_FEE_RATE) >= feeFor(closeBytes, DEFAULT_FEE_RATE))
 })
 
-test('interpreter rejects a close whose signatures are swapped or whose outputs changed after signing', () => {
+/** A 2-of-2 close of 300 sat, signed by both parties, with what it takes to tamper with it. */
+function signedClose() {
   const payerKey = PrivateKey.fromRandom()
   const payeeKey = PrivateKey.fromRandom()
   const parties = { payerPublicKey: payerKey.toPublicKey().toString(), payeePublicKey: payeeKey.toPublicKey().toString() }
@@ -195,13 +196,35 @@ test('interpreter rejects a close whose signatures are swapped or whose outputs 
   const update = buildUpdate({ ...parties, payoutScript: p2pkhScriptHex(parties.payeePublicKey), funding, paid: 300, feeRate: DEFAULT_FEE_RATE })
   const payerSig = signChannelInput(update, funding, parties, payerKey)
   const payeeSig = signChannelInput(update, funding, parties, payeeKey)
-  assert.deepEqual(verifyWithInterpreter(completeChannelSpend(update, payerSig, payeeSig), funding, lock), { ok: true })
-  const swapped = verifyWithInterpreter(completeChannelSpend(update, payeeSig, payerSig), funding, lock)
-  assert.equal(swapped.ok, false)
-  const richer = buildUpdate({ ...parties, payoutScript: p2pkhScriptHex(parties.payeePublicKey), funding, paid: 3000, feeRate: DEFAULT_FEE_RATE })
-  assert.equal(verifyWithInterpreter(completeChannelSpend(richer, payerSig, payeeSig), funding, lock).ok, false)
-  const elsewhere = verifyWithInterpreter(completeChannelSpend(update, payerSig, payeeSig), { ...funding, vout: 0 }, lock)
-  assert.equal(elsewhere.ok, false)
+  return { parties, funding, lock, update, payerSig, payeeSig }
+}
+
+for (const [curve, verify] of [['the SDK', undefined], ['libsecp256k1', nativeVerifier()]] as const) {
+  test(`interpreter (curve math by ${curve}) rejects a close whose signatures are swapped or whose outputs changed after signing`, () => {
+    const { parties, funding, lock, update, payerSig, payeeSig } = signedClose()
+    assert.deepEqual(verifyWithInterpreter(completeChannelSpend(update, payerSig, payeeSig), funding, lock, verify), { ok: true })
+    const swapped = verifyWithInterpreter(completeChannelSpend(update, payeeSig, payerSig), funding, lock, verify)
+    assert.equal(swapped.ok, false)
+    const richer = buildUpdate({ ...parties, payoutScript: p2pkhScriptHex(parties.payeePublicKey), funding, paid: 3000, feeRate: DEFAULT_FEE_RATE })
+    assert.equal(verifyWithInterpreter(completeChannelSpend(richer, payerSig, payeeSig), funding, lock, verify).ok, false)
+    const elsewhere = verifyWithInterpreter(completeChannelSpend(update, payerSig, payeeSig), { ...funding, vout: 0 }, lock, verify)
+    assert.equal(elsewhere.ok, false)
+  })
+}
+
+test("a verifier given to the interpreter does the curve math of every channel signature: the SDK's check is not run", () => {
+  const { parties, funding, lock, update, payerSig, payeeSig } = signedClose()
+  const close = completeChannelSpend(update, payerSig, payeeSig)
+  const asked: Array<{ key: string; sdkSays: boolean }> = []
+  const recording = (preimage: Uint8Array, der: Uint8Array, key: string) => {
+    asked.push({ key, sdkSays: sdkVerifier(preimage, der, key) })
+    return nativeVerifier()(preimage, der, key)
+  }
+  assert.deepEqual(verifyWithInterpreter(close, funding, lock, recording), { ok: true })
+  const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key)
+  const expected = [{ key: parties.payerPublicKey, sdkSays: true }, { key: parties.payeePublicKey, sdkSays: true }]
+  assert.deepEqual(asked.sort(byKey), expected.sort(byKey), 'each signature, with the preimage it signed')
+  assert.equal(verifyWithInterpreter(close, funding, lock, () => false).ok, false, 'a verifier that refuses fails a valid close')
 })
 
 test('update shape: final, nLockTime 0, payee first, payer change omitted when zero', () => {
