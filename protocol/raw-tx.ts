@@ -140,7 +140,8 @@ export function parseRawTx(bytes: Uint8Array): RawTx {
 
 /** Double SHA-256. The SDK's pure-JS one is the default; the host may pass node:crypto's, ~4x faster. */
 export type Hash256 = (bytes: Uint8Array) => ArrayLike<number>
-const sdkHash256: Hash256 = (bytes) => Hash.hash256(bytes)
+// As bytes, not the SDK's array of numbers: the input-hash cache below keeps two per channel, at twice the heap as arrays.
+const sdkHash256: Hash256 = (bytes) => Uint8Array.from(Hash.hash256(bytes))
 
 /** Character codes of a txid being written: one string made from them at once, not 64 concatenations. */
 const TXID_CHARS = new Uint16Array(64)

@@ -21,7 +21,9 @@ export class LiveChannels {
   add(record: ChannelRecord, paidSegments: Iterable<{ subject: string; amount: number }>): LiveChannel {
     const entitlements = new Map<string, number>()
     for (const payment of paidSegments) entitlements.set(payment.subject, payment.amount)
-    const live: LiveChannel = { record, entitlements }
+    // A copy: a record read from SQLite is a row object in V8's dictionary mode (~1.6 KB of properties for its 27
+    // columns), the copy has fast properties (~0.2 KB), and the registry holds one for every open channel.
+    const live: LiveChannel = { record: { ...record }, entitlements }
     this.byId.set(record.id, live)
     this.idByToken.set(record.token, record.id)
     return live
