@@ -13,6 +13,7 @@ import { startHostProcess } from './bench/host-process.ts'
 import { formatSummary } from './fleet/summary.ts'
 import type { FleetProgress } from './fleet/viewer.ts'
 import { churn } from './soak/churn.ts'
+import { heapSnapshotOptions, takeHeapSnapshot } from './soak/heap-snapshot.ts'
 import { startSampler } from './soak/sampler.ts'
 import { soakSvg, type SoakEvent } from './soak/soak-svg.ts'
 import { formatTrendTable, trends, warmupSeconds, type SoakSample } from './soak/trend.ts'
@@ -32,8 +33,9 @@ const options = new Command()
   .addOption(new Option('--speed <x>', 'playback pace multiplier').argParser(positive).default(2))
   .addOption(new Option('--json <file>', 'where the samples and slopes go').default('bench/soak.json'))
   .addOption(new Option('--svg <file>', 'where the chart goes').default('bench/soak.svg'))
+  .addOption(new Option('--heap-snapshots <dir>', "write heap snapshots of the host into this folder, after the warm-up and at the end, to compare"))
   .parse()
-  .opts<{ minutes: number; seconds?: number; viewers: number; speed: number; json: string; svg: string }>()
+  .opts<{ minutes: number; seconds?: number; viewers: number; speed: number; json: string; svg: string; heapSnapshots?: string }>()
 
 const PRICE = 10
 const CAP = 1_000
@@ -46,13 +48,14 @@ const log = (line: string) => process.stderr.write(`${line}\n`)
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`
 
 const work = mkdtempSync(join(tmpdir(), 'p2p-soak-'))
+if (options.heapSnapshots) mkdirSync(options.heapSnapshots, { recursive: true })
 const stream = writeBenchStream(join(work, 'media'), { segments: 200, seconds: 1, bytes: 20_000 })
 // A block every 30 s: fundings and closes get mined, and the host's funding watch sees the chain move.
 const devnet = await startChild('./devnet-entry.ts', [join(work, 'devnet'), '30'])
 const dataDir = join(work, 'data')
 const host = await startHostProcess(
   { port: 0, dataDir, mediaDir: join(work, 'media'), price: PRICE, blockIntervalSeconds: 0, generateSample: false, logLevel: 'error', adminToken: ADMIN_TOKEN, devnetUrl: devnet.url },
-  { nodeOptions: ['--expose-gc'] },
+  { nodeOptions: ['--expose-gc', ...(options.heapSnapshots ? heapSnapshotOptions(options.heapSnapshots) : [])] },
 )
 const admin = (action: 'stop' | 'start') => fetch(`${host.url}/api/host/${action}`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })
 
@@ -85,6 +88,10 @@ try {
   })
   // Awaited after the Stop and Start; a failure before then is not lost meanwhile.
   audience.catch(() => {})
+  const snapshot = async (when: string) => {
+    if (options.heapSnapshots) log(`heap snapshot ${when}: ${await takeHeapSnapshot(host.pid, options.heapSnapshots)}`)
+  }
+  const afterWarmup = new Promise<void>((resolve) => setTimeout(resolve, warmupSeconds(runSeconds) * 1000)).then(() => snapshot('after the warm-up'))
   // Half way: Stop settles every open channel (their viewers take the host's summary), then Start.
   await new Promise((resolve) => setTimeout(resolve, (runSeconds * 1000) / 2))
   stopped = true
@@ -95,6 +102,8 @@ try {
   if (!(await admin('start')).ok) throw new Error('the admin API refused Start')
   stopped = false
   const { summary } = await audience
+  await afterWarmup
+  await snapshot('at the end')
   await sampler.stop()
   clearInterval(reporter)
 
