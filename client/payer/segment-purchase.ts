@@ -29,7 +29,6 @@ export interface SegmentPayer {
 /** How often one segment may be paid again after the host refused its fetch, before the refusal is final. */
 export const MAX_REFUSALS = 2
 
-/** The token to fetch with (null: no channel needed) and what was paid for it now. */
 /**
  * May be fetched: with this token (null: the entry is free), after paying `charged` now (0 when paid before or free),
  * and, when the host's terms say edge mode, from `url`, signed for this entry, without the token (which never leaves
