@@ -2,6 +2,7 @@
 // objects and number arrays; here a raw tx is read once into byte views, outputs are compared byte for byte, and the
 // BIP143 preimage is assembled straight from the raw bytes (tests check it equals the SDK's). Isomorphic and pure.
 import { Hash } from '@bsv/sdk'
+import { CHANNEL_MEMO_LIMITS, RecentCache } from './recent-cache.ts'
 import { CHANNEL_SIGHASH } from './signature.ts'
 
 export interface RawInput {
@@ -160,7 +161,7 @@ export function txidOf(bytes: Uint8Array, hash256: Hash256 = sdkHash256): string
 }
 
 /** By txid, then by vout: looked up by the caller's own strings, with no key built per call. */
-const outpointCache = new Map<string, Uint8Array[]>()
+const outpointCache = new RecentCache<string, Uint8Array[]>(CHANNEL_MEMO_LIMITS)
 /** The 36 serialized bytes of an outpoint (txid reversed + vout LE), memoized. Do not mutate. */
 export function outpointBytes(txid: string, vout: number): Uint8Array {
   const hit = outpointCache.get(txid)?.[vout]
@@ -173,7 +174,6 @@ export function outpointBytes(txid: string, vout: number): Uint8Array {
   out[33] = (vout >>> 8) & 0xff
   out[34] = (vout >>> 16) & 0xff
   out[35] = (vout >>> 24) & 0xff
-  if (outpointCache.size >= 10_000) outpointCache.clear()
   const byVout = outpointCache.get(txid) ?? []
   byVout[vout] = out
   outpointCache.set(txid, byVout)
@@ -238,7 +238,7 @@ export function rawSighashPreimage(
 // A channel's updates all spend the same outpoint with the same nSequence: the input hashes of a one-input tx are
 // remembered by those bytes (the sequence as two 16-bit characters), read as a 38-character string in one call, with
 // no hex built per payment.
-const inputHashCache = new Map<string, { hashPrevouts: ArrayLike<number>; hashSequence: ArrayLike<number> }>()
+const inputHashCache = new RecentCache<string, { hashPrevouts: ArrayLike<number>; hashSequence: ArrayLike<number> }>(CHANNEL_MEMO_LIMITS)
 const INPUT_KEY_CHARS = new Uint16Array(38)
 
 /** BIP143's hashPrevouts and hashSequence over all inputs. */
@@ -261,7 +261,6 @@ function inputHashes(inputs: RawInput[], hash256: Hash256): { hashPrevouts: Arra
   })
   const hashes = { hashPrevouts: hash256(prevouts), hashSequence: hash256(sequences) }
   if (cacheKey === null) return hashes
-  if (inputHashCache.size >= 10_000) inputHashCache.clear()
   inputHashCache.set(cacheKey, hashes)
   return hashes
 }

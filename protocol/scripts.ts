@@ -1,5 +1,6 @@
 // Locking and unlocking scripts of the channel, after @bsv/sdk's ScriptTemplate style. Isomorphic.
 import { Hash, LockingScript, OP, UnlockingScript, Utils } from '@bsv/sdk'
+import { CHANNEL_MEMO_LIMITS, RecentCache } from './recent-cache.ts'
 
 const COMPRESSED_KEY = /^0[23][0-9a-fA-F]{64}$/
 
@@ -71,18 +72,15 @@ export function payerReturnScript(p: { payerPublicKey: string; payerScript?: str
 // The payee compares thousands of outputs a second against the same few scripts: keep their bytes. Keyed by the
 // channel's own strings, not by a string built per call: V8 keeps a string's hash, so a lookup with the record's key
 // hashes nothing, where a concatenated key is hashed afresh on every payment (issue 23's profile).
-const MAX_CACHED_SCRIPTS = 10_000
-type ScriptCache = Map<string, Uint8Array>
-const p2pkhCache: ScriptCache = new Map()
-const hexCache: ScriptCache = new Map()
-const channelCache = new Map<string, ScriptCache>()
-let channelCached = 0
+type ScriptCache = RecentCache<string, Uint8Array>
+const p2pkhCache: ScriptCache = new RecentCache(CHANNEL_MEMO_LIMITS)
+const hexCache: ScriptCache = new RecentCache(CHANNEL_MEMO_LIMITS)
+const channelCache = new RecentCache<string, Map<string, Uint8Array>>(CHANNEL_MEMO_LIMITS)
 
 function cachedScriptBytes(cache: ScriptCache, key: string, build: () => LockingScript): Uint8Array {
   const hit = cache.get(key)
   if (hit !== undefined) return hit
   const bytes = Uint8Array.from(build().toBinary())
-  if (cache.size >= MAX_CACHED_SCRIPTS) cache.clear()
   cache.set(key, bytes)
   return bytes
 }
@@ -106,10 +104,6 @@ export function scriptBytesOfHex(scriptHex: string): Uint8Array {
 export function channelScriptBytes(payerPublicKey: string, payeePublicKey: string): Uint8Array {
   let byPayee = channelCache.get(payerPublicKey)
   if (byPayee === undefined) {
-    if (channelCached >= MAX_CACHED_SCRIPTS) {
-      channelCache.clear()
-      channelCached = 0
-    }
     byPayee = new Map()
     channelCache.set(payerPublicKey, byPayee)
   }
@@ -117,7 +111,6 @@ export function channelScriptBytes(payerPublicKey: string, payeePublicKey: strin
   if (hit !== undefined) return hit
   const bytes = Uint8Array.from(new ChannelMultisig().lock(payerPublicKey, payeePublicKey).toBinary())
   byPayee.set(payeePublicKey, bytes)
-  channelCached++
   return bytes
 }
 

@@ -4,6 +4,7 @@
 // package has no binary for. Shape checks (strict DER, low S, sighash byte) happen before, in protocol/signature.ts,
 // because OpenSSL accepts forms the chain refuses.
 import { createHash, createPublicKey, hash, verify, type KeyObject } from 'node:crypto'
+import { CHANNEL_MEMO_LIMITS, RecentCache } from '../../protocol/recent-cache.ts'
 import type { SignatureVerifier } from '../../protocol/signature.ts'
 import { libsecp256k1 as secp256k1 } from '../crypto/libsecp256k1.ts'
 import type { PendingSignature } from '../channels/payee.ts'
@@ -18,7 +19,8 @@ export interface PayeeVerifier {
 
 /** SPKI DER header for a 33-byte compressed secp256k1 key (id-ecPublicKey, secp256k1, BIT STRING of 34). */
 const SPKI_SECP256K1_COMPRESSED_PREFIX = Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex')
-const MAX_CACHED_KEYS = 100_000
+/** Payer keys, one per open channel: as many as the host's biggest audience, and gone within minutes of a close. */
+const KEY_MEMO_LIMITS = { ...CHANNEL_MEMO_LIMITS, maxEntries: 100_000 }
 
 
 /** The fastest verifier this platform has: libsecp256k1, else OpenSSL. */
@@ -43,13 +45,12 @@ export function payeeVerifier(): PayeeVerifier {
 export function libsecp256k1Verifier(): SignatureVerifier {
   const binding = secp256k1
   if (!binding) throw new Error('libsecp256k1 is not available on this platform: the secp256k1 package has no binary for it.')
-  const keys = new Map<string, Uint8Array>()
+  const keys = new RecentCache<string, Uint8Array>(KEY_MEMO_LIMITS)
   const keyFor = (publicKeyHex: string): Uint8Array => {
     const cached = keys.get(publicKeyHex)
     if (cached !== undefined) return cached
     // Throws on bytes that are no point on the curve: not cached, and not a valid signature.
     const key = binding.publicKeyConvert(Buffer.from(publicKeyHex, 'hex'), false)
-    if (keys.size >= MAX_CACHED_KEYS) keys.clear()
     keys.set(publicKeyHex, key)
     return key
   }
@@ -100,12 +101,11 @@ function opensslInputs(): (preimage: Uint8Array, publicKeyHex: string) => { dige
 }
 
 function keyCache(): (publicKeyHex: string) => KeyObject {
-  const keys = new Map<string, KeyObject>()
+  const keys = new RecentCache<string, KeyObject>(KEY_MEMO_LIMITS)
   return (publicKeyHex) => {
     const cached = keys.get(publicKeyHex)
     if (cached !== undefined) return cached
     const key = createPublicKey({ key: Buffer.concat([SPKI_SECP256K1_COMPRESSED_PREFIX, Buffer.from(publicKeyHex, 'hex')]), format: 'der', type: 'spki' })
-    if (keys.size >= MAX_CACHED_KEYS) keys.clear()
     keys.set(publicKeyHex, key)
     return key
   }
