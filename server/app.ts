@@ -110,6 +110,8 @@ export async function startHost<D extends OwnDevnet = OwnDevnet>(config: HostCon
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', false)
+  // Express would hash every JSON answer for an ETag: refusals, API replies, all no-store. Files keep their own.
+  app.set('etag', false)
   app.use(securityHeaders({ frameAncestors: config.frameAncestors, connectSources: config.network === 'devnet' ? [] : [new URL(chainEndpoints(config.network).woc).origin] }))
   app.use(originGuard(config.allowOrigins))
   app.use(accessLog(logger))
