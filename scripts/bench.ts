@@ -7,7 +7,7 @@
 // (taskset). A phase that fails twice is left out with a note. Prints a markdown table, writes bench/results.json and
 // bench/latency.svg.
 import { Command, Option } from 'commander'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { ensureSampleStream } from '../server/media/sample.ts'
@@ -17,7 +17,7 @@ import { writeBenchStream } from './bench/bench-stream.ts'
 import { startChild, type BenchChild } from './bench/child-process.ts'
 import { latencySvg } from './bench/latency-svg.ts'
 import { startLoadGenerators } from './bench/load-generators.ts'
-import { markdownReport, ttffReport } from './bench/markdown.ts'
+import { markdownReport, ttffReport, withReadmeSection } from './bench/markdown.ts'
 import { startPayerPool } from './bench/payer-pool.ts'
 import { measureHeap } from './bench/phases/heap.ts'
 import { measureLatency } from './bench/phases/latency.ts'
@@ -53,6 +53,7 @@ const program = new Command()
   .addOption(new Option('--rtt <ms>', 'round-trip time injected for the second time-to-first-frame row').argParser(Number))
   .addOption(new Option('--durability <mode>', "the host's SQLite durability").choices(['full', 'normal']).default('full'))
   .addOption(new Option('--profile-host <dir>', "write V8 CPU profiles of the host's paywall, throughput and open phases into this folder"))
+  .addOption(new Option('--readme', "write the run's targets into README.md's benchmark section"))
   .addOption(new Option('--out <file>', 'where to write the JSON results (latency.svg goes next to it; default bench/results.json, or bench/<phase>.json with --only)'))
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`)
@@ -73,6 +74,9 @@ async function profiled<T>(plan: Plan, host: BenchChild, name: string, phase: ()
 
 /** The stream the time-to-first-frame rows play: the real sample (it must decode). */
 const SAMPLE_STREAM = '/media/sample/master.m3u8'
+
+/** Where `--readme` writes the targets: the README's benchmark section, between its two markers. */
+const README = 'README.md'
 
 /** How often the bench's hosts read the ledger and check every funding: as on testnet and mainnet. */
 const CHAIN_REFRESH_SECONDS = 30
@@ -282,6 +286,10 @@ async function main(): Promise<void> {
     writeFileSync(plan.svg, latencySvg(kept, `Segment p99 by audience (${results.when.slice(0, 10)}, ${machine.cores} cores)`))
     process.stdout.write(markdownReport(results) + '\n')
     log(`wrote ${plan.out} and ${plan.svg}`)
+    if (plan.readme) {
+      writeFileSync(README, withReadmeSection(readFileSync(README, 'utf8'), results))
+      log(`wrote the targets into ${README}`)
+    }
   } finally {
     await generators.stop()
     await pool.close()

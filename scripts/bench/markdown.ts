@@ -53,11 +53,39 @@ export function markdownReport(r: BenchResults): string {
     '',
     ...waterfallTable(t),
     '',
+    ...targetsTable(r),
+  ]
+  return lines.join('\n')
+}
+
+/** Every target of the issues with what this run measured, and whether it is met. */
+export function targetsTable(r: BenchResults): string[] {
+  return [
     '| target | wanted | measured | met |',
     '|---|---|---|---|',
     ...r.targets.map((target) => `| ${target.name} | ${target.target} | ${target.value} | ${target.met ? 'yes' : 'NO'} |`),
   ]
-  return lines.join('\n')
+}
+
+const README_START = '<!-- bench:start -->'
+const README_END = '<!-- bench:end -->'
+
+/**
+ * The README with its benchmark section (between the bench's two markers) replaced by this run's targets: what run,
+ * where, and each figure against its target. Throws when the markers are missing, rather than write elsewhere.
+ */
+export function withReadmeSection(readme: string, r: BenchResults): string {
+  const start = readme.indexOf(README_START)
+  const end = readme.indexOf(README_END)
+  if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} section for the bench to write`)
+  const section = [
+    README_START,
+    `From \`npm run bench -- ${r.quick ? '--quick ' : ''}--readme\` on ${r.when.slice(0, 10)}: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}; ${r.pinning}. Every figure and how it is measured: [docs/benchmark.md](docs/benchmark.md).`,
+    '',
+    ...targetsTable(r),
+    '',
+  ].join('\n')
+  return readme.slice(0, start) + section + readme.slice(end)
 }
 
 function ttffRows(t: Ttff): string[] {

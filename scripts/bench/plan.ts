@@ -36,6 +36,8 @@ export interface Plan {
   rttMs: number
   durability: 'full' | 'normal'
   profileHost: string | null
+  /** Write the targets into README.md's benchmark section. */
+  readme: boolean
   out: string
   svg: string
 }
@@ -74,6 +76,7 @@ export function planFrom(o: Record<string, unknown>): Plan {
     rttMs: (o.rtt as number | undefined) ?? 80,
     durability: o.durability as 'full' | 'normal',
     profileHost: (o.profileHost as string | undefined) ?? null,
+    readme: o.readme === true,
     out,
     svg: out.replace(/results\.json$/, 'latency.svg').replace(/\.json$/, '.svg'),
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { latencySvg } from '../../scripts/bench/latency-svg.ts'
 import { markdownReport } from '../../scripts/bench/markdown.ts'
+import { withReadmeSection } from '../../scripts/bench/markdown.ts'
 import { capacityFigures, capacityRow, cpuPerPayment, keptLatency, latencyRow, loopDelayRatio, median, paywallVsProxy, spread, targetVerdicts, type BenchResults, type CapacityPath } from '../../scripts/bench/report.ts'
 import { faucetAmounts, splitFee } from '../../scripts/fleet/fleet-wallet.ts'
 
@@ -188,4 +189,16 @@ test('fleet funding asks the faucet in capped amounts and pays the split fee by 
   assert.deepEqual(faucetAmounts(25, 10), [10, 10, 5])
   assert.deepEqual(faucetAmounts(10, 10), [10])
   assert.ok(splitFee(1, 5_000, { satoshis: 100, bytes: 1000 }) >= 5_000 * 34 * 0.1)
+})
+
+test("--readme: the bench's section of the README is this run's targets, and nothing else of the README changes", () => {
+  const full = { ...results(), targets: targetVerdicts(results()) }
+  const readme = ['# Title', '', '## Benchmark', '<!-- bench:start -->', 'old figures', '<!-- bench:end -->', '', '## More', 'kept'].join('\n')
+  const written = withReadmeSection(readme, full)
+  assert.ok(written.startsWith('# Title\n\n## Benchmark\n<!-- bench:start -->\nFrom `npm run bench -- --quick --readme` on 2026-01-01'))
+  assert.ok(written.endsWith('<!-- bench:end -->\n\n## More\nkept'))
+  assert.doesNotMatch(written, /old figures/)
+  for (const target of full.targets) assert.ok(written.includes(`| ${target.name} | ${target.target} | ${target.value} |`), target.name)
+  assert.equal(withReadmeSection(written, full), written, 'writing it again changes nothing')
+  assert.throws(() => withReadmeSection('# no markers', full), /no <!-- bench:start -->/)
 })
