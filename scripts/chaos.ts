@@ -9,7 +9,6 @@ import { Command, Option } from 'commander'
 import { startDevnetServer } from '../devnet/server.ts'
 import { writeBenchStream } from './bench/bench-stream.ts'
 import { startHostProcess } from './bench/host-process.ts'
-import { pinBench } from './bench/pinning.ts'
 import { latencyStats } from './fleet/percentiles.ts'
 import { attacksInChildProcess } from './chaos/attack-process.ts'
 import type { Attack, AttackContext } from './chaos/attacks.ts'
@@ -31,13 +30,9 @@ const options = new Command()
   .addOption(new Option('--max-cases <n>', 'at most this many cases per class').default(20_000).argParser(Number))
   .addOption(new Option('--json <file>', 'where the table goes as JSON').default('bench/chaos.json'))
   .addOption(new Option('--only <words>', 'only the classes whose names hold one of these comma-separated words'))
-  .addOption(new Option('--no-pin', 'do not pin the host to a core of its own with taskset'))
   .parse()
-  .opts<{ sockets: number; seconds: number; maxCases: number; json: string; only?: string; pin: boolean }>()
+  .opts<{ sockets: number; seconds: number; maxCases: number; json: string; only?: string }>()
 
-// The host alone on a core, everything else (this process with the devnet and the viewer, the attackers) on the others:
-// the viewer's p99 then says what the flood costs the host, not what the attackers' own CPU takes from it.
-const pinning = pinBench(options.pin)
 const PRICE = 10
 const ADMIN_TOKEN = `chaos-${Math.random().toString(36).slice(2)}-admin-token`
 const work = mkdtempSync(join(tmpdir(), 'p2p-chaos-'))
@@ -63,7 +58,7 @@ const host = await startHostProcess({
   devnetUrl: devnet.url,
   arcUrl: ledger.arcUrl,
   ...PER_ADDRESS_LIFTED,
-}, { cores: pinning.host })
+})
 const attackers = attacksInChildProcess()
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const chosen = (attack: Attack) => !options.only || options.only.split(',').some((word) => attack.name.includes(word.trim()))
@@ -74,7 +69,6 @@ try {
   const viewer = await startLegitViewer(host.url, segments, PRICE)
   const quiet = await viewer.watch(options.seconds * 1000)
   const baselineP99 = latencyStats(quiet.latenciesMs).p99
-  log(`cores: ${pinning.note}`)
   log(`quiet baseline: ${quiet.latenciesMs.length} segments, p99 ${baselineP99.toFixed(1)} ms`)
   const context: AttackContext = { url: host.url, segment: segments[segments.length - 1], sockets: options.sockets, durationMs: options.seconds * 1000, maxCases: options.maxCases }
   // The classes that hold channels of their own count what those lost; the floods hold none.
@@ -111,7 +105,7 @@ try {
   process.stdout.write(formatChaosTable(rows, baselineP99) + '\n')
   for (const row of rows) for (const violation of row.violations) process.stdout.write(`VIOLATION ${row.class}: ${violation}\n`)
   mkdirSync(dirname(options.json), { recursive: true })
-  writeFileSync(options.json, JSON.stringify({ at: new Date().toISOString(), options, pinning: pinning.note, baselineP99Ms: baselineP99, rows }, null, 2) + '\n')
+  writeFileSync(options.json, JSON.stringify({ at: new Date().toISOString(), options, baselineP99Ms: baselineP99, rows }, null, 2) + '\n')
   exitCode = rows.some((row) => row.violations.length > 0 || row.satoshisLost > 0) ? 1 : 0
 } catch (error) {
   log(`chaos failed: ${error instanceof Error ? error.stack : String(error)}`)

@@ -3,7 +3,6 @@
 // host; `npm run soak` reads its memory, descriptors and event loop while viewers come and go.
 import type { HostConfigInput } from '../../server/config.ts'
 import { startChild, type BenchChild } from './child-process.ts'
-import { pin } from './pinning.ts'
 
 export interface HostProcess {
   /** The same across restarts. */
@@ -21,16 +20,10 @@ export interface HostProcess {
 export interface HostProcessOptions {
   /** Node flags, e.g. --expose-gc for heap after GC. */
   nodeOptions?: string[]
-  /** taskset's core list the host runs on, restarts included (pinning.ts); null or absent: unpinned. */
-  cores?: string | null
 }
 
 export async function startHostProcess(config: HostConfigInput, opts: HostProcessOptions = {}): Promise<HostProcess> {
-  const start = async (input: HostConfigInput) => {
-    const started = await startChild('./host-entry.ts', [JSON.stringify(input)], { nodeOptions: opts.nodeOptions })
-    pin(started.pid, opts.cores ?? null)
-    return started
-  }
+  const start = (input: HostConfigInput) => startChild('./host-entry.ts', [JSON.stringify(input)], { nodeOptions: opts.nodeOptions })
   let child: BenchChild = await start(config)
   // A restart keeps the port the first start was given, so viewers reconnect to the address they know.
   const pinned = { ...config, port: Number(new URL(child.url).port) }
