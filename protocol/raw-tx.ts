@@ -164,7 +164,8 @@ export function txidOf(bytes: Uint8Array, hash256: Hash256 = sdkHash256): string
 const outpointCache = new RecentCache<string, Uint8Array[]>(CHANNEL_MEMO_LIMITS)
 /** The 36 serialized bytes of an outpoint (txid reversed + vout LE), memoized. Do not mutate. */
 export function outpointBytes(txid: string, vout: number): Uint8Array {
-  const hit = outpointCache.get(txid)?.[vout]
+  const byVout = outpointCache.memo(txid, () => [])
+  const hit = byVout[vout]
   if (hit !== undefined) return hit
   const out = new Uint8Array(36)
   const id = hexToBytes(txid)
@@ -174,9 +175,7 @@ export function outpointBytes(txid: string, vout: number): Uint8Array {
   out[33] = (vout >>> 8) & 0xff
   out[34] = (vout >>> 16) & 0xff
   out[35] = (vout >>> 24) & 0xff
-  const byVout = outpointCache.get(txid) ?? []
   byVout[vout] = out
-  outpointCache.set(txid, byVout)
   return out
 }
 

@@ -25,6 +25,15 @@ export class RecentCache<K, V> {
     return kept
   }
 
+  /** The value kept for `key`, or `make()`'s, kept from now on (a `make` that throws keeps nothing). */
+  memo(key: K, make: () => V): V {
+    const kept = this.get(key)
+    if (kept !== undefined) return kept
+    const made = make()
+    this.set(key, made)
+    return made
+  }
+
   set(key: K, value: V): void {
     // The clock is read only here: lookups, the payee's hot path, stay one Map read.
     if (this.young.size >= this.limits.maxEntries || this.clock() - this.youngSince >= this.limits.maxAgeMs) {

@@ -78,11 +78,7 @@ const hexCache: ScriptCache = new RecentCache(CHANNEL_MEMO_LIMITS)
 const channelCache = new RecentCache<string, Map<string, Uint8Array>>(CHANNEL_MEMO_LIMITS)
 
 function cachedScriptBytes(cache: ScriptCache, key: string, build: () => LockingScript): Uint8Array {
-  const hit = cache.get(key)
-  if (hit !== undefined) return hit
-  const bytes = Uint8Array.from(build().toBinary())
-  cache.set(key, bytes)
-  return bytes
+  return cache.memo(key, () => Uint8Array.from(build().toBinary()))
 }
 
 /** Serialized P2PKH script of a key, memoized. Do not mutate the returned bytes. */
@@ -102,11 +98,7 @@ export function scriptBytesOfHex(scriptHex: string): Uint8Array {
 
 /** Serialized 2-of-2 funding script, memoized. Do not mutate the returned bytes. */
 export function channelScriptBytes(payerPublicKey: string, payeePublicKey: string): Uint8Array {
-  let byPayee = channelCache.get(payerPublicKey)
-  if (byPayee === undefined) {
-    byPayee = new Map()
-    channelCache.set(payerPublicKey, byPayee)
-  }
+  const byPayee = channelCache.memo(payerPublicKey, () => new Map())
   const hit = byPayee.get(payeePublicKey)
   if (hit !== undefined) return hit
   const bytes = Uint8Array.from(new ChannelMultisig().lock(payerPublicKey, payeePublicKey).toBinary())

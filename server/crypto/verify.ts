@@ -23,15 +23,20 @@ const SPKI_SECP256K1_COMPRESSED_PREFIX = Buffer.from('3036301006072a8648ce3d0201
 const KEY_MEMO_LIMITS = { ...CHANNEL_MEMO_LIMITS, maxEntries: 100_000 }
 
 
-/** The fastest verifier this platform has: libsecp256k1, else OpenSSL. */
+let processVerifier: SignatureVerifier | null = null
+
+/**
+ * The fastest verifier this platform has: libsecp256k1, else OpenSSL. One for the process, so the refund's, every
+ * payment's and the close's checks share its memo of payer keys: each key is converted once, and held once.
+ */
 export function nativeVerifier(): SignatureVerifier {
-  return secp256k1 ? libsecp256k1Verifier() : opensslVerifier()
+  return (processVerifier ??= secp256k1 ? libsecp256k1Verifier() : opensslVerifier())
 }
 
 /** What the host runs per payment: libsecp256k1 inline (cheaper than a thread hop), else OpenSSL off the event loop. */
 export function payeeVerifier(): PayeeVerifier {
   if (secp256k1) {
-    const check = libsecp256k1Verifier()
+    const check = nativeVerifier()
     return { engine: 'libsecp256k1', verify: ({ preimage, der, publicKey }) => check(preimage, der, publicKey) }
   }
   return { engine: 'openssl', verify: opensslAsyncVerifier() }
@@ -46,14 +51,8 @@ export function libsecp256k1Verifier(): SignatureVerifier {
   const binding = secp256k1
   if (!binding) throw new Error('libsecp256k1 is not available on this platform: the secp256k1 package has no binary for it.')
   const keys = new RecentCache<string, Uint8Array>(KEY_MEMO_LIMITS)
-  const keyFor = (publicKeyHex: string): Uint8Array => {
-    const cached = keys.get(publicKeyHex)
-    if (cached !== undefined) return cached
-    // Throws on bytes that are no point on the curve: not cached, and not a valid signature.
-    const key = binding.publicKeyConvert(Buffer.from(publicKeyHex, 'hex'), false)
-    keys.set(publicKeyHex, key)
-    return key
-  }
+  // Throws on bytes that are no point on the curve: not kept, and not a valid signature.
+  const keyFor = (publicKeyHex: string): Uint8Array => keys.memo(publicKeyHex, () => binding.publicKeyConvert(Buffer.from(publicKeyHex, 'hex'), false))
   return (preimage, derSignature, publicKeyHex) => {
     try {
       return binding.ecdsaVerify(binding.signatureImport(derSignature), nativeHash256(preimage), keyFor(publicKeyHex))
@@ -102,13 +101,8 @@ function opensslInputs(): (preimage: Uint8Array, publicKeyHex: string) => { dige
 
 function keyCache(): (publicKeyHex: string) => KeyObject {
   const keys = new RecentCache<string, KeyObject>(KEY_MEMO_LIMITS)
-  return (publicKeyHex) => {
-    const cached = keys.get(publicKeyHex)
-    if (cached !== undefined) return cached
-    const key = createPublicKey({ key: Buffer.concat([SPKI_SECP256K1_COMPRESSED_PREFIX, Buffer.from(publicKeyHex, 'hex')]), format: 'der', type: 'spki' })
-    keys.set(publicKeyHex, key)
-    return key
-  }
+  return (publicKeyHex) =>
+    keys.memo(publicKeyHex, () => createPublicKey({ key: Buffer.concat([SPKI_SECP256K1_COMPRESSED_PREFIX, Buffer.from(publicKeyHex, 'hex')]), format: 'der', type: 'spki' }))
 }
 
 /** Double SHA-256 through OpenSSL's one-shot digest: the payee's txid and sighash hashing, no Hash objects per call. */
