@@ -30,8 +30,9 @@ const options = new Command()
   .addOption(new Option('--max-cases <n>', 'at most this many cases per class').default(20_000).argParser(Number))
   .addOption(new Option('--json <file>', 'where the table goes as JSON').default('bench/chaos.json'))
   .addOption(new Option('--only <words>', 'only the classes whose names hold one of these comma-separated words'))
+  .addOption(new Option('--profile-host <dir>', "writes the host's CPU profile (a .cpuprofile for Chrome's DevTools) into this folder when it stops"))
   .parse()
-  .opts<{ sockets: number; seconds: number; maxCases: number; json: string; only?: string }>()
+  .opts<{ sockets: number; seconds: number; maxCases: number; json: string; only?: string; profileHost?: string }>()
 
 const PRICE = 10
 const ADMIN_TOKEN = `chaos-${Math.random().toString(36).slice(2)}-admin-token`
@@ -58,7 +59,7 @@ const host = await startHostProcess({
   devnetUrl: devnet.url,
   arcUrl: ledger.arcUrl,
   ...PER_ADDRESS_LIFTED,
-})
+}, options.profileHost ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${options.profileHost}`] } : {})
 const attackers = attacksInChildProcess()
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const chosen = (attack: Attack) => !options.only || options.only.split(',').some((word) => attack.name.includes(word.trim()))

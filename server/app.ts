@@ -18,6 +18,7 @@ import { ConfigError } from '../node-shared/config-error.ts'
 import type { HostConfig } from './config.ts'
 import { loadIdentity, type Payout } from './identity.ts'
 import { createLogger, type Logger } from '../node-shared/logger.ts'
+import { refuseBadRangesFirst } from './paywall/early-range-refusal.ts'
 import { paywall } from './paywall/gate.ts'
 import type { PaywallObserver } from './paywall/paywall-parts.ts'
 import { createMediaPaywall } from './paywall/media-paywall.ts'
@@ -27,7 +28,7 @@ import { openBacking } from './cluster/host-backing.ts'
 import { edgeLinks } from './edge/signed-url.ts'
 import { apiRouter } from './api/routes.ts'
 import { AdminGate } from '../node-shared/admin-gate.ts'
-import { securityHeaders } from './security/headers.ts'
+import { securityHeaders, withHeaders } from './security/headers.ts'
 import { judgeOrigin, ORIGIN_REFUSED, originGuard } from './security/origin-policy.ts'
 import { accessLog } from './security/access-log.ts'
 import { clientAddress } from '../node-shared/client-address.ts'
@@ -112,7 +113,8 @@ export async function startHost<D extends OwnDevnet = OwnDevnet>(config: HostCon
   app.set('trust proxy', false)
   // Express would hash every JSON answer for an ETag: refusals, API replies, all no-store. Files keep their own.
   app.set('etag', false)
-  app.use(securityHeaders({ frameAncestors: config.frameAncestors, connectSources: config.network === 'devnet' ? [] : [new URL(chainEndpoints(config.network).woc).origin] }))
+  const headers = securityHeaders({ frameAncestors: config.frameAncestors, connectSources: config.network === 'devnet' ? [] : [new URL(chainEndpoints(config.network).woc).origin] })
+  app.use(withHeaders(headers))
   app.use(originGuard(config.allowOrigins))
   app.use(accessLog(logger))
   // Slowloris: a client must send its headers, and its whole request, in bounded time; idle keep-alives close.
@@ -124,7 +126,7 @@ export async function startHost<D extends OwnDevnet = OwnDevnet>(config: HostCon
       // Node looks for overdue requests this often (30 s by default, far coarser than the timeouts themselves).
       connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutSeconds * 1000),
     },
-    app,
+    refuseBadRangesFirst(app, { headers, allowOrigins: config.allowOrigins, logger }),
   )
   httpServer.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     // A request cut off by --headers-timeout or --request-timeout is told so; anything else was not HTTP.

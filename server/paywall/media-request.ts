@@ -61,10 +61,7 @@ function rawQueryOf(url: string): string {
  */
 export function readMediaRequest(req: Request, res: Response, next: NextFunction): void {
   const range = readRangeHeader(req.get('range'))
-  if (range.kind === 'refused') {
-    const headers: Record<string, string> = range.status === 416 && range.contentRange ? { 'Content-Range': range.contentRange } : {}
-    return next(new Refusal(range.status, range.code, range.message, { headers }))
-  }
+  if (range.kind === 'refused') return next(rangeRefusal(range))
   const query = requestedQuery(rawQueryOf(req.originalUrl))
   if (query === 'bad') {
     return next(new Refusal(400, 'bad_query', `That query names no segment: a segment's query is exactly the one its playlist lists, as browsers send it, at most ${QUERY_MAX_LENGTH} characters (besides the ${TOKEN_QUERY} parameter).`))
@@ -72,6 +69,12 @@ export function readMediaRequest(req: Request, res: Response, next: NextFunction
   const { mediaPath, relative } = res.locals
   res.locals.media = { mediaPath, relative, query, range, token: req.get(TOKEN_HEADER) || undefined } satisfies MediaRequest
   next()
+}
+
+/** The answer to a Range header refused before anything is looked up. */
+export function rangeRefusal(range: Extract<RangeRequest, { kind: 'refused' }>): Refusal {
+  const headers: Record<string, string> = range.status === 416 && range.contentRange ? { 'Content-Range': range.contentRange } : {}
+  return new Refusal(range.status, range.code, range.message, { headers })
 }
 
 function originFile(request: MediaRequest): OriginFile {

@@ -16,6 +16,11 @@ export class Refusal {
   ) {}
 }
 
+/** What a Refusal's answer says: `{ error, message }` and what it carries besides. */
+export function refusalBody(refusal: Refusal): object {
+  return { error: refusal.code, message: refusal.message, ...refusal.extra.body }
+}
+
 /** Writes a Refusal; anything else (a bug, an origin that threw) goes on to the host's own error handler. */
 export function writeRefusal(): ErrorRequestHandler {
   return (error, _req, res, next) => {
@@ -23,6 +28,6 @@ export function writeRefusal(): ErrorRequestHandler {
     res
       .status(error.status)
       .set(error.extra.headers ?? {})
-      .json({ error: error.code, message: error.message, ...error.extra.body })
+      .json(refusalBody(error))
   }
 }
