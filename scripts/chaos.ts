@@ -85,7 +85,8 @@ try {
   const rows: ChaosRow[] = []
   for (const attack of attacks) {
     log(`attack: ${attack.name}`)
-    const [outcome, watched] = await Promise.all([attack.run(context), viewer.watch(context.durationMs)])
+    const started = performance.now()
+    const [outcome, watched] = await Promise.all([attack.run(context).finally(() => log(`  ${attack.name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)), viewer.watch(context.durationMs)])
     // The viewer's books against the host's: an accepted payment the host does not hold is lost money.
     const lost = Math.max(0, viewer.accepted() - (await hostPaid(host.url, ADMIN_TOKEN, viewer.channelId))) + (ownLosses.get(attack)?.() ?? 0)
     rows.push(chaosRow(attack.name, outcome, watched.latenciesMs, baselineP99, lost))
