@@ -104,10 +104,25 @@ function manifestOf(scripts: Metafile, styles: Metafile, outdir: string): AssetM
     const entry = js.get(page)
     const sheet = css.get(page)
     if (!entry || !sheet) throw new Error(`the build made no ${page} page: ${[...js.keys()].join(', ')}`)
-    const preload = entry.output.imports.filter((i) => i.kind === 'import-statement').map((i) => relative(outdir, resolve(i.path)))
-    pages[page] = { js: entry.file, css: sheet.file, preload }
+    pages[page] = { js: entry.file, css: sheet.file, preload: firstLoad(scripts, entry.output).map((file) => relative(outdir, resolve(file))) }
   }
   return { pages }
+}
+
+/**
+ * The chunks a page runs as it loads, for the host to preload beside its entry: those the entry imports, and those
+ * its own dynamic imports bring (the player's entry is small and imports the rest of the page at once: main.ts), with
+ * every chunk they import in turn. Dynamic imports further down (the QR encoder) stay on demand.
+ */
+function firstLoad(scripts: Metafile, entry: Metafile['outputs'][string]): string[] {
+  const found = new Set<string>()
+  const visit = (file: string) => {
+    if (found.has(file)) return
+    found.add(file)
+    for (const i of scripts.outputs[file].imports) if (i.kind === 'import-statement') visit(i.path)
+  }
+  for (const i of entry.imports) if (i.kind === 'import-statement' || i.kind === 'dynamic-import') visit(i.path)
+  return [...found]
 }
 
 /** The two encodings the host serves, each at its best: what a browser receives of a file. */

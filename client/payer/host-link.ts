@@ -20,7 +20,7 @@ export class HostLink extends TypedEmitter<HostLinkEvents> {
   private readonly termsArrived = new WaiterList()
   private connectedOnce: boolean
 
-  /** `earlyTerms`: terms the socket brought before this link listened (a socket opened as the page loads). */
+  /** `earlyTerms`: terms the socket brought before this link listened (a socket opened as the page loads), or /api/info. */
   constructor(
     private readonly socket: HostSocket,
     readonly ackTimeoutMs: number,

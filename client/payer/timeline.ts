@@ -2,7 +2,7 @@
 // happens in a page: the bench reads them to draw the waterfall between page load and the first paid frame
 // (scripts/bench/phases/ttff.ts). Only the first of each is kept, so a long viewing adds nothing.
 
-export const STEPS = ['script', 'socket', 'terms', 'wallet search', 'media playlist', 'resume', 'coins', 'open', 'co-sign', 'fund', 'first update', 'first segment', 'first frame'] as const
+export const STEPS = ['script', 'page', 'socket', 'terms', 'wallet search', 'media playlist', 'resume', 'coins', 'open', 'co-sign', 'fund', 'first update', 'first segment', 'first frame'] as const
 export type Step = (typeof STEPS)[number]
 
 const MARK_PREFIX = 'p2p:'

@@ -22,6 +22,7 @@ import { createKeyLoader } from './key-loader.ts'
 import { createPayingLoader } from './paying-loader.ts'
 import { createPlaylistLoader } from './playlist-loader.ts'
 import type { SettleSummaryView } from './settle-summary.ts'
+import { streamPrice } from './stream-price.ts'
 import { devnetTopUp } from './top-up.ts'
 import { ViewingMeter } from './viewing-meter.ts'
 import type { WalletPanel } from './wallet-panel.ts'
@@ -144,6 +145,7 @@ export class PlayerController {
     hls.loadSource(source)
     hls.attachMedia(this.parts.video)
     this.hls = hls
+    this.openForStream(source)
     this.parts.video.muted = true
     if (!this.stopped) void this.parts.video.play().catch(() => undefined)
     return true
@@ -236,13 +238,25 @@ export class PlayerController {
    * the free preview), instead of when the first paid segment is asked for.
    */
   private openEarly(path: string): void {
-    const { session } = this.parts
     markStep('media playlist', 'end')
-    // The stream attaches before the host's terms arrive, and what a playlist sells is priced by them: wait for them.
+    this.openOnceTermsSay(() => this.media.sells(path))
+  }
+
+  /**
+   * A stream the host's terms price above nothing: its channel opens as soon as the terms arrive, while hls.js reads
+   * its playlists, so a new viewer's open and funding overlap those reads instead of following them.
+   */
+  private openForStream(source: string): void {
+    this.openOnceTermsSay(() => (streamPrice(source, this.parts.session.terms!) ?? 0) > 0)
+  }
+
+  private openOnceTermsSay(sells: () => boolean): void {
+    const { session } = this.parts
+    // The stream attaches before the host's terms arrive, and what it sells is priced by them: wait for them.
     // A failure is not lost: the first paid segment tries to open the channel again and reports why it cannot.
     session
       .waitForTerms()
-      .then(() => (this.stopped || session.hasRememberedChannel || !this.media.sells(path) ? undefined : this.ensureChannel()))
+      .then(() => (this.stopped || session.hasRememberedChannel || !sells() ? undefined : this.ensureChannel()))
       .catch(() => undefined)
   }
 

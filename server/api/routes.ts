@@ -74,6 +74,9 @@ export function apiRouter(context: ApiContext): Router {
       streamPrices: terms.streamPrices,
       accepting: channels.switch.accepting,
       streams: listStreams(context.library, terms.pricePerSecond),
+      // The terms the socket sends on connect: a page that has them with its first request opens its channel (keys,
+      // funding, refund) while its socket is still connecting.
+      terms,
     })
   })
 
