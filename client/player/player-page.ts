@@ -118,6 +118,12 @@ export async function startPlayerPage({ socket, earlyTerms }: HostConnection): P
   const walletPanel = new WalletPanel(wallet, (message, nextStep) => showError({ kind: 'insufficient_funds', message, nextStep }))
   const capDialog = new CapDialog((): Promise<void> => player.settle('settling'))
   const player: PlayerController = new PlayerController({ session, wallet, walletPanel, ledger, ownWallet: payWith.own, video, summaryView, capDialog, cap: () => preferences.cap, buyAhead: () => preferences.buyAhead, showError })
+  // What goes over the network starts before the panels are built (nothing they do runs before this function returns).
+  // Resume a channel from an earlier page of this host while the stream loads (muted autoplay is allowed everywhere).
+  // A failure is shown through the session's error event; playback goes on and the loader opens a channel if needed.
+  player.resumeRemembered().catch(() => undefined)
+  void walletPanel.refresh().then(() => (wallet.canUseFaucet && created ? player.fundIfNeeded() : undefined))
+  const attached = source ? player.attach(source) : false
   new WithdrawPanel({
     wallet,
     network: info.network,
@@ -264,10 +270,6 @@ export async function startPlayerPage({ socket, earlyTerms }: HostConnection): P
     history: () => session.history().map((entry) => ({ ...entry, summary: { ...entry.summary } })),
   })
 
-  // Resume a channel from an earlier page of this host while the stream loads (muted autoplay is allowed everywhere).
-  // A failure is shown through the session's error event; playback goes on and the loader opens a channel if needed.
-  player.resumeRemembered().catch(() => undefined)
-  void walletPanel.refresh().then(() => (wallet.canUseFaucet && created ? player.fundIfNeeded() : undefined))
   void player.reclaimMaturedRefunds()
   setInterval(() => void player.reclaimMaturedRefunds(), REFUND_CHECK_MS)
   void player.collectReturns()
@@ -278,7 +280,7 @@ export async function startPlayerPage({ socket, earlyTerms }: HostConnection): P
     return
   }
   renderStreamPicker(info.streams, source)
-  if (!player.attach(source)) {
+  if (!attached) {
     showError({ kind: 'host_unreachable', message: 'This browser cannot play HLS through Media Source Extensions, which the paying player needs.', nextStep: 'Use a current Chrome, Edge, Firefox or Safari 17+.' })
   }
 }

@@ -1,6 +1,7 @@
 // Bench child: the real host (startHost and the dashboard, wired as scripts/start.ts does) in its own process, answering the bench's questions over IPC:
 // heap after a full GC, CPU time used, payments accepted. Run with --expose-gc. Usage: host-entry.ts '<config json>'
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { Session } from 'node:inspector/promises'
 import pino from 'pino'
 import { startHost } from '../../server/app.ts'
@@ -38,6 +39,7 @@ process.on('message', async (message: { id: number; type: string; file?: string 
   }
   if (message.type === 'profile-stop') {
     const { profile } = await inspector.post('Profiler.stop')
+    mkdirSync(dirname(message.file!), { recursive: true })
     writeFileSync(message.file!, JSON.stringify(profile))
     return void process.send!({ id: message.id })
   }
