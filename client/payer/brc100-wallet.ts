@@ -96,10 +96,10 @@ export function brc100Wallet(options: Brc100WalletOptions): Brc100ChannelWallet 
         throw new Error('the wallet built another funding than the one asked for (version 1, the 2-of-2 output): nothing was sent')
       }
       const beef = ledgerBeef(created.tx)
-      if (beef.length <= MAX_FUNDING_BEEF_HEX_CHARS) return { txid, vout, hex: tx.toHex(), beef, abandon }
+      if (beef.length <= MAX_FUNDING_BEEF_HEX_CHARS) return { txid, vout, hex: tx.toHex(), sendable: Promise.resolve({ beef }), abandon }
       // Too large to travel: the direct parents, for Extended Format (the ledger must know them then).
       const parents = parentsWithinCaps(tx.inputs.flatMap((input) => (input.sourceTransaction ? [input.sourceTransaction.toHex()] : [])))
-      return { txid, vout, hex: tx.toHex(), parents, abandon }
+      return { txid, vout, hex: tx.toHex(), sendable: Promise.resolve({ parents }), abandon }
     },
 
     async sign(channel: SignedChannel, preimage: Uint8Array): Promise<string> {

@@ -5,7 +5,7 @@ import type { ClientEvent, RejectCode, ReplyOf, RequestOf, Terms } from '../../p
 import { InsufficientFundsError, withPayerSignature } from '../../protocol/transactions.ts'
 import { rearm, type AlertThreshold } from './cap-alerts.ts'
 import { acceptRefund, offerChannel, openRequestFor, planChannel } from './channel-offer.ts'
-import type { ChannelWallet, SignedFunding } from './channel-wallet.ts'
+import type { ChannelWallet, FundingCarriage, SignedFunding } from './channel-wallet.ts'
 import type { CarriedTotals, PersistedSession } from './persisted-session.ts'
 import { timed } from './timeline.ts'
 import { explainRejection, hostStopped, insufficientFunds, ViewerFailure, type ViewerError } from './viewer-errors.ts'
@@ -44,9 +44,12 @@ export async function openWithHost(
     throw error
   }
   let opening: PersistedSession
+  let sendable: FundingCarriage
   try {
     // A refusal here is told only once the wallet has let go of the funding, so the balance the viewer then sees is whole.
     opening = await offerToHost({ ...steps, fail: (error) => { throw new ViewerFailure(error) } }, p, keys, funding, capacity)
+    // The parents came down while the host co-signed the refund.
+    sendable = await funding.sendable
   } catch (error) {
     // The host never got the funding: nothing was spent, and the wallet may use those coins again.
     await funding.abandon().catch(() => undefined)
@@ -57,7 +60,7 @@ export async function openWithHost(
   const fund = {
     channelId: opening.channel.channelId!,
     fundingTx: funding.hex,
-    ...(funding.beef ? { fundingBeef: funding.beef } : funding.parents?.length ? { fundingParents: funding.parents } : {}),
+    ...(sendable.beef ? { fundingBeef: sendable.beef } : sendable.parents?.length ? { fundingParents: sendable.parents } : {}),
   }
   const answer = timed('fund', () => steps.ask('fund', fund))
   steps.fundSent()

@@ -14,15 +14,22 @@ export interface FundingOrder {
 }
 
 /** A funding signed and not sent. */
+export interface FundingCarriage {
+  beef?: string
+  parents?: string[]
+}
+
 export interface SignedFunding {
   txid: string
   /** The 2-of-2 output's index. */
   vout: number
   /** The raw funding tx. */
   hex: string
-  /** How the host can send it on: as BEEF (unmined ancestors along), or raw with every parent (Extended Format). */
-  beef?: string
-  parents?: string[]
+  /**
+   * How the host can send it on: as BEEF (unmined ancestors along), or raw with every parent (Extended Format). Only
+   * "fund" carries it, a round trip after "open": a wallet still fetching the parents lets the opening go meanwhile.
+   */
+  sendable: Promise<FundingCarriage>
   /** The host never took it: the wallet forgets this funding and its coins are free again. Nothing was sent. */
   abandon(): Promise<void>
 }

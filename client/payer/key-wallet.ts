@@ -30,9 +30,10 @@ export function keyWallet(source: KeyAndCoins): ChannelWallet {
     channelKeys: async () => ({ payerPublicKey: publicKey }),
     async fund(order) {
       const funded = buildFunding({ payerKey: source.key, payeePublicKey: order.payeePublicKey, capacity: order.capacity, utxos: await source.utxos(), feeRate: order.feeRate, lockTime: freshFundingLockTime() })
-      const parents = source.rawTx ? await fundingParents(funded.hex, (txid) => source.rawTx!(txid)) : []
+      // Fetched while the opening goes: they travel only with "fund" (and never fail: without them it goes raw).
+      const sendable = source.rawTx ? fundingParents(funded.hex, (txid) => source.rawTx!(txid)).then((parents) => ({ parents })) : Promise.resolve({})
       // Nothing to undo: the coins stay where they are until the host broadcasts the funding.
-      return { txid: funded.txid, vout: funded.vout, hex: funded.hex, ...(parents.length > 0 ? { parents } : {}), abandon: async () => {} }
+      return { txid: funded.txid, vout: funded.vout, hex: funded.hex, sendable, abandon: async () => {} }
     },
     async sign(channel: SignedChannel, preimage: Uint8Array) {
       if (channel.wallet || channel.payerPublicKey !== publicKey) {

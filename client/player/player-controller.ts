@@ -126,7 +126,7 @@ export class PlayerController {
         },
         channelOpen: () => this.parts.session.snapshot().phase === 'open',
       }) as unknown as FragmentLoaderConstructor,
-      pLoader: createPlaylistLoader(this.media, (path) => this.openEarly(path)) as unknown as PlaylistLoaderConstructor,
+      pLoader: createPlaylistLoader(this.media, (path, kind) => (kind === 'media' ? this.openEarly(path) : this.openForStream(source))) as unknown as PlaylistLoaderConstructor,
       // Key files (AES-128) come through the general loader; it adds the channel token they need.
       loader: createKeyLoader(this.payer),
       // LL-HLS: load parts (each priced by its own duration) when the playlist has them; other playlists are unaffected.
@@ -145,7 +145,6 @@ export class PlayerController {
     hls.loadSource(source)
     hls.attachMedia(this.parts.video)
     this.hls = hls
-    this.openForStream(source)
     this.parts.video.muted = true
     if (!this.stopped) void this.parts.video.play().catch(() => undefined)
     return true
@@ -243,8 +242,9 @@ export class PlayerController {
   }
 
   /**
-   * A stream the host's terms price above nothing: its channel opens as soon as the terms arrive, while hls.js reads
-   * its playlists, so a new viewer's open and funding overlap those reads instead of following them.
+   * A stream whose master playlist came down, and which the host's terms price above nothing: its channel opens now,
+   * while hls.js reads the media playlist, so a new viewer's open and funding overlap that read instead of following
+   * it. A stream that cannot be read opens none.
    */
   private openForStream(source: string): void {
     this.openOnceTermsSay(() => (streamPrice(source, this.parts.session.terms!) ?? 0) > 0)

@@ -1,7 +1,7 @@
 // hls.js playlist loader that lets the player read every playlist hls.js loads, as the host served it, before hls.js
 // parses it: the played media (client/payer/played-media.ts) then knows each fragment's key, duration, media time and
-// role by the time hls.js asks for it, and `listed` hears of each media playlist read. Playlists are free; nothing
-// else changes.
+// role by the time hls.js asks for it, and `listed` hears of each playlist read, master or media. Playlists are free;
+// nothing else changes.
 import { XhrLoader, type HlsConfig, type LoaderCallbacks, type LoaderConfiguration, type LoaderContext } from 'hls.js'
 import type { PlayedMedia } from '../payer/played-media.ts'
 
@@ -13,7 +13,7 @@ function pathOf(url: string): string | null {
   }
 }
 
-export function createPlaylistLoader(media: PlayedMedia, listed: (path: string) => void = () => undefined) {
+export function createPlaylistLoader(media: PlayedMedia, listed: (path: string, kind: 'master' | 'media') => void = () => undefined) {
   return class PlaylistLoader extends XhrLoader {
     constructor(config: HlsConfig) {
       super(config)
@@ -26,7 +26,7 @@ export function createPlaylistLoader(media: PlayedMedia, listed: (path: string) 
           const path = pathOf(response.url || ctx.url)
           const reading = typeof response.data === 'string' && path ? media.learn(response.data, path) : null
           callbacks.onSuccess(response, stats, ctx, details)
-          if (path && reading?.ok && reading.playlist.kind === 'media') listed(path)
+          if (path && reading?.ok) listed(path, reading.playlist.kind)
         },
       })
     }
