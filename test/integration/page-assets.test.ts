@@ -45,6 +45,19 @@ for (const [page, path] of [['player', '/'], ['dashboard', '/host']] as const) {
   })
 }
 
+test("player: its first script is small, and the page proper it imports is preloaded beside it; what loads on demand is not", () => {
+  const { js, preload } = built.manifest.pages.player
+  const entry = readFileSync(join(CLIENT_DIST, js), 'utf8')
+  assert.ok(entry.length < 4_096, `the entry opens the socket and no more: ${entry.length} bytes`)
+  const imported = (code: string) => [...code.matchAll(/import\("\.\/(chunk-[A-Z0-9]+\.js)"\)/g)].map((match) => match[1])
+  const [page] = imported(entry)
+  assert.ok(page && preload.includes(page), `the page chunk ${page} is preloaded: ${preload.join(', ')}`)
+  assert.ok(readFileSync(join(CLIENT_DIST, page)).length > 500_000, 'hls.js and the wallet are in the page chunk')
+  const onDemand = imported(readFileSync(join(CLIENT_DIST, page), 'utf8'))
+  assert.ok(onDemand.length > 0, 'the QR encoder loads on demand')
+  for (const chunk of onDemand) assert.ok(!preload.includes(chunk), `${chunk} waits until it is needed`)
+})
+
 test('scripts and stylesheets come compressed as accepted, immutable, and decode to the built bytes', async () => {
   const { js, css, preload } = built.manifest.pages.player
   let raw = 0
