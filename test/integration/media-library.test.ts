@@ -9,6 +9,7 @@ import request from 'supertest'
 import { LibraryCache } from '../../server/media/library-cache.ts'
 import { scanLibrary } from '../../server/media/media-library.ts'
 import { startTestHost, tempDir } from '../support/host.ts'
+import { connect } from '../support/raw-viewer.ts'
 
 const MEDIA = '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\nseg_00000.ts\n#EXT-X-ENDLIST\n'
 const master = (...variants: string[]) => ['#EXTM3U', ...variants.flatMap((variant) => ['#EXT-X-STREAM-INF:BANDWIDTH=500000', variant]), ''].join('\n')
@@ -96,6 +97,10 @@ test('/api/info lists the library with its names and prices; nothing below a bro
     assert.equal(info.body.streams.length, 8)
     assert.equal(info.body.previewSeconds, 4)
     assert.deepEqual(info.body.streamPrices.find((price: { folder: string }) => price.folder === '/media/shows'), { folder: '/media/shows', pricePerSecond: 15 })
+    // The socket's terms come with it, so a page can build its channel's opening before its socket connects.
+    const { socket, terms } = await connect(host.url)
+    socket.disconnect()
+    assert.deepEqual(info.body.terms, JSON.parse(JSON.stringify(terms)))
     const broken = await request(host.url).get('/media/broken/film/master.m3u8').expect(403)
     assert.equal(broken.body.error, 'not_for_sale')
   } finally {
