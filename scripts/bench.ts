@@ -52,7 +52,7 @@ const program = new Command()
   .addOption(new Option('--opens <n>', 'sequential opens for the open-latency measurement').argParser(Number))
   .addOption(new Option('--rtt <ms>', 'round-trip time injected for the second time-to-first-frame row').argParser(Number))
   .addOption(new Option('--durability <mode>', "the host's SQLite durability").choices(['full', 'normal']).default('full'))
-  .addOption(new Option('--profile-host <dir>', "write V8 CPU profiles of the host's paywall, capacity, throughput and open phases into this folder"))
+  .addOption(new Option('--profile-host <dir>', "write V8 CPU profiles of the host's paywall, throughput and open phases into this folder"))
   .addOption(new Option('--readme', "write the run's targets into README.md's benchmark section"))
   .addOption(new Option('--out <file>', 'where to write the JSON results (latency.svg goes next to it; default bench/results.json, or bench/<phase>.json with --only)'))
 
@@ -216,7 +216,7 @@ async function main(): Promise<void> {
       ...(channels > 0 ? [{ path: 'paywall' as const, server: host, channels }] : []),
       ...(edgeChannels > 0 ? [{ path: 'edge' as const, server: edgeHost, channels: edgeChannels }] : []),
     ]
-    const capacityRows = await tries.run('capacity', () => profiled(plan, host, 'capacity', () => measureCapacity({ plan, targets, segments: stream.segments, generators, log })), [], 1)
+    const capacityRows = await tries.run('capacity', () => measureCapacity({ plan, targets, segments: stream.segments, generators, log }), [], 1)
     const capacity = capacityFigures(plan.capacityViewers, capacityRows)
 
     // 5. Sustained payments, and the host's CPU per payment under them.
