@@ -13,12 +13,13 @@ export interface FundingOrder {
   feeRate: FeeRate
 }
 
-/** A funding signed and not sent. */
+/** What travels with a funding so the host can send it on: BEEF, or its parents (Extended Format), or neither. */
 export interface FundingCarriage {
   beef?: string
   parents?: string[]
 }
 
+/** A funding signed and not sent. */
 export interface SignedFunding {
   txid: string
   /** The 2-of-2 output's index. */

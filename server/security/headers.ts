@@ -35,7 +35,7 @@ export function withHeaders(headers: Map<string, string>): RequestHandler {
 }
 
 /** The headers a middleware that looks at no request sets on a response, read by running it once on a recorder. */
-export function headersSetBy(middleware: ReturnType<typeof helmet>): Map<string, string> {
+function headersSetBy(middleware: ReturnType<typeof helmet>): Map<string, string> {
   const headers = new Map<string, string>()
   const recorder = {
     setHeader: (name: string, value: string) => headers.set(name, value),
