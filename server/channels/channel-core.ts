@@ -97,11 +97,13 @@ export async function startChannelCore(deps: ChannelCoreDeps): Promise<ChannelCo
   })
   const fundings = new FundingWatch({
     chain,
+    height: () => view.height,
+    deadlineMarginBlocks: policy.deadlineMarginBlocks,
     lost: (id, loss) => settlement.fundingLost(id, loss),
     onError: (error, channelId) => deps.warn?.({ err: error, channelId }, "could not read a channel funding's status, or act on it; will retry"),
   })
   events.on('settled', (summary) => fundings.remove(summary.channelId))
-  const watchFunding = (record: ChannelRecord) => fundings.add(record.id, { txid: record.fundingTxid, vout: record.fundingVout })
+  const watchFunding = (record: ChannelRecord) => fundings.add(record.id, { txid: record.fundingTxid, vout: record.fundingVout, lockTime: record.lockTime })
   const loader = new ChannelLoader(live, store, cluster, tokens, watchFunding)
   const accepting = await AcceptingSwitch.load({ store, events, settlement })
   const opening = new ChannelOpening({
