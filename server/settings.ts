@@ -79,7 +79,7 @@ export const SETTINGS = {
   arcApiKey: setting('--arc-api-key <key>', 'ARC API key; shows in the process list: prefer the file or P2P_ARC_API_KEY', optional(z.string()), { secret: true }),
   wocUrl: setting('--woc-url <url>', 'WhatsOnChain base URL, e.g. https://api.whatsonchain.com/v1/bsv/test', optional(z.url())),
   wocApiKey: setting('--woc-api-key <key>', 'WhatsOnChain API key; shows in the process list: prefer the file or P2P_WOC_API_KEY', optional(z.string()), { secret: true }),
-  chainRefreshSeconds: setting('--chain-refresh <seconds>', "how often the host reads the ledger's height and fee rate and asks it about every open channel's funding (default: 1 on devnet, 30 otherwise)", optional(positiveNumber)),
+  chainRefreshSeconds: setting('--chain-refresh <seconds>', "how often the host reads the ledger's height and fee rate and asks it about the open channels' fundings (default: 1 on devnet, 30 otherwise)", optional(positiveNumber)),
   durability: setting('--durability <mode>', 'full: fsync every payment (survives power loss); normal: survives a killed process', z.enum(['full', 'normal']).default('full')),
   store: setting('--store <url>', 'postgres://… shared by several instances (default: SQLite in --data; docs/deploy.md)', optional(z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL (leave it out for SQLite in --data)'))),
   instance: setting('--instance <name>', "this instance's name behind nginx (sticky Socket.IO routing)", optional(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and dashes, at most 32'))),

@@ -22,11 +22,11 @@ export function markdownReport(r: BenchResults): string {
     `| full interpreter | ${r.verify.interpreter_per_sec} |`,
     `| ratio | ${r.verify.ratio}x |`,
     '',
-    `| path (${r.capacity.viewers} viewers, below saturation) | server CPU µs per viewer-second | viewers per core | segment p99 ms | pay p99 ms | errors | generators' CPU % of a core | server idle CPU % (before) |`,
-    '|---|---|---|---|---|---|---|---|',
+    `| path (${r.capacity.viewers} viewers, below saturation) | run | server CPU µs per viewer-second | viewers per core | segment p99 ms | pay p99 ms | errors | generators' CPU % of a core | server idle CPU % (before) |`,
+    '|---|---|---|---|---|---|---|---|---|',
     ...r.capacity.rows.map(
       (row) =>
-        `| ${row.path} | ${cell(row.cpu_us_per_viewer_second)} | ${row.cpu_us_per_viewer_second ? Math.floor(1e6 / row.cpu_us_per_viewer_second) : '-'} | ${cell(row.segment_p99_ms)} | ${cell(row.pay_p99_ms)} | ${row.errors} | ${row.generator_cpu_pct} | ${cell(row.idle_cpu_pct)} |`,
+        `| ${row.path} | ${row.run} | ${cell(row.cpu_us_per_viewer_second)} | ${row.cpu_us_per_viewer_second ? Math.floor(1e6 / row.cpu_us_per_viewer_second) : '-'} | ${cell(row.segment_p99_ms)} | ${cell(row.pay_p99_ms)} | ${row.errors} | ${row.generator_cpu_pct} | ${cell(row.idle_cpu_pct)} |`,
     ),
     '',
     '| viewers | path | run | p50 ms | p99 ms | req/s | errors | pay p50 ms | pay p99 ms | server loop delay p99 ms | generators\' CPU % |',

@@ -14,6 +14,8 @@ export interface Plan {
   pin: boolean
   /** Viewers at real-time pace in the capacity phase: well below saturation, so CPU per viewer-second is the work's own. */
   capacityViewers: number
+  /** Runs of the capacity phase (every path once per run): its figures are the runs' medians. */
+  capacityRuns: number
   /** Concurrent viewers per latency level. */
   levels: number[]
   /** Runs of the ratio level (the largest): the ratio reported is their median. */
@@ -56,6 +58,8 @@ export function planFrom(o: Record<string, unknown>): Plan {
     skip: skip as SkippablePhase[],
     pin: o.pin !== false,
     capacityViewers: (o.capacityViewers as number | undefined) ?? (quick ? 200 : 500),
+    // One run's figure moves with whatever else the machine did in its seconds: three, and their median.
+    capacityRuns: (o.capacityRuns as number | undefined) ?? 3,
     // --quick stays below the 2,000 that measure the machine rather than the host (issue 23).
     levels: o.levels ? String(o.levels).split(',').map(Number) : quick ? [100, 400] : [100, 500, 1000, 2000],
     repeats: (o.repeats as number | undefined) ?? (quick ? 1 : 3),
@@ -106,9 +110,9 @@ export function warmupUpdatesPerChannel(channels: number): number {
   return Math.ceil(CAPACITY_WARMUP.payments / channels)
 }
 
-/** Updates each capacity viewer pays after the burst: its paced warm-up, then its measured run. */
+/** Updates each capacity viewer pays after the burst: its paced warm-up, then its measured runs. */
 export function capacityUpdatesPerViewer(plan: Plan): number {
-  return Math.ceil((CAPACITY_WARMUP.seconds * CAPACITY_WARMUP.speed) / SEGMENT_SECONDS) + 2 + segmentsPerRun(plan)
+  return Math.ceil((CAPACITY_WARMUP.seconds * CAPACITY_WARMUP.speed) / SEGMENT_SECONDS) + 2 + plan.capacityRuns * segmentsPerRun(plan)
 }
 
 export const skips = (plan: Plan, phase: SkippablePhase) => plan.skip.includes(phase)
