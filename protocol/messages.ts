@@ -209,6 +209,11 @@ export interface OpenAccepted {
   channelId: string
   /** The host's signature on the refund, DER + sighash byte, hex. */
   refundPayeeSignature: string
+  /**
+   * The channel's token, the same `fund` answers with. It opens nothing until the channel is funded; a segment request
+   * sent with it and X-Payment-Wait beside `fund` and the first `update` is held until then (protocol/paywall.ts).
+   */
+  token: string
 }
 export interface FundAccepted {
   channelId: string

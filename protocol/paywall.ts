@@ -10,6 +10,22 @@ import { CHANNEL_ID_PATTERN, EVEN_HEX_PATTERN } from './message-limits.ts'
  * the host reads it from: a token in a URL would end up in access logs, proxies' logs and browser history.
  */
 export const TOKEN_HEADER = 'X-Channel-Token'
+/**
+ * The request header with which a viewer that has sent a segment's update, and not yet heard its answer, asks the host
+ * to hold the segment's request up to this many milliseconds for that payment instead of answering 402 at once. The
+ * update and the request then travel side by side: a purchase takes one round trip, not two. A token whose channel is
+ * still being funded is held likewise, until the channel opens. The host holds at most MAX_PAYMENT_WAIT_MS.
+ */
+export const PAYMENT_WAIT_HEADER = 'X-Payment-Wait'
+export const MAX_PAYMENT_WAIT_MS = 5_000
+
+/** The header's milliseconds (0 when absent), at most MAX_PAYMENT_WAIT_MS; null when it is not a whole number. */
+export function readPaymentWait(value: string | undefined): number | null {
+  if (value === undefined) return 0
+  if (!/^\d{1,9}$/.test(value)) return null
+  return Math.min(Number(value), MAX_PAYMENT_WAIT_MS)
+}
+
 /** The query parameter the paywall keeps for itself: never read as a token, never part of a segment's query. */
 export { TOKEN_QUERY } from './hls/segment-query.ts'
 

@@ -20,6 +20,8 @@ import { loadIdentity, type Payout } from './identity.ts'
 import { createLogger, type Logger } from '../node-shared/logger.ts'
 import { refuseBadRangesFirst } from './paywall/early-range-refusal.ts'
 import { paywall } from './paywall/gate.ts'
+import { CLUSTER_RECHECK_MS, PaymentWaits } from './paywall/payment-waits.ts'
+import { tokenDigest } from './channels/channel-tokens.ts'
 import type { PaywallObserver } from './paywall/paywall-parts.ts'
 import { createMediaPaywall } from './paywall/media-paywall.ts'
 import type { LibraryCache } from './media/library-cache.ts'
@@ -215,7 +217,7 @@ export async function startHost<D extends OwnDevnet = OwnDevnet>(config: HostCon
   if (devnet || remoteDevnet) app.use('/devnet', devnetWriteGate({ localNames: localHostNames(config.host), admin, trustProxy: config.trustProxy }))
   if (devnet) app.use('/devnet', devnet.routes)
   if (remoteDevnet) app.use('/devnet', remoteDevnet.proxy)
-  app.use('/media', paywall({ channels: channels.loader, edge, book: media.book, pricing: media.pricing, origin: media.origin, observer }))
+  app.use('/media', paywall({ channels: channels.loader, edge, book: media.book, pricing: media.pricing, origin: media.origin, observer, waits: new PaymentWaits(channels.events, tokenDigest, backing.cluster.shared ? CLUSTER_RECHECK_MS : undefined) }))
   app.use(apiRouter({ channels, chainView, admin, network: config.network, library: media.library }))
   await hooks.extend?.({ app, io, channels, admin, logger, paywallObservers, payout: identity.payout, library: media.library })
   app.use(playerRouter())

@@ -87,7 +87,7 @@ export class ChannelOpening {
     })
     // The co-signature leaves the host only with the claim stored: no second refund for the outpoint ever does.
     if (!claimed) return deps.refuse(null, 'outpoint_reused', OUTPOINT_CLAIMED)
-    return { ok: true, channelId: id, refundPayeeSignature: verdict.payeeSignature }
+    return { ok: true, channelId: id, refundPayeeSignature: verdict.payeeSignature, token: this.deps.tokens.issue(id) }
   }
 
   /** Broadcasts the funding only now: the payer already holds a co-signed refund. */

@@ -22,22 +22,25 @@ export class ChannelTokens {
 
   /** What the store keeps of channel `id`'s token. */
   stored(id: string): string {
-    return digest(this.issue(id))
+    return tokenDigest(this.issue(id))
   }
 
   /** The stored form a presented token is looked up by. */
   digest(token: string): string {
-    return digest(token)
+    return tokenDigest(token)
   }
 
   /** Whether `presented` is the token of a channel whose store row holds `stored` (a digest, or an older row's token). */
   matches(stored: string, presented: string): boolean {
-    const expected = isDigest(stored) ? stored : digest(stored)
-    return timingSafeEqual(Buffer.from(digest(presented), 'hex'), Buffer.from(expected, 'hex'))
+    const expected = isDigest(stored) ? stored : tokenDigest(stored)
+    return timingSafeEqual(Buffer.from(tokenDigest(presented), 'hex'), Buffer.from(expected, 'hex'))
   }
 }
 
-const digest = (token: string) => createHash('sha256').update(token).digest('hex')
+/** What the store keeps of a token: its SHA-256, hex. */
+export function tokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
 
 /** True for a stored token digest; false for a token kept in plain text by an older version. */
 export const isDigest = (stored: string): boolean => DIGEST.test(stored)

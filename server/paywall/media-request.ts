@@ -6,6 +6,8 @@
 // served, `bytes=0-` of a file cut into ranges only when every range is paid, and a request touching an unpaid entry
 // gets the 402 naming the first one. A query must be one a playlist lists with that path, and goes to the origin
 // exactly so. Key files go to open channels only (and a key file some playlist also sells as media, only once paid).
+// A request that says its payment is on its way (X-Payment-Wait) is held, not refused, until the payment is in (or
+// its channel opens), for at most what it asked (payment-waits.ts); then it is checked again as if it had just come.
 // Each step is a middleware (gate.ts composes them); what it learns goes on res.locals.media for the next.
 import type { NextFunction, Request, Response } from 'express'
 import { accessToBytes, type ByteAccess } from '../../protocol/hls/byte-access.ts'
@@ -14,7 +16,7 @@ import { entryCharge, releasedTo } from '../../protocol/hls/entry-charge.ts'
 import type { IndexedEntry } from '../../protocol/hls/media-index.ts'
 import { rangeOfFile, readRangeHeader, type RangeRequest } from '../../protocol/hls/range-header.ts'
 import { QUERY_MAX_LENGTH, requestedQuery } from '../../protocol/hls/segment-query.ts'
-import { TOKEN_HEADER, TOKEN_QUERY } from '../../protocol/paywall.ts'
+import { MAX_PAYMENT_WAIT_MS, PAYMENT_WAIT_HEADER, readPaymentWait, TOKEN_HEADER, TOKEN_QUERY } from '../../protocol/paywall.ts'
 import { paidEntriesOf, type LiveChannel } from '../channels/live-channels.ts'
 import { paymentRequiredBody } from './access.ts'
 import type { OriginFile } from './origin.ts'
@@ -30,6 +32,10 @@ export interface MediaRequest {
   /** The request's query, the token parameter taken out: what the entry's key and the origin's request carry. */
   query: string | null
   token: string | undefined
+  /** Until when (performance.now()) the request may be held for its payment: its arrival when it asked for no wait. */
+  holdUntil: number
+  /** Aborts when the asker goes away. */
+  gone: AbortSignal
   range: Exclude<RangeRequest, { kind: 'refused' }>
   /** The entries listed with this path and query. */
   listed?: readonly IndexedEntry[]
@@ -66,8 +72,14 @@ export function readMediaRequest(req: Request, res: Response, next: NextFunction
   if (query === 'bad') {
     return next(new Refusal(400, 'bad_query', `That query names no segment: a segment's query is exactly the one its playlist lists, as browsers send it, at most ${QUERY_MAX_LENGTH} characters (besides the ${TOKEN_QUERY} parameter).`))
   }
+  const wait = readPaymentWait(req.get(PAYMENT_WAIT_HEADER))
+  if (wait === null) {
+    return next(new Refusal(400, 'bad_wait', `${PAYMENT_WAIT_HEADER} is a whole number of milliseconds (the host holds at most ${MAX_PAYMENT_WAIT_MS}).`))
+  }
+  const gone = new AbortController()
+  res.once('close', () => gone.abort())
   const { mediaPath, relative } = res.locals
-  res.locals.media = { mediaPath, relative, query, range, token: req.get(TOKEN_HEADER) || undefined } satisfies MediaRequest
+  res.locals.media = { mediaPath, relative, query, range, token: req.get(TOKEN_HEADER) || undefined, holdUntil: performance.now() + wait, gone: gone.signal } satisfies MediaRequest
   next()
 }
 
@@ -106,12 +118,34 @@ export function entriesOf(parts: PaywallParts): Step {
   }
 }
 
-/** The open channel the token names; a key file goes to an open channel only. */
+const invalidToken = () => new Refusal(403, 'invalid_token', 'That channel token is unknown or its channel is closed; open a new channel.')
+
+/**
+ * Holds the request while `unmet(answer)`: at each event under `key` (payment-waits.ts) it asks `check` again, until
+ * its hold ends. Resolves with the last answer, or null when the asker went away.
+ */
+async function heldWhile<T>(parts: PaywallParts, request: MediaRequest, key: string, answer: T, check: () => Promise<T>, unmet: (answer: T) => boolean): Promise<T | null> {
+  for (;;) {
+    const remaining = request.holdUntil - performance.now()
+    if (!unmet(answer) || remaining <= 0) return answer
+    const end = await parts.waits.next(key, Math.min(remaining, parts.waits.recheckMs), request.gone)
+    if (end === 'aborted') return null
+    if (end === 'full') return answer
+    // After a time slice too: in a cluster the payment may have reached another instance, which only the store knows.
+    answer = await check()
+    if (end === 'refused') return answer
+  }
+}
+
+/** The open channel the token names (held while it is being funded, when asked); a key file goes to an open channel only. */
 export function channelOf(parts: PaywallParts): Step {
   return async (_req, res, next) => {
     const request = mediaOf(res)
-    const channel = request.token ? await parts.channels.byToken(request.token, request.listed![0].id) : undefined
-    if (request.token && !channel) throw new Refusal(403, 'invalid_token', 'That channel token is unknown or its channel is closed; open a new channel.')
+    const lookup = () => (request.token ? parts.channels.byToken(request.token, request.listed![0].id) : Promise.resolve(undefined))
+    const found = await lookup()
+    const channel = request.token ? await heldWhile(parts, request, parts.waits.tokenKey(request.token), found, lookup, (answer) => answer === undefined) : found
+    if (channel === null) return
+    if (request.token && !channel) throw invalidToken()
     if (!channel && request.sameBytes!.some((entry) => entry.kind === 'keyfile')) {
       throw new Refusal(403, 'channel_required', `${request.mediaPath} is a key file: it is released to an open channel only. Send its token in the ${TOKEN_HEADER} header.`)
     }
@@ -159,6 +193,24 @@ export function authorize(parts: PaywallParts): Step {
         request.channel = fresh
         access = accessFor(fresh)
       }
+    }
+    if (access.kind === 'payment_required' && request.channel && request.token) {
+      const token = request.token
+      const held = await heldWhile(
+        parts,
+        request,
+        request.channel.record.id,
+        { channel: request.channel as LiveChannel | undefined, access },
+        async () => {
+          const channel = await parts.channels.byToken(token, request.listed![0].id)
+          return { channel, access: accessFor(channel) }
+        },
+        (answer) => answer.channel !== undefined && answer.access.kind === 'payment_required',
+      )
+      if (held === null) return
+      if (!held.channel) throw invalidToken()
+      request.channel = held.channel
+      access = held.access
     }
     if (access.kind === 'not_listed') {
       throw new Refusal(404, 'not_listed', `Byte ${access.firstByte} of ${mediaPath} lies in no segment a playlist lists; only listed bytes are served.`)

@@ -5,6 +5,7 @@ import type { EdgeLinks } from '../edge/signed-url.ts'
 import type { MediaBook } from './media-book.ts'
 import type { MediaPricing } from './media-pricing.ts'
 import type { Origin } from './origin.ts'
+import type { PaymentWaits } from './payment-waits.ts'
 
 export interface PaywallObserver {
   /** Media bytes served: to a channel, or (null) free of charge. */
@@ -21,4 +22,6 @@ export interface PaywallParts {
   pricing: MediaPricing
   origin: Origin
   observer: PaywallObserver
+  /** Requests held for a payment on its way (X-Payment-Wait). */
+  waits: PaymentWaits
 }

@@ -50,6 +50,8 @@ export interface OfferedChannel {
   channel: PayerChannel
   coin: FaucetPayment
   refundHex: string
+  /** The token "open" answered with: it opens nothing until the channel is funded. */
+  token: string
   /** The "fund" request that makes the channel live, the funding's parent alongside. */
   fund: RequestOf<'fund'>
 }
@@ -71,6 +73,7 @@ export async function offerRawChannel(url: string, cap: number, key = PrivateKey
     channel: { ...opened.channel, channelId: open.channelId },
     coin: funds,
     refundHex: refund.refundHex,
+    token: open.token,
     fund: { channelId: open.channelId, fundingTx: opened.fundingHex, fundingParents: [parent] },
   }
 }

@@ -1,0 +1,82 @@
+// Segment requests held for a payment on its way (the X-Payment-Wait header, protocol/paywall.ts). A held request
+// waits for the next thing that can change what its channel may fetch (a payment accepted or refused, the channel
+// settled or its funding lost, or, for a token whose channel is still being funded, the channel opening), then is
+// checked again from the start; never longer than it asked. Bounded per channel and in all: past either bound a
+// request is not held, and gets its 402 (or 403) at once, as without the header. In a cluster the payment may reach
+// another instance, whose events this one never hears: a held request is then checked against the store every
+// `recheckMs` too.
+import type { ChannelEventSource } from '../channels/channel-events.ts'
+
+export interface PaymentWaitLimits {
+  /** Requests held at once for one channel (or one token being funded). */
+  perChannel: number
+  total: number
+}
+
+export const PAYMENT_WAIT_LIMITS: PaymentWaitLimits = { perChannel: 4, total: 10_000 }
+
+/** How often a request held in a cluster is checked against the store (alone, events say it all). */
+export const CLUSTER_RECHECK_MS = 25
+
+/**
+ * Why a wait ended: something happened to the channel (a payment accepted, it opened, settled or lost its funding), a
+ * payment of it was refused (the viewer hears why on its socket: the request is answered now), the time ran out, the
+ * asker left, or there was no room.
+ */
+export type WaitEnd = 'event' | 'refused' | 'timeout' | 'aborted' | 'full'
+
+export class PaymentWaits {
+  /** Channel id (or stored token digest, for a channel being funded) -> the wake-ups of the requests held for it. */
+  private readonly held = new Map<string, Set<(why: 'event' | 'refused') => void>>()
+  private count = 0
+
+  constructor(
+    events: ChannelEventSource,
+    /** What the store keeps of a token (channel-tokens.ts): the key a request for a channel being funded waits under. */
+    readonly tokenKey: (token: string) => string,
+    /** Checks a held request again this often even without an event (a cluster); Infinity when alone. */
+    readonly recheckMs = Number.POSITIVE_INFINITY,
+    private readonly limits: PaymentWaitLimits = PAYMENT_WAIT_LIMITS,
+  ) {
+    const wake = (key: string | null, why: 'event' | 'refused' = 'event') => {
+      if (key !== null) for (const wakeUp of [...(this.held.get(key) ?? [])]) wakeUp(why)
+    }
+    events.on('accepted', (payment) => wake(payment.channelId))
+    events.on('rejected', (refusal) => wake(refusal.channelId, 'refused'))
+    events.on('settled', (summary) => wake(summary.channelId))
+    events.on('fundingLost', (record) => wake(record.id))
+    // An opening's record carries its token's stored digest: what a request for a channel being funded waits under.
+    events.on('opened', (record) => wake(record.token))
+  }
+
+  get size(): number {
+    return this.count
+  }
+
+  /** Waits under `key` until its next event, `ms`, or `signal`; 'full' at once when no more may wait. */
+  next(key: string, ms: number, signal: AbortSignal): Promise<WaitEnd> {
+    const waiting = this.held.get(key) ?? new Set<(why: 'event' | 'refused') => void>()
+    if (signal.aborted) return Promise.resolve('aborted')
+    if (this.count >= this.limits.total || waiting.size >= this.limits.perChannel) return Promise.resolve('full')
+    this.held.set(key, waiting)
+    this.count++
+    return new Promise<WaitEnd>((resolve) => {
+      let ended = false
+      const end = (why: WaitEnd) => {
+        if (ended) return
+        ended = true
+        clearTimeout(timer)
+        signal.removeEventListener('abort', aborted)
+        waiting.delete(wakeUp)
+        if (waiting.size === 0 && this.held.get(key) === waiting) this.held.delete(key)
+        this.count--
+        resolve(why)
+      }
+      const wakeUp = (why: 'event' | 'refused') => end(why)
+      const aborted = () => end('aborted')
+      const timer = setTimeout(() => end('timeout'), ms)
+      signal.addEventListener('abort', aborted, { once: true })
+      waiting.add(wakeUp)
+    })
+  }
+}
