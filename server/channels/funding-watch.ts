@@ -45,8 +45,6 @@ export interface WatchedFunding extends FundingOutpoint {
 
 /** Confirmations after which a conflicting tx can only take the funding's place through a reorganisation that deep. */
 export const BURIED_DEPTH = 6
-/** The share of the interval between two rounds that a round's questions are spread over (the rest is slack). */
-const SPREAD_SHARE = 0.8
 /** A buried funding is still asked its status every this many rounds, in case a deep reorganisation undid it. */
 export const BURIED_RECHECK_ROUNDS = 20
 
@@ -100,42 +98,31 @@ export class FundingWatch {
     return this.watched.size
   }
 
-  /**
-   * Asks the ledger about every watched funding once; overlapping calls do nothing. With `spreadOverMs`, one at a time
-   * and evenly over that long: a host with thousands of open channels then asks a few questions a second instead of
-   * spending a burst of its core on them every round, which its viewers' payments would wait behind.
-   */
-  async check(spreadOverMs = 0): Promise<void> {
+  /** Asks the ledger about every watched funding once; overlapping calls do nothing. */
+  async check(): Promise<void> {
     if (this.running) return
     this.running = true
     this.round++
     try {
       const queue = [...this.watched]
-      const gapMs = spreadOverMs > 0 && queue.length > 0 ? spreadOverMs / queue.length : 0
       const worker = async () => {
-        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-          const asked = await this.checkOne(...next)
-          if (asked && gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs))
-        }
+        for (let next = queue.shift(); next !== undefined; next = queue.shift()) await this.checkOne(...next)
       }
-      const workers = gapMs > 0 ? 1 : Math.min(this.deps.concurrency ?? 4, queue.length)
-      await Promise.all(Array.from({ length: workers }, worker))
+      await Promise.all(Array.from({ length: Math.min(this.deps.concurrency ?? 4, queue.length) }, worker))
     } finally {
       this.running = false
     }
   }
 
-  /** A round every `intervalMs`, its questions spread over most of it. */
   start(intervalMs: number): () => void {
-    const timer = setInterval(() => void this.check(intervalMs * SPREAD_SHARE), intervalMs)
+    const timer = setInterval(() => void this.check(), intervalMs)
     timer.unref()
     return () => clearInterval(timer)
   }
 
-  /** Asks what `fundingQuestions` says; false when there was nothing to ask. */
-  private async checkOne(channelId: string, funding: WatchedFunding): Promise<boolean> {
+  private async checkOne(channelId: string, funding: WatchedFunding): Promise<void> {
     const ask = fundingQuestions(funding, { height: this.deps.height(), round: this.round, deadlineMarginBlocks: this.deps.deadlineMarginBlocks })
-    if (!ask.status && !ask.spender) return false
+    if (!ask.status && !ask.spender) return
     let loss: LostFunding | null
     try {
       const info = ask.status ? await this.deps.chain.txStatus(funding.txid) : null
@@ -148,14 +135,13 @@ export class FundingWatch {
       loss = fundingLoss(info, spender)
     } catch (error) {
       this.deps.onError(error, channelId)
-      return true
+      return
     }
-    if (!loss || !this.watched.has(channelId)) return true
+    if (!loss || !this.watched.has(channelId)) return
     this.watched.delete(channelId)
     await this.deps.lost(channelId, loss).catch((error: unknown) => {
       this.watched.set(channelId, funding)
       this.deps.onError(error, channelId)
     })
-    return true
   }
 }

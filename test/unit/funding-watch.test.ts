@@ -68,27 +68,6 @@ test('a watch of buried fundings asks the ledger nothing until a recheck or the 
   assert.equal(asked, 200, 'at the margin, status and spender of each')
 })
 
-test('a round spread over a time asks one funding at a time, evenly over it, and skips the wait where nothing was asked', async () => {
-  const asked: number[] = []
-  const watch = new FundingWatch({
-    chain: { txStatus: async (txid) => (asked.push(performance.now()), { txid, status: txid === 'buried' ? 'MINED' : 'SEEN_ON_NETWORK', blockHeight: 1 }), spender: async () => null },
-    height: () => 100,
-    deadlineMarginBlocks: 2,
-    lost: async () => {},
-    onError: () => {},
-  })
-  watch.add('buried', { txid: 'buried', vout: 0, lockTime: 1_000 })
-  await watch.check()
-  asked.length = 0
-  for (let i = 0; i < 4; i++) watch.add(`c${i}`, { txid: `f${i}`, vout: 0, lockTime: 1_000 })
-  const started = performance.now()
-  await watch.check(200)
-  assert.equal(asked.length, 4, 'the buried one is not asked')
-  const gaps = asked.slice(1).map((at, i) => at - asked[i])
-  assert.ok(gaps.every((gap) => gap >= 38), `one question every 200 ms / 5 fundings or more: ${gaps.map(Math.round).join(', ')} ms`)
-  assert.ok(performance.now() - started < 1_000, 'and the round ends')
-})
-
 test('the watch reports a lost or spent funding once, keeps watching mined ones, and retries after an error', async () => {
   const statuses = new Map<string, TxStatus | Error>([['fund-a', 'SEEN_ON_NETWORK'], ['fund-b', 'MINED'], ['fund-c', new Error('ARC down')], ['fund-d', 'STORED']])
   const spenders = new Map<string, Spender>()
