@@ -87,7 +87,8 @@ export class FundingWatch {
   constructor(private readonly deps: FundingWatchDeps) {}
 
   add(channelId: string, funding: FundingOutpoint & { lockTime: number }): void {
-    this.watched.set(channelId, { ...funding, minedAt: null, askedInRound: -Infinity })
+    // Never asked yet: unmined as far as the watch knows, so asked in the first round whatever askedInRound says.
+    this.watched.set(channelId, { ...funding, minedAt: null, askedInRound: 0 })
   }
 
   remove(channelId: string): void {

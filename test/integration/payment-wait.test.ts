@@ -20,6 +20,7 @@ import { writeTinyStream, type TinyStream } from '../support/media.ts'
 import { offerRawChannel, openRawViewer, send } from '../support/raw-viewer.ts'
 
 const PRICE = 20
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('a segment request held for its payment', () => {
   let host: TestHost
@@ -45,7 +46,7 @@ describe('a segment request held for its payment', () => {
     assert.equal((await get(first.path, { [TOKEN_HEADER]: viewer.token })).status, 402, 'no wait asked: refused at once')
     const held = get(first.path, { [TOKEN_HEADER]: viewer.token, [PAYMENT_WAIT_HEADER]: '3000' })
     // The update leaves after the request: the request is already waiting at the host.
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await pause(200)
     const paid = await viewer.pay(first.path, PRICE)
     assert.ok(paid.ok)
     const answer = await held
@@ -60,7 +61,7 @@ describe('a segment request held for its payment', () => {
     const viewer = await openRawViewer(host.url, 5_000)
     const [, second, third] = stream.segments
     const held = get(second.path, { [TOKEN_HEADER]: viewer.token, [PAYMENT_WAIT_HEADER]: '4000' })
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await pause(100)
     // Too little for the segment: refused, and nothing is served for it.
     const cheap = signSegment(viewer.channel, viewer.key, second.path, 1, viewer.terms.feeRate)
     assert.ok(cheap.ok)
@@ -93,7 +94,7 @@ describe('a segment request held for its payment', () => {
     const viewer = await openRawViewer(host.url, 5_000)
     const [, , , fourth] = stream.segments
     const waiting = Array.from({ length: PAYMENT_WAIT_LIMITS.perChannel }, () => get(fourth.path, { [TOKEN_HEADER]: viewer.token, [PAYMENT_WAIT_HEADER]: '1500' }))
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await pause(200)
     const over = await get(fourth.path, { [TOKEN_HEADER]: viewer.token, [PAYMENT_WAIT_HEADER]: '1500' })
     assert.equal(over.status, 402)
     assert.ok(over.ms < 1_000, `not held (${Math.round(over.ms)} ms)`)
@@ -107,7 +108,7 @@ describe('a segment request held for its payment', () => {
     const [first] = stream.segments
     assert.equal((await get(first.path, { [TOKEN_HEADER]: offered.token })).status, 403, 'before funding the token opens nothing')
     const held = get(first.path, { [TOKEN_HEADER]: offered.token, [PAYMENT_WAIT_HEADER]: '5000' })
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await pause(100)
     const funding = send(offered.socket, 'fund', offered.fund)
     const signed = signSegment(offered.channel, offered.key, first.path, PRICE, offered.terms.feeRate)
     assert.ok(signed.ok)
