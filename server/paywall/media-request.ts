@@ -34,8 +34,6 @@ export interface MediaRequest {
   token: string | undefined
   /** Until when (performance.now()) the request may be held for its payment: its arrival when it asked for no wait. */
   holdUntil: number
-  /** Aborts when the asker goes away. */
-  gone: AbortSignal
   range: Exclude<RangeRequest, { kind: 'refused' }>
   /** The entries listed with this path and query. */
   listed?: readonly IndexedEntry[]
@@ -76,10 +74,8 @@ export function readMediaRequest(req: Request, res: Response, next: NextFunction
   if (wait === null) {
     return next(new Refusal(400, 'bad_wait', `${PAYMENT_WAIT_HEADER} is a whole number of milliseconds (the host holds at most ${MAX_PAYMENT_WAIT_MS}).`))
   }
-  const gone = new AbortController()
-  res.once('close', () => gone.abort())
   const { mediaPath, relative } = res.locals
-  res.locals.media = { mediaPath, relative, query, range, token: req.get(TOKEN_HEADER) || undefined, holdUntil: performance.now() + wait, gone: gone.signal } satisfies MediaRequest
+  res.locals.media = { mediaPath, relative, query, range, token: req.get(TOKEN_HEADER) || undefined, holdUntil: performance.now() + wait } satisfies MediaRequest
   next()
 }
 
@@ -124,11 +120,12 @@ const invalidToken = () => new Refusal(403, 'invalid_token', 'That channel token
  * Holds the request while `unmet(answer)`: at each event under `key` (payment-waits.ts) it asks `check` again, until
  * its hold ends. Resolves with the last answer, or null when the asker went away.
  */
-async function heldWhile<T>(parts: PaywallParts, request: MediaRequest, key: string, answer: T, check: () => Promise<T>, unmet: (answer: T) => boolean): Promise<T | null> {
+async function heldWhile<T>(parts: PaywallParts, res: Response, key: string, answer: T, check: () => Promise<T>, unmet: (answer: T) => boolean): Promise<T | null> {
+  const request = mediaOf(res)
   for (;;) {
     const remaining = request.holdUntil - performance.now()
     if (!unmet(answer) || remaining <= 0) return answer
-    const end = await parts.waits.next(key, Math.min(remaining, parts.waits.recheckMs), request.gone)
+    const end = await parts.waits.next(key, Math.min(remaining, parts.waits.recheckMs), res)
     if (end === 'aborted') return null
     if (end === 'full') return answer
     // After a time slice too: in a cluster the payment may have reached another instance, which only the store knows.
@@ -143,7 +140,7 @@ export function channelOf(parts: PaywallParts): Step {
     const request = mediaOf(res)
     const lookup = () => (request.token ? parts.channels.byToken(request.token, request.listed![0].id) : Promise.resolve(undefined))
     const found = await lookup()
-    const channel = request.token ? await heldWhile(parts, request, parts.waits.tokenKey(request.token), found, lookup, (answer) => answer === undefined) : found
+    const channel = request.token ? await heldWhile(parts, res, parts.waits.tokenKey(request.token), found, lookup, (answer) => answer === undefined) : found
     if (channel === null) return
     if (request.token && !channel) throw invalidToken()
     if (!channel && request.sameBytes!.some((entry) => entry.kind === 'keyfile')) {
@@ -198,7 +195,7 @@ export function authorize(parts: PaywallParts): Step {
       const token = request.token
       const held = await heldWhile(
         parts,
-        request,
+        res,
         request.channel.record.id,
         { channel: request.channel as LiveChannel | undefined, access },
         async () => {

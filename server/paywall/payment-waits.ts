@@ -15,6 +15,13 @@ export interface PaymentWaitLimits {
 
 export const PAYMENT_WAIT_LIMITS: PaymentWaitLimits = { perChannel: 4, total: 10_000 }
 
+/** Who waits: the held request's response, which emits 'close' when it is answered or its asker goes away. */
+export interface Asker {
+  readonly destroyed: boolean
+  once(event: 'close', listener: () => void): unknown
+  off(event: 'close', listener: () => void): unknown
+}
+
 /** How often a request held in a cluster is checked against the store (alone, events say it all). */
 export const CLUSTER_RECHECK_MS = 25
 
@@ -53,10 +60,10 @@ export class PaymentWaits {
     return this.count
   }
 
-  /** Waits under `key` until its next event, `ms`, or `signal`; 'full' at once when no more may wait. */
-  next(key: string, ms: number, signal: AbortSignal): Promise<WaitEnd> {
+  /** Waits under `key` until its next event, `ms`, or its asker goes; 'full' at once when no more may wait. */
+  next(key: string, ms: number, asker: Asker): Promise<WaitEnd> {
     const waiting = this.held.get(key) ?? new Set<(why: 'event' | 'refused') => void>()
-    if (signal.aborted) return Promise.resolve('aborted')
+    if (asker.destroyed) return Promise.resolve('aborted')
     if (this.count >= this.limits.total || waiting.size >= this.limits.perChannel) return Promise.resolve('full')
     this.held.set(key, waiting)
     this.count++
@@ -66,7 +73,7 @@ export class PaymentWaits {
         if (ended) return
         ended = true
         clearTimeout(timer)
-        signal.removeEventListener('abort', aborted)
+        asker.off('close', aborted)
         waiting.delete(wakeUp)
         if (waiting.size === 0 && this.held.get(key) === waiting) this.held.delete(key)
         this.count--
@@ -75,7 +82,7 @@ export class PaymentWaits {
       const wakeUp = (why: 'event' | 'refused') => end(why)
       const aborted = () => end('aborted')
       const timer = setTimeout(() => end('timeout'), ms)
-      signal.addEventListener('abort', aborted, { once: true })
+      asker.once('close', aborted)
       waiting.add(wakeUp)
     })
   }
