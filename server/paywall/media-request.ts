@@ -140,7 +140,8 @@ export function channelOf(parts: PaywallParts): Step {
     const request = mediaOf(res)
     const lookup = () => (request.token ? parts.channels.byToken(request.token, request.listed![0].id) : Promise.resolve(undefined))
     const found = await lookup()
-    const channel = request.token ? await heldWhile(parts, res, parts.waits.tokenKey(request.token), found, lookup, (answer) => answer === undefined) : found
+    // Only an unknown token may be held (its channel being funded): a known one costs no digest and no extra turn.
+    const channel = request.token && !found ? await heldWhile(parts, res, parts.waits.tokenKey(request.token), found, lookup, (answer) => answer === undefined) : found
     if (channel === null) return
     if (request.token && !channel) throw invalidToken()
     if (!channel && request.sameBytes!.some((entry) => entry.kind === 'keyfile')) {

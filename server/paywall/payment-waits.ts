@@ -45,8 +45,10 @@ export class PaymentWaits {
     readonly recheckMs = Number.POSITIVE_INFINITY,
     private readonly limits: PaymentWaitLimits = PAYMENT_WAIT_LIMITS,
   ) {
+    // Every payment passes here: nothing is allocated unless a request is held for its channel.
     const wake = (key: string | null, why: 'event' | 'refused' = 'event') => {
-      if (key !== null) for (const wakeUp of [...(this.held.get(key) ?? [])]) wakeUp(why)
+      const waiting = key === null ? undefined : this.held.get(key)
+      if (waiting) for (const wakeUp of [...waiting]) wakeUp(why)
     }
     events.on('accepted', (payment) => wake(payment.channelId))
     events.on('rejected', (refusal) => wake(refusal.channelId, 'refused'))
@@ -54,10 +56,6 @@ export class PaymentWaits {
     events.on('fundingLost', (record) => wake(record.id))
     // An opening's record carries its token's stored digest: what a request for a channel being funded waits under.
     events.on('opened', (record) => wake(record.token))
-  }
-
-  get size(): number {
-    return this.count
   }
 
   /** Waits under `key` until its next event, `ms`, or its asker goes; 'full' at once when no more may wait. */
