@@ -38,6 +38,7 @@ export class ViewerWallet {
   private readonly fetchImpl?: typeof fetch
   /** One read of the coins serves the balance and the funding, and their parents are fetched at once. */
   private readonly reads: CoinReads
+  private derived: { publicKey: string; address: string } | null = null
 
   constructor(key: PrivateKey, options: ViewerWalletOptions, phrase: string | null = null) {
     this.key = key
@@ -81,13 +82,19 @@ export class ViewerWallet {
     return new WhatsOnChainClient({ baseUrl, ...(fetchImpl ? { fetch: fetchImpl } : {}) })
   }
 
+  /** Derived once: each derivation is a curve multiplication, milliseconds of the page's main thread as it starts. */
   get publicKey(): string {
-    return this.key.toPublicKey().toString()
+    return (this.derived ??= this.derive()).publicKey
   }
 
   /** P2PKH address; testnet uses its own prefix, devnet and mainnet the mainnet one. */
   get address(): string {
-    return this.key.toAddress(this.network === 'testnet' ? 'testnet' : 'mainnet')
+    return (this.derived ??= this.derive()).address
+  }
+
+  private derive(): { publicKey: string; address: string } {
+    const publicKey = this.key.toPublicKey()
+    return { publicKey: publicKey.toString(), address: publicKey.toAddress(this.network === 'testnet' ? 'testnet' : 'mainnet') }
   }
 
   /**

@@ -121,16 +121,20 @@ const invalidToken = () => new Refusal(403, 'invalid_token', 'That channel token
  * its hold ends. Resolves with the last answer, or null when the asker went away.
  */
 async function heldWhile<T>(parts: PaywallParts, res: Response, key: string, answer: T, check: () => Promise<T>, unmet: (answer: T) => boolean): Promise<T | null> {
-  const request = mediaOf(res)
+  const { holdUntil } = mediaOf(res)
+  if (!unmet(answer) || holdUntil <= performance.now()) return answer
+  // After a time slice too: in a cluster the payment may have reached another instance, which only the store knows.
+  const register = () => parts.waits.hold(key, Math.min(holdUntil - performance.now(), parts.waits.recheckMs), res)
+  let hold = register()
   for (;;) {
-    const remaining = request.holdUntil - performance.now()
-    if (!unmet(answer) || remaining <= 0) return answer
-    const end = await parts.waits.next(key, Math.min(remaining, parts.waits.recheckMs), res)
+    // The wait is registered before the check: an event while the check runs ends it at once instead of being missed.
+    answer = await check()
+    if (!unmet(answer) || holdUntil <= performance.now()) return hold.release(), answer
+    const end = await hold.ended
     if (end === 'aborted') return null
     if (end === 'full') return answer
-    // After a time slice too: in a cluster the payment may have reached another instance, which only the store knows.
-    answer = await check()
-    if (end === 'refused') return answer
+    if (end === 'refused') return check()
+    hold = register()
   }
 }
 

@@ -58,30 +58,45 @@ export class PaymentWaits {
     events.on('opened', (record) => wake(record.token))
   }
 
-  /** Waits under `key` until its next event, `ms`, or its asker goes; 'full' at once when no more may wait. */
-  next(key: string, ms: number, asker: Asker): Promise<WaitEnd> {
+  /**
+   * Registers a wait under `key` now, so an event that comes while the caller checks the channel again is not missed;
+   * it ends at the key's next event, after `ms`, when its asker goes, or when released. 'full' at once when no more may
+   * wait, 'aborted' when the asker is gone already.
+   */
+  hold(key: string, ms: number, asker: Asker): Hold {
     const waiting = this.held.get(key) ?? new Set<(why: 'event' | 'refused') => void>()
-    if (asker.destroyed) return Promise.resolve('aborted')
-    if (this.count >= this.limits.total || waiting.size >= this.limits.perChannel) return Promise.resolve('full')
+    if (asker.destroyed) return endedHold('aborted')
+    if (this.count >= this.limits.total || waiting.size >= this.limits.perChannel) return endedHold('full')
     this.held.set(key, waiting)
     this.count++
-    return new Promise<WaitEnd>((resolve) => {
-      let ended = false
-      const end = (why: WaitEnd) => {
-        if (ended) return
-        ended = true
+    let end: (why: WaitEnd) => void = () => {}
+    const ended = new Promise<WaitEnd>((resolve) => {
+      let over = false
+      end = (why) => {
+        if (over) return
+        over = true
         clearTimeout(timer)
         asker.off('close', aborted)
-        waiting.delete(wakeUp)
+        waiting.delete(end)
         if (waiting.size === 0 && this.held.get(key) === waiting) this.held.delete(key)
         this.count--
         resolve(why)
       }
-      const wakeUp = (why: 'event' | 'refused') => end(why)
       const aborted = () => end('aborted')
       const timer = setTimeout(() => end('timeout'), ms)
       asker.once('close', aborted)
-      waiting.add(wakeUp)
+      waiting.add(end)
     })
+    return { ended, release: () => end('event') }
   }
+}
+
+/** A wait registered under a key: how it ended, and a way to end it early (the check found what it waited for). */
+export interface Hold {
+  ended: Promise<WaitEnd>
+  release(): void
+}
+
+function endedHold(why: WaitEnd): Hold {
+  return { ended: Promise.resolve(why), release: () => {} }
 }
