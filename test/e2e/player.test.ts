@@ -107,6 +107,26 @@ describe('the player', { timeout: 240_000 }, () => {
     await page.context().close()
   })
 
+  test('a first update the host refuses does not stall the player: the segment is bought again and plays, paid exactly', async () => {
+    // The first segment's request goes beside that update and is held for it; the refusal ends the hold, and the
+    // loader must tell hls.js, which asks again.
+    const frames: string[] = []
+    const page = await openPlayer({ stream: SINGLE_RENDITION, socketLog: frames, spoilFirstUpdate: true })
+    await playedAtLeast(page, 6, 60_000)
+    const firstUpdate = /^out:42(\d+)\["update"/.exec(frames.find((frame) => /^out:42\d+\["update"/.test(frame)) ?? '')?.[1]
+    const answer = frames.find((frame) => frame.startsWith(`in:43${firstUpdate}[`))
+    assert.match(answer ?? '', /"ok":false/, `the spoiled update was refused: ${answer}`)
+    const { channelId } = await state(page)
+
+    await page.getByTestId('stop-button').click()
+    await page.getByTestId('summary-close-txid').waitFor({ timeout: 30_000 })
+    const row = await channel(channelId!)
+    assert.equal(row.state, 'closed')
+    assert.ok(row.seconds >= 6, `the host served the 6 s played (served ${row.seconds} s)`)
+    assert.equal(row.paid, PRICE * row.seconds, 'each segment paid once, the refused update not at all')
+    await page.context().close()
+  })
+
   test('warns at 80%, stops at the cap without paying past it, and plays on after the cap is raised', async () => {
     const cap = 200 // 20 s of the sample at 10 sat/s
     const page = await openPlayer({ cap, stream: SINGLE_RENDITION })

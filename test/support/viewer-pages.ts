@@ -27,6 +27,8 @@ export interface PlayerOptions extends PageOptions {
   socketLog?: string[]
   /** The host's answer to "fund", and every frame after it, reach the page this much later (a slow ledger). */
   slowFundAnswerMs?: number
+  /** The page's first update reaches the host with one digit of its transaction changed: the host refuses it. */
+  spoilFirstUpdate?: boolean
 }
 
 const HEIGHT = { desktop: 900, phone: 844 }
@@ -52,23 +54,28 @@ export async function openPlayer(browser: Browser, host: TestHost, options: Play
   }
   if (options.holdMedia) await context.route(/\/media\//, (route) => route.abort())
   const log = options.socketLog
-  if (log) {
+  if (log || options.spoilFirstUpdate) {
     await context.routeWebSocket(/\/socket\.io\//, (socket) => {
       const server = socket.connectToServer()
       let fundId: string | null = null
+      let spoil = options.spoilFirstUpdate ?? false
       // Frames keep their order: once the fund's answer is held, the ones after it wait behind it.
       let delivered = Promise.resolve()
       socket.onMessage((message) => {
-        log.push(`out:${String(message)}`)
-        fundId ??= /^42(\d+)\["fund"/.exec(String(message))?.[1] ?? null
-        server.send(message)
+        const text = String(message)
+        fundId ??= /^42(\d+)\["fund"/.exec(text)?.[1] ?? null
+        // The transaction's last digit is its lock time's: the signature no longer covers what arrives.
+        const spoiled = spoil && /^42\d+\["update"/.test(text) ? text.replace(/("tx":"[0-9a-f]*)([0-9a-f])"/, (_all, head: string, last: string) => `${head}${last === '0' ? '1' : '0'}"`) : null
+        if (spoiled) spoil = false
+        log?.push(`out:${spoiled ?? text}`)
+        server.send(spoiled ?? message)
       })
       server.onMessage((message) => {
         const text = String(message)
         const hold = fundId !== null && text.startsWith(`43${fundId}[`) ? (options.slowFundAnswerMs ?? 0) : 0
         delivered = delivered.then(async () => {
           if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold))
-          log.push(`in:${text}`)
+          log?.push(`in:${text}`)
           socket.send(message)
         })
       })
