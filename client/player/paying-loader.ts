@@ -162,7 +162,9 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, gate
       if (purchase.isDue()) await gate.until(this.stretch, signal)
       const open = observer.channelOpen()
       const started = performance.now()
-      const bought = await purchase.pay(signal, (token) => sent({ updateToken: token, timedFrom: open ? started : null }))
+      // Beside its update, a purchase is timed from the update's leaving: the wait for the previous segment's delivery
+      // (or, at the start, the funding) is not the purchase's, and would push the next ones early (buy-ahead.ts).
+      const bought = await purchase.pay(signal, (token) => sent({ updateToken: token, timedFrom: open ? performance.now() : null }))
       return { ...bought, timedFrom: open && bought.charged > 0 ? started : null }
     }
 
