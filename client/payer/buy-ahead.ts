@@ -1,7 +1,7 @@
 // When to buy the next stretch of media: just in time to play it without a stall, and no sooner, so that at any
-// stop the viewer has paid for at most the segment being played, the next one, and the time a purchase takes. A
-// purchase (sign, the host's acknowledgement, then the fetch) takes one measured buy time; the player starts it that
-// long (with a margin) before the playhead reaches the segment, at the playback rate. A video with no media at its
+// stop the viewer has paid for at most the segment being played, the next one, and the lead. A purchase (sign, the
+// host's acknowledgement, then the fetch) takes one measured buy time; the player starts it that long (twice, with a
+// margin, up to a ceiling) before the playhead reaches the segment, at the playback rate. A video with no media at its
 // playhead (starting, a live stream before hls.js moves to its live edge, after a seek) buys what hls.js asks at
 // once: nothing plays until it arrives. Paused, it buys only the segment under the playhead (the frame on show);
 // paused in a hidden tab, nothing. Pure: the player's gate
@@ -37,6 +37,12 @@ export const FIRST_BUY_SECONDS = 0.3
 export const SAFETY = 2
 /** Time for hls.js to transmux and append the bytes, and for the gate's timer to fire. */
 export const MARGIN_SECONDS = 0.3
+/**
+ * The lead, wall seconds, that slower purchases do not push past while one still fits in it with its margin: a stop
+ * then leaves at most the next segment and this much paid ahead of the playhead (one segment + 1 s at 1x). Past that,
+ * the lead is one purchase and the margin: enough not to stall, no more.
+ */
+export const LEAD_CEILING_SECONDS = 0.9
 /** A hidden tab's timers may run a second late (Chromium throttles them): it buys that much earlier. */
 export const HIDDEN_SECONDS = 1
 /** Paused, the segment under the playhead counts as on show even if hls.js starts it this little after it. */
@@ -45,7 +51,9 @@ export const PAUSED_TOLERANCE_SECONDS = 0.1
 /** Media seconds ahead of the playhead at which a purchase starts. */
 export function leadSeconds(buySeconds: number, playhead: Playhead, stretch: Stretch, choice: BuyAhead): number {
   const rate = Math.max(playhead.rate, 0)
-  const wallSeconds = MARGIN_SECONDS + SAFETY * Math.max(buySeconds, 0) + (playhead.hidden ? HIDDEN_SECONDS : 0)
+  const buy = Math.max(buySeconds, 0)
+  const ahead = Math.min(MARGIN_SECONDS + SAFETY * buy, Math.max(LEAD_CEILING_SECONDS, MARGIN_SECONDS + buy))
+  const wallSeconds = ahead + (playhead.hidden ? HIDDEN_SECONDS : 0)
   return rate * wallSeconds + (choice === 'smoothest' ? stretch.duration : 0)
 }
 

@@ -6,6 +6,7 @@ import fc from 'fast-check'
 import {
   FIRST_BUY_SECONDS,
   HIDDEN_SECONDS,
+  LEAD_CEILING_SECONDS,
   leadSeconds,
   MARGIN_SECONDS,
   nextBuySeconds,
@@ -31,9 +32,17 @@ test('playing at 1x, a segment is bought one lead before the playhead reaches it
 
 test('the lead follows the measured buy time: a slower round trip starts purchases earlier', () => {
   const fast = leadSeconds(0.05, playing(0), segment(2), 'exact')
-  const slow = leadSeconds(0.35, playing(0), segment(2), 'exact')
-  close(slow - fast, SAFETY * 0.3)
-  assert.ok(secondsUntilBuy(segment(2), playing(1), 0.35, 'exact') < secondsUntilBuy(segment(2), playing(1), 0.05, 'exact'))
+  const slow = leadSeconds(0.25, playing(0), segment(2), 'exact')
+  close(slow - fast, SAFETY * 0.2)
+  assert.ok(secondsUntilBuy(segment(2), playing(1), 0.25, 'exact') < secondsUntilBuy(segment(2), playing(1), 0.05, 'exact'))
+})
+
+test('a slower purchase does not push the lead past its ceiling while one purchase and the margin fit in it; past that, the lead is exactly that', () => {
+  close(leadSeconds(FIRST_BUY_SECONDS, playing(0), segment(2), 'exact'), LEAD_CEILING_SECONDS)
+  close(leadSeconds(0.45, playing(0), segment(2), 'exact'), LEAD_CEILING_SECONDS)
+  close(leadSeconds(LEAD_CEILING_SECONDS - MARGIN_SECONDS, playing(0), segment(2), 'exact'), LEAD_CEILING_SECONDS)
+  close(leadSeconds(1, playing(0), segment(2), 'exact'), MARGIN_SECONDS + 1)
+  close(leadSeconds(0.45, playing(0, 4), segment(2), 'exact'), 4 * LEAD_CEILING_SECONDS)
 })
 
 test('at 4x, the lead is four times the media time and the wait is counted in wall time', () => {
@@ -73,13 +82,14 @@ test('the buy time estimate rises fast after a slow purchase and falls slowly af
   assert.ok(Math.abs(estimate - 0.16) < 0.001, 'steady round trips are learnt')
 })
 
-test('exact, at 1x with 2 s segments and purchases up to 0.35 s: whatever is bought ends at most one segment + 1 s past the playhead, and is bought at least two purchase times before it plays', () => {
+test('exact, at 1x with 2 s segments and purchases up to 0.6 s: whatever is bought ends at most one segment + 1 s past the playhead, and is bought at least the margin and one purchase time before it plays (two up to 0.3 s)', () => {
   fc.assert(
-    fc.property(fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0.01, max: 0.35, noNaN: true }), (position, start, buy) => {
+    fc.property(fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0.01, max: 0.6, noNaN: true }), (position, start, buy) => {
       const wait = secondsUntilBuy(segment(start), playing(position), buy, 'exact')
       if (wait === 0) assert.ok(start + SEGMENT - position <= SEGMENT + 1, `bought ${start}..${start + SEGMENT} at ${position}`)
-      // One not due yet is bought when its wait ends: the playhead then still has the margin and two purchase times to go.
-      if (wait > 0) assert.ok(start - (position + wait) >= MARGIN_SECONDS + SAFETY * buy - 1e-9, `bought ${start - position - wait} s before it plays`)
+      // One not due yet is bought when its wait ends: the playhead then still has the margin and the purchase times to go.
+      const times = buy <= (LEAD_CEILING_SECONDS - MARGIN_SECONDS) / SAFETY ? SAFETY : 1
+      if (wait > 0) assert.ok(start - (position + wait) >= MARGIN_SECONDS + times * buy - 1e-9, `bought ${start - position - wait} s before it plays`)
     }),
   )
 })
