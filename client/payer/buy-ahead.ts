@@ -31,6 +31,13 @@ export interface Stretch {
   duration: number
 }
 
+/** The video's buffered media (a TimeRanges). */
+export interface Buffered {
+  readonly length: number
+  start(index: number): number
+  end(index: number): number
+}
+
 /** Before anything was measured: a loopback purchase takes ~0.05 s, one across a continent ~0.3 s. */
 export const FIRST_BUY_SECONDS = 0.3
 /** Buy times vary (a GC pause, a busy host): start this many buy times ahead. */
@@ -47,6 +54,20 @@ export const LEAD_CEILING_SECONDS = 0.9
 export const HIDDEN_SECONDS = 1
 /** Paused, the segment under the playhead counts as on show even if hls.js starts it this little after it. */
 export const PAUSED_TOLERANCE_SECONDS = 0.1
+/** A hole this small before the playhead's media does not starve it: hls.js jumps it (its maxBufferHole). */
+export const BUFFER_HOLE_SECONDS = 0.1
+
+/**
+ * Whether the video has media at `position` to play. Read from the buffered ranges, not the element's readyState:
+ * readyState rises a moment after hls.js appends a segment, and a gate that asked it then would take a video that has
+ * just received its next seconds for a starving one and buy the segment after at once, a whole segment early.
+ */
+export function hasMediaAt(buffered: Buffered, position: number): boolean {
+  for (let i = 0; i < buffered.length; i++) {
+    if (buffered.start(i) - BUFFER_HOLE_SECONDS <= position && position < buffered.end(i)) return true
+  }
+  return false
+}
 
 /** Media seconds ahead of the playhead at which a purchase starts. */
 export function leadSeconds(buySeconds: number, playhead: Playhead, stretch: Stretch, choice: BuyAhead): number {

@@ -4,7 +4,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {
+  BUFFER_HOLE_SECONDS,
   FIRST_BUY_SECONDS,
+  hasMediaAt,
   HIDDEN_SECONDS,
   LEAD_CEILING_SECONDS,
   leadSeconds,
@@ -65,6 +67,18 @@ test('with no media at the playhead (a start, a live stream before hls.js moves 
   assert.equal(secondsUntilBuy(segment(40), starving, 0.1, 'exact'), 0, 'a live window starting at 40 s')
   assert.equal(secondsUntilBuy(segment(40), { ...starving, paused: true }, 0.1, 'exact'), 0, 'the first frame of a paused page')
   assert.equal(secondsUntilBuy(segment(40), { ...starving, paused: true, hidden: true }, 0.1, 'exact'), Infinity)
+})
+
+test('the playhead has media when a buffered range holds it, or starts within a jumpable hole after it', () => {
+  const ranges = (...pairs: [number, number][]) => ({ length: pairs.length, start: (i: number) => pairs[i]![0], end: (i: number) => pairs[i]![1] })
+  // Just appended: the first segment is buffered while the element's readyState still says HAVE_METADATA.
+  assert.equal(hasMediaAt(ranges([0, 2.008]), 0), true)
+  assert.equal(hasMediaAt(ranges([0, 2.008], [4.013, 6.019]), 5.1), true, 'the second range')
+  assert.equal(hasMediaAt(ranges(), 0), false, 'nothing buffered yet')
+  assert.equal(hasMediaAt(ranges([0, 4.013]), 4.013), false, 'at the end of what was bought')
+  assert.equal(hasMediaAt(ranges([0, 4.013]), 30), false, 'a seek past it')
+  assert.equal(hasMediaAt(ranges([BUFFER_HOLE_SECONDS / 2, 2]), 0), true, 'media starting a little after the playhead')
+  assert.equal(hasMediaAt(ranges([40, 42]), 0), false, 'a live window far ahead')
 })
 
 test('hidden but playing, purchases start a throttled timer earlier; smoothest buys one segment more ahead', () => {
