@@ -3,7 +3,7 @@
 // host's acknowledgement, then the fetch) takes one measured buy time; the player starts it that long (twice, with a
 // margin, up to a ceiling) before the playhead reaches the segment, at the playback rate. A video with no media at its
 // playhead (starting, a live stream before hls.js moves to its live edge, after a seek) buys what hls.js asks at
-// once: nothing plays until it arrives. Paused, it buys only the segment under the playhead (the frame on show);
+// once: nothing plays until it arrives; so does a playing video about to run dry. Paused, it buys only the segment under the playhead (the frame on show);
 // paused in a hidden tab, nothing. Pure: the player's gate
 // (client/player/buy-gate.ts) applies it to the video element.
 
@@ -21,8 +21,8 @@ export interface Playhead {
   paused: boolean
   /** The page is not visible (another tab, a minimised window). */
   hidden: boolean
-  /** No media to play at the playhead: the video cannot move until something arrives. */
-  starving: boolean
+  /** Seconds of media buffered from the playhead on (bufferedAhead); 0: the video cannot move until something arrives. */
+  buffered: number
 }
 
 /** A segment or part hls.js asks for, on the video's timeline. */
@@ -58,15 +58,16 @@ export const PAUSED_TOLERANCE_SECONDS = 0.1
 export const BUFFER_HOLE_SECONDS = 0.1
 
 /**
- * Whether the video has media at `position` to play. Read from the buffered ranges, not the element's readyState:
- * readyState rises a moment after hls.js appends a segment, and a gate that asked it then would take a video that has
- * just received its next seconds for a starving one and buy the segment after at once, a whole segment early.
+ * Seconds of media the video holds from `position` on, in the buffered range that holds it (0 when none does). Read
+ * from the buffered ranges, not the element's readyState: readyState rises a moment after hls.js appends a segment,
+ * and a gate that asked it then took a video that had just received its next seconds for a starving one and bought
+ * the segment after at once (seen at the start: the second segment bought with the first just buffered).
  */
-export function hasMediaAt(buffered: Buffered, position: number): boolean {
+export function bufferedAhead(buffered: Buffered, position: number): number {
   for (let i = 0; i < buffered.length; i++) {
-    if (buffered.start(i) - BUFFER_HOLE_SECONDS <= position && position < buffered.end(i)) return true
+    if (buffered.start(i) - BUFFER_HOLE_SECONDS <= position && position < buffered.end(i)) return buffered.end(i) - position
   }
-  return false
+  return 0
 }
 
 /** Media seconds ahead of the playhead at which a purchase starts. */
@@ -85,10 +86,13 @@ export function leadSeconds(buySeconds: number, playhead: Playhead, stretch: Str
 export function secondsUntilBuy(stretch: Stretch, playhead: Playhead, buySeconds: number, choice: BuyAhead): number {
   const playing = !playhead.paused && playhead.rate > 0
   if (!playing && playhead.hidden) return Infinity
-  if (playhead.starving) return 0
+  if (playhead.buffered <= 0) return 0
   if (!playing) {
     return stretch.start <= playhead.position + PAUSED_TOLERANCE_SECONDS ? 0 : Infinity
   }
+  // Less left than an append takes: what hls.js asks now is what plays next, wherever it thinks that starts (a live
+  // part's start is an estimate until its bytes are parsed), and waiting for the playhead would wait for good.
+  if (playhead.buffered < MARGIN_SECONDS * playhead.rate) return 0
   const ahead = stretch.start - playhead.position - leadSeconds(buySeconds, playhead, stretch, choice)
   return ahead <= 0 ? 0 : ahead / playhead.rate
 }

@@ -2,7 +2,7 @@
 // waits here before it pays, so hls.js may ask as far ahead as it likes and the viewer still pays as they watch. It
 // wakes when the rule's answer may have changed: at the time the rule gives, and whenever the video plays, pauses,
 // seeks or changes speed, or the page is shown or hidden. It also keeps the measured buy time the rule needs.
-import { FIRST_BUY_SECONDS, hasMediaAt, nextBuySeconds, secondsUntilBuy, type BuyAhead, type Playhead, type Stretch } from '../payer/buy-ahead.ts'
+import { bufferedAhead, FIRST_BUY_SECONDS, nextBuySeconds, secondsUntilBuy, type BuyAhead, type Playhead, type Stretch } from '../payer/buy-ahead.ts'
 import { PaymentCancelled } from '../payer/waiting.ts'
 
 /** Events after which the playhead may have moved other than by playing on. */
@@ -68,7 +68,7 @@ export class BuyGate {
       rate: video.playbackRate,
       paused: video.paused,
       hidden: document.visibilityState === 'hidden',
-      starving: !hasMediaAt(video.buffered, video.currentTime),
+      buffered: bufferedAhead(video.buffered, video.currentTime),
     }
   }
 

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {
   BUFFER_HOLE_SECONDS,
+  bufferedAhead,
   FIRST_BUY_SECONDS,
-  hasMediaAt,
   HIDDEN_SECONDS,
   LEAD_CEILING_SECONDS,
   leadSeconds,
@@ -19,7 +19,8 @@ import {
 } from '../../client/payer/buy-ahead.ts'
 
 const SEGMENT = 2
-const playing = (position: number, rate = 1): Playhead => ({ position, rate, paused: false, hidden: false, starving: false })
+/** Playing with a segment's media buffered from the playhead on, unless told otherwise. */
+const playing = (position: number, rate = 1, buffered = SEGMENT): Playhead => ({ position, rate, paused: false, hidden: false, buffered })
 const segment = (start: number) => ({ start, duration: SEGMENT })
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`)
 
@@ -54,7 +55,7 @@ test('at 4x, the lead is four times the media time and the wait is counted in wa
 })
 
 test('paused, only the segment under the playhead is bought; paused in a hidden tab, nothing', () => {
-  const paused: Playhead = { position: 10.5, rate: 1, paused: true, hidden: false, starving: false }
+  const paused: Playhead = { position: 10.5, rate: 1, paused: true, hidden: false, buffered: 1.5 }
   assert.equal(secondsUntilBuy(segment(10), paused, 0.1, 'exact'), 0, 'the frame on show')
   assert.equal(secondsUntilBuy(segment(12), paused, 0.1, 'exact'), Infinity)
   assert.equal(secondsUntilBuy(segment(12), paused, 0.1, 'smoothest'), Infinity, 'smoothest buys nothing ahead while paused either')
@@ -63,23 +64,34 @@ test('paused, only the segment under the playhead is bought; paused in a hidden 
 })
 
 test('with no media at the playhead (a start, a live stream before hls.js moves to its edge, a seek), what hls.js asks is bought at once; not while paused in a hidden tab', () => {
-  const starving: Playhead = { ...playing(0), starving: true }
+  const starving: Playhead = playing(0, 1, 0)
   assert.equal(secondsUntilBuy(segment(40), starving, 0.1, 'exact'), 0, 'a live window starting at 40 s')
   assert.equal(secondsUntilBuy(segment(40), { ...starving, paused: true }, 0.1, 'exact'), 0, 'the first frame of a paused page')
   assert.equal(secondsUntilBuy(segment(40), { ...starving, paused: true, hidden: true }, 0.1, 'exact'), Infinity)
 })
 
-test('the playhead has media when a buffered range holds it, or starts within a jumpable hole after it', () => {
+test('the media ahead of the playhead is read from the buffered range that holds it, or starts within a jumpable hole after it', () => {
   const ranges = (...pairs: [number, number][]) => ({ length: pairs.length, start: (i: number) => pairs[i]![0], end: (i: number) => pairs[i]![1] })
-  // Just appended: the first segment is buffered while the element's readyState still says HAVE_METADATA.
-  assert.equal(hasMediaAt(ranges([0, 2.008]), 0), true)
-  assert.equal(hasMediaAt(ranges([0, 2.008], [4.013, 6.019]), 5.1), true, 'the second range')
-  assert.equal(hasMediaAt(ranges(), 0), false, 'nothing buffered yet')
-  assert.equal(hasMediaAt(ranges([0, 4.013]), 4.013), false, 'at the end of what was bought')
-  assert.equal(hasMediaAt(ranges([0, 4.013]), 30), false, 'a seek past it')
-  assert.equal(hasMediaAt(ranges([BUFFER_HOLE_SECONDS / 2, 2]), 0), true, 'media starting a little after the playhead')
-  assert.equal(hasMediaAt(ranges([40, 42]), 0), false, 'a live window far ahead')
+  close(bufferedAhead(ranges([0, 2.008]), 0), 2.008)
+  close(bufferedAhead(ranges([0, 2.008], [4.013, 6.019]), 5.1), 6.019 - 5.1)
+  assert.equal(bufferedAhead(ranges(), 0), 0, 'nothing buffered yet')
+  assert.equal(bufferedAhead(ranges([0, 4.013]), 4.013), 0, 'at the end of what was bought')
+  assert.equal(bufferedAhead(ranges([0, 4.013]), 30), 0, 'a seek past it')
+  close(bufferedAhead(ranges([BUFFER_HOLE_SECONDS / 2, 2]), 0), 2)
+  assert.equal(bufferedAhead(ranges([40, 42]), 0), 0, 'a live window far ahead')
 })
+
+test("with its first segment just buffered, the video waits for the playhead to buy the second (however late the element's readyState rises)", () => {
+  assert.ok(secondsUntilBuy(segment(2), playing(0, 1, 2.008), FIRST_BUY_SECONDS, 'exact') > 1)
+})
+
+test('a playing video with less media ahead than an append takes buys what hls.js asks at once, wherever hls.js thinks it starts', () => {
+  // A live part's start is hls.js's estimate until its bytes are parsed: here 2 s later than the media it holds.
+  assert.equal(secondsUntilBuy(segment(14), playing(11.9, 1, 0.1), 0.1, 'exact'), 0)
+  assert.ok(secondsUntilBuy(segment(14), playing(11.9, 1, 2), 0.1, 'exact') > 0, 'with media ahead, it waits')
+  assert.equal(secondsUntilBuy(segment(14), { ...playing(11.9, 1, 0.1), paused: true }, 0.1, 'exact'), Infinity, 'paused, it buys nothing ahead')
+})
+
 
 test('hidden but playing, purchases start a throttled timer earlier; smoothest buys one segment more ahead', () => {
   close(leadSeconds(0.1, { ...playing(0), hidden: true }, segment(2), 'exact') - leadSeconds(0.1, playing(0), segment(2), 'exact'), HIDDEN_SECONDS)
@@ -99,7 +111,8 @@ test('the buy time estimate rises fast after a slow purchase and falls slowly af
 test('exact, at 1x with 2 s segments and purchases up to 0.6 s: whatever is bought ends at most one segment + 1 s past the playhead, and is bought at least the margin and one purchase time before it plays (two up to 0.3 s)', () => {
   fc.assert(
     fc.property(fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0.01, max: 0.6, noNaN: true }), (position, start, buy) => {
-      const wait = secondsUntilBuy(segment(start), playing(position), buy, 'exact')
+      // hls.js asks for the segment that starts where the buffered media ends.
+      const wait = secondsUntilBuy(segment(start), playing(position, 1, Math.max(0, start - position)), buy, 'exact')
       if (wait === 0) assert.ok(start + SEGMENT - position <= SEGMENT + 1, `bought ${start}..${start + SEGMENT} at ${position}`)
       // One not due yet is bought when its wait ends: the playhead then still has the margin and the purchase times to go.
       const times = buy <= (LEAD_CEILING_SECONDS - MARGIN_SECONDS) / SAFETY ? SAFETY : 1
