@@ -20,8 +20,11 @@ export interface OpeningSteps {
   forget(): void
   /** The ledger may hold the funding after all: the opening goes to the history with its refund, the viewer's way back. */
   shelve(): void
-  /** "fund" is on the socket: an update sent now travels right behind it, and the host takes it once it is funded. */
-  fundSent(): void
+  /**
+   * "fund" is on the socket: an update sent now travels right behind it, and the host takes it once it is funded. The
+   * channel's token, when the host's "open" gave it, lets a segment request travel beside them (X-Payment-Wait).
+   */
+  fundSent(token: string | null): void
 }
 
 /** The one refusal of `fund` after which the funding may sit at the ledger: its refund must be kept. */
@@ -44,10 +47,11 @@ export async function openWithHost(
     throw error
   }
   let opening: PersistedSession
+  let openToken: string | null
   let sendable: FundingCarriage
   try {
     // A refusal here is told only once the wallet has let go of the funding, so the balance the viewer then sees is whole.
-    opening = await offerToHost({ ...steps, fail: (error) => { throw new ViewerFailure(error) } }, p, keys, funding, capacity)
+    ;({ opening, openToken } = await offerToHost({ ...steps, fail: (error) => { throw new ViewerFailure(error) } }, p, keys, funding, capacity))
     // The parents came down while the host co-signed the refund.
     sendable = await funding.sendable
   } catch (error) {
@@ -63,7 +67,7 @@ export async function openWithHost(
     ...(sendable.beef ? { fundingBeef: sendable.beef } : sendable.parents?.length ? { fundingParents: sendable.parents } : {}),
   }
   const answer = timed('fund', () => steps.ask('fund', fund))
-  steps.fundSent()
+  steps.fundSent(openToken)
   const funded = await answer
   if (!funded.ok) {
     if (funded.code === MAYBE_AT_THE_LEDGER) steps.shelve()
@@ -76,14 +80,17 @@ export async function openWithHost(
   return { ...opening, token: funded.token }
 }
 
-/** The refund signed by the payer, co-signed by the host, checked by the interpreter: the opening to remember. */
+/**
+ * The refund signed by the payer, co-signed by the host, checked by the interpreter: the opening to remember, and the
+ * token the host's answer carried (null from a host that gives it only at funding).
+ */
 async function offerToHost(
   steps: OpeningSteps,
   p: { terms: Terms; wallet: ChannelWallet; cap: number; carried: CarriedTotals; thresholds: readonly AlertThreshold[] },
   keys: Awaited<ReturnType<ChannelWallet['channelKeys']>>,
   funding: SignedFunding,
   capacity: number,
-): Promise<PersistedSession> {
+): Promise<{ opening: PersistedSession; openToken: string | null }> {
   const offer = offerChannel({ keys, terms: p.terms, cap: p.cap, funding: { txid: funding.txid, vout: funding.vout, satoshis: capacity } })
   const refundPayerSignature = await p.wallet.sign(offer.channel, offer.preimage)
   const refund = withPayerSignature(offer.refund, refundPayerSignature)
@@ -99,9 +106,10 @@ async function offerToHost(
       nextStep: 'Nothing was spent. Do not use this host; report it to its operator.',
     })
   }
-  return {
+  const opening: PersistedSession = {
     version: 1,
     channel: { ...offer.channel, channelId: answer.channelId },
+    // Kept only once funded: a token in the saved session means a channel to resume.
     token: null,
     refundHex: refundCheck.refundHex,
     ...p.carried,
@@ -109,4 +117,5 @@ async function offerToHost(
     segments: 0,
     firedAlerts: rearm(p.thresholds, p.carried.spentBefore, p.carried.spentBefore + offer.channel.cap),
   }
+  return { opening, openToken: typeof answer.token === 'string' ? answer.token : null }
 }

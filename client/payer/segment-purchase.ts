@@ -16,8 +16,11 @@ export type ChargeOf = (paid: PaidEntries | null) => EntryCharge
 export interface SegmentPayer {
   /** What the current channel has paid for; null without one. */
   paidEntries(): PaidEntries | null
-  /** Pays what `chargeOf` says is due; resolves with the token once the host acknowledged it (at once if nothing is). */
-  payForSegment(segment: string, chargeOf: ChargeOf, signal?: AbortSignal): Promise<Paid>
+  /**
+   * Pays what `chargeOf` says is due; resolves with the token once the host acknowledged it (at once if nothing is).
+   * `sent` hears the token as soon as the update is on its way: the request may then go beside it (X-Payment-Wait).
+   */
+  payForSegment(segment: string, chargeOf: ChargeOf, signal?: AbortSignal, sent?: (token: string) => void): Promise<Paid>
   /** The token of a usable channel. */
   channelToken(signal?: AbortSignal): Promise<string>
   /** Resolves at the channel's next accepted payment. */
@@ -60,8 +63,8 @@ export class SegmentPurchase {
     private readonly chargeOf: ChargeOf,
   ) {}
 
-  /** Resolves once the entry may be fetched: paid for and acknowledged, or nothing to pay. */
-  async pay(signal?: AbortSignal): Promise<Purchased> {
+  /** Resolves once the entry may be fetched: paid for and acknowledged, or nothing to pay. `sent`: see SegmentPayer. */
+  async pay(signal?: AbortSignal, sent?: (token: string) => void): Promise<Purchased> {
     for (;;) {
       const charge = this.chargeOf(this.payer.paidEntries())
       switch (charge.kind) {
@@ -75,7 +78,7 @@ export class SegmentPurchase {
           if (charge.reason === 'companion' && this.refusals > 0) await this.payer.nextPayment(signal)
           return { token: await this.payer.channelToken(signal), charged: 0 }
         case 'due':
-          return this.payer.payForSegment(this.segment, this.chargeOf, signal)
+          return this.payer.payForSegment(this.segment, this.chargeOf, signal, sent)
         default:
           throw new NotForSale(this.segment, charge.kind)
       }

@@ -37,6 +37,8 @@ export abstract class SessionCore extends TypedEmitter<SessionEvents> {
    * payment may be signed and sent meanwhile: the host handles it after the funding (docs/protocol.md, fund).
    */
   protected fundInFlight: Promise<void> | null = null
+  /** Meanwhile, the channel's token as "open" gave it (null from a host that gives it only at funding). */
+  protected fundingToken: string | null = null
   protected readonly deliveries = new WaiterList()
   protected readonly capRaises = new WaiterList()
   /** Callers waiting for the channel's next accepted payment (a companion waits for the programme's). */

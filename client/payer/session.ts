@@ -128,8 +128,9 @@ export class ChannelSession extends SessionCore {
         remember: (opening) => this.save({ ...opening, openedAt }),
         forget: () => this.forget(),
         shelve: () => this.shelve(),
-        fundSent: () => {
+        fundSent: (token) => {
           this.fundInFlight = done
+          this.fundingToken = token
           this.usable.open()
           fundSent?.()
         },
@@ -148,6 +149,7 @@ export class ChannelSession extends SessionCore {
       throw error
     } finally {
       this.fundInFlight = null
+      this.fundingToken = null
       opened()
     }
   }
@@ -171,9 +173,10 @@ export class ChannelSession extends SessionCore {
   /**
    * Pays for one segment (or part) before it is fetched, at what `chargeOf` says it is due given what the channel has
    * paid; resolves with the token to fetch it with once the host acknowledged the payment. Entries with nothing due
-   * resolve at once. At the cap it waits for raiseCap() (or rejects on close or when `signal` aborts).
+   * resolve at once. At the cap it waits for raiseCap() (or rejects on close or when `signal` aborts). `sent` hears the
+   * token as soon as the update is on its way.
    */
-  payForSegment(segment: string, chargeOf: ChargeOf, signal?: AbortSignal): Promise<Paid> {
+  payForSegment(segment: string, chargeOf: ChargeOf, signal?: AbortSignal, sent?: (token: string) => void): Promise<Paid> {
     return this.payments.run(async () => {
       let resynced = false
       for (;;) {
@@ -202,6 +205,9 @@ export class ChannelSession extends SessionCore {
         const signed = sealPayment(draft, await this.wallet.sign(p.channel, draft.preimage))
         const behindFunding = this.fundInFlight !== null
         const replied = timed('first update', () => this.ask('update', { channelId: p.channel.channelId!, tx: signed.tx, segment }))
+        // The segment's request may go beside the update and wait for it at the host (edge mode's URL comes in the answer).
+        const token = behindFunding ? this.fundingToken : p.token
+        if (sent && token && terms.delivery !== 'edge') sent(token)
         if (behindFunding) {
           // Sent right behind a funding still on its way: its answer comes first and says whether there is a channel;
           // when there is none, this update's refusal is not read.

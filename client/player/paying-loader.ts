@@ -1,12 +1,15 @@
 // hls.js fragment loader that pays before it fetches. It follows hls.js's own template method: load() and its
 // retries run loadInternal(), and this loader's loadInternal() first waits until the playhead is near enough to buy
 // (buy-gate.ts; only what is due waits), then buys the fragment, part or init segment
-// (client/payer/segment-purchase.ts) and only then lets hls.js's XhrLoader send the request, with the channel token
-// when one is needed. So a first load, an hls.js retry and a re-pay after the host's 402 take one path. Each request
+// (client/payer/segment-purchase.ts) and lets hls.js's XhrLoader send the request, with the channel token when one is
+// needed: as soon as the update is on its way, asking the host to hold the request for it (X-Payment-Wait), so a
+// purchase takes one round trip; the bytes are handed to hls.js once the payment's answer is in too. Without an
+// update to wait for (nothing due, edge mode) the request goes once the purchase is done. So a first load, an hls.js
+// retry and a re-pay after the host's 402 take one path. Each request
 // is keyed as the host keys it (fragment-key.ts); what it costs is the played media's charge (played-media.ts), so
 // init segments, the preview and alternate audio are never paid for.
 import { XhrLoader, type HlsConfig, type LoaderCallbacks, type LoaderConfiguration, type LoaderContext } from 'hls.js'
-import { TOKEN_HEADER } from '../../protocol/paywall.ts'
+import { MAX_PAYMENT_WAIT_MS, PAYMENT_WAIT_HEADER, TOKEN_HEADER } from '../../protocol/paywall.ts'
 import type { PlayedMedia } from '../payer/played-media.ts'
 import { markStep } from '../payer/timeline.ts'
 import { SegmentPurchase, type Purchased, type SegmentPayer } from '../payer/segment-purchase.ts'
@@ -25,6 +28,10 @@ type FragmentContext = LoaderContext & Parameters<typeof rangeOfContext>[0] & { 
 
 /** A purchase, and since when it ran when its time is worth measuring (paid through an open channel). */
 type Bought = Purchased & { timedFrom: number | null }
+/** One request of the loader: the answer of the purchase it paid (null when nothing was paid), and its bytes. */
+type Attempt = { answer: Promise<unknown> | null; bytesIn: boolean }
+/** The purchase's update is on its way: the token its request may wait at the host with. */
+type UpdateSent = { updateToken: string; timedFrom: number | null }
 
 function pageBase(): string {
   return globalThis.location?.href ?? 'http://localhost/'
@@ -42,6 +49,10 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, gate
     private hostUrl = ''
     /** A media segment or part, not an init segment: the first one's fetch is a step of the start's waterfall. */
     private isMedia = false
+    /** The request on its way: the answer of the payment it needs (pending when it went beside the update), and its bytes. */
+    private attempt: Attempt = { answer: null, bytesIn: false }
+    /** hls.js's own callbacks: a purchase that failed is told to them directly, not through the refusal handling. */
+    private hlsCallbacks: LoaderCallbacks<LoaderContext> | null = null
 
     constructor(config: HlsConfig) {
       super(config)
@@ -57,65 +68,114 @@ export function createPayingLoader(payer: SegmentPayer, media: PlayedMedia, gate
       this.stretch = { start: timed?.start ?? 0, duration: timed?.duration ?? 0 }
       this.hostUrl = context.url
       this.isMedia = fragment.frag?.sn !== 'initSegment'
+      this.hlsCallbacks = callbacks
       super.load(context, config, {
         ...callbacks,
         onSuccess: (response, stats, ctx, details) => {
-          if (this.timedFrom !== null) gate.measured((performance.now() - this.timedFrom) / 1000)
-          if (this.isMedia) markStep('first segment', 'end')
-          purchase.delivered()
-          media.delivered(segment)
-          callbacks.onSuccess(response, stats, ctx, details)
+          const deliver = () => {
+            if (this.timedFrom !== null) gate.measured((performance.now() - this.timedFrom) / 1000)
+            if (this.isMedia) markStep('first segment', 'end')
+            purchase.delivered()
+            media.delivered(segment)
+            callbacks.onSuccess(response, stats, ctx, details)
+          }
+          // The host released the bytes, so it stored the payment: its answer is on the way, and the session must
+          // have it before the delivery may let the next payment go.
+          this.attempt.bytesIn = true
+          if (this.attempt.answer) void this.attempt.answer.then(deliver, deliver)
+          else deliver()
         },
         onError: (error, ctx, details, stats) => {
-          if (purchase.refused(error.code, bodyOf(details))) this.loadInternal()
-          else callbacks.onError(error, ctx, details, stats)
+          const refused = () => {
+            if (purchase.refused(error.code, bodyOf(details))) this.loadInternal()
+            else callbacks.onError(error, ctx, details, stats)
+          }
+          // Sent beside its payment: a payment that failed is reported by loadInternal, one that went through is
+          // bought, and the refusal (a hold that ran out) is worth another try.
+          if (this.attempt.answer) void this.attempt.answer.then(refused, () => undefined)
+          else refused()
         },
       })
     }
 
-    /** Buys the entry when its time comes, then sends the request, with the token when one is needed. */
+    /** Buys the entry when its time comes and sends the request: beside the update, or once it is bought. */
     protected override loadInternal(): void {
       const purchase = this.purchase
       if (!purchase) return super.loadInternal()
       const controller = new AbortController()
       this.payment = controller
-      this.buy(purchase, controller.signal).then(
-        ({ token, url, timedFrom }) => {
-          if (controller.signal.aborted) return purchase.abandoned()
-          this.payment = null
-          this.timedFrom = timedFrom
-          // hls.js times the request from here: the wait for the playhead and the payment are not the network's.
-          this.stats.loading.start = performance.now()
-          if (this.context) {
-            // Edge mode: the signed URL needs no token, and the token stays with the host.
-            const { [TOKEN_HEADER]: _previous, ...headers } = this.context.headers ?? {}
-            this.context.url = url ? new URL(url, this.hostUrl).href : this.hostUrl
-            this.context.headers = token && !url ? { ...headers, [TOKEN_HEADER]: token } : headers
-          }
-          if (this.isMedia) markStep('first segment', 'start')
-          super.loadInternal()
-        },
-        (error: unknown) => {
-          if (controller.signal.aborted) return
-          this.payment = null
-          observer.failed(purchase.segment, error)
-          if (this.context) this.callbacks?.onError({ code: 0, text: error instanceof Error ? error.message : String(error) }, this.context, null, this.stats)
-        },
-      )
+      const attempt: Attempt = { answer: null, bytesIn: false }
+      this.attempt = attempt
+      let sent = (_update: UpdateSent) => {}
+      const updateSent = new Promise<UpdateSent>((resolve) => (sent = resolve))
+      const bought = this.buy(purchase, controller.signal, sent)
+      // Straight to hls.js, which retries or gives up by its own policy: the refusal handling above would take a
+      // failed payment beside its request for one that is reported here, and drop it (a load that never ends).
+      const failed = (error: unknown) => {
+        if (controller.signal.aborted) return
+        this.payment = null
+        observer.failed(purchase.segment, error)
+        if (this.context) this.hlsCallbacks?.onError({ code: 0, text: error instanceof Error ? error.message : String(error) }, this.context, null, this.stats)
+      }
+      Promise.race([bought, updateSent]).then((first) => {
+        const pipelined = 'updateToken' in first
+        // Given up meanwhile: once paid, the entry counts as delivered, so paying does not stall.
+        if (controller.signal.aborted) return void (pipelined ? bought.then(() => purchase.abandoned(), () => undefined) : purchase.abandoned())
+        if (pipelined) {
+          // Beside the update: the host holds the request until the payment is stored. A refused payment ends it.
+          attempt.answer = bought
+          bought.catch((error: unknown) => {
+            if (attempt.bytesIn || attempt !== this.attempt) return
+            super.abortInternal()
+            failed(error)
+          })
+          return this.send({ token: first.updateToken, waitForPayment: true }, first.timedFrom)
+        }
+        // Bought first: paid already, so an abort from here on counts it as delivered too.
+        if (first.charged > 0) attempt.answer = Promise.resolve()
+        this.send({ token: first.token, url: first.url, waitForPayment: false }, first.timedFrom)
+      }, failed)
     }
 
-    /** Waits for the playhead when something is due, then buys. */
-    private async buy(purchase: SegmentPurchase, signal: AbortSignal): Promise<Bought> {
+    /** Sends the request: to the host with the token (held there while its payment is on its way), or to edge mode's URL. */
+    private send(to: { token: string | null; url?: string; waitForPayment: boolean }, timedFrom: number | null): void {
+      this.payment = null
+      this.timedFrom = timedFrom
+      // hls.js times the request from here: the wait for the playhead and the payment are not the network's.
+      this.stats.loading.start = performance.now()
+      if (this.context) {
+        // Edge mode: the signed URL needs no token, and the token stays with the host.
+        const { [TOKEN_HEADER]: _token, [PAYMENT_WAIT_HEADER]: _wait, ...headers } = this.context.headers ?? {}
+        this.context.url = to.url ? new URL(to.url, this.hostUrl).href : this.hostUrl
+        this.context.headers = {
+          ...headers,
+          ...(to.token && !to.url ? { [TOKEN_HEADER]: to.token } : {}),
+          ...(to.waitForPayment ? { [PAYMENT_WAIT_HEADER]: String(MAX_PAYMENT_WAIT_MS) } : {}),
+        }
+      }
+      if (this.isMedia) markStep('first segment', 'start')
+      super.loadInternal()
+    }
+
+    /** Waits for the playhead when something is due, then buys; `sent` hears when the update is on its way. */
+    private async buy(purchase: SegmentPurchase, signal: AbortSignal, sent: (update: UpdateSent) => void): Promise<Bought> {
       if (purchase.isDue()) await gate.until(this.stretch, signal)
       const open = observer.channelOpen()
       const started = performance.now()
-      const bought = await purchase.pay(signal)
+      // Beside its update, a purchase is timed from the update's leaving: the wait for the previous segment's delivery
+      // (or, at the start, the funding) is not the purchase's, and would push the next ones early (buy-ahead.ts).
+      const bought = await purchase.pay(signal, (token) => sent({ updateToken: token, timedFrom: open ? performance.now() : null }))
       return { ...bought, timedFrom: open && bought.charged > 0 ? started : null }
     }
 
     protected override abortInternal(): void {
       this.payment?.abort()
       this.payment = null
+      // Its update went, its request no longer wanted: once paid, it counts as delivered, so paying does not stall.
+      const { answer, bytesIn } = this.attempt
+      const purchase = this.purchase
+      if (answer && !bytesIn && purchase) void answer.then(() => purchase.abandoned(), () => undefined)
+      this.attempt = { answer: null, bytesIn: false }
       super.abortInternal()
     }
   }

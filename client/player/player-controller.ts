@@ -88,9 +88,9 @@ export class PlayerController {
   /** What the paying loader pays through: the current channel, or one opened at the preferred cap when one is needed. */
   readonly payer: SegmentPayer = {
     paidEntries: () => this.parts.session.paidEntries(),
-    payForSegment: async (segment, chargeOf, signal) => {
+    payForSegment: async (segment, chargeOf, signal, sent) => {
       await this.ensureChannel()
-      return this.parts.session.payForSegment(segment, chargeOf, signal)
+      return this.parts.session.payForSegment(segment, chargeOf, signal, sent)
     },
     channelToken: async (signal) => {
       await this.ensureChannel()

@@ -108,8 +108,8 @@ describe('the player', { timeout: 240_000 }, () => {
   })
 
   test('a first update the host refuses does not stall the player: the segment is bought again and plays, paid exactly', async () => {
-    // The refusal fails that purchase: the loader must tell hls.js, which asks for the segment again, and the next
-    // update pays it. (A loader that dropped the failure left the load open for good: 60 s and no frame.)
+    // The first segment's request goes beside that update and is held for it; the refusal ends the hold, and the
+    // loader must tell hls.js, which asks again.
     const frames: string[] = []
     const page = await openPlayer({ stream: SINGLE_RENDITION, socketLog: frames, spoilFirstUpdate: true })
     await playedAtLeast(page, 6, 60_000)

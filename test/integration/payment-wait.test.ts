@@ -5,8 +5,16 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { MAX_PAYMENT_WAIT_MS, PAYMENT_WAIT_HEADER, TOKEN_HEADER } from '../../protocol/paywall.ts'
+import { PrivateKey } from '@bsv/sdk'
+import { io } from 'socket.io-client'
+import { requestFaucet } from '../../protocol/chain/faucet.ts'
+import type { PaidEntries } from '../../protocol/hls/entry-charge.ts'
 import { PAYMENT_WAIT_LIMITS } from '../../server/paywall/payment-waits.ts'
+import type { HostSocket } from '../../client/payer/host-request.ts'
+import { keyWallet } from '../../client/payer/key-wallet.ts'
 import { signSegment } from '../../client/payer/payer.ts'
+import { ChannelSession } from '../../client/payer/session.ts'
+import { MemoryStorage } from '../../client/payer/storage.ts'
 import { startTestHost, type TestHost } from '../support/host.ts'
 import { writeTinyStream, type TinyStream } from '../support/media.ts'
 import { offerRawChannel, openRawViewer, send } from '../support/raw-viewer.ts'
@@ -116,5 +124,41 @@ describe('a segment request held for its payment', () => {
     const stranger = await get(first.path, { [TOKEN_HEADER]: 'x'.repeat(43), [PAYMENT_WAIT_HEADER]: '300' })
     assert.equal(stranger.status, 403, 'a token no channel will ever have: refused when the wait is over')
     offered.socket.disconnect()
+  })
+
+  test('the player\'s session hands the token over as soon as each update is on its way, the first behind the funding: each request sent then is served', async () => {
+    // The session hears the host's terms itself: a socket of its own from the start.
+    const socket: HostSocket = io(host.url, { transports: ['websocket'], forceNew: true })
+    const key = PrivateKey.fromRandom()
+    const coin = await requestFaucet(`${host.url}/devnet`, key.toAddress(), 20_000)
+    const session = new ChannelSession({ socket, wallet: keyWallet({ key, utxos: async () => [coin] }), storage: new MemoryStorage() })
+    await session.waitForTerms()
+    let fundSent = () => {}
+    const fundOnItsWay = new Promise<void>((resolve) => (fundSent = resolve))
+    const opened = session.open(5_000, fundSent)
+    let funded = false
+    void opened.then(() => (funded = true))
+    await fundOnItsWay
+    const sentBeforeFunded: boolean[] = []
+    for (const segment of stream.segments.slice(5, 7)) {
+      const chargeOf = (paid: PaidEntries | null) => ([...(paid?.ids() ?? [])].includes(segment.path) ? ({ kind: 'paid', reason: 'paid' } as const) : ({ kind: 'due', amount: PRICE, seconds: 2 } as const))
+      const requests: Array<ReturnType<typeof get>> = []
+      const paid = await session.payForSegment(segment.path, chargeOf, undefined, (token) => {
+        sentBeforeFunded.push(!funded)
+        requests.push(get(segment.path, { [TOKEN_HEADER]: token, [PAYMENT_WAIT_HEADER]: String(MAX_PAYMENT_WAIT_MS) }))
+      })
+      assert.equal(requests.length, 1, 'the request went with the update')
+      const answer = await requests[0]
+      assert.equal(answer.status, 200)
+      assert.deepEqual(answer.body, segment.bytes)
+      assert.equal(paid.charged, PRICE)
+      session.markDelivered(segment.path)
+    }
+    await opened
+    assert.deepEqual(sentBeforeFunded, [true, false], 'the first request went while "fund" was on its way, with the token "open" gave')
+    assert.equal(session.snapshot().spent, 2 * PRICE, 'two segments, paid once each')
+    const summary = await session.close()
+    assert.equal(summary.paid, 2 * PRICE)
+    socket.disconnect()
   })
 })
