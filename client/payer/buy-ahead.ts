@@ -3,7 +3,8 @@
 // host's acknowledgement, then the fetch) takes one measured buy time; the player starts it that long (twice, with a
 // margin, up to a ceiling) before the playhead reaches the segment, at the playback rate. A video with no media at its
 // playhead (starting, a live stream before hls.js moves to its live edge, after a seek) buys what hls.js asks at
-// once: nothing plays until it arrives; so does a playing video about to run dry. Paused, it buys only the segment under the playhead (the frame on show);
+// once: nothing plays until it arrives; so does a playing video about to run dry, or one that has sat still with media
+// ahead (a browser may want more than it has before it resumes). Paused, it buys only the segment under the playhead (the frame on show);
 // paused in a hidden tab, nothing. Pure: the player's gate
 // (client/player/buy-gate.ts) applies it to the video element.
 
@@ -23,6 +24,11 @@ export interface Playhead {
   hidden: boolean
   /** Seconds of media buffered from the playhead on (bufferedAhead); 0: the video cannot move until something arrives. */
   buffered: number
+  /**
+   * Seconds a playing video has sat still with media ahead, its playhead and that media unchanged (the browser waits
+   * for more before it resumes); null while it plays, or has nothing ahead.
+   */
+  stalled: number | null
 }
 
 /** A segment or part hls.js asks for, on the video's timeline. */
@@ -54,6 +60,12 @@ export const LEAD_CEILING_SECONDS = 0.9
 export const HIDDEN_SECONDS = 1
 /** Paused, the segment under the playhead counts as on show even if hls.js starts it this little after it. */
 export const PAUSED_TOLERANCE_SECONDS = 0.1
+/**
+ * A playing video that sits still this long with media ahead is stuck until more arrives: Chromium left a live LL-HLS
+ * stream at 0.54 s ahead for good, where the next part was 0.1 s from being due. Shorter stills are the moment after
+ * an append before the element's readyState rises, when the next segment is not due yet.
+ */
+export const STALLED_SECONDS = 0.5
 /** A hole this small before the playhead's media does not starve it: hls.js jumps it (its maxBufferHole). */
 export const BUFFER_HOLE_SECONDS = 0.1
 
@@ -92,9 +104,12 @@ export function secondsUntilBuy(stretch: Stretch, playhead: Playhead, buySeconds
   }
   // Less left than an append takes: what hls.js asks now is what plays next, wherever it thinks that starts (a live
   // part's start is an estimate until its bytes are parsed), and waiting for the playhead would wait for good.
-  if (playhead.buffered < MARGIN_SECONDS * playhead.rate) return 0
+  const stalled = playhead.stalled
+  if (playhead.buffered < MARGIN_SECONDS * playhead.rate || (stalled !== null && stalled >= STALLED_SECONDS)) return 0
   const ahead = stretch.start - playhead.position - leadSeconds(buySeconds, playhead, stretch, choice)
-  return ahead <= 0 ? 0 : ahead / playhead.rate
+  if (ahead <= 0) return 0
+  // Sitting still, the playhead will not bring the time nearer: ask again when the still has lasted long enough.
+  return stalled === null ? ahead / playhead.rate : Math.min(ahead / playhead.rate, STALLED_SECONDS - stalled)
 }
 
 /**

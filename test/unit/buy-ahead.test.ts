@@ -8,6 +8,7 @@ import {
   bufferedAhead,
   FIRST_BUY_SECONDS,
   HIDDEN_SECONDS,
+  STALLED_SECONDS,
   LEAD_CEILING_SECONDS,
   leadSeconds,
   MARGIN_SECONDS,
@@ -20,7 +21,7 @@ import {
 
 const SEGMENT = 2
 /** Playing with a segment's media buffered from the playhead on, unless told otherwise. */
-const playing = (position: number, rate = 1, buffered = SEGMENT): Playhead => ({ position, rate, paused: false, hidden: false, buffered })
+const playing = (position: number, rate = 1, buffered = SEGMENT): Playhead => ({ position, rate, paused: false, hidden: false, buffered, stalled: null })
 const segment = (start: number) => ({ start, duration: SEGMENT })
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`)
 
@@ -55,7 +56,7 @@ test('at 4x, the lead is four times the media time and the wait is counted in wa
 })
 
 test('paused, only the segment under the playhead is bought; paused in a hidden tab, nothing', () => {
-  const paused: Playhead = { position: 10.5, rate: 1, paused: true, hidden: false, buffered: 1.5 }
+  const paused: Playhead = { position: 10.5, rate: 1, paused: true, hidden: false, buffered: 1.5, stalled: null }
   assert.equal(secondsUntilBuy(segment(10), paused, 0.1, 'exact'), 0, 'the frame on show')
   assert.equal(secondsUntilBuy(segment(12), paused, 0.1, 'exact'), Infinity)
   assert.equal(secondsUntilBuy(segment(12), paused, 0.1, 'smoothest'), Infinity, 'smoothest buys nothing ahead while paused either')
@@ -92,6 +93,17 @@ test('a playing video with less media ahead than an append takes buys what hls.j
   assert.equal(secondsUntilBuy(segment(14), { ...playing(11.9, 1, 0.1), paused: true }, 0.1, 'exact'), Infinity, 'paused, it buys nothing ahead')
 })
 
+
+test('a playing video that sits still with media ahead buys what hls.js asks once the still has lasted, and is asked again then', () => {
+  // As Chromium left a live LL-HLS stream: 0.535 s ahead, the next part due in 0.09 s by the playhead, which never moved.
+  const sitting = (stalled: number): Playhead => ({ ...playing(7.455, 1, 0.535), stalled })
+  assert.equal(secondsUntilBuy(segment(8), sitting(STALLED_SECONDS), 0.07, 'exact'), 0)
+  // A still just begun: asked again when it has lasted.
+  close(secondsUntilBuy(segment(30), sitting(0), 0.07, 'exact'), STALLED_SECONDS)
+  close(secondsUntilBuy(segment(30), sitting(0.2), 0.07, 'exact'), STALLED_SECONDS - 0.2)
+  close(secondsUntilBuy(segment(8), sitting(0.45), 0.07, 'exact'), Math.min(8 - 7.455 - leadSeconds(0.07, playing(7.455), segment(8), 'exact'), STALLED_SECONDS - 0.45))
+  assert.ok(secondsUntilBuy(segment(30), playing(7.455, 1, 0.535), 0.07, 'exact') > 20, 'playing on, it waits for the playhead')
+})
 
 test('hidden but playing, purchases start a throttled timer earlier; smoothest buys one segment more ahead', () => {
   close(leadSeconds(0.1, { ...playing(0), hidden: true }, segment(2), 'exact') - leadSeconds(0.1, playing(0), segment(2), 'exact'), HIDDEN_SECONDS)
