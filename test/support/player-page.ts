@@ -57,7 +57,16 @@ export async function openPlayer(browser: Browser, url: string, stream: string, 
 export async function playFor(page: Page, seconds: number, timeout: number): Promise<void> {
   await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 0, undefined, { timeout, polling: 100 })
   const start = (await playerState(page)).currentTime
-  await page.waitForFunction((until) => (document.querySelector('video')?.currentTime ?? 0) >= until, start + seconds, { timeout, polling: 100 })
+  try {
+    await page.waitForFunction((until) => (document.querySelector('video')?.currentTime ?? 0) >= until, start + seconds, { timeout, polling: 100 })
+  } catch (error) {
+    // Where it stuck: the playhead, the element's readyState and what it had buffered.
+    const video = await page.evaluate(() => {
+      const { currentTime, readyState, paused, buffered } = document.querySelector('video')!
+      return { currentTime, readyState, paused, buffered: Array.from({ length: buffered.length }, (_, i) => [buffered.start(i), buffered.end(i)]) }
+    })
+    throw new Error(`the video did not play ${seconds} s from ${start}: ${JSON.stringify(video)}`, { cause: error })
+  }
 }
 
 /** Stops the player, waits for the settlement, and returns the player's state and the host's row for the channel. */
