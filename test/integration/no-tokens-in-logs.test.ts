@@ -32,7 +32,9 @@ test('a viewing session, the dashboard and failed sign-ins leave no token in the
     viewer.delivered(first.path)
     // The token in the query string (as hls.js may send it), unpaid, and a token that is wrong.
     assert.equal((await fetch(`${host.url}${second.path}?token=${viewer.token}`)).status, 402)
-    assert.equal((await fetch(`${host.url}${second.path}`, { headers: { 'X-Channel-Token': viewer.token.replace(/^./, 'Z') } })).status, 403)
+    // Its first character changed (a token that began with Z stayed itself before: a 402, one run in 64).
+    const wrongToken = `${viewer.token.startsWith('Z') ? 'Y' : 'Z'}${viewer.token.slice(1)}`
+    assert.equal((await fetch(`${host.url}${second.path}`, { headers: { 'X-Channel-Token': wrongToken } })).status, 403)
     assert.equal((await viewer.tip(30)).ok, true)
     assert.equal((await viewer.send('resume', { channelId: viewer.channelId, token: viewer.token })).ok, true)
 
