@@ -3,10 +3,10 @@
 // host's acknowledgement, then the fetch) takes one measured buy time; the player starts it that long (twice, with a
 // margin, up to a ceiling) before the playhead reaches the segment, at the playback rate. A video with no media at its
 // playhead (starting, a live stream before hls.js moves to its live edge, after a seek) buys what hls.js asks at
-// once: nothing plays until it arrives; so does a playing video about to run dry, or one that has sat still with media
-// ahead (a browser may want more than it has before it resumes). Paused, it buys only the segment under the playhead (the frame on show);
-// paused in a hidden tab, nothing. Pure: the player's gate
-// (client/player/buy-gate.ts) applies it to the video element.
+// once: nothing plays until it arrives; so does a playing video about to run dry, or one that has sat still with
+// media ahead (a browser may want more than it has before it resumes). Paused, it buys only the segment under the
+// playhead (the frame on show); paused in a hidden tab, nothing. Pure: the player's gate (client/player/buy-gate.ts)
+// applies it to the video element.
 
 /** "exact": pay for what you watch (the default); "smoothest": also one more segment ahead, for shaky networks. */
 export type BuyAhead = 'exact' | 'smoothest'
@@ -22,7 +22,7 @@ export interface Playhead {
   paused: boolean
   /** The page is not visible (another tab, a minimised window). */
   hidden: boolean
-  /** Seconds of media buffered from the playhead on (bufferedAhead); 0: the video cannot move until something arrives. */
+  /** Seconds of media buffered from the playhead on (`bufferedAhead`); 0: it cannot move until something arrives. */
   buffered: number
   /**
    * Seconds a playing video has sat still with media ahead, its playhead and that media unchanged (the browser waits
@@ -102,8 +102,9 @@ export function secondsUntilBuy(stretch: Stretch, playhead: Playhead, buySeconds
   if (!playing) {
     return stretch.start <= playhead.position + PAUSED_TOLERANCE_SECONDS ? 0 : Infinity
   }
-  // Less left than an append takes: what hls.js asks now is what plays next, wherever it thinks that starts (a live
-  // part's start is an estimate until its bytes are parsed), and waiting for the playhead would wait for good.
+  // Less left than an append takes, or sitting still with media ahead: what hls.js asks now is what plays next,
+  // wherever it thinks that starts (a live part's start is an estimate until its bytes are parsed), and waiting for
+  // the playhead would wait for good.
   const stalled = playhead.stalled
   if (playhead.buffered < MARGIN_SECONDS * playhead.rate || (stalled !== null && stalled >= STALLED_SECONDS)) return 0
   const ahead = stretch.start - playhead.position - leadSeconds(buySeconds, playhead, stretch, choice)

@@ -6,10 +6,10 @@
 import { bufferedAhead, FIRST_BUY_SECONDS, nextBuySeconds, secondsUntilBuy, type BuyAhead, type Playhead, type Stretch } from '../payer/buy-ahead.ts'
 import { PaymentCancelled } from '../payer/waiting.ts'
 
-/** Events after which the playhead may have moved other than by playing on. */
 /** A playhead or media ahead that moved less than this has not moved. */
 const MOVED_SECONDS = 0.001
 
+/** Events after which the playhead may have moved other than by playing on. */
 const VIDEO_EVENTS = ['play', 'playing', 'pause', 'seeking', 'seeked', 'ratechange', 'timeupdate', 'emptied', 'waiting', 'loadeddata'] as const
 
 export class BuyGate {
